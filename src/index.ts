@@ -1,0 +1,2 @@
+// Public API of cdktf-ldoms.
+export * from "./model";

@@ -1,0 +1,3 @@
+export * from "./plan-document";
+export * from "./inventory";
+export * from "./errors";

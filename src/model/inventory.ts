@@ -1,0 +1,28 @@
+/**
+ * The inventory file: per host id, how to reach it. Written by `ldoms lab up`, read by the
+ * engine (`--inventory FILE`), overriding what the constructs say, so one synthesized stack
+ * runs against the lab or against production.
+ *
+ * `{ "hosts": { "<host-id>": { "address", "port", "user", "hostKey", "identityFile" } } }`
+ * Guests are listed in `hosts` the same way, under the id `<host-id>/<domain>`.
+ */
+export interface InventoryEntry {
+  readonly address: string;
+  readonly port: number;
+  readonly user: string;
+  /** `SHA256:<base64>` fingerprint of the host key. */
+  readonly hostKey?: string;
+  readonly knownHostsFile?: string;
+  readonly identityFile?: string;
+  readonly pfexec?: boolean;
+  readonly ldmPath?: string;
+}
+
+export interface Inventory {
+  readonly hosts: Readonly<Record<string, InventoryEntry>>;
+}
+
+/** Inventory id of a guest domain's own SSH endpoint. */
+export function guestInventoryId(hostId: string, domain: string): string {
+  return `${hostId}/${domain}`;
+}

@@ -1,0 +1,41 @@
+/**
+ * The seam between the engine and a host: run one command line, get its exit status and
+ * output. Implementations: ssh2 (remote control domain), local (on the control domain itself),
+ * and the in-process lab. Failure is decided by exit status, never by stderr text.
+ */
+export interface ExecResult {
+  /** Exit status; `null` when the channel closed without one (outcome unknown: a failure). */
+  readonly exitStatus: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface ExecOptions {
+  /** Abort and report a timeout after this many milliseconds. */
+  readonly timeoutMs?: number;
+  /** Text written to the command's standard input, then closed. */
+  readonly stdin?: string;
+}
+
+export interface RemoteExecutor {
+  /** Label for messages, e.g. the host id. */
+  readonly label: string;
+  /**
+   * Runs one POSIX shell command line (already quoted by the caller) on the host.
+   * Rejects only when the command could not be run or its outcome is unknown (connection lost,
+   * timeout): those rejections are `ConnectionError`-like with `outcomeUnknown` set when the
+   * command may have run.
+   */
+  exec(commandLine: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Releases the connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Rejection of `exec` when the command's outcome is not known (it may or may not have run). */
+export class OutcomeUnknownError extends Error {
+  readonly outcomeUnknown = true;
+  constructor(message: string, readonly commandLine: string) {
+    super(message);
+    this.name = "OutcomeUnknownError";
+  }
+}
