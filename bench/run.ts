@@ -1,17 +1,8 @@
 /**
  * `npm run bench -- <suite...>`: runs the named benchmark suites (all when none is named) and
- * prints their figures as JSON lines. Each suite lives in its own file and registers here.
+ * prints each suite's figures as JSON.
  */
-type Suite = () => Promise<unknown>;
-
-const suites: Record<string, () => Promise<Suite>> = {};
-
-/** Suites add themselves here: `registerSuite("synth", async () => (await import("./synth")).run)`. */
-export function registerSuite(name: string, load: () => Promise<Suite>): void {
-  suites[name] = load;
-}
-
-import "./suites";
+import { suites } from "./suites";
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
@@ -24,8 +15,7 @@ async function main(): Promise<void> {
       return;
     }
     const run = await load();
-    const result = await run();
-    console.log(JSON.stringify({ suite: name, ...(result as object) }, null, 2));
+    console.log(JSON.stringify({ suite: name, ...(await run()) }, null, 2));
   }
 }
 

@@ -1,4 +1,9 @@
-// One line per benchmark suite; each suite file exports `run(): Promise<object>` (its figures).
-import { registerSuite } from "./run";
+/**
+ * The benchmark suites `npm run bench -- <name>` knows. Each suite file exports
+ * `run(): Promise<object>` returning its figures; add one line per suite.
+ */
+export type SuiteRun = () => Promise<object>;
 
-void registerSuite;
+export const suites: Record<string, () => Promise<SuiteRun>> = {
+  // synth: async () => (await import("./synth")).run,
+};
