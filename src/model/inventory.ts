@@ -4,7 +4,8 @@
  * runs against the lab or against production.
  *
  * `{ "hosts": { "<host-id>": { "address", "port", "user", "hostKey", "identityFile" } } }`
- * Guests are listed in `hosts` the same way, under the id `<host-id>/<domain>`.
+ * Guests are listed in `hosts` the same way, under the id `guest/<domain>`: a guest keeps its own
+ * address when it migrates, so its id does not name a control domain.
  */
 export interface InventoryEntry {
   readonly address: string;
@@ -23,6 +24,6 @@ export interface Inventory {
 }
 
 /** Inventory id of a guest domain's own SSH endpoint. */
-export function guestInventoryId(hostId: string, domain: string): string {
-  return `${hostId}/${domain}`;
+export function guestInventoryId(domain: string): string {
+  return `guest/${domain}`;
 }
