@@ -15,11 +15,13 @@ function echoThrough(shell: string, args: readonly string[]): string[] {
   return parts;
 }
 
+/** Lone UTF-16 surrogates have no UTF-8 form, so they cannot reach a shell unchanged. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const nastyPieces = fc.constantFrom("'", '"', "\\", "$(", ")", "`", ";", "&&", "|", "\n", "\r", "\t", " ", "$?", "${x}", "*", "?", "~", "#", "!", "%s", "\\0", "-n", "=", "é", "日本", "🦀", "\u00a0");
 const shellString = fc
   .array(fc.oneof(nastyPieces, fc.string({ unit: "binary", maxLength: 6 }), fc.string({ unit: "grapheme-ascii", maxLength: 6 })), { maxLength: 8 })
   .map((pieces) => pieces.join(""))
-  .filter((s) => !s.includes("\0") && s.isWellFormed());
+  .filter((s) => !s.includes("\0") && !LONE_SURROGATE.test(s));
 
 describe("shellQuote", () => {
   it("wraps tokens in single quotes and escapes embedded quotes", () => {
