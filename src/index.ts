@@ -1,2 +1,3 @@
 // Public API of cdktf-ldoms.
 export * from "./model";
+export * from "./ldm";
