@@ -1,0 +1,77 @@
+/**
+ * Plan = observed state + guards. Each step whose guard holds becomes an action, shown the way
+ * Terraform shows changes: `+` create, `~` update in place, `!` disruptive (refused by apply
+ * unless the user opts in). Steps whose guard does not hold are counted as unchanged.
+ */
+import type { HostPlan, Step, StepKind } from "../model";
+import { evaluateCondition, explainCondition } from "./conditions";
+import { findDomain, type ObservedHost } from "./observed-state";
+import { displayArgv } from "./operands";
+
+export type ActionSymbol = "+" | "~" | "!";
+
+export interface PlannedAction {
+  readonly stepId: string;
+  readonly kind: StepKind;
+  readonly symbol: ActionSymbol;
+  readonly summary: string;
+  /** Why the step is needed (its guard, in words, on observed state). */
+  readonly reason: string;
+  /** `ldm` argv for display; VFs that do not exist yet appear as `<VF "name">`. */
+  readonly argv: readonly string[];
+  /** Present when the step would disturb a running domain. */
+  readonly disruption?: string;
+}
+
+export interface HostActions {
+  readonly actions: readonly PlannedAction[];
+  /** Steps whose guard did not hold: already in the desired state. */
+  readonly unchanged: number;
+}
+
+const CREATES: ReadonlySet<StepKind> = new Set<StepKind>(["create-vf", "add-vnet"]);
+
+/** Whether a step's disruption applies now: its domain is running (or its state is unknown). */
+export function disruptionApplies(step: Step, observed: ObservedHost): boolean {
+  if (!step.disruption) return false;
+  if (!step.domain) return true;
+  const domain = findDomain(observed, step.domain);
+  return domain === undefined || domain.state === "active";
+}
+
+export function describeDisruption(step: Step): string {
+  switch (step.disruption) {
+    case "needs-domain-stopped":
+      return `needs domain ${step.domain ?? "(owner)"} inactive or bound: ldm refuses this change while it runs`;
+    default:
+      return String(step.disruption);
+  }
+}
+
+export function planHostActions(host: HostPlan, observed: ObservedHost): HostActions {
+  const actions: PlannedAction[] = [];
+  let unchanged = 0;
+  for (const step of host.steps) {
+    if (!evaluateCondition(step.guard, observed)) {
+      unchanged++;
+      continue;
+    }
+    const disruptive = disruptionApplies(step, observed);
+    actions.push({
+      stepId: step.id,
+      kind: step.kind,
+      symbol: disruptive ? "!" : CREATES.has(step.kind) ? "+" : "~",
+      summary: step.summary,
+      reason: explainCondition(step.guard, observed),
+      argv: displayArgv(step, observed),
+      ...(disruptive ? { disruption: describeDisruption(step) } : {}),
+    });
+  }
+  return { actions, unchanged };
+}
+
+export function stepById(host: HostPlan, id: string): Step {
+  const step = host.steps.find((s) => s.id === id);
+  if (!step) throw new Error(`host ${host.id} has no step ${id}`);
+  return step;
+}

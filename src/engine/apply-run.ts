@@ -1,0 +1,467 @@
+/**
+ * `apply`: for every host, take the lock and read in one exec, plan, check every precondition;
+ * only when no host has a problem (and the user agreed), run the needed steps host by host in
+ * order, wait out `INV` by polling, and prove every postcondition by a final re-read that also
+ * releases the lock. Hosts run in parallel; when one fails, the others finish their current step
+ * and stop.
+ */
+import { ApplyError, ConnectionError, PlanError, type HostPlan, type LdomsError, type Step } from "../model";
+import { ldmCommandLine } from "../ldm/quote";
+import { stepById, type PlannedAction } from "./actions";
+import { evaluateCondition, unmetParts } from "./conditions";
+import { createdVfPseudonyms } from "./created-vfs";
+import { HostSession, isOutcomeUnknown, type HostCounters } from "./host-session";
+import { DEFAULT_LOCK_DIR, describeLockHolder, newLockInfo, releaseLockPart, type LockInfo } from "./lock";
+import { readHost, type LockRequest } from "./observe";
+import { pfOfVf } from "./observed-from-listings";
+import { describeObservedChanges, fingerprintObservedHost, findVfByName, type ObservedHost, type ObservedVf } from "./observed-state";
+import { resolveArgv } from "./operands";
+import { mapWithLimit } from "./pool";
+import { asLdomsError, DEFAULT_PARALLELISM, evaluateHost, type EngineHost, type EngineOptions, type HostPlanResult, type PlanRunResult } from "./plan-run";
+import { batchCommandLine } from "./read-batch";
+
+export const DEFAULT_INV_TIMEOUT_MS = 180_000;
+
+/** A saved plan's view of one host: apply refuses to run when the host no longer matches. */
+export interface PinnedHost {
+  readonly fingerprint: string;
+  readonly observed: ObservedHost;
+}
+
+export interface ApplyOptions extends EngineOptions {
+  /** Lock directory on each control domain. Default /var/tmp/ldoms.lock. */
+  readonly lockDir?: string;
+  /** Written into the lock so a waiting user sees what holds it. */
+  readonly operation?: string;
+  /** Longest wait for a device to leave `INV`. Default 180 s (Oracle documents ~45 s). */
+  readonly invTimeoutMs?: number;
+  /** Saved plan: host id -> observation the plan was made on. */
+  readonly pinned?: ReadonlyMap<string, PinnedHost>;
+  /** Asked once every host is read, locked and planned; false cancels without changes. */
+  readonly confirm?: (plan: PlanRunResult) => Promise<boolean>;
+  /** Injected for tests; default setTimeout. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export type ActionStatus = "done" | "failed" | "not-run";
+export interface AppliedAction extends PlannedAction {
+  readonly status: ActionStatus;
+}
+
+export type HostApplyStatus = "applied" | "unchanged" | "failed" | "stopped" | "cancelled";
+
+export interface HostApplyResult {
+  readonly id: string;
+  readonly status: HostApplyStatus;
+  readonly actions: readonly AppliedAction[];
+  readonly unchanged: number;
+  readonly mutatingCommands: number;
+  readonly counters: HostCounters;
+  readonly problems: readonly string[];
+  readonly error?: LdomsError;
+  /** Why the host stopped early, when it did. */
+  readonly stopReason?: string;
+}
+
+export interface ApplyRunResult {
+  readonly hosts: readonly HostApplyResult[];
+  readonly cancelled: boolean;
+}
+
+interface Prepared {
+  readonly host: EngineHost;
+  readonly session: HostSession;
+  readonly lock: LockInfo;
+  lockHeld: boolean;
+  observed?: ObservedHost;
+  actions: readonly PlannedAction[];
+  unchanged: number;
+  problems: readonly string[];
+  error?: LdomsError;
+}
+
+interface Shared {
+  stopReason?: string;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function applyHosts(hosts: readonly EngineHost[], options: ApplyOptions): Promise<ApplyRunResult> {
+  const parallelism = options.parallelism ?? DEFAULT_PARALLELISM;
+  const lockDir = options.lockDir ?? DEFAULT_LOCK_DIR;
+  const prepared = await mapWithLimit(hosts, parallelism, (host) => prepareHost(host, lockDir, options));
+  const failedEarly = prepared.filter((p) => p.error || p.problems.length);
+  const anyChange = prepared.some((p) => p.actions.length > 0);
+  const planView: PlanRunResult = { hosts: prepared.map(toPlanResult) };
+
+  let stopReason: string | undefined;
+  let cancelled = false;
+  if (failedEarly.length) {
+    stopReason = `nothing was changed: ${failedEarly.map((p) => p.host.target.id).join(", ")} failed before any change`;
+  } else if (anyChange && options.confirm && !(await options.confirm(planView))) {
+    cancelled = true;
+    stopReason = "cancelled: nothing was changed";
+  }
+  if (stopReason !== undefined) {
+    await mapWithLimit(prepared, parallelism, (p) => releaseQuietly(p, lockDir));
+    await Promise.all(prepared.map((p) => p.session.close()));
+    return {
+      cancelled,
+      hosts: prepared.map((p) => ({
+        id: p.host.target.id,
+        status: p.error || p.problems.length ? "failed" : cancelled ? "cancelled" : "stopped",
+        actions: p.actions.map((a) => ({ ...a, status: "not-run" as const })),
+        unchanged: p.unchanged,
+        mutatingCommands: 0,
+        counters: p.session.counters,
+        problems: p.problems,
+        ...(p.error ? { error: p.error } : p.problems.length ? { error: preconditionError(p) } : {}),
+        ...(p.error || p.problems.length ? {} : { stopReason }),
+      })),
+    };
+  }
+
+  const shared: Shared = {};
+  const results = await mapWithLimit(prepared, parallelism, async (p) => {
+    try {
+      return await executeHost(p, shared, lockDir, options);
+    } finally {
+      await p.session.close();
+    }
+  });
+  return { hosts: results, cancelled: false };
+}
+
+function toPlanResult(p: Prepared): HostPlanResult {
+  return {
+    id: p.host.target.id,
+    ...(p.observed ? { fingerprint: fingerprintObservedHost(p.observed), observed: p.observed } : {}),
+    actions: p.actions,
+    unchanged: p.unchanged,
+    problems: p.problems,
+    ...(p.error ? { error: p.error } : {}),
+    counters: p.session.counters,
+  };
+}
+
+function preconditionError(p: Prepared): PlanError {
+  return new PlanError(
+    `${p.host.target.id}: apply would fail, so nothing was changed:\n${p.problems.map((x) => `  - ${x}`).join("\n")}`,
+  );
+}
+
+async function prepareHost(host: EngineHost, lockDir: string, options: ApplyOptions): Promise<Prepared> {
+  const session = new HostSession(host.target, options.connect, options.commandTimeoutMs);
+  const lock = newLockInfo(options.operation ?? "ldoms apply");
+  const prepared: Prepared = { host, session, lock, lockHeld: false, actions: [], unchanged: 0, problems: [] };
+  const id = host.target.id;
+  try {
+    options.onEvent?.({ type: "host-reading", host: id });
+    const request: LockRequest = { dir: lockDir, info: lock, acquire: true };
+    const outcome = await retryUnknown(() => readHost(session, { lock: request }), options);
+    if (!outcome.lock?.held) {
+      const holder = outcome.lock?.holder;
+      throw new ApplyError(
+        `${id}: another run holds the lock ${lockDir} on this host${holder ? `: ${describeLockHolder(holder)}` : " (no owner information)"}. Wait for it to finish. If no run is active (a killed pipeline), release it with: ldoms force-unlock ${id} ${holder?.id ?? "<lock id>"}`,
+        id,
+      );
+    }
+    prepared.lockHeld = true;
+    prepared.observed = outcome.observed;
+    const pinned = options.pinned?.get(id);
+    if (options.pinned && !pinned) {
+      throw new PlanError(`${id}: the saved plan does not cover this host; run ldoms plan --out FILE again`);
+    }
+    if (pinned && pinned.fingerprint !== fingerprintObservedHost(outcome.observed)) {
+      const changes = describeObservedChanges(pinned.observed, outcome.observed);
+      throw new PlanError(
+        `${id}: the saved plan is stale: the host changed since the plan was made:\n${(changes.length ? changes : ["(state differs)"]).map((c) => `  - ${c}`).join("\n")}\nRun ldoms plan --out FILE again, review it, and apply the new plan.`,
+      );
+    }
+    const evaluated = evaluateHost(host.plan, outcome.observed, options.allowDisruptive ?? false);
+    prepared.actions = evaluated.actions;
+    prepared.unchanged = evaluated.unchanged;
+    prepared.problems = evaluated.problems;
+    options.onEvent?.({ type: "host-planned", host: id, changes: evaluated.actions.length, unchanged: evaluated.unchanged });
+    if (evaluated.problems.length) options.onEvent?.({ type: "host-failed", host: id, message: preconditionError(prepared).message });
+  } catch (error) {
+    prepared.error = asLdomsError(error);
+    options.onEvent?.({ type: "host-failed", host: id, message: prepared.error.message });
+  }
+  return prepared;
+}
+
+/** Retries an idempotent exec whose outcome was unknown (connection lost): re-read, never assume. */
+async function retryUnknown<T>(fn: () => Promise<T>, options: ApplyOptions, recovering = false): Promise<T> {
+  const sleep = options.sleep ?? defaultSleep;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      const retryable = isOutcomeUnknown(error) || (recovering && error instanceof ConnectionError);
+      if (!retryable) throw error;
+      lastError = error;
+      recovering = true;
+      await sleep(100 * 2 ** attempt);
+    }
+  }
+  throw lastError instanceof ConnectionError
+    ? lastError
+    : new ConnectionError(`lost the connection repeatedly: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+}
+
+async function releaseQuietly(p: Prepared, lockDir: string): Promise<void> {
+  if (!p.lockHeld) return;
+  try {
+    await p.session.exec(batchCommandLine([releaseLockPart(lockDir)]), "lock");
+    p.lockHeld = false;
+  } catch {
+    // Reported by the caller's error already; a lock left behind names its owner.
+  }
+}
+
+function ldmOptions(host: EngineHost) {
+  return { ldmPath: host.target.connection.ldmPath, pfexec: host.target.connection.pfexec };
+}
+
+/** VF names a create-vf or naming step makes exist. */
+function vfNameMadeBy(step: Step): string | undefined {
+  const find = (c: Step["postcondition"]): string | undefined => {
+    if (c.kind === "vf-exists" || c.kind === "vf-pseudonym-named") return c.name;
+    if (c.kind === "all") for (const x of c.conditions) { const n = find(x); if (n) return n; }
+    return undefined;
+  };
+  return find(step.postcondition);
+}
+
+async function executeHost(p: Prepared, shared: Shared, lockDir: string, options: ApplyOptions): Promise<HostApplyResult> {
+  const id = p.host.target.id;
+  const session = p.session;
+  const plan: HostPlan = p.host.plan;
+  const statuses = new Map<string, ActionStatus>(p.actions.map((a) => [a.stepId, "not-run"]));
+  const done: PlannedAction[] = [];
+  const known = new Map<string, string>();
+  let view = p.observed as ObservedHost;
+  const result = (status: HostApplyStatus, extra: Partial<HostApplyResult> = {}): HostApplyResult => ({
+    id,
+    status,
+    actions: p.actions.map((a) => ({ ...a, status: statuses.get(a.stepId) ?? "not-run" })),
+    unchanged: p.unchanged,
+    mutatingCommands: session.counters.mutatingExecs,
+    counters: session.counters,
+    problems: [],
+    ...extra,
+  });
+
+  if (p.actions.length === 0) {
+    await releaseQuietly(p, lockDir);
+    options.onEvent?.({ type: "host-done", host: id, mutatingCommands: 0 });
+    return result("unchanged");
+  }
+
+  let index = 0;
+  for (const action of p.actions) {
+    index++;
+    if (shared.stopReason !== undefined) {
+      await releaseQuietly(p, lockDir);
+      options.onEvent?.({ type: "host-stopped", host: id, reason: shared.stopReason });
+      return result("stopped", { stopReason: shared.stopReason });
+    }
+    const step = stepById(plan, action.stepId);
+    let commandLine = "";
+    try {
+      view = await waitSettled(p, step, view, known, options);
+      commandLine = ldmCommandLine(resolveArgv(step, view, known), ldmOptions(p.host));
+      options.onEvent?.({ type: "step-started", host: id, action, commandLine, index, total: p.actions.length });
+      const outcome = await runStep(p, step, action, commandLine, view, known, options);
+      view = outcome.view;
+      commandLine = outcome.commandLine;
+      if (outcome.result && outcome.result.exitStatus !== 0) {
+        statuses.set(action.stepId, "failed");
+        options.onEvent?.({ type: "step-finished", host: id, action, ok: false, exitStatus: outcome.result.exitStatus });
+        throw new ApplyError(
+          failureMessage(id, step, commandLine, outcome.result.exitStatus, outcome.result.stderr || outcome.result.stdout, done),
+          id,
+          commandLine,
+          outcome.result.exitStatus,
+          outcome.result.stderr,
+        );
+      }
+      if (outcome.result) learnFromOutput(step, outcome.result.stdout, known, (vf) => (view = withVf(view, vf)));
+      statuses.set(action.stepId, "done");
+      done.push(action);
+      options.onEvent?.({ type: "step-finished", host: id, action, ok: true, exitStatus: outcome.result?.exitStatus ?? 0 });
+    } catch (error) {
+      const typed = error instanceof ApplyError ? error : asLdomsError(error);
+      if (statuses.get(action.stepId) !== "failed") statuses.set(action.stepId, "failed");
+      shared.stopReason ??= `${id} failed`;
+      const final =
+        typed instanceof ApplyError
+          ? typed
+          : new ApplyError(
+              `${id}: step ${step.id} (${step.summary}) could not complete: ${typed.message}\n  done before it on ${id}: ${done.map((d) => d.stepId).join(", ") || "nothing"}\n  Run apply again: it re-reads the host and continues where it stopped.`,
+              id,
+              commandLine || undefined,
+            );
+      await releaseQuietly(p, lockDir);
+      options.onEvent?.({ type: "host-failed", host: id, message: final.message });
+      return result("failed", { error: final });
+    }
+  }
+
+  // Prove every postcondition on a fresh read; the same exec releases the lock.
+  try {
+    options.onEvent?.({ type: "host-verifying", host: id });
+    const request: LockRequest = { dir: lockDir, info: p.lock, release: true };
+    const final = await retryUnknown(() => readHost(session, { previous: view, lock: request }), options, true);
+    p.lockHeld = false;
+    const unmet: string[] = [];
+    for (const action of done) {
+      const step = stepById(plan, action.stepId);
+      for (const part of unmetParts(step.postcondition, final.observed)) unmet.push(`${step.id}: ${part}`);
+    }
+    for (const [name, alias] of known) {
+      const vf = findVfByName(final.observed, name);
+      if (vf && vf.alias !== alias) unmet.push(`VF "${name}" is ${vf.alias}, but create-vf printed ${alias}`);
+    }
+    if (unmet.length) {
+      throw new ApplyError(`${id}: the commands succeeded but a re-read does not show the expected result:\n${unmet.map((u) => `  - ${u}`).join("\n")}`, id);
+    }
+  } catch (error) {
+    const typed = asLdomsError(error);
+    shared.stopReason ??= `${id} failed`;
+    await releaseQuietly(p, lockDir);
+    options.onEvent?.({ type: "host-failed", host: id, message: typed.message });
+    return result("failed", { error: typed });
+  }
+  options.onEvent?.({ type: "host-done", host: id, mutatingCommands: session.counters.mutatingExecs });
+  return result("applied");
+}
+
+function failureMessage(host: string, step: Step, commandLine: string, exitStatus: number | null, stderr: string, done: readonly PlannedAction[]): string {
+  return [
+    `${host}: step ${step.id} (${step.summary}) failed.`,
+    `  command: ${commandLine}`,
+    `  exit status: ${exitStatus ?? "unknown"}`,
+    `  stderr: ${stderr.trim().split(/\r?\n/).join("\n          ") || "(empty)"}`,
+    `  done before it on ${host}: ${done.map((d) => d.stepId).join(", ") || "nothing"}`,
+    `  Nothing else was changed on ${host}. Fix the cause and run apply again: it re-reads the host and continues where it stopped.`,
+  ].join("\n");
+}
+
+interface StepOutcome {
+  /** Absent when a re-read showed the step already done (outcome of a lost command). */
+  readonly result?: { exitStatus: number | null; stdout: string; stderr: string };
+  readonly view: ObservedHost;
+  readonly commandLine: string;
+}
+
+async function runStep(
+  p: Prepared,
+  step: Step,
+  action: PlannedAction,
+  commandLine: string,
+  view: ObservedHost,
+  known: Map<string, string>,
+  options: ApplyOptions,
+): Promise<StepOutcome> {
+  let line = commandLine;
+  let current = view;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const result = await p.session.exec(line, "mutating");
+      return { result, view: current, commandLine: line };
+    } catch (error) {
+      if (!isOutcomeUnknown(error)) throw error;
+      // The command may or may not have run: re-read and decide from the host's state.
+      const reread = await retryUnknown(() => readHost(p.session, { previous: current }), options, true);
+      current = reread.observed;
+      if (evaluateCondition(step.postcondition, current)) {
+        const name = vfNameMadeBy(step);
+        const vf = name === undefined ? undefined : findVfByName(current, name);
+        if (vf && step.kind === "create-vf") known.set(vf.name as string, vf.alias);
+        options.onEvent?.({ type: "outcome-unknown", host: p.host.target.id, action, decision: "the re-read shows it done" });
+        return { view: current, commandLine: line };
+      }
+      if (attempt === 0 && evaluateCondition(step.guard, current)) {
+        options.onEvent?.({ type: "outcome-unknown", host: p.host.target.id, action, decision: "the re-read shows it not done; running it again" });
+        line = ldmCommandLine(resolveArgv(step, current, known), ldmOptions(p.host));
+        continue;
+      }
+      throw new ApplyError(
+        `${p.host.target.id}: the connection was lost while running step ${step.id}, and a re-read shows it neither done nor still needed:\n${unmetParts(step.postcondition, current).map((u) => `  - ${u}`).join("\n")}`,
+        p.host.target.id,
+        line,
+        null,
+      );
+    }
+  }
+}
+
+/** After create-vf: the printed pseudonym is remembered, and the new VF is expected in INV. */
+function learnFromOutput(step: Step, stdout: string, known: Map<string, string>, addVf: (vf: ObservedVf) => void): void {
+  if (step.kind !== "create-vf") return;
+  const name = vfNameMadeBy(step);
+  const created = createdVfPseudonyms(stdout);
+  if (name === undefined || created.length !== 1) return;
+  const alias = created[0] as string;
+  known.set(name, alias);
+  addVf({ alias, pf: pfOfVf(alias), name, status: "INV", properties: {} });
+}
+
+function withVf(view: ObservedHost, vf: ObservedVf): ObservedHost {
+  return {
+    ...view,
+    vfs: [...view.vfs.filter((v) => v.alias !== vf.alias), vf],
+    pfs: view.pfs.map((pf) => (pf.alias === vf.pf ? { ...pf, status: "INV" } : pf)),
+  };
+}
+
+/** Devices a step touches that are in `INV` now. */
+function unsettledDevices(step: Step, view: ObservedHost, known: ReadonlyMap<string, string>): string[] {
+  let argv: string[];
+  try {
+    argv = resolveArgv(step, view, known);
+  } catch {
+    return [];
+  }
+  const touched = new Set<string>();
+  for (const token of argv) {
+    const vf = view.vfs.find((v) => v.alias === token);
+    if (vf) {
+      touched.add(vf.alias);
+      touched.add(vf.pf);
+    }
+    if (view.pfs.some((pf) => pf.alias === token)) touched.add(token);
+  }
+  const inv = (status?: string) => status === "INV";
+  return [...touched].filter((alias) => inv(view.vfs.find((v) => v.alias === alias)?.status) || inv(view.pfs.find((pf) => pf.alias === alias)?.status)).sort();
+}
+
+/** Polls `list-io` with backoff until the devices a step touches leave `INV`, or times out. */
+async function waitSettled(p: Prepared, step: Step, view: ObservedHost, known: ReadonlyMap<string, string>, options: ApplyOptions): Promise<ObservedHost> {
+  let pending = unsettledDevices(step, view, known);
+  if (pending.length === 0) return view;
+  const sleep = options.sleep ?? defaultSleep;
+  const timeout = options.invTimeoutMs ?? DEFAULT_INV_TIMEOUT_MS;
+  const started = Date.now();
+  let delay = 100;
+  let current = view;
+  for (;;) {
+    const read = await retryUnknown(() => readHost(p.session, { listings: ["list-io"], previous: current }), options, true);
+    current = read.observed;
+    pending = unsettledDevices(step, current, known);
+    if (pending.length === 0) return current;
+    const elapsed = Date.now() - started;
+    options.onEvent?.({ type: "waiting-inv", host: p.host.target.id, devices: pending, elapsedMs: elapsed });
+    if (elapsed >= timeout) {
+      throw new ApplyError(
+        `${p.host.target.id}: ${pending.join(", ")} still show INV after ${Math.round(elapsed / 1000)} s (Oracle documents about 45 s after create-vf/destroy-vf). A device that stays INV has a problem: check the root domain (ldm list-io, fmadm faulty) before running apply again.`,
+        p.host.target.id,
+      );
+    }
+    await sleep(Math.min(delay, Math.max(0, timeout - elapsed)));
+    delay = Math.min(delay * 2, 5_000);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Observe = one batched read exec per host, parsed into the observed model. Apply takes its lock
+ * in the same exec, so locking costs no extra round trip.
+ */
+import { PlanError } from "../model";
+import { readFailure } from "./connection-errors";
+import type { HostSession } from "./host-session";
+import { acquireLockPart, parseLockInfo, readLockPart, releaseLockPart, type LockInfo } from "./lock";
+import { observeDevices, observeDomains, observeVswitches } from "./observed-from-listings";
+import type { ObservedHost } from "./observed-state";
+import { parseListIo } from "../ldm/parse-list-io";
+import { batchCommandLine, ldmParts, splitBatchOutput, type BatchPart, type BatchSection, type ListingName } from "./read-batch";
+
+export const ALL_LISTINGS: readonly ListingName[] = ["list-io", "list-domains", "list-services"];
+
+export interface LockRequest {
+  readonly dir: string;
+  readonly info: LockInfo;
+  /** Release the lock at the end of this exec (final re-read). */
+  readonly release?: boolean;
+  /** Take it at the start of this exec. */
+  readonly acquire?: boolean;
+}
+
+export interface LockOutcome {
+  /** True when the lock is held by this run (taken now, or found with our id after a retry). */
+  readonly held: boolean;
+  /** Who holds it, when someone does. */
+  readonly holder?: LockInfo;
+}
+
+export interface ReadOutcome {
+  readonly observed: ObservedHost;
+  readonly lock?: LockOutcome;
+}
+
+function ldmOptions(session: HostSession) {
+  const c = session.target.connection;
+  return { ldmPath: c.ldmPath, pfexec: c.pfexec };
+}
+
+/**
+ * Reads `listings` in one exec (optionally taking or releasing the lock in the same exec) and
+ * merges them over `previous` (listings not read keep their previous value).
+ */
+export async function readHost(
+  session: HostSession,
+  options: { listings?: readonly ListingName[]; previous?: ObservedHost; lock?: LockRequest } = {},
+): Promise<ReadOutcome> {
+  const listings = options.listings ?? ALL_LISTINGS;
+  const parts: BatchPart[] = [];
+  if (options.lock?.acquire) parts.push(acquireLockPart(options.lock.dir, options.lock.info), readLockPart(options.lock.dir));
+  parts.push(...ldmParts(listings, ldmOptions(session)));
+  if (options.lock?.release) parts.push(releaseLockPart(options.lock.dir));
+  const result = await session.exec(batchCommandLine(parts), options.lock?.acquire || options.lock?.release ? "lock" : "read");
+  const sections = new Map<string, BatchSection>(splitBatchOutput(result.stdout).map((s) => [s.name, s]));
+
+  let lock: LockOutcome | undefined;
+  if (options.lock?.acquire) {
+    const holder = parseLockInfo(sections.get("lock-info")?.output ?? "");
+    const taken = sections.get("lock")?.exitStatus === 0;
+    lock = { held: taken || holder?.id === options.lock.info.id, ...(holder ? { holder } : {}) };
+  }
+
+  const previous = options.previous;
+  let devices = previous ? { buses: previous.buses, pfs: previous.pfs, vfs: previous.vfs } : undefined;
+  let domains = previous?.domains;
+  let vswitches = previous?.vswitches;
+  for (const name of listings) {
+    const section = sections.get(name);
+    if (!section || section.exitStatus !== 0) {
+      throw readFailure(session.target, listingLabel(name), section?.exitStatus ?? result.exitStatus, section?.output ?? "", result.stderr);
+    }
+    try {
+      if (name === "list-io") devices = observeDevices(parseListIo(section.output));
+      else if (name === "list-domains") domains = observeDomains(section.output);
+      else vswitches = observeVswitches(section.output);
+    } catch (error) {
+      throw new PlanError(`${session.id}: could not read the output of \`ldm ${listingLabel(name)}\`: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (!devices || !domains || !vswitches) throw new Error("readHost: a partial read needs a previous observation");
+  return { observed: { ...devices, domains, vswitches }, ...(lock ? { lock } : {}) };
+}
+
+function listingLabel(name: ListingName): string {
+  return { "list-io": "list-io -l -p", "list-domains": "list -l -p", "list-services": "list-services -p" }[name];
+}
