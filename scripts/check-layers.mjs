@@ -9,7 +9,7 @@ const root = resolve(dirname(new URL(import.meta.url).pathname), "..");
 const src = join(root, "src");
 const allowed = {
   model: [],
-  constructs: ["model"],
+  constructs: ["model", "ldm"],
   ldm: ["model"],
   transport: [],
   synth: ["constructs", "model", "ldm"],

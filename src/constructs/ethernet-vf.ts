@@ -1,0 +1,136 @@
+import { Construct } from "constructs";
+import type { VfProperties } from "../model";
+import { ValidationError } from "../model";
+import { VF_MTU_RANGE } from "../ldm/assumptions";
+import { GuestDomain } from "./guest-domain";
+import { Network } from "./network";
+import { migrationsOf } from "./registry";
+import {
+  checkEthernetPf, checkEthernetVfPseudonym, checkIntegerRange, checkMac, checkName, checkVlan, checkVlanList, invalid, show,
+} from "./validation";
+import { vlanMismatch } from "./vlan-consistency";
+
+export interface EthernetVfProps {
+  /**
+   * Pseudonym of the Ethernet PF to create the VF on, e.g. `/SYS/MB/NET0/IOVNET.PF0`.
+   * Give exactly one of `pf` and `vf`.
+   * @default none
+   */
+  readonly pf?: string;
+  /**
+   * Pseudonym of an existing Ethernet VF to adopt (name and assign it), e.g.
+   * `/SYS/MB/NET0/IOVNET.PF0.VF0`. Give exactly one of `pf` and `vf`.
+   * @default none
+   */
+  readonly vf?: string;
+  /**
+   * The user-assigned VF name (`name=` property): the VF's identity on its machine, and how a
+   * migration finds the matching VF on the target. Required: a plan finds its VF again by it.
+   */
+  readonly name?: string;
+  /** The L2 network the VF reaches. Required for a migrating domain. @default none */
+  readonly network?: Network;
+  /** `mac-addr`. @default assigned by the Logical Domains Manager */
+  readonly macAddr?: string;
+  /** `alt-mac-addrs`: each entry a MAC address or `"auto"`. @default none */
+  readonly altMacAddrs?: readonly string[];
+  /** Port VLAN id (`pvid`). @default untagged */
+  readonly pvid?: number;
+  /** Tagged VLAN ids (`vid`); sugar for `addVid()`. @default none */
+  readonly vid?: readonly number[];
+  /** MTU (`mtu`), within the VF MTU range. @default the PF's default */
+  readonly mtu?: number;
+}
+
+/**
+ * An SR-IOV Ethernet virtual function assigned to a guest domain: created on a PF by the plan,
+ * or an existing VF adopted by pseudonym.
+ */
+export class EthernetVf extends Construct {
+  /** The user-assigned name, when declared (a tree rule requires it). */
+  readonly vfName?: string;
+  readonly pf?: string;
+  readonly vf?: string;
+  readonly network?: Network;
+  readonly macAddr?: string;
+  readonly altMacAddrs?: readonly string[];
+  readonly pvid?: number;
+  readonly mtu?: number;
+  private readonly vids: number[] = [];
+
+  constructor(scope: Construct, id: string, props: EthernetVfProps) {
+    super(scope, id);
+    const path = this.node.path;
+    if (!(scope instanceof GuestDomain)) {
+      throw new ValidationError(`${path}: an EthernetVf must be created inside a GuestDomain, not inside ${scope.node.path || "the app root"}; use new EthernetVf(guestDomain, "${id}", { ... })`);
+    }
+    if (props === undefined || props === null) {
+      throw new ValidationError(`${path}: props are missing; give { pf: "/SYS/.../IOVNET.PF0", name: "..." }`);
+    }
+    if (props.pf === undefined && props.vf === undefined) {
+      throw new ValidationError(`${path}: neither pf nor vf is set; give pf (the Ethernet PF to create the VF on) or vf (an existing VF to adopt)`);
+    }
+    if (props.pf !== undefined && props.vf !== undefined) {
+      invalid(path, "vf", props.vf, `is given together with pf ${show(props.pf)}`, "give pf to create a VF, or vf to adopt an existing one, not both");
+    }
+    if (props.pf !== undefined) this.pf = checkEthernetPf(path, "pf", props.pf);
+    if (props.vf !== undefined) this.vf = checkEthernetVfPseudonym(path, "vf", props.vf);
+    if (props.name !== undefined) this.vfName = checkName(path, "name", props.name);
+    if (props.network !== undefined) {
+      if (!(props.network instanceof Network)) invalid(path, "network", props.network, "is not a Network construct", "pass the Network object");
+      this.network = props.network;
+    }
+    if (props.macAddr !== undefined) this.macAddr = checkMac(path, "macAddr", props.macAddr);
+    if (props.altMacAddrs !== undefined) {
+      if (!Array.isArray(props.altMacAddrs) || props.altMacAddrs.length === 0) {
+        invalid(path, "altMacAddrs", props.altMacAddrs, "is not a list", 'use e.g. ["auto"] or ["00:14:4f:f8:1c:a5"]');
+      }
+      this.altMacAddrs = props.altMacAddrs.map((mac, i) => (mac === "auto" ? "auto" : checkMac(path, `altMacAddrs[${i}]`, mac)));
+    }
+    if (props.pvid !== undefined) this.pvid = checkVlan(path, "pvid", props.pvid);
+    if (props.vid !== undefined) for (const v of checkVlanList(path, "vid", props.vid)) this.addVid(v);
+    if (props.mtu !== undefined) this.mtu = checkIntegerRange(path, "mtu", props.mtu, VF_MTU_RANGE, "VF MTU");
+    this.node.addValidation({ validate: () => this.validateRelations() });
+  }
+
+  /** Adds a tagged VLAN id to the VF's `vid` list. */
+  addVid(vlan: number): void {
+    const path = this.node.path;
+    checkVlan(path, "vid", vlan);
+    if (this.vids.includes(vlan)) invalid(path, "vid", vlan, "is already in the vid list", "add each VLAN id once");
+    this.vids.push(vlan);
+  }
+
+  get vid(): readonly number[] {
+    return [...this.vids];
+  }
+
+  get guestDomain(): GuestDomain {
+    return this.node.scope as GuestDomain;
+  }
+
+  /** The VF properties in `ldm` syntax, only those declared. */
+  properties(): VfProperties {
+    const props: Record<string, string> = {};
+    if (this.macAddr !== undefined) props["mac-addr"] = this.macAddr;
+    if (this.altMacAddrs !== undefined) props["alt-mac-addrs"] = this.altMacAddrs.join(",");
+    if (this.pvid !== undefined) props.pvid = String(this.pvid);
+    if (this.vids.length) props.vid = this.vids.join(",");
+    if (this.mtu !== undefined) props.mtu = String(this.mtu);
+    return props;
+  }
+
+  private validateRelations(): string[] {
+    const problems: string[] = [];
+    if (this.vfName === undefined) {
+      const migration = migrationsOf(this.guestDomain)[0];
+      const suggestion = `set name: "${this.guestDomain.domainName}-${this.node.id}"`;
+      problems.push(migration
+        ? `VF has no user-assigned name, but domain "${this.guestDomain.domainName}" migrates (${migration.node.path}) and Oracle's migration requires every Ethernet VF of the domain to be named; ${suggestion}`
+        : `VF has no user-assigned name; the plan finds its VF again by name: ${suggestion}`);
+    }
+    const mismatch = vlanMismatch(this.network, this.pvid, this.vids);
+    if (mismatch) problems.push(`VF ${mismatch}`);
+    return problems;
+  }
+}

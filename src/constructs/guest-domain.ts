@@ -1,0 +1,138 @@
+import { Construct } from "constructs";
+import { ValidationError } from "../model";
+import { ControlDomain } from "./control-domain";
+import { EthernetVf, type EthernetVfProps } from "./ethernet-vf";
+import { FibreChannelVf, type FibreChannelVfProps } from "./fibre-channel-vf";
+import { InfiniBandVf, type InfiniBandVfProps } from "./infiniband-vf";
+import { IpmpGroup, type IpmpGroupProps } from "./ipmp-group";
+import { Vnet, type VnetProps } from "./vnet";
+import { checkAddress, checkFilePath, checkHostKey, checkName, checkPort, checkUser, invalid } from "./validation";
+
+/** SSH access to the guest's own operating system (IPMP verification and configuration). */
+export interface GuestAccessProps {
+  readonly address: string;
+  /** @default 22 */
+  readonly port?: number;
+  /** @default "root" */
+  readonly user?: string;
+  /** Pinned host key fingerprint `SHA256:<base64>`. @default none (inventory or knownHostsFile) */
+  readonly hostKey?: string;
+  /** @default none */
+  readonly knownHostsFile?: string;
+  /** Path of the private key file. @default none: the ssh-agent */
+  readonly identityFile?: string;
+}
+
+export interface GuestDomainProps {
+  /**
+   * The domain name on the control domain.
+   * @default the construct id
+   */
+  readonly name?: string;
+  /**
+   * SSH access to the guest OS.
+   * @default none: IPMP inside the guest is reported as unverified
+   */
+  readonly access?: GuestAccessProps;
+}
+
+export interface ResolvedGuestAccess {
+  readonly address: string;
+  readonly port: number;
+  readonly user: string;
+  readonly hostKey?: string;
+  readonly knownHostsFile?: string;
+  readonly identityFile?: string;
+}
+
+/** A logical domain on a control domain. Its devices are declared as its children. */
+export class GuestDomain extends Construct {
+  readonly domainName: string;
+  readonly access?: ResolvedGuestAccess;
+
+  constructor(scope: Construct, id: string, props: GuestDomainProps = {}) {
+    super(scope, id);
+    const path = this.node.path;
+    if (!(scope instanceof ControlDomain)) {
+      throw new ValidationError(`${path}: a GuestDomain must be created inside a ControlDomain, not inside ${scope.node.path || "the app root"}; use new GuestDomain(controlDomain, "${id}")`);
+    }
+    this.domainName = checkName(path, "name", props.name ?? id);
+    if (this.domainName === "primary") {
+      invalid(path, "name", this.domainName, "is the control domain itself", "declare a guest domain, not primary");
+    }
+    if (props.access !== undefined) {
+      const a = props.access;
+      if (a.hostKey !== undefined && a.knownHostsFile !== undefined) {
+        invalid(path, "access.knownHostsFile", a.knownHostsFile, "is given together with access.hostKey", "pin the host key one way");
+      }
+      this.access = {
+        address: checkAddress(path, "access.address", a.address),
+        port: a.port === undefined ? 22 : checkPort(path, "access.port", a.port),
+        user: a.user === undefined ? "root" : checkUser(path, "access.user", a.user),
+        ...(a.hostKey !== undefined ? { hostKey: checkHostKey(path, "access.hostKey", a.hostKey) } : {}),
+        ...(a.knownHostsFile !== undefined ? { knownHostsFile: checkFilePath(path, "access.knownHostsFile", a.knownHostsFile) } : {}),
+        ...(a.identityFile !== undefined ? { identityFile: checkFilePath(path, "access.identityFile", a.identityFile) } : {}),
+      };
+    }
+    this.node.addValidation({ validate: () => this.validateDevices() });
+  }
+
+  /** The control domain this guest lives on. */
+  get controlDomain(): ControlDomain {
+    return this.node.scope as ControlDomain;
+  }
+
+  addEthernetVf(id: string, props: EthernetVfProps): EthernetVf {
+    return new EthernetVf(this, id, props);
+  }
+
+  addVnet(id: string, props: VnetProps): Vnet {
+    return new Vnet(this, id, props);
+  }
+
+  addIpmpGroup(id: string, props: IpmpGroupProps): IpmpGroup {
+    return new IpmpGroup(this, id, props);
+  }
+
+  addFibreChannelVf(id: string, props: FibreChannelVfProps): FibreChannelVf {
+    return new FibreChannelVf(this, id, props);
+  }
+
+  addInfiniBandVf(id: string, props: InfiniBandVfProps): InfiniBandVf {
+    return new InfiniBandVf(this, id, props);
+  }
+
+  get ethernetVfs(): EthernetVf[] {
+    return this.node.children.filter((c): c is EthernetVf => c instanceof EthernetVf);
+  }
+
+  get vnets(): Vnet[] {
+    return this.node.children.filter((c): c is Vnet => c instanceof Vnet);
+  }
+
+  get ipmpGroups(): IpmpGroup[] {
+    return this.node.children.filter((c): c is IpmpGroup => c instanceof IpmpGroup);
+  }
+
+  /** Fibre Channel and InfiniBand VFs declared present on this domain. */
+  get otherVfs(): (FibreChannelVf | InfiniBandVf)[] {
+    return this.node.children.filter((c): c is FibreChannelVf | InfiniBandVf => c instanceof FibreChannelVf || c instanceof InfiniBandVf);
+  }
+
+  private validateDevices(): string[] {
+    const problems: string[] = [];
+    const ifNames = new Map<string, string>();
+    for (const vnet of this.vnets) {
+      const first = ifNames.get(vnet.ifName);
+      if (first !== undefined) problems.push(`vnet if-name "${vnet.ifName}" is used twice in domain "${this.domainName}" (${first} and ${vnet.node.path}); if-names are unique per domain`);
+      else ifNames.set(vnet.ifName, vnet.node.path);
+    }
+    const groups = new Map<string, string>();
+    for (const group of this.ipmpGroups) {
+      const first = groups.get(group.groupName);
+      if (first !== undefined) problems.push(`IPMP group "${group.groupName}" is declared twice in domain "${this.domainName}" (${first} and ${group.node.path}); declare it once`);
+      else groups.set(group.groupName, group.node.path);
+    }
+    return problems;
+  }
+}

@@ -1,0 +1,184 @@
+import { Construct } from "constructs";
+import { ValidationError } from "../model";
+import { ControlDomain } from "./control-domain";
+import { EthernetVf } from "./ethernet-vf";
+import { GuestDomain } from "./guest-domain";
+import { migrationsOf, registerMigration } from "./registry";
+import {
+  checkAddress, checkEthernetPf, checkEthernetVfPseudonym, checkFilePath, checkUser, invalid, show,
+} from "./validation";
+
+/** Where the same-named VF lives on the target: created on a PF, or an existing VF to name. */
+export interface TargetVfLocation {
+  /** Ethernet PF on the target to create the VF on. */
+  readonly pf?: string;
+  /** Existing unassigned Ethernet VF on the target to name. */
+  readonly vf?: string;
+}
+
+export interface SriovMigrationProps {
+  /** The guest domain to migrate. */
+  readonly domain: GuestDomain;
+  /** The control domain of the target machine. */
+  readonly target: ControlDomain;
+  /**
+   * Ethernet PF on the target on which the same-named VF is created (unassigned) for every
+   * Ethernet VF of the domain that has no `addTargetVf()` entry.
+   * @default none: every VF needs `targetVf` or `addTargetVf()`
+   */
+  readonly targetPf?: string;
+  /**
+   * Existing unassigned Ethernet VF on the target to name like the domain's only VF.
+   * @default none
+   */
+  readonly targetVf?: string;
+  /**
+   * Address the source control domain uses to reach the target (`ldm migrate-domain` operand).
+   * @default the target ControlDomain's address
+   */
+  readonly targetAddress?: string;
+  /**
+   * User on the target for password authentication (`user@host`).
+   * @default none (certificate authentication needs none)
+   */
+  readonly targetUser?: string;
+  /**
+   * Path, on the source control domain, of a file holding the target's password
+   * (`ldm migrate-domain -p FILE`). Never the password itself.
+   * @default none: certificate authentication (`-c`)
+   */
+  readonly passwordFile?: string;
+  /**
+   * Whether a Terraform pipeline runs the migration (`ldoms migrate`) after preparing both hosts.
+   * @default false: preparation only; migrate with `ldoms migrate <id>`
+   */
+  readonly migrate?: boolean;
+}
+
+export interface ResolvedTargetVf {
+  readonly source: EthernetVf;
+  /** The user-assigned name shared by the source and target VF. */
+  readonly name?: string;
+  readonly pf?: string;
+  readonly vf?: string;
+}
+
+/**
+ * Live migration of a guest domain with SR-IOV Ethernet VFs to another machine: declares the
+ * same-named VFs on the target and carries everything `ldoms migrate` needs. The relations
+ * Oracle requires (named VFs, IPMP with a vnet, same network, no FC/IB VF, switches on the
+ * target) are checked when the tree is validated, all reported together.
+ */
+export class SriovMigration extends Construct {
+  readonly domain: GuestDomain;
+  readonly target: ControlDomain;
+  readonly targetPf?: string;
+  readonly targetVf?: string;
+  readonly targetAddress: string;
+  readonly targetUser?: string;
+  readonly passwordFile?: string;
+  readonly migrate: boolean;
+  private readonly explicitTargets = new Map<EthernetVf, TargetVfLocation>();
+
+  constructor(scope: Construct, id: string, props: SriovMigrationProps) {
+    super(scope, id);
+    const path = this.node.path;
+    if (props === undefined || props === null) throw new ValidationError(`${path}: props are missing; give { domain, target, targetPf }`);
+    if (!(props.domain instanceof GuestDomain)) invalid(path, "domain", props.domain, "is not a GuestDomain", "pass the GuestDomain to migrate");
+    if (!(props.target instanceof ControlDomain)) invalid(path, "target", props.target, "is not a ControlDomain", "pass the target machine's ControlDomain");
+    this.domain = props.domain;
+    this.target = props.target;
+    if (props.targetPf !== undefined && props.targetVf !== undefined) {
+      invalid(path, "targetVf", props.targetVf, `is given together with targetPf ${show(props.targetPf)}`, "give targetPf to create the target VF, or targetVf to name an existing one");
+    }
+    if (props.targetPf !== undefined) this.targetPf = checkEthernetPf(path, "targetPf", props.targetPf);
+    if (props.targetVf !== undefined) this.targetVf = checkEthernetVfPseudonym(path, "targetVf", props.targetVf);
+    this.targetAddress = props.targetAddress === undefined ? props.target.address : checkAddress(path, "targetAddress", props.targetAddress);
+    if (props.targetUser !== undefined) this.targetUser = checkUser(path, "targetUser", props.targetUser);
+    if (props.passwordFile !== undefined) this.passwordFile = checkFilePath(path, "passwordFile", props.passwordFile);
+    this.migrate = props.migrate ?? false;
+    registerMigration(this);
+    this.node.addValidation({ validate: () => this.validateContract() });
+  }
+
+  /** Places the target VF of one of the domain's VFs explicitly (overrides `targetPf`). */
+  addTargetVf(vf: EthernetVf, location: TargetVfLocation): void {
+    const path = this.node.path;
+    if (!(vf instanceof EthernetVf) || vf.guestDomain !== this.domain) {
+      invalid(path, "addTargetVf(vf)", vf instanceof EthernetVf ? vf.node.path : vf, `is not an EthernetVf of the migrating domain (${this.domain.node.path})`, "pass one of the domain's EthernetVf constructs");
+    }
+    if ((location?.pf === undefined) === (location?.vf === undefined)) {
+      invalid(path, "addTargetVf(location)", location, "must give exactly one of pf and vf", 'use { pf: "/SYS/.../IOVNET.PF0" } or { vf: "/SYS/.../IOVNET.PF0.VF0" }');
+    }
+    const resolved = location.pf !== undefined
+      ? { pf: checkEthernetPf(path, "addTargetVf(location).pf", location.pf) }
+      : { vf: checkEthernetVfPseudonym(path, "addTargetVf(location).vf", location.vf) };
+    if (this.explicitTargets.has(vf)) invalid(path, "addTargetVf(vf)", vf.node.path, "already has a target VF", "place each VF once");
+    this.explicitTargets.set(vf, resolved);
+  }
+
+  /** The target VF of each Ethernet VF of the domain, in the domain's declaration order. */
+  targetVfs(): ResolvedTargetVf[] {
+    const vfs = this.domain.ethernetVfs;
+    return vfs.map((source) => {
+      const explicit = this.explicitTargets.get(source);
+      const location: TargetVfLocation = explicit
+        ?? (this.targetPf !== undefined ? { pf: this.targetPf } : this.targetVf !== undefined && vfs.length === 1 ? { vf: this.targetVf } : {});
+      return { source, name: source.vfName, ...location };
+    });
+  }
+
+  private validateContract(): string[] {
+    const problems: string[] = [];
+    const domain = this.domain;
+    const source = domain.controlDomain;
+    const dn = `domain "${domain.domainName}"`;
+    if (source === this.target) {
+      problems.push(`target "${this.target.hostId}" is the control domain ${dn} already runs on; choose the ControlDomain of another machine`);
+    }
+    const first = migrationsOf(domain)[0];
+    if (first !== this) problems.push(`${dn} already migrates in ${first.node.path}; declare one SriovMigration per domain`);
+    for (const other of domain.otherVfs) {
+      const kind = other.deviceClass === "FIBRECHANNEL" ? "Fibre Channel" : "InfiniBand";
+      problems.push(`${dn} has ${kind} VF ${other.device} (${other.node.path}); a domain with a Fibre Channel or InfiniBand VF cannot be migrated: remove the VF from the domain or drop the migration`);
+    }
+    const vfs = domain.ethernetVfs;
+    if (vfs.length === 0) {
+      problems.push(`${dn} has no EthernetVf; an SR-IOV migration prepares the domain's named Ethernet VF: declare one`);
+    }
+    if (this.targetVf !== undefined && vfs.length > 1) {
+      problems.push(`targetVf ${this.targetVf} is ambiguous: ${dn} has ${vfs.length} Ethernet VFs; use addTargetVf(vf, { vf }) for each`);
+    }
+    for (const target of this.targetVfs()) {
+      const vf = target.source;
+      const label = `VF ${vf.node.path}`;
+      if (target.pf === undefined && target.vf === undefined) {
+        problems.push(`${label} has no target VF on "${this.target.hostId}"; set targetPf (or addTargetVf(vf, { pf }))`);
+      }
+      const group = domain.ipmpGroups.find((g) => g.active === vf);
+      if (group === undefined) {
+        problems.push(`${label} is not the active interface of any IpmpGroup; a migrating domain needs the VF and a vnet in one IPMP group: add new IpmpGroup(domain, "ipmp0", { active: vf, standby: vnet })`);
+      }
+      if (vf.network === undefined) {
+        problems.push(`${label} has no network; declare the Network it reaches (network: net) so the VF, the vnet and the target VF can be checked to reach the same network`);
+      } else if (group !== undefined && group.standby.network !== vf.network) {
+        const standbyNet = group.standby.network ? `network "${group.standby.network.name}"` : "no network";
+        problems.push(`${label} is on network "${vf.network.name}" but its standby vnet ${group.standby.node.path} has ${standbyNet}; put both on the same Network`);
+      }
+    }
+    const targetSwitches = this.target.virtualSwitches;
+    const seen = new Set<string>();
+    for (const vnet of domain.vnets) {
+      if (seen.has(vnet.vswitchName)) continue;
+      seen.add(vnet.vswitchName);
+      const sw = targetSwitches.find((s) => s.switchName === vnet.vswitchName);
+      if (targetSwitches.length > 0 && sw === undefined) {
+        problems.push(`vnet ${vnet.node.path} uses virtual switch "${vnet.vswitchName}", which is not declared on target "${this.target.hostId}" (declared: ${targetSwitches.map((s) => s.switchName).join(", ")}); a migrating domain needs a switch of the same name on the target: declare it there`);
+      }
+      if (sw?.network && vnet.network && sw.network !== vnet.network) {
+        problems.push(`vnet ${vnet.node.path} is on network "${vnet.network.name}" but switch "${sw.switchName}" on target "${this.target.hostId}" is on network "${sw.network.name}"; the target switch must reach the same network`);
+      }
+    }
+    return problems;
+  }
+}

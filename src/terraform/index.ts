@@ -1,0 +1,2 @@
+export * from "./ldoms-stack";
+export * from "./run-app";

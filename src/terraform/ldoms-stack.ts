@@ -1,0 +1,95 @@
+import { join } from "node:path";
+import type { Construct } from "constructs";
+import { LocalBackend, TerraformResource, TerraformStack, type ISynthesisSession } from "cdktf";
+import type { PlanDocument } from "../model";
+import { hostDigest, synthesizePlan, writeStackArtifacts } from "../synth";
+
+export interface LdomsStackProps {
+  /**
+   * Terraform state file, relative to the stack's output directory
+   * (`cdktf.out/stacks/<stack>/`), so the synthesized folder can move between machines.
+   * @default `terraform.<stack>.tfstate`
+   */
+  readonly stateFile?: string;
+}
+
+/** The `ldoms` command a Terraform `local-exec` runs; on PATH via the project's node_modules/.bin. */
+export function applyCommand(stack: string, host: string): string {
+  return `ldoms apply --stack ${stack} --host ${host} --auto-approve`;
+}
+
+export function migrateCommand(stack: string, migration: string): string {
+  return `ldoms migrate ${migration} --stack ${stack} --auto-approve`;
+}
+
+/**
+ * A Terraform stack of LDoms hosts. Its synthesis validates the construct tree (all problems at
+ * once), and writes next to `cdk.tf.json` the plan document (`ldoms.plan.json`) and one POSIX sh
+ * script per control domain (`scripts/<host>.sh`). `cdk.tf.json` holds a `terraform_data` per
+ * control domain running `ldoms apply` for it, replaced when that host's desired state changes,
+ * and one per opted-in migration running `ldoms migrate` after both hosts.
+ */
+export class LdomsStack extends TerraformStack {
+  private plan?: PlanDocument;
+
+  constructor(scope: Construct, id: string, props: LdomsStackProps = {}) {
+    super(scope, id);
+    // cdktf's default state path is absolute (the synthesizing machine's cwd); a relative one
+    // keeps the output folder portable and byte-stable.
+    new LocalBackend(this, { path: props.stateFile ?? `terraform.${id}.tfstate` });
+    // Wraps cdktf's own stack synthesizer: cdk.tf.json first, then our artifacts beside it.
+    const terraformSynthesizer = this.synthesizer;
+    this.synthesizer = {
+      synthesize: (session: ISynthesisSession) => {
+        terraformSynthesizer.synthesize(session);
+        const dir = join(session.outdir, session.manifest.forStack(this).workingDirectory);
+        writeStackArtifacts(dir, this.planDocument());
+      },
+    };
+  }
+
+  /** The plan document of this stack (validates the tree on first use). */
+  planDocument(): PlanDocument {
+    this.plan ??= synthesizePlan(this, this.node.id);
+    return this.plan;
+  }
+
+  override prepareStack(): void {
+    // The Terraform resources depend on the plan, so the tree is validated and the plan built
+    // before cdktf resolves anything: a configuration error stops synthesis before any write.
+    this.addHostResources(this.planDocument());
+    super.prepareStack();
+  }
+
+  private resourcesAdded = false;
+
+  private addHostResources(plan: PlanDocument): void {
+    if (this.resourcesAdded) return;
+    this.resourcesAdded = true;
+    const hostResources = new Map<string, TerraformResource>();
+    for (const host of plan.hosts) {
+      const resource = new TerraformResource(this, `ldoms-host-${host.id}`, {
+        terraformResourceType: "terraform_data",
+        provisioners: [{ type: "local-exec", command: applyCommand(plan.stack, host.id) }],
+      });
+      resource.addOverride("triggers_replace", { host: host.id, desired: hostDigest(host) });
+      hostResources.set(host.id, resource);
+    }
+    for (const migration of plan.migrations) {
+      if (!migration.migrate) continue;
+      const dependsOn = [migration.sourceHost, migration.targetHost]
+        .map((id) => hostResources.get(id))
+        .filter((r): r is TerraformResource => r !== undefined);
+      const resource = new TerraformResource(this, `ldoms-migration-${migration.id}`, {
+        terraformResourceType: "terraform_data",
+        provisioners: [{ type: "local-exec", command: migrateCommand(plan.stack, migration.id) }],
+        dependsOn,
+      });
+      resource.addOverride("triggers_replace", {
+        migration: migration.id,
+        source: hostResources.get(migration.sourceHost)?.getStringAttribute("id") ?? migration.sourceHost,
+        target: hostResources.get(migration.targetHost)?.getStringAttribute("id") ?? migration.targetHost,
+      });
+    }
+  }
+}
