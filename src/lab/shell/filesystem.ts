@@ -5,9 +5,13 @@
  * so `mkdir` is check-and-create in one step: the engine's lock relies on that.
  */
 
-export type FileNode = { readonly type: "dir" } | { readonly type: "file"; readonly content: string };
+export interface FileNode {
+  readonly type: "dir" | "file";
+  /** A file's bytes (text); absent means empty. */
+  readonly content?: string;
+}
 
-/** Absolute normalized path -> node. `/` is implicit. */
+/** Absolute normalized path -> node. `/` exists whether listed or not. */
 export type FileTable = Record<string, FileNode>;
 
 /** Where a machine's file table lives; `update` must be atomic (read-modify-write). */
@@ -124,7 +128,7 @@ export function readFile(table: Readonly<FileTable>, path: string): string {
   if (node === null) throw new FileError("No such file or directory");
   if (node === "dir") throw new FileError("Is a directory");
   if (node === "device") return "";
-  return (table[path] as { content: string }).content;
+  return table[path]?.content ?? "";
 }
 
 /** Opens for writing as `>` (truncate) or `>>` (append) does: creates the file when missing. */
@@ -140,5 +144,5 @@ export function appendToFile(table: FileTable, path: string, text: string): void
   const node = table[path];
   // Removed since it was opened: the data went to an unlinked file, as on a real system.
   if (node?.type !== "file") return;
-  table[path] = { type: "file", content: node.content + text };
+  table[path] = { type: "file", content: (node.content ?? "") + text };
 }
