@@ -1,0 +1,86 @@
+/**
+ * Reading a plan document back: the engine's entry point. A hand-edited, truncated or foreign
+ * file fails here with the JSON path of the problem, never later as a crash.
+ */
+import { readFileSync } from "node:fs";
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import schema from "../../schema/ldoms-plan.schema.json";
+import { ValidationError } from "./errors";
+import { PLAN_FORMAT_VERSION, type PlanDocument } from "./plan-document";
+
+let validator: ValidateFunction | undefined;
+
+function compiled(): ValidateFunction {
+  validator ??= new Ajv({ allErrors: true, strict: false, discriminator: true }).compile(schema);
+  return validator;
+}
+
+/** `$.hosts[0].steps[2].argv` from ajv's `/hosts/0/steps/2/argv`. */
+function jsonPath(instancePath: string): string {
+  return `$${instancePath.split("/").slice(1).map((part) => {
+    const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
+    return /^\d+$/.test(key) ? `[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  }).join("")}`;
+}
+
+function describe(error: ErrorObject): string {
+  const at = jsonPath(error.instancePath);
+  switch (error.keyword) {
+    case "additionalProperties":
+      return `${at}: unknown property "${String(error.params["additionalProperty"])}"`;
+    case "required":
+      return `${at}: missing property "${String(error.params["missingProperty"])}"`;
+    case "enum":
+      return `${at}: must be one of ${(error.params["allowedValues"] as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+    case "const":
+      return `${at}: must be ${JSON.stringify(error.params["allowedValue"])}`;
+    default:
+      return `${at}: ${error.message ?? error.keyword}`;
+  }
+}
+
+/**
+ * The problems worth showing: a failed `oneOf` reports every branch; the errors at the deepest
+ * path are the ones that point at the actual mistake.
+ */
+function problemsOf(errors: readonly ErrorObject[]): string[] {
+  const depth = (e: ErrorObject) => e.instancePath.split("/").length;
+  const deepest = Math.max(...errors.map(depth));
+  const focused = errors.filter((e) => e.keyword !== "oneOf" && (depth(e) === deepest || !errors.some((o) => o !== e && o.instancePath.startsWith(`${e.instancePath}/`))));
+  return [...new Set((focused.length ? focused : errors).map(describe))].slice(0, 10);
+}
+
+/** Parses and validates a plan document; `source` names it in messages (a file path, "stdin"). */
+export function parsePlanDocument(text: string, source: string): PlanDocument {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(`${source} is not a plan document: it is not valid JSON (${(error as Error).message}); synthesize it again with \`ldoms synth\``);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new ValidationError(`${source} is not a plan document: expected a JSON object with formatVersion, stack, hosts and migrations`);
+  }
+  const version = (value as Record<string, unknown>)["formatVersion"];
+  if (version !== PLAN_FORMAT_VERSION) {
+    throw new ValidationError(version === undefined
+      ? `${source} is not a plan document: it has no formatVersion; synthesize it with \`ldoms synth\``
+      : `${source} has plan formatVersion ${JSON.stringify(version)}, but this ldoms reads formatVersion ${PLAN_FORMAT_VERSION}; synthesize the plan again with this version (\`ldoms synth\`) or use the ldoms release that wrote it`);
+  }
+  const validate = compiled();
+  if (!validate(value)) {
+    throw new ValidationError(`${source} is not a valid plan document (formatVersion ${PLAN_FORMAT_VERSION}):`, problemsOf(validate.errors ?? []));
+  }
+  return value as PlanDocument;
+}
+
+/** Reads and validates a plan document file (`ldoms.plan.json`). */
+export function loadPlanDocumentFile(path: string): PlanDocument {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ValidationError(`cannot read plan document ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; run \`ldoms synth\` first or check the path`);
+  }
+  return parsePlanDocument(text, path);
+}
