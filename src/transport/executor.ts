@@ -31,10 +31,18 @@ export interface RemoteExecutor {
   close(): Promise<void>;
 }
 
+/** Why a command's outcome is unknown. */
+export type OutcomeUnknownReason = "timeout" | "connection-lost" | "no-exit-status" | "signal";
+
 /** Rejection of `exec` when the command's outcome is not known (it may or may not have run). */
 export class OutcomeUnknownError extends Error {
   readonly outcomeUnknown = true;
-  constructor(message: string, readonly commandLine: string) {
+  constructor(
+    message: string,
+    readonly commandLine: string,
+    /** What happened; absent when the executor cannot tell. */
+    readonly reason?: OutcomeUnknownReason,
+  ) {
     super(message);
     this.name = "OutcomeUnknownError";
   }
