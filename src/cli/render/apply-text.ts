@@ -1,0 +1,46 @@
+/** The result of an apply, as text for people and as `--json` for pipelines. */
+import type { ApplyRunResult, HostApplyResult } from "../../engine";
+
+export function renderHostApply(host: HostApplyResult): string {
+  const done = host.actions.filter((a) => a.status === "done").length;
+  switch (host.status) {
+    case "unchanged":
+      return `${host.id}: no changes (0 mutating commands)`;
+    case "applied":
+      return `${host.id}: ${done} change(s) applied and verified (${host.mutatingCommands} mutating command(s))`;
+    case "cancelled":
+      return `${host.id}: cancelled, nothing changed`;
+    case "stopped":
+      return `${host.id}: stopped after ${done} of ${host.actions.length} change(s): ${host.stopReason ?? "another host failed"}`;
+    case "failed":
+      return `${host.id}: FAILED after ${done} of ${host.actions.length} change(s) (${host.mutatingCommands} mutating command(s))\n  ${(host.error?.message ?? "").split("\n").join("\n  ")}`;
+  }
+}
+
+export function renderApply(run: ApplyRunResult): string {
+  const lines = run.hosts.map(renderHostApply);
+  const failed = run.hosts.filter((h) => h.status === "failed").length;
+  const total = run.hosts.reduce((n, h) => n + h.mutatingCommands, 0);
+  const summary = run.cancelled
+    ? "Apply cancelled. Nothing was changed."
+    : failed
+      ? `Apply failed on ${failed} host(s); ${total} mutating command(s) ran. Run apply again once the cause is fixed: it re-reads and continues.`
+      : `Apply complete: ${total} mutating command(s) on ${run.hosts.length} host(s).`;
+  return `${lines.join("\n")}\n\n${summary}\n`;
+}
+
+/** `--json`: `{ "hosts": [ { "id", "actions": [...], "mutatingCommands": N } ] }`. */
+export function applyJson(run: ApplyRunResult): object {
+  return {
+    hosts: run.hosts.map((h) => ({
+      id: h.id,
+      status: h.status,
+      actions: h.actions,
+      mutatingCommands: h.mutatingCommands,
+      unchanged: h.unchanged,
+      ...(h.problems.length ? { problems: h.problems } : {}),
+      ...(h.error ? { error: { kind: h.error.kind, message: h.error.message } } : {}),
+    })),
+    cancelled: run.cancelled,
+  };
+}

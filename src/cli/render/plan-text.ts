@@ -1,0 +1,67 @@
+/** Terraform-like text of a plan: per host its actions with reasons, then the totals. */
+import type { HostPlanResult, PlannedAction, PlanRunResult } from "../../engine";
+import { commandLine } from "../../ldm/quote";
+
+export interface PlanTotals {
+  readonly create: number;
+  readonly update: number;
+  readonly disruptive: number;
+  readonly unchanged: number;
+  readonly failedHosts: number;
+}
+
+export function planTotals(run: PlanRunResult): PlanTotals {
+  const count = (symbol: string) => run.hosts.reduce((n, h) => n + h.actions.filter((a) => a.symbol === symbol).length, 0);
+  return {
+    create: count("+"),
+    update: count("~"),
+    disruptive: count("!"),
+    unchanged: run.hosts.reduce((n, h) => n + h.unchanged, 0),
+    failedHosts: run.hosts.filter((h) => h.error || h.problems.length).length,
+  };
+}
+
+export function renderAction(action: PlannedAction, indent = "  "): string {
+  const lines = [`${indent}${action.symbol} ${action.summary}`, `${indent}    because ${action.reason}`, `${indent}    ldm ${commandLine(action.argv).replace(/'([A-Za-z0-9_=.,:/@+-]+)'/g, "$1")}`];
+  if (action.disruption) lines.push(`${indent}    disruptive: ${action.disruption}; refused unless --allow-disruptive`);
+  return lines.join("\n");
+}
+
+export function renderHostPlan(host: HostPlanResult): string {
+  if (host.error) return `${host.id}: error\n  ${host.error.message.split("\n").join("\n  ")}`;
+  const head = host.actions.length
+    ? `${host.id}: ${host.actions.length} to change, ${host.unchanged} unchanged`
+    : `${host.id}: no changes (${host.unchanged} unchanged)`;
+  const lines = [head, ...host.actions.map((a) => renderAction(a))];
+  if (host.problems.length) {
+    lines.push("  apply would refuse this host:", ...host.problems.map((p) => `    - ${p}`));
+  }
+  return lines.join("\n");
+}
+
+export function renderPlan(run: PlanRunResult): string {
+  const totals = planTotals(run);
+  const parts = run.hosts.map(renderHostPlan);
+  const summary =
+    totals.create + totals.update + totals.disruptive === 0
+      ? `No changes. ${totals.unchanged} step(s) already in the desired state.`
+      : `Plan: ${totals.create} to create, ${totals.update} to update in place, ${totals.disruptive} disruptive, ${totals.unchanged} unchanged.`;
+  const failed = totals.failedHosts ? `\n${totals.failedHosts} host(s) with errors or problems: apply would refuse them.` : "";
+  return `${parts.join("\n\n")}\n\n${summary}${failed}\n`;
+}
+
+/** `--json` shape of a plan. */
+export function planJson(stack: string, run: PlanRunResult): object {
+  return {
+    stack,
+    hosts: run.hosts.map((h) => ({
+      id: h.id,
+      ...(h.fingerprint ? { fingerprint: h.fingerprint } : {}),
+      actions: h.actions,
+      unchanged: h.unchanged,
+      problems: h.problems,
+      ...(h.error ? { error: { kind: h.error.kind, message: h.error.message } } : {}),
+    })),
+    totals: planTotals(run),
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Progress while the engine works: on a TTY one live line per host, redrawn in place; otherwise
+ * (CI logs) plain timestamped lines. Written to stderr so `--json` output stays clean.
+ */
+import type { EngineEvent, EngineEventSink } from "../../engine";
+
+export interface ProgressStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+export function describeEvent(event: EngineEvent): string {
+  switch (event.type) {
+    case "host-reading":
+      return "reading";
+    case "host-planned":
+      return event.changes ? `${event.changes} to change, ${event.unchanged} unchanged` : `no changes (${event.unchanged} unchanged)`;
+    case "step-started":
+      return `[${event.index}/${event.total}] ${event.action.symbol} ${event.action.summary}`;
+    case "step-finished":
+      return `${event.ok ? "done" : `FAILED (exit status ${event.exitStatus ?? "unknown"})`}: ${event.action.summary}`;
+    case "outcome-unknown":
+      return `connection lost during "${event.action.summary}": ${event.decision}`;
+    case "waiting-inv":
+      return `waiting for ${event.devices.join(", ")} to leave INV (${Math.round(event.elapsedMs / 1000)} s)`;
+    case "host-verifying":
+      return "verifying (re-read)";
+    case "host-done":
+      return `done (${event.mutatingCommands} mutating command(s))`;
+    case "host-failed":
+      return `failed: ${event.message.split("\n")[0]}`;
+    case "host-stopped":
+      return `stopped: ${event.reason}`;
+  }
+}
+
+/** Plain lines: `2026-01-01T00:00:00.000Z t7-a [1/3] + create VF ...`. */
+export function plainProgress(stream: ProgressStream, now: () => Date = () => new Date()): EngineEventSink {
+  return (event) => {
+    stream.write(`${now().toISOString()} ${event.host} ${describeEvent(event)}\n`);
+  };
+}
+
+/** Live view: one line per host, rewritten in place with ANSI cursor movement. */
+export function liveProgress(stream: ProgressStream): EngineEventSink & { finish(): void } {
+  const order: string[] = [];
+  const lines = new Map<string, string>();
+  let drawn = 0;
+  const width = () => ((stream as { columns?: number }).columns ?? 100) - 1;
+  const draw = () => {
+    let out = drawn ? `\x1b[${drawn}A` : "";
+    for (const host of order) out += `\x1b[2K${`${host}: ${lines.get(host) ?? ""}`.slice(0, width())}\n`;
+    drawn = order.length;
+    stream.write(out);
+  };
+  const sink = ((event: EngineEvent) => {
+    if (!lines.has(event.host)) order.push(event.host);
+    lines.set(event.host, describeEvent(event));
+    draw();
+  }) as EngineEventSink & { finish(): void };
+  sink.finish = () => undefined;
+  return sink;
+}
+
+export function progressFor(stream: ProgressStream, quiet: boolean): EngineEventSink | undefined {
+  if (quiet) return undefined;
+  return stream.isTTY ? liveProgress(stream) : plainProgress(stream);
+}
