@@ -50,14 +50,23 @@ function problemsOf(errors: readonly ErrorObject[]): string[] {
   return [...new Set((focused.length ? focused : errors).map(describe))].slice(0, 10);
 }
 
-/** Parses and validates a plan document; `source` names it in messages (a file path, "stdin"). */
-export function parsePlanDocument(text: string, source: string): PlanDocument {
+/**
+ * Parses and validates a plan document; `source` names it in messages (a file path, "stdin").
+ * Accepts the JSON text, or a value already parsed from JSON (a plan embedded in another file).
+ */
+export function parsePlanDocument(text: string | unknown, source: string): PlanDocument {
+  if (typeof text !== "string") return validatePlanDocument(text, source);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     throw new ValidationError(`${source} is not a plan document: it is not valid JSON (${(error as Error).message}); synthesize it again with \`ldoms synth\``);
   }
+  return validatePlanDocument(value, source);
+}
+
+/** Validates a value parsed from JSON against the plan document schema. */
+export function validatePlanDocument(value: unknown, source: string): PlanDocument {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new ValidationError(`${source} is not a plan document: expected a JSON object with formatVersion, stack, hosts and migrations`);
   }

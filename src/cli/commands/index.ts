@@ -1,10 +1,12 @@
 import type { Command } from "commander";
+import { register as registerDemo } from "./demo";
+import { register as registerSynth } from "./synth";
 
 /**
  * Each subcommand lives in its own file under this folder and exports `register(program)`.
  * Add new commands to this list.
  */
-const registrations: ReadonlyArray<(program: Command) => void> = [];
+const registrations: ReadonlyArray<(program: Command) => void> = [registerSynth, registerDemo];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

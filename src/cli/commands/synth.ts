@@ -1,0 +1,45 @@
+import { relative } from "node:path";
+import type { Command } from "commander";
+import { loadPlanDocumentFile } from "../../model/load-plan-document";
+import type { PlanDocument } from "../../model";
+import { synthesizeApp, type SynthesizedStack } from "../synth-app";
+
+/** Lines describing a plan document: per host its steps, then the migrations. */
+export function renderPlanSummary(plan: PlanDocument, options: { steps?: boolean } = {}): string[] {
+  const lines: string[] = [];
+  for (const host of plan.hosts) {
+    const disruptive = host.steps.filter((s) => s.disruption).length;
+    lines.push(`  host ${host.id} (${host.connection.user}@${host.connection.address}): ${host.steps.length} step${host.steps.length === 1 ? "" : "s"}${disruptive ? `, ${disruptive} disruptive` : ""}`);
+    if (options.steps) for (const step of host.steps) lines.push(`    ${step.disruption ? "!" : "-"} ${step.summary}`);
+  }
+  for (const m of plan.migrations) {
+    const blocked = m.blockingVfs.length ? ` BLOCKED by ${m.blockingVfs.map((b) => b.device).join(", ")}` : "";
+    lines.push(`  migration ${m.id}: domain ${m.domain} ${m.sourceHost} -> ${m.targetHost}, VF ${m.targetVfs.map((t) => t.name).join(", ")}${m.migrate ? " (runs in the pipeline)" : " (run: ldoms migrate " + m.id + ")"}${blocked}`);
+  }
+  return lines;
+}
+
+export function renderSynthSummary(stacks: readonly SynthesizedStack[], cwd: string, options: { steps?: boolean } = {}): string {
+  if (stacks.length === 0) return "No LDoms stacks were synthesized (the app declares no LdomsStack).\n";
+  const lines: string[] = [];
+  for (const stack of stacks) {
+    const plan = loadPlanDocumentFile(stack.planFile);
+    lines.push(`Stack ${stack.name} -> ${relative(cwd, stack.dir) || "."}`);
+    lines.push(...renderPlanSummary(plan, options));
+    lines.push(`  files: cdk.tf.json, ldoms.plan.json, ${plan.hosts.map((h) => `scripts/${h.id}.sh`).join(", ")}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function register(program: Command): void {
+  program
+    .command("synth")
+    .description("run the cdktf app of cdktf.json and write cdk.tf.json, ldoms.plan.json and scripts/<host>.sh per stack")
+    .option("-o, --output <dir>", "output directory", "cdktf.out")
+    .option("--steps", "list every step of every host")
+    .action(async (opts: { output: string; steps?: boolean }) => {
+      const projectDir = process.cwd();
+      const { stacks } = await synthesizeApp({ projectDir, outDir: opts.output });
+      process.stdout.write(renderSynthSummary(stacks, projectDir, { steps: opts.steps ?? false }));
+    });
+}
