@@ -4,7 +4,7 @@
  * unless the user opts in). Steps whose guard does not hold are counted as unchanged.
  */
 import type { HostPlan, Step, StepKind } from "../model";
-import { evaluateCondition, explainCondition } from "./conditions";
+import { Assumptions, evaluateCondition, explainCondition } from "./conditions";
 import { findDomain, type ObservedHost } from "./observed-state";
 import { displayArgv } from "./operands";
 
@@ -51,11 +51,14 @@ export function describeDisruption(step: Step): string {
 export function planHostActions(host: HostPlan, observed: ObservedHost): HostActions {
   const actions: PlannedAction[] = [];
   let unchanged = 0;
+  const assumed = new Assumptions();
   for (const step of host.steps) {
-    if (!evaluateCondition(step.guard, observed)) {
+    // Guards see observed state plus what the steps planned before them will have done.
+    if (!evaluateCondition(step.guard, observed, assumed)) {
       unchanged++;
       continue;
     }
+    assumed.add(step.postcondition);
     const disruptive = disruptionApplies(step, observed);
     actions.push({
       stepId: step.id,

@@ -23,7 +23,27 @@ export function sameLdmValue(actual: string | undefined, wanted: string): boolea
   return false;
 }
 
-export function evaluateCondition(condition: Condition, host: ObservedHost): boolean {
+/**
+ * Facts assumed to hold on top of observed state: the postconditions of steps planned earlier
+ * in the same run (a VF created with pvid=100 needs no separate pvid step afterwards).
+ */
+export class Assumptions {
+  private readonly atoms = new Set<string>();
+  add(condition: Condition): void {
+    if (condition.kind === "all") condition.conditions.forEach((c) => this.add(c));
+    else if (condition.kind !== "not" && condition.kind !== "any") this.atoms.add(atomKey(condition));
+  }
+  holds(condition: Condition): boolean {
+    return this.atoms.has(atomKey(condition));
+  }
+}
+
+function atomKey(condition: Condition): string {
+  return JSON.stringify(condition, Object.keys(condition).sort());
+}
+
+export function evaluateCondition(condition: Condition, host: ObservedHost, assumed?: Assumptions): boolean {
+  if (assumed?.holds(condition)) return true;
   switch (condition.kind) {
     case "vf-exists":
       return findVfByName(host, condition.name) !== undefined;
@@ -50,11 +70,11 @@ export function evaluateCondition(condition: Condition, host: ObservedHost): boo
     case "vswitch-exists":
       return host.vswitches.includes(condition.name);
     case "not":
-      return !evaluateCondition(condition.condition, host);
+      return !evaluateCondition(condition.condition, host, assumed);
     case "all":
-      return condition.conditions.every((c) => evaluateCondition(c, host));
+      return condition.conditions.every((c) => evaluateCondition(c, host, assumed));
     case "any":
-      return condition.conditions.some((c) => evaluateCondition(c, host));
+      return condition.conditions.some((c) => evaluateCondition(c, host, assumed));
   }
 }
 

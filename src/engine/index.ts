@@ -12,3 +12,4 @@ export * from "./observed-state";
 export * from "./operands";
 export * from "./plan-run";
 export * from "./saved-plan";
+export * from "./preconditions";
