@@ -1,12 +1,15 @@
 import type { Command } from "commander";
 import { register as registerDemo } from "./demo";
 import { register as registerSynth } from "./synth";
+import { register as registerPlan } from "./plan";
+import { register as registerApply } from "./apply";
+import { register as registerForceUnlock } from "./force-unlock";
 
 /**
  * Each subcommand lives in its own file under this folder and exports `register(program)`.
  * Add new commands to this list.
  */
-const registrations: ReadonlyArray<(program: Command) => void> = [registerSynth, registerDemo];
+const registrations: ReadonlyArray<(program: Command) => void> = [registerSynth, registerDemo, registerPlan, registerApply, registerForceUnlock];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

@@ -1,0 +1,110 @@
+/**
+ * `ldoms apply [PLANFILE]`: lock, read, plan and check every host; ask (or --auto-approve); run
+ * the needed steps; prove the result by a re-read. A saved plan (PLANFILE) is applied only if no
+ * host changed since it was made, and needs no approval (it was reviewed when saved).
+ */
+import { createInterface } from "node:readline";
+import type { Command } from "commander";
+import { ValidationError } from "../../model";
+import { parsePlanDocument } from "../../model/load-plan-document";
+import { applyHosts, engineHosts, loadInventoryFile, pinnedHosts, readSavedPlan, type EngineHost, type PlanRunResult } from "../../engine";
+import { addEngineInputOptions, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
+import { applyJson, renderApply } from "../render/apply-text";
+import { renderPlan } from "../render/plan-text";
+import { progressFor } from "../render/progress";
+import { defaultIo, type CommandIo } from "./plan";
+
+export interface ApplyCommandOptions extends EngineInputOptions {
+  readonly autoApprove?: boolean;
+  readonly json?: boolean;
+  readonly parallelism?: number;
+  readonly allowDisruptive?: boolean;
+  readonly invTimeout?: number;
+}
+
+export interface ApplyIo extends CommandIo {
+  /** Asks the user; undefined when there is no terminal to ask on. */
+  readonly ask?: (question: string) => Promise<string>;
+}
+
+function terminalAsk(): ((question: string) => Promise<string>) | undefined {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
+  return (question) =>
+    new Promise((resolve) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      rl.question(question, (answer) => {
+        rl.close();
+        resolve(answer);
+      });
+    });
+}
+
+export async function runApply(planFile: string | undefined, rawOptions: ApplyCommandOptions, io: ApplyIo = { ...defaultIo(), ...withAsk() }): Promise<number> {
+  const options = withInventoryDefault(rawOptions, io.env);
+  if (planFile && (options.planDocument || options.skipSynth)) {
+    throw new ValidationError(`a saved plan (${planFile}) already holds its plan document; drop --plan-document/--skip-synth`);
+  }
+  const approvalNeeded = !options.autoApprove && !planFile;
+  if (approvalNeeded && !io.ask) {
+    throw new ValidationError(
+      "apply needs approval, and there is no terminal to ask on: review with ldoms plan, then run ldoms apply --auto-approve (pipelines), or save a plan with ldoms plan --out FILE and apply it with ldoms apply FILE",
+    );
+  }
+  let hosts: EngineHost[];
+  let pinned;
+  let stack: string;
+  if (planFile) {
+    const saved = readSavedPlan(planFile.startsWith("/") ? planFile : `${io.cwd}/${planFile}`, parsePlanDocument);
+    const inventory = options.inventory ? loadInventoryFile(options.inventory.startsWith("/") ? options.inventory : `${io.cwd}/${options.inventory}`) : undefined;
+    hosts = engineHosts(saved.document, { ...(inventory ? { inventory } : {}), ...(options.host ? { hostIds: options.host } : {}) });
+    pinned = pinnedHosts(saved);
+    stack = saved.document.stack;
+  } else {
+    const input = await resolveEngineInput(options, io.cwd);
+    hosts = input.hosts;
+    stack = input.document.stack;
+  }
+  const progress = progressFor(io.stderr, options.json === true);
+  const confirm = approvalNeeded
+    ? async (plan: PlanRunResult) => {
+        io.stderr.write(`\n${renderPlan(plan)}\n`);
+        const answer = await (io.ask as (q: string) => Promise<string>)("Apply these changes? Only 'yes' is accepted: ");
+        return answer.trim() === "yes";
+      }
+    : undefined;
+  const run = await applyHosts(hosts, {
+    connect: io.connect ?? sshConnect(options),
+    parallelism: options.parallelism ?? 10,
+    allowDisruptive: options.allowDisruptive ?? false,
+    operation: `ldoms apply (stack ${stack})`,
+    ...(options.invTimeout ? { invTimeoutMs: options.invTimeout } : {}),
+    ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
+    ...(pinned ? { pinned } : {}),
+    ...(confirm ? { confirm } : {}),
+    ...(progress ? { onEvent: progress } : {}),
+  });
+  io.stdout.write(options.json ? `${JSON.stringify(applyJson(run), null, 2)}\n` : renderApply(run));
+  return run.hosts.some((h) => h.status === "failed" || h.status === "stopped") ? 1 : 0;
+}
+
+function withAsk(): Pick<ApplyIo, "ask"> {
+  const ask = terminalAsk();
+  return ask ? { ask } : {};
+}
+
+export function register(program: Command): void {
+  addEngineInputOptions(
+    program
+      .command("apply")
+      .argument("[planfile]", "a plan saved with ldoms plan --out (applied only if no host changed since)")
+      .description("change the hosts to the desired state, verify every step by a re-read"),
+  )
+    .option("--auto-approve", "do not ask for approval (pipelines)")
+    .option("--json", 'print { "hosts": [ { "id", "actions", "mutatingCommands" } ] }')
+    .option("--parallelism <n>", "hosts changed at once (default 10)", positiveInteger("--parallelism"))
+    .option("--allow-disruptive", "run steps that need a domain stopped (refused by default)")
+    .option("--inv-timeout <ms>", "longest wait for a device to leave INV (default 180000)", positiveInteger("--inv-timeout"))
+    .action(async (planFile: string | undefined, options: ApplyCommandOptions) => {
+      process.exitCode = await runApply(planFile, options);
+    });
+}

@@ -1,0 +1,64 @@
+/**
+ * `ldoms plan`: read every host once, show what apply would change (Terraform-like), optionally
+ * save the plan pinned to what was read. With --detailed-exitcode: 0 no changes, 1 error,
+ * 2 changes.
+ */
+import type { Command } from "commander";
+import { planHosts, savedPlanFrom, writeSavedPlan, type ConnectHost } from "../../engine";
+import { addEngineInputOptions, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
+import { planJson, planTotals, renderPlan } from "../render/plan-text";
+import { progressFor, type ProgressStream } from "../render/progress";
+
+export interface PlanCommandOptions extends EngineInputOptions {
+  readonly json?: boolean;
+  readonly out?: string;
+  readonly detailedExitcode?: boolean;
+  readonly allowDisruptive?: boolean;
+  readonly parallelism?: number;
+}
+
+export interface CommandIo {
+  readonly stdout: ProgressStream;
+  readonly stderr: ProgressStream;
+  readonly cwd: string;
+  /** Overrides ssh2 (tests run against the lab in-process). */
+  readonly connect?: ConnectHost;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export function defaultIo(): CommandIo {
+  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() };
+}
+
+/** Runs the command; returns the exit code. Typed errors propagate to the CLI edge. */
+export async function runPlan(rawOptions: PlanCommandOptions, io: CommandIo = defaultIo()): Promise<number> {
+  const options = withInventoryDefault(rawOptions, io.env);
+  const input = await resolveEngineInput(options, io.cwd);
+  const progress = progressFor(io.stderr, options.json === true);
+  const run = await planHosts(input.hosts, {
+    connect: io.connect ?? sshConnect(options),
+    parallelism: options.parallelism ?? 10,
+    allowDisruptive: options.allowDisruptive ?? false,
+    ...(progress ? { onEvent: progress } : {}),
+    ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
+  });
+  if (options.out) writeSavedPlan(options.out.startsWith("/") ? options.out : `${io.cwd}/${options.out}`, savedPlanFrom(input.document, run));
+  io.stdout.write(options.json ? `${JSON.stringify(planJson(input.document.stack, run), null, 2)}\n` : renderPlan(run));
+  if (options.out && !options.json) io.stdout.write(`Saved the plan to ${options.out}; apply exactly it with: ldoms apply ${options.out}\n`);
+  const totals = planTotals(run);
+  if (run.hosts.some((h) => h.error || h.problems.length)) return 1;
+  const changes = totals.create + totals.update + totals.disruptive;
+  return options.detailedExitcode && changes > 0 ? 2 : 0;
+}
+
+export function register(program: Command): void {
+  addEngineInputOptions(program.command("plan").description("read every host once and show what apply would change"))
+    .option("--json", "print the plan as JSON")
+    .option("--out <file>", "save the plan, pinned to the state read, for ldoms apply FILE")
+    .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on error")
+    .option("--allow-disruptive", "do not list disruptive steps as problems")
+    .option("--parallelism <n>", "hosts read at once (default 10)", positiveInteger("--parallelism"))
+    .action(async (options: PlanCommandOptions) => {
+      process.exitCode = await runPlan(options);
+    });
+}

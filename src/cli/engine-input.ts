@@ -1,0 +1,131 @@
+/**
+ * What plan/apply/force-unlock work on: the plan document (synthesized first, as `cdktf deploy`
+ * does, unless --skip-synth or --plan-document), the selected stack and hosts, the inventory, and
+ * how to connect (ssh2, host keys pinned).
+ */
+import { existsSync, readdirSync } from "node:fs";
+import type { Command } from "commander";
+import { join, resolve } from "node:path";
+import { ValidationError, type Inventory, type PlanDocument } from "../model";
+import { loadPlanDocumentFile } from "../model/load-plan-document";
+import { engineHosts, loadInventoryFile, type ConnectHost, type EngineHost, type HostTarget } from "../engine";
+import { SshExecutor } from "../transport";
+import { synthesizeApp } from "./synth-app";
+
+export const PLAN_FILE = "ldoms.plan.json";
+export const DEFAULT_OUT_DIR = "cdktf.out";
+
+export interface EngineInputOptions {
+  readonly stack?: string;
+  readonly host?: readonly string[];
+  readonly inventory?: string;
+  readonly skipSynth?: boolean;
+  readonly planDocument?: string;
+  readonly trustOnFirstUse?: boolean;
+  readonly connectTimeout?: number;
+  readonly commandTimeout?: number;
+}
+
+export interface EngineInput {
+  readonly document: PlanDocument;
+  readonly hosts: EngineHost[];
+  readonly inventory?: Inventory;
+  /** Where the document came from, for messages. */
+  readonly source: string;
+}
+
+/** Comma lists and repeated options both work: `--host a,b --host c`. */
+export function collectList(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(",").map((v) => v.trim()).filter(Boolean)];
+}
+
+function selectStack<T extends { name: string }>(stacks: readonly T[], wanted: string | undefined, where: string): T {
+  if (wanted !== undefined) {
+    const found = stacks.find((s) => s.name === wanted);
+    if (!found) throw new ValidationError(`--stack ${wanted}: no such stack in ${where}; stacks: ${stacks.map((s) => s.name).join(", ") || "(none)"}`);
+    return found;
+  }
+  if (stacks.length === 1) return stacks[0] as T;
+  if (stacks.length === 0) throw new ValidationError(`no stack found in ${where}; synthesize first (ldoms synth) or give --plan-document FILE`);
+  throw new ValidationError(`${where} has ${stacks.length} stacks (${stacks.map((s) => s.name).join(", ")}); choose one with --stack NAME`);
+}
+
+/** Plan document path, by the rules: --plan-document; a stack output folder; --skip-synth; synth. */
+export async function resolvePlanDocumentPath(options: EngineInputOptions, cwd: string = process.cwd()): Promise<string> {
+  if (options.planDocument) return resolve(cwd, options.planDocument);
+  // Terraform's local-exec runs `ldoms apply --stack S --host H` from cdktf.out/stacks/S.
+  if (existsSync(join(cwd, PLAN_FILE)) && !existsSync(join(cwd, "cdktf.json"))) {
+    return join(cwd, PLAN_FILE);
+  }
+  if (options.skipSynth) {
+    const stacksDir = join(cwd, DEFAULT_OUT_DIR, "stacks");
+    const names = existsSync(stacksDir) ? readdirSync(stacksDir).filter((n) => existsSync(join(stacksDir, n, PLAN_FILE))).sort() : [];
+    const chosen = selectStack(names.map((name) => ({ name })), options.stack, stacksDir);
+    return join(stacksDir, chosen.name, PLAN_FILE);
+  }
+  if (!existsSync(join(cwd, "cdktf.json"))) {
+    throw new ValidationError(`no cdktf.json in ${cwd} and no ${PLAN_FILE} here: run from the project folder, or give --plan-document FILE`);
+  }
+  const result = await synthesizeApp({ projectDir: cwd });
+  const chosen = selectStack(result.stacks, options.stack, `the app of ${join(cwd, "cdktf.json")}`);
+  return chosen.planFile;
+}
+
+export async function resolveEngineInput(options: EngineInputOptions, cwd: string = process.cwd()): Promise<EngineInput> {
+  const source = await resolvePlanDocumentPath(options, cwd);
+  const document = loadPlanDocumentFile(source);
+  if (options.stack !== undefined && document.stack !== options.stack) {
+    throw new ValidationError(`--stack ${options.stack}: ${source} holds stack ${document.stack}; choose that stack or another plan document`);
+  }
+  const inventory = options.inventory ? loadInventoryFile(resolve(cwd, options.inventory)) : undefined;
+  const hosts = engineHosts(document, { ...(inventory ? { inventory } : {}), ...(options.host ? { hostIds: options.host } : {}) });
+  return { document, hosts, ...(inventory ? { inventory } : {}), source };
+}
+
+/** Connects over ssh2 with the host key pinned by fingerprint or known_hosts. */
+export function sshConnect(options: EngineInputOptions): ConnectHost {
+  return (target: HostTarget) => {
+    const c = target.connection;
+    return new SshExecutor({
+      host: c.address,
+      port: c.port,
+      user: c.user,
+      label: target.id,
+      hostKey: {
+        ...(c.hostKey ? { fingerprints: [c.hostKey] } : {}),
+        ...(c.knownHostsFile ? { knownHostsFile: c.knownHostsFile } : {}),
+        ...(options.trustOnFirstUse ? { trustOnFirstUse: true } : {}),
+      },
+      ...(c.identityFile ? { identityFile: c.identityFile } : {}),
+      ...(options.connectTimeout ? { connectTimeoutMs: options.connectTimeout } : {}),
+      ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
+    });
+  };
+}
+
+/** Options every engine command shares. */
+export function addEngineInputOptions(command: Command): Command {
+  return command
+    .option("--stack <name>", "stack to use when the app has several")
+    .option("--host <id>", "only this host (repeat or comma-separate for several)", collectList)
+    .option("--inventory <file>", "inventory JSON overriding connections per host id (default: $LDOMS_INVENTORY)")
+    .option("--skip-synth", "use the plan document already in cdktf.out instead of synthesizing first")
+    .option("--plan-document <file>", "use this ldoms.plan.json (no synthesis)")
+    .option("--trust-on-first-use", "accept and report the host key of a host nothing pins yet")
+    .option("--connect-timeout <ms>", "SSH connect timeout in milliseconds", positiveInteger("--connect-timeout"))
+    .option("--command-timeout <ms>", "timeout of each remote command in milliseconds", positiveInteger("--command-timeout"));
+}
+
+/** The inventory path: the option, else $LDOMS_INVENTORY (so Terraform's local-exec can use one). */
+export function withInventoryDefault<T extends EngineInputOptions>(options: T, env: NodeJS.ProcessEnv = process.env): T {
+  if (options.inventory === undefined && env.LDOMS_INVENTORY) return { ...options, inventory: env.LDOMS_INVENTORY };
+  return options;
+}
+
+export function positiveInteger(flag: string): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new ValidationError(`${flag} must be a positive integer (got "${value}")`);
+    return n;
+  };
+}
