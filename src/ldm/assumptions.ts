@@ -92,3 +92,200 @@ export const CREATED_VF_PREFIX = "Created new vf: ";
 export function migrationFailedTrailer(domain: string): string {
   return `Domain Migration of LDom ${domain} failed`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Lab emulator choices (src/lab). Each is also listed in docs/lab-assumptions.md.
+// ---------------------------------------------------------------------------------------------
+
+/** Exit status of every refused `ldm` invocation. Ref §1 [I]: "0 on success, non-zero on error". */
+export const LDM_FAILURE_EXIT_STATUS = 1;
+
+/** First line printed (stderr) after a usage error, followed by the synopsis. Ref §1 [?]. */
+export const USAGE_HEADER = "Usage:";
+
+/**
+ * Error texts of refused `ldm` operations. Ref §9 table: [I] where it suggests a wording, [?]
+ * otherwise. Each keeps the verified substrings automation relies on (`does not exist`,
+ * `already exists`, `is attached`) where the situation matches them (ref §1, §9 [V-code]).
+ */
+export const LDM_ERRORS = {
+  unknownSubcommand: (word: string) => `Unknown command ${word}; use "ldm --help" to list the commands`,
+  unknownDomain: (domain: string) => `LDom ${domain} does not exist`,
+  domainExists: (domain: string) => `LDom ${domain} already exists`,
+  unknownDevice: (device: string) => `Invalid device ${device}: it does not exist`,
+  notAVf: (device: string) => `${device} is not a virtual function`,
+  notAPf: (device: string) => `${device} is not a physical function`,
+  vfNameExists: (name: string, vf: string) => `Virtual function name ${name} already exists (${vf})`,
+  invalidProperty: (prop: string) => `Invalid property ${prop}`,
+  invalidValue: (prop: string, value: string) => `Invalid value ${value} for property ${prop}`,
+  vfAssigned: (vf: string, domain: string) => `${vf} is attached to LDom ${domain}`,
+  vfNotAssignedTo: (vf: string, domain: string) => `${vf} is not assigned to LDom ${domain}`,
+  destroyNotLast: (vf: string, last: string) => `Cannot destroy ${vf}: only the last created virtual function (${last}) can be destroyed`,
+  destroyAssigned: (vf: string, domain: string) => `Cannot destroy ${vf}: it is attached to LDom ${domain}`,
+  destroyTooMany: (pf: string, count: number) => `${pf} has only ${count} virtual function(s)`,
+  busNotIov: (bus: string, pf: string) => `I/O virtualization is not enabled on bus ${bus} (needed by ${pf}); enable it with ldm set-io iov=on ${bus} in a delayed reconfiguration`,
+  noFreeVf: (pf: string, maxvfs: number) => `No more virtual functions can be created on ${pf} (maximum ${maxvfs})`,
+  deviceNotReady: (device: string) => `${device} is not ready (status INV); retry when the status is cleared`,
+  needsInactive: (vf: string, domain: string) => `${vf}: the change must be made when the owning domain ${domain} is in the inactive or bound state`,
+  needsDelayedReconfig: (what: string, root: string) => `${what} requires a delayed reconfiguration of ${root}; run ldm start-reconf ${root} first`,
+  wwnWhileAssigned: (vf: string) => `${vf}: port-wwn and node-wwn can only be changed while the virtual function is not assigned to a domain`,
+  ibNeedsStatic: (vf: string, domain: string) => `InfiniBand virtual function ${vf} can only be added or removed while ${domain} is inactive or bound, or its root domain is in delayed reconfiguration`,
+  nameWithManyVfs: () => `A user-assigned name= can only be given when creating one virtual function`,
+  propertyNotForClass: (prop: string, cls: string) => `Property ${prop} is not supported for ${cls} devices`,
+  vnetExists: (vnet: string, domain: string) => `Virtual network device ${vnet} already exists in LDom ${domain}`,
+  vnetUnknown: (vnet: string, domain: string) => `Virtual network device ${vnet} does not exist in LDom ${domain}`,
+  vswUnknown: (vsw: string) => `Virtual switch ${vsw} does not exist`,
+  vswExists: (vsw: string) => `Virtual switch ${vsw} already exists`,
+  vswInUse: (vsw: string, vnet: string, domain: string) => `Virtual switch ${vsw} is in use by ${vnet} of LDom ${domain}`,
+  badState: (domain: string, state: string, needed: string) => `LDom ${domain} is ${state}; it must be ${needed}`,
+  controlDomain: (op: string) => `Operation ${op} is not permitted on the control domain primary`,
+  notRootDomain: (domain: string) => `LDom ${domain} is not a root domain`,
+  alreadyInReconfig: (domain: string) => `LDom ${domain} is already in a delayed reconfiguration`,
+  notInReconfig: (domain: string) => `LDom ${domain} is not in a delayed reconfiguration`,
+  busHasVfs: (bus: string) => `I/O virtualization cannot be disabled on bus ${bus}: virtual functions exist`,
+  noResources: (domain: string) => `LDom ${domain} has no CPU or memory assigned; use ldm set-vcpu and ldm set-memory`,
+  migrationInProgress: (domain: string) => `A migration of LDom ${domain} is in progress`,
+  noMigration: (domain: string) => `No migration of LDom ${domain} is in progress`,
+  notSupportedByLab: (what: string) => `${what} is not supported by the lab`,
+} as const;
+
+/** Migration refusal reasons, each printed before `migrationFailedTrailer`. Ref §5.3 [?]. */
+export const MIGRATION_REASONS = {
+  unknownTarget: (host: string) => `Failed to establish connection with ldmd(1m) on target: ${host}`,
+  sameMachine: () => `Migration to the same system is not permitted`,
+  noAuthentication: () => `Target Password: no password could be read (use -p filename or -c)`,
+  passwordFile: (file: string) => `Unable to read password file ${file}`,
+  controlDomain: (domain: string) => `LDom ${domain} is the control domain and cannot be migrated`,
+  targetDomainExists: (domain: string) => `LDom ${domain} already exists on the target machine`,
+  nonEthernetVf: (vf: string, cls: string) => `Virtual function ${vf} is a ${cls} device; only Ethernet virtual functions can be migrated`,
+  unnamedVf: (vf: string) => `Virtual function ${vf} has no user-assigned name; set one with ldm set-io name=<name> ${vf}`,
+  targetLacksVf: (name: string, vf: string) => `No virtual function named ${name} (for ${vf}) exists on the target machine`,
+  targetVfAssigned: (name: string, targetVf: string, domain: string) => `Virtual function ${name} (${targetVf}) on the target machine is attached to LDom ${domain}`,
+  targetVfNotReady: (name: string, targetVf: string) => `Virtual function ${name} (${targetVf}) on the target machine is not ready (status INV)`,
+  targetVfNotEthernet: (name: string, targetVf: string) => `Virtual function ${name} (${targetVf}) on the target machine is not an Ethernet virtual function`,
+  targetLacksVswitch: (vsw: string, vnet: string) => `Virtual switch ${vsw} (used by ${vnet}) does not exist on the target machine`,
+  targetLacksVolume: (volume: string, vdisk: string) => `Virtual disk volume ${volume} (used by ${vdisk}) does not exist on the target machine`,
+  delayedReconfig: () => `The control domain is in a delayed reconfiguration`,
+  cancelled: (domain: string) => `Migration of LDom ${domain} was cancelled`,
+} as const;
+
+/**
+ * `ldm start-reconf` output. Ref §3.6/§3.8 give the command [V]; the text is recalled from
+ * control domains [I].
+ */
+export const START_RECONF_TEXT = [
+  "Initiating a delayed reconfiguration operation on the primary domain.",
+  "All configuration changes for other domains are disabled until the primary",
+  "domain reboots, at which time the new configuration for the primary domain",
+  "will also take effect.",
+] as const;
+
+/** Notice printed while primary is in delayed reconfiguration. Ref §9 [V] (rule length approximate). */
+export const DELAYED_RECONFIG_NOTICE = [
+  "------------------------------------------------------------------------------",
+  "Notice: LDom primary is in the process of a delayed reconfiguration.",
+  "Any changes made to primary will only take effect after it reboots.",
+  "------------------------------------------------------------------------------",
+] as const;
+
+/** Refusal of a change to another domain during primary's delayed reconfiguration. Ref §9 [V]. */
+export function delayedReconfigRefusal(domain: string): string {
+  return `Delayed reconfiguration of LDom ${domain} is not permitted`;
+}
+
+/**
+ * Which stream carries DELAYED_RECONFIG_NOTICE, and for which commands. Ref §9 [I]: stderr, so
+ * `-p` listings stay parseable; printed by mutating commands only.
+ */
+export const DELAYED_RECONFIG_NOTICE_STREAM = "stderr" as const;
+
+/**
+ * Spelled-out flag names in `ldm list -l -p`. Ref §2.4 [V for normal, control, vio-service;
+ * the others ?].
+ */
+export const SPELLED_FLAGS = {
+  starting: "starting",
+  stopping: "stopping",
+  normal: "normal",
+  transition: "transition",
+  degraded: "degraded",
+  delayedReconfig: "delayed-reconfig",
+  control: "control",
+  vioService: "vio-service",
+  source: "source",
+  target: "target",
+  error: "error",
+} as const;
+
+/**
+ * Human `ldm list` columns: the 1.2 offsets (ref §2.2 [V]) with 3.x's six flag characters [V]
+ * and a NORM column after UTIL [I].
+ */
+export const LIST_DOMAIN_COLUMNS = {
+  header: ["NAME", "STATE", "FLAGS", "CONS", "VCPU", "MEMORY", "UTIL", "NORM", "UPTIME"],
+  widths: [17, 9, 8, 8, 6, 9, 6, 6],
+} as const;
+
+/**
+ * Where the VF's user-assigned name shows in human `list-io`: not in the plain table (its
+ * columns are verified and have no room), and as a `name = <value>` property line at the end of
+ * the VF's block in `list-io -l`. Ref §3.2/§3.5 [?].
+ */
+export const LIST_IO_HUMAN_VF_NAME = "long-listing-property" as const;
+
+/**
+ * `list-io -l -p` device record layout: the `-p` keys dev, alias, status, domain, type, then
+ * `class=` as field 7 (ref §3.3 [V-code: cut -f7]), then `bus=`, then (VFs) the name key.
+ * Property lines follow as `|key=value` continuation lines, one property per line, so a PF's
+ * line `|maxvfs=N` has `maxvfs=` as its second field (ref §3.3 [V-code]).
+ */
+export const LIST_IO_LONG_PARSEABLE_KEYS = ["dev", "alias", "status", "domain", "type", "class", "bus"] as const;
+
+/**
+ * Commands refused while a device shows `INV`. Ref §3.1 [V: INV while the OS re-probes; whether
+ * ldm refuses anything meanwhile ?]. The lab refuses add-io of an INV VF and create-vf /
+ * destroy-vf on an INV PF: the stricter choice, so the engine learns to wait.
+ */
+export const INV_REFUSES = { addIo: true, createDestroyOnPf: true } as const;
+
+/**
+ * `create-vf -n N name=X` with N > 1. Ref §3.6 [?]: refused (the lab does not guess a naming
+ * scheme); `-n 1 name=X` names the one VF.
+ */
+export const CREATE_VF_N_NAME_POLICY = "refuse-unless-one" as const;
+
+/**
+ * VF device path: the PF's path with `,<index+1>` appended, e.g. `.../network@0,1`. Ref §3.2
+ * shows only a PF path [V-code]; VF paths [?].
+ */
+export function vfDevicePath(pfDev: string, index: number): string {
+  return `${pfDev},${index + 1}`;
+}
+
+/**
+ * Migration timeline of the VF swap. Ref §5.3 [V: the VF is removed on the source; the rest I]:
+ * the source VF is removed from the domain when the migration starts (IPMP fails over to the
+ * vnet), the same-named target VF is added when it completes; on failure or cancel the source
+ * VF is given back to the domain.
+ */
+export const MIGRATION_VF_SWAP = { removeSourceVfAt: "start", addTargetVfAt: "end", restoreOnFailure: true } as const;
+
+/** `-n` dry run of migrate-domain runs every check, including the VF name match. Ref §5.1/§5.3 [I]. */
+export const MIGRATION_DRY_RUN_CHECKS_VFS = true;
+
+/** Flags while migrating (ref §2.4 [V letters]; positions combined with others [I]). */
+export const MIGRATION_FLAGS = { source: "-n---s", target: "-t---t" } as const;
+
+/**
+ * `ldm list -o status` while migrating. Ref §5.1 [I]: a STATUS section with OPERATION,
+ * PROGRESS (percent) and SOURCE/TARGET; `-p`: `STATUS` then `|op=migration|progress=N|error=no|
+ * target=HOST` (or `source=`).
+ */
+export const MIGRATION_STATUS_COLUMNS = ["OPERATION", "PROGRESS"] as const;
+
+/**
+ * Guest side of a VF swap: the guest sees the target VF under the same datalink name and device
+ * instance as the source VF it replaces (matched by the user-assigned name), so the IPMP group
+ * membership survives the migration. Ref §5.3/§6.4 [I].
+ */
+export const GUEST_VF_KEEPS_LINK = true;

@@ -1,0 +1,9 @@
+// The lab: an emulator of Oracle's `ldm` on SPARC machines defined in a JSON file, with guest
+// network models, migration between lab machines, fault injection and a journal.
+export type { LdmInvocationResult, LdmRunner } from "./api";
+export * from "./definition";
+export type { FaultControl } from "./faults";
+export { Lab, type LabOptionsOverride } from "./lab";
+export { DEFAULT_LAB_FILE, FC_IB_LAB_FILE } from "./paths";
+export * from "./state";
+export { InMemoryLabStore, type LabStateStore } from "./store";

@@ -1,0 +1,244 @@
+/**
+ * `ldm list` / `ls` / `list-domain` (ref §2) and `ldm list-bindings` (ref §2.5): the domain
+ * table, `-p` records, `-l` details and the `-o` sections (network, status, physio, disk, ...).
+ */
+import { LDM_ERRORS, LIST_DOMAIN_COLUMNS, PARSEABLE_VERSION } from "../../ldm/assumptions";
+import type { DomainState, MachineState } from "../state";
+import { parseArgs, usageError } from "./args";
+import { row } from "./columns";
+import type { LdmContext } from "./context";
+import { fail } from "./failure";
+import { consoleOf, domainRecord, flagLetters, humanMemory, humanUptime, uptimeSeconds, utilOf } from "./domain-format";
+import { allVfs, vfAlias, vfDev } from "./lookup";
+
+const SECTION_ALIASES: Record<string, string> = { net: "network", disk: "disk" };
+const SECTIONS = ["console", "cpu", "crypto", "disk", "domain", "memory", "network", "physio", "resmgmt", "serial", "status"];
+const RULE = "------------------------------------------------------------------------------";
+
+function selectDomains(machine: MachineState, names: readonly string[]): DomainState[] {
+  if (!names.length) return machine.domains;
+  return names.map((n) => machine.domains.find((d) => d.name === n) ?? fail(LDM_ERRORS.unknownDomain(n)));
+}
+
+function tableRow(machine: MachineState, d: DomainState, now: number): string {
+  const util = utilOf(d);
+  const cells = [d.name, d.state, flagLetters(machine, d), consoleOf(d), String(d.ncpu), humanMemory(d.memory), util ? `${util}%`.padStart(5) : "", util ? `${util}%`.padStart(5) : "", humanUptime(uptimeSeconds(d, now))];
+  return row(cells, LIST_DOMAIN_COLUMNS.widths).trimEnd();
+}
+
+function table(machine: MachineState, domains: readonly DomainState[], now: number): string[] {
+  return [row([...LIST_DOMAIN_COLUMNS.header], LIST_DOMAIN_COLUMNS.widths).trimEnd(), ...domains.map((d) => tableRow(machine, d, now))];
+}
+
+export interface MigrationView {
+  readonly role: "source" | "target";
+  readonly peer: string;
+  readonly progress: number;
+}
+
+export function migrationView(d: DomainState, now: number): MigrationView | undefined {
+  const m = d.migration;
+  if (!m) return undefined;
+  const progress = m.durationMs <= 0 ? 99 : Math.min(99, Math.floor(((now - m.startedAt) / m.durationMs) * 100));
+  return { role: m.role, peer: m.peer, progress: Math.max(0, progress) };
+}
+
+function vfsOf(machine: MachineState, d: DomainState) {
+  return allVfs(machine).filter((r) => r.vf.domain === d.name);
+}
+
+function humanSection(section: string, machine: MachineState, d: DomainState, now: number): string[] {
+  switch (section) {
+    case "network": {
+      if (!d.vnets.length) return [];
+      const cells = d.vnets.map((v) => [v.name, `${v.vswitch}@${v.vswitchDomain}`, v.mac, `${v.pvid ?? "--"}|--|${v.vid.length ? v.vid.join(",") : "--"}`]);
+      const w0 = Math.max(8, ...cells.map((c) => c[0]!.length + 1));
+      const w1 = Math.max(8, ...cells.map((c) => c[1]!.length + 1));
+      const w2 = Math.max(11, ...cells.map((c) => c[2]!.length + 1));
+      const widths = [w0, w1, w2];
+      return ["NETWORK", `    ${row(["NAME", "SERVICE", "MACADDRESS", "PVID|PVLAN|VIDs"], widths)}`, `    ${row(["----", "-------", "----------", "---------------"], widths)}`, ...cells.map((c) => `    ${row(c, widths)}`)];
+    }
+    case "status": {
+      const m = migrationView(d, now);
+      if (!m) return [];
+      const peerHeader = m.role === "source" ? "TARGET" : "SOURCE";
+      return ["STATUS", `    ${row(["OPERATION", "PROGRESS", peerHeader], [13, 12])}`, `    ${row(["migration", `${m.progress}%`, m.peer], [13, 12])}`];
+    }
+    case "physio": {
+      const vfs = vfsOf(machine, d);
+      const buses = machine.buses.filter((b) => b.domain === d.name);
+      if (!vfs.length && !buses.length) return [];
+      const cells = [...buses.map((b) => [b.dev, b.alias ?? b.name, b.iov ? "iov" : ""]), ...vfs.map((r) => [vfDev(r.pf, r.vf), vfAlias(r.pf, r.vf), ""])];
+      const w0 = Math.max(33, ...cells.map((c) => c[0]!.length + 1));
+      const w1 = Math.max(17, ...cells.map((c) => c[1]!.length + 1));
+      return ["IO", `    ${row(["DEVICE", "PSEUDONYM", "OPTIONS"], [w0, w1])}`, ...cells.map((c) => `    ${row(c, [w0, w1]).trimEnd()}`)];
+    }
+    case "disk": {
+      if (!d.vdisks.length) return [];
+      return ["DISK", `    ${row(["NAME", "VOLUME"], [17])}`, ...d.vdisks.map((v) => `    ${row([v.name, v.volume], [17])}`)];
+    }
+    case "cpu":
+      return ["VCPU", `    COUNT ${d.ncpu}`];
+    case "memory":
+      return ["MEMORY", `    SIZE ${humanMemory(d.memory)}`];
+    case "console":
+      return d.control ? [] : ["VCONS", `    ${row(["NAME", "SERVICE", "PORT"], [11, 25])}`, `    ${row([d.name, "primary-vcc0@primary", consoleOf(d)], [11, 25]).trimEnd()}`];
+    default:
+      return [];
+  }
+}
+
+function parseableSection(section: string, machine: MachineState, d: DomainState, now: number): string[] {
+  switch (section) {
+    case "network":
+      return d.vnets.map((v) => `VNET|name=${v.name}|dev=network@${v.id}|service=${v.vswitch}@${v.vswitchDomain}|mac-addr=${v.mac}|mode=|pvid=${v.pvid ?? ""}|vid=${v.vid.join(",")}|mtu=${v.mtu}|linkprop=${v.linkprop}|id=${v.id}|alt-mac-addrs=${v.altMacs.join(",")}`);
+    case "status": {
+      const m = migrationView(d, now);
+      if (!m) return [];
+      return [`STATUS|op=migration|progress=${m.progress}|error=no|${m.role === "source" ? "target" : "source"}=${m.peer}`];
+    }
+    case "physio":
+      return [
+        ...machine.buses.filter((b) => b.domain === d.name).map((b) => `IO|dev=${b.dev}|alias=${b.alias ?? b.name}`),
+        ...vfsOf(machine, d).map((r) => `IO|dev=${vfDev(r.pf, r.vf)}|alias=${vfAlias(r.pf, r.vf)}`),
+      ];
+    case "disk":
+      return d.vdisks.map((v) => {
+        const [vol, svc] = v.volume.split("@");
+        return `VDISK|name=${v.name}|vol=${vol}@${svc}|timeout=|dev=disk@0|server=primary|mpgroup=`;
+      });
+    case "cpu":
+      return [`VCPU|count=${d.ncpu}`];
+    case "memory":
+      return [`MEMORY|size=${d.memory}`];
+    case "console":
+      return d.control ? [] : [`VCONS|domain-name=${d.name}|service-name=primary-vcc0|port=${consoleOf(d)}`];
+    default:
+      return [];
+  }
+}
+
+const LONG_SECTIONS = ["cpu", "memory", "physio", "network", "disk", "console", "status"];
+
+function render(machine: MachineState, domains: readonly DomainState[], now: number, opts: { long: boolean; parseable: boolean; sections?: readonly string[] }): string {
+  const { long, parseable, sections } = opts;
+  if (parseable) {
+    const lines = [`VERSION ${PARSEABLE_VERSION}`];
+    for (const d of domains) {
+      lines.push(domainRecord(machine, d, now, long));
+      const wanted = sections ?? (long ? LONG_SECTIONS : []);
+      for (const s of wanted) lines.push(...parseableSection(s, machine, d, now));
+    }
+    return `${lines.join("\n")}\n`;
+  }
+  if (sections) {
+    const blocks: string[] = [];
+    for (const d of domains) {
+      const lines = sections.includes("domain") ? table(machine, [d], now) : ["NAME", d.name];
+      for (const s of sections) {
+        const sec = humanSection(s, machine, d, now);
+        if (sec.length) lines.push("", ...sec);
+      }
+      blocks.push(lines.join("\n"));
+    }
+    return `${blocks.join(`\n${RULE}\n`)}\n`;
+  }
+  if (!long) return `${table(machine, domains, now).join("\n")}\n`;
+  const blocks = domains.map((d) => {
+    const lines = table(machine, [d], now);
+    for (const s of LONG_SECTIONS) {
+      const sec = humanSection(s, machine, d, now);
+      if (sec.length) lines.push("", ...sec);
+    }
+    return lines.join("\n");
+  });
+  return `${blocks.join(`\n${RULE}\n`)}\n`;
+}
+
+export function listDomain(ctx: LdmContext, argv: readonly string[]): void {
+  const args = parseArgs("list-domain", argv, { flags: ["-e", "-l", "-p", "-S"], valued: ["-o"], minOperands: 0, maxOperands: Infinity });
+  let sections: string[] | undefined;
+  const o = args.values.get("-o");
+  if (o !== undefined) {
+    sections = o.split(",").map((s) => SECTION_ALIASES[s] ?? s);
+    if (sections.some((s) => !SECTIONS.includes(s))) throw usageError("list-domain");
+  }
+  const domains = selectDomains(ctx.machine, args.operands);
+  ctx.out.push(render(ctx.machine, domains, ctx.now, { long: args.flags.has("-l"), parseable: args.flags.has("-p"), sections }));
+}
+
+export function listBindings(ctx: LdmContext, argv: readonly string[]): void {
+  const args = parseArgs("list-bindings", argv, { flags: ["-e", "-p"], minOperands: 0, maxOperands: Infinity });
+  const domains = selectDomains(ctx.machine, args.operands);
+  if (!args.flags.has("-p")) {
+    ctx.out.push(render(ctx.machine, domains, ctx.now, { long: true, parseable: false }));
+    return;
+  }
+  const m = ctx.machine;
+  const lines = [`VERSION ${PARSEABLE_VERSION}`];
+  for (const d of domains) {
+    lines.push(domainRecord(m, d, ctx.now, false));
+    lines.push(`MAC|mac-addr=${d.mac}`);
+    lines.push(`CONTROL|failure-policy=ignore|extended-mapin-space=on|cpu-arch=native`);
+    lines.push(`VCPU|count=${d.ncpu}`);
+    lines.push(`MEMORY|size=${d.memory}`);
+    for (const s of ["physio", "network", "disk"]) {
+      for (const line of parseableSection(s, m, d, ctx.now)) {
+        lines.push(line);
+        if (s === "network") {
+          const vnet = d.vnets.find((v) => line.startsWith(`VNET|name=${v.name}|`));
+          const vsw = vnet && m.vswitches.find((x) => x.name === vnet.vswitch);
+          if (vsw) lines.push(`|peer=${vsw.name}@${vsw.domain}|mac-addr=${vsw.mac}|pvid=${vsw.pvid ?? ""}|vid=${vsw.vid.join(",")}|mtu=${vsw.mtu}`);
+        }
+      }
+    }
+    lines.push(...servicesOf(m, d.name));
+  }
+  ctx.out.push(`${lines.join("\n")}\n`);
+}
+
+/** `VSW|`, `VDS|` records (with `|peer=` / `|vol=` continuation lines) of one service domain. */
+export function servicesOf(m: MachineState, domain: string): string[] {
+  const lines: string[] = [];
+  if (m.domains.find((d) => d.name === domain)?.control) lines.push(`VCC|name=primary-vcc0|ldom=${domain}|port-range=5000-5100`);
+  for (const s of m.vswitches.filter((x) => x.domain === domain)) {
+    lines.push(`VSW|name=${s.name}|ldom=${s.domain}|mac-addr=${s.mac}|net-dev=${s.netDev ?? ""}|dev=switch@${s.id}|default-vlan-id=${s.defaultVlanId}|pvid=${s.pvid ?? ""}|vid=${s.vid.join(",")}|mode=|mtu=${s.mtu}|linkprop=${s.linkprop}|id=${s.id}|inter-vnet-link=on`);
+    for (const d of m.domains) for (const v of d.vnets.filter((x) => x.vswitch === s.name)) lines.push(`|peer=${v.name}@${d.name}|mac-addr=${v.mac}|pvid=${v.pvid ?? ""}|vid=${v.vid.join(",")}|mtu=${v.mtu}`);
+  }
+  for (const s of m.vdiskServices.filter((x) => x.domain === domain)) {
+    lines.push(`VDS|name=${s.name}|ldom=${s.domain}`);
+    for (const v of s.volumes) lines.push(`|vol=${v.name}|opts=|dev=${v.dev}|mpgroup=`);
+  }
+  return lines;
+}
+
+export function listServices(ctx: LdmContext, argv: readonly string[]): void {
+  const args = parseArgs("list-services", argv, { flags: ["-e", "-p"], minOperands: 0, maxOperands: Infinity });
+  const m = ctx.machine;
+  const domains = selectDomains(m, args.operands).map((d) => d.name);
+  if (args.flags.has("-p")) {
+    ctx.out.push(`${[`VERSION ${PARSEABLE_VERSION}`, ...domains.flatMap((d) => servicesOf(m, d))].join("\n")}\n`);
+    return;
+  }
+  const lines: string[] = [];
+  for (const dn of domains) {
+    const vsws = m.vswitches.filter((s) => s.domain === dn);
+    const vdss = m.vdiskServices.filter((s) => s.domain === dn);
+    if (m.domains.find((d) => d.name === dn)?.control) lines.push("VCC", `    ${row(["NAME", "LDOM", "PORT-RANGE"], [17, 10])}`, `    ${row(["primary-vcc0", dn, "5000-5100"], [17, 10])}`, "");
+    if (vsws.length) {
+      const widths = [17, 10, 19, 10, 12, 6];
+      lines.push("VSW", `    ${row(["NAME", "LDOM", "MACADDRESS", "NET-DEV", "DVID|PVID|VIDs", "MTU"], widths)}`);
+      for (const s of vsws) lines.push(`    ${row([s.name, s.domain, s.mac, s.netDev ?? "", `${s.defaultVlanId}|${s.pvid ?? "--"}|${s.vid.length ? s.vid.join(",") : "--"}`, String(s.mtu)], widths).trimEnd()}`);
+      lines.push("");
+    }
+    if (vdss.length) {
+      lines.push("VDS", `    ${row(["NAME", "LDOM", "VOLUME", "DEVICE"], [17, 10, 17])}`);
+      for (const s of vdss) {
+        lines.push(`    ${row([s.name, s.domain], [17, 10]).trimEnd()}`);
+        for (const v of s.volumes) lines.push(`    ${row(["", "", v.name, v.dev], [17, 10, 17])}`);
+      }
+      lines.push("");
+    }
+  }
+  ctx.out.push(lines.length ? `${lines.join("\n")}\n` : "");
+}

@@ -1,0 +1,133 @@
+/**
+ * `ldm list-io [-l] [-p] [bus | device | pf-name]` (ref §3.1-§3.3): buses, slots, PFs, then VFs
+ * grouped by PF. Columns and `-p` keys are verified; the VF name key and the `-l` layouts are
+ * decided in src/ldm/assumptions.ts.
+ */
+import {
+  LIST_IO_CLASS_KEY,
+  LIST_IO_VF_NAME_KEY,
+  LDM_ERRORS,
+  PARSEABLE_VERSION,
+} from "../../ldm/assumptions";
+import type { MachineState, PfState, VfState } from "../state";
+import { parseArgs } from "./args";
+import { row } from "./columns";
+import type { LdmContext } from "./context";
+import { fail } from "./failure";
+import { findBus, findPf, findVf, isInv, vfAlias, vfDev } from "./lookup";
+
+const WIDTHS = [42, 7, 9, 9];
+
+interface IoRow {
+  readonly name: string;
+  readonly type: "BUS" | "PCIE" | "PF" | "VF";
+  readonly bus: string;
+  readonly domain: string;
+  readonly status: string;
+  readonly dev: string;
+  readonly pf?: PfState;
+  readonly vf?: VfState;
+}
+
+function collectRows(machine: MachineState, now: number, filter?: string): IoRow[] {
+  const owner = new Map(machine.buses.map((b) => [b.name, b.domain ?? ""]));
+  const busRows: IoRow[] = machine.buses.map((b) => ({ name: b.alias ?? b.name, type: "BUS", bus: b.name, domain: b.domain ?? "", status: b.iov ? "IOV" : "", dev: b.dev }));
+  const slotRows: IoRow[] = machine.slots.map((s) => ({ name: s.alias, type: "PCIE", bus: s.bus, domain: owner.get(s.bus) ?? "", status: s.status, dev: s.dev }));
+  const pfRows: IoRow[] = machine.pfs.map((pf) => ({ name: pf.alias, type: "PF", bus: pf.bus, domain: owner.get(pf.bus) ?? "", status: isInv(pf.invUntil, now) ? "INV" : "", dev: pf.dev, pf }));
+  const vfRows: IoRow[] = machine.pfs.flatMap((pf) =>
+    pf.vfs.map((vf) => ({ name: vfAlias(pf, vf), type: "VF" as const, bus: pf.bus, domain: vf.domain ?? "", status: isInv(vf.invUntil, now) ? "INV" : "", dev: vfDev(pf, vf), pf, vf })),
+  );
+  const all = [...busRows, ...slotRows, ...pfRows, ...vfRows];
+  if (filter === undefined) return all;
+  const bus = findBus(machine, filter);
+  if (bus) return all.filter((r) => r.bus === bus.name);
+  const pf = findPf(machine, filter);
+  if (pf) return all.filter((r) => r.pf === pf);
+  const vf = findVf(machine, filter);
+  if (vf) return all.filter((r) => r.vf === vf.vf);
+  const slot = all.filter((r) => r.type === "PCIE" && (r.name === filter || r.dev === filter));
+  if (slot.length) return slot;
+  fail(LDM_ERRORS.unknownDevice(filter));
+}
+
+function longProperties(r: IoRow): [string, string][] {
+  if (r.type === "PF" && r.pf) return [["maxvfs", String(r.pf.maxvfs)]];
+  if (r.type !== "VF" || !r.pf || !r.vf) return [];
+  const vf = r.vf;
+  switch (r.pf.class) {
+    case "NETWORK":
+      return [
+        ["mac-addr", vf.mac ?? ""],
+        ["alt-mac-addrs", vf.altMacs.join(",")],
+        ["pvid", vf.pvid === undefined ? "" : String(vf.pvid)],
+        ["vid", vf.vid.join(",")],
+        ["mtu", String(vf.mtu ?? 1500)],
+      ];
+    case "FIBRECHANNEL":
+      return [
+        ["port-wwn", vf.portWwn ?? ""],
+        ["node-wwn", vf.nodeWwn ?? ""],
+        ["bw-percent", String(vf.bwPercent ?? 0)],
+      ];
+    default:
+      return [];
+  }
+}
+
+function human(rows: readonly IoRow[], long: boolean): string {
+  const lines = [row(["NAME", "TYPE", "BUS", "DOMAIN", "STATUS   "], WIDTHS), row(["----", "----", "---", "------", "------   "], WIDTHS)];
+  for (const r of rows) {
+    lines.push(row([r.name, r.type, r.bus, r.domain, r.status], WIDTHS).trimEnd());
+    if (!long) continue;
+    lines.push(`[${r.dev}]`);
+    const props = longProperties(r);
+    if (r.type === "PF") for (const [k, v] of props) lines.push(`    ${k} = ${v}`);
+    if (r.type === "VF" && r.pf) {
+      lines.push(`    Class properties [${r.pf.class}]`);
+      for (const [k, v] of props) if (v !== "") lines.push(`        ${k} = ${v}`);
+      if (r.vf?.name !== undefined) lines.push(`    name = ${r.vf.name}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function parseable(rows: readonly IoRow[], long: boolean): string {
+  const lines = [`VERSION ${PARSEABLE_VERSION}`];
+  for (const r of rows) {
+    const base = `|dev=${r.dev}|alias=${r.name}|status=${r.status}|domain=${r.domain}|type=${r.type}`;
+    const cls = long && r.pf ? `|${LIST_IO_CLASS_KEY}=${r.pf.class}` : "";
+    const name = r.type === "VF" ? `|${LIST_IO_VF_NAME_KEY}=${r.vf?.name ?? ""}` : "";
+    lines.push(`${base}${cls}|bus=${r.bus}${name}`);
+    if (long) for (const [k, v] of longProperties(r)) lines.push(`|${k}=${v}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function listIo(ctx: LdmContext, argv: readonly string[]): void {
+  const args = parseArgs("list-io", argv, { flags: ["-l", "-p"], valued: ["-d"], minOperands: 0, maxOperands: 1 });
+  const device = args.values.get("-d");
+  if (device !== undefined) {
+    ctx.out.push(deviceSpecific(ctx.machine, device));
+    return;
+  }
+  const rows = collectRows(ctx.machine, ctx.now, args.operands[0]);
+  const long = args.flags.has("-l");
+  ctx.out.push(args.flags.has("-p") ? parseable(rows, long) : human(rows, long));
+}
+
+/** `list-io -d pf-name` (ref §3.4 [V] for an Ethernet PF). */
+function deviceSpecific(machine: MachineState, name: string): string {
+  const pf = findPf(machine, name);
+  if (!pf) fail(findVf(machine, name) ? LDM_ERRORS.notAPf(name) : LDM_ERRORS.unknownDevice(name));
+  const params: [string, string, string, string][] =
+    pf.class === "NETWORK"
+      ? [
+          ["max-config-vfs", "PR", String(pf.maxvfs), "Max number of configurable VFs"],
+          ["max-vf-mtu", "VR", "9216", "Max MTU supported for a VF"],
+          ["max-vlans", "VR", "32", "Max number of VLAN filters supported"],
+        ]
+      : [["max-config-vfs", "PR", String(pf.maxvfs), "Max number of configurable VFs"]];
+  const lines = ["Device-specific Parameters", "--------------------------"];
+  for (const [n, f, d, t] of params) lines.push(n, `    Flags = ${f}`, `    Default = ${d}`, `    Descr = ${t}`);
+  return `${lines.join("\n")}\n`;
+}
