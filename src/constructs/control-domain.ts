@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { ValidationError } from "../model";
 import { GuestDomain, type GuestDomainProps } from "./guest-domain";
-import { incomingMigrations } from "./registry";
+import { incomingMigrations, migrationsOf } from "./registry";
 import { VirtualSwitch, type VirtualSwitchProps } from "./virtual-switch";
 import {
   checkAddress, checkCommandPath, checkFilePath, checkHostKey, checkName, checkPort, checkUser, invalid,
@@ -128,6 +128,7 @@ export class ControlDomain extends Construct {
       }
     }
     for (const migration of incomingMigrations(this)) {
+      if (migrationsOf(migration.domain)[0] !== migration) continue; // reported by the migration itself
       for (const target of migration.targetVfs()) {
         if (target.name === undefined) continue;
         claimVfName(target.name, `the target VF of ${migration.node.path}`);

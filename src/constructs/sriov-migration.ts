@@ -137,7 +137,8 @@ export class SriovMigration extends Construct {
       problems.push(`target "${this.target.hostId}" is the control domain ${dn} already runs on; choose the ControlDomain of another machine`);
     }
     const first = migrationsOf(domain)[0];
-    if (first !== this) problems.push(`${dn} already migrates in ${first.node.path}; declare one SriovMigration per domain`);
+    // A second migration of the same domain is the mistake; its other findings would repeat the first's.
+    if (first !== this) return [`${dn} already migrates in ${first.node.path}; declare one SriovMigration per domain`];
     for (const other of domain.otherVfs) {
       const kind = other.deviceClass === "FIBRECHANNEL" ? "Fibre Channel" : "InfiniBand";
       problems.push(`${dn} has ${kind} VF ${other.device} (${other.node.path}); a domain with a Fibre Channel or InfiniBand VF cannot be migrated: remove the VF from the domain or drop the migration`);

@@ -10,7 +10,14 @@ const SHELL_METACHARACTERS = /[;&|<>`$\\"'*?[\]#~(){}!\s]/;
 
 /** Formats a received value for an error message without losing quotes or control characters. */
 export function show(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
+  if (typeof value === "string" || Array.isArray(value)) {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return String(value);
+    }
+  }
+  return String(value);
 }
 
 export function invalid(path: string, property: string, value: unknown, problem: string, fix: string): never {
