@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from "node:net";
+import { connect as tcpConnect, createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Server, utils, type Connection, type ServerChannel } from "ssh2";
@@ -30,6 +30,7 @@ const behaviours: Record<string, Behaviour> = {
     stream.write("started");
     setTimeout(() => connection.end(), 50);
   },
+  hang: () => undefined, // never answers: the command runs forever
   signal: (stream) => {
     stream.exit("KILL");
     stream.end();
@@ -152,5 +153,35 @@ describe("SshExecutor outcome decisions (in-test ssh2 server)", () => {
     expect(modern.kind).toBe("protocol");
     expect(modern.message).toContain("try legacyAlgorithms");
     expect((await executor(port, fingerprint, { legacyAlgorithms: true }).exec("ok")).stdout).toBe("hello");
+  });
+  it("detects a silent network partition by keepalive and rejects the running command as outcome unknown", async () => {
+    const server = await startServer();
+    // A TCP relay that can go silent (drops everything) the way a cut network path does.
+    const sockets: Socket[] = [];
+    let frozen = false;
+    const relay: TcpServer = createTcpServer((client) => {
+      const upstream = tcpConnect(server.port, "127.0.0.1");
+      sockets.push(client, upstream);
+      client.on("data", (d) => { if (!frozen) upstream.write(d); });
+      upstream.on("data", (d) => { if (!frozen) client.write(d); });
+      client.on("error", () => undefined);
+      upstream.on("error", () => undefined);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+    try {
+      const ssh = executor((relay.address() as AddressInfo).port, server.fingerprint, { keepaliveIntervalMs: 100, keepaliveCountMax: 2 });
+      expect((await ssh.exec("ok")).exitStatus).toBe(0);
+      const running = rejection(ssh.exec("hang"));
+      await new Promise((r) => setTimeout(r, 50));
+      frozen = true;
+      const started = Date.now();
+      const error = (await running) as OutcomeUnknownError;
+      expect(error).toBeInstanceOf(OutcomeUnknownError);
+      expect(error.reason).toBe("connection-lost");
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      relay.close();
+    }
   });
 });
