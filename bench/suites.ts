@@ -5,5 +5,6 @@
 export type SuiteRun = () => Promise<object>;
 
 export const suites: Record<string, () => Promise<SuiteRun>> = {
+  lab: async () => (await import("./lab")).run,
   // synth: async () => (await import("./synth")).run,
 };

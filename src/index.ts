@@ -4,3 +4,4 @@ export * from "./ldm";
 export * from "./constructs";
 export * from "./synth";
 export * from "./terraform";
+export * from "./lab";

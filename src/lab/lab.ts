@@ -219,8 +219,9 @@ export class Lab implements LdmRunner {
     }
     return this.store.update((state) => {
       const now = this.now();
-      const reason = isCancelled(state, started) ? undefined : finishMigration(state, started, now);
-      if (isCancelled(state, started) || reason !== undefined) {
+      const cancelledNow = isCancelled(state, started);
+      const reason = cancelledNow ? undefined : finishMigration(state, started, now);
+      if (cancelledNow || reason !== undefined) {
         rollBackMigration(state, started, reason !== undefined);
         const why = reason ?? `Migration of LDom ${started.domain} was cancelled`;
         return journal(state, result(LDM_FAILURE_EXIT_STATUS, "", `${why}\n${migrationFailedTrailer(started.domain)}\n`), now);
