@@ -5,16 +5,12 @@ import type { LabStateStore } from "./store";
 
 /** What serving needs from the lab core (the `Lab` class satisfies it). */
 export interface ServableLab {
+  /** Where the lab's state lives; the shell's per-machine files are part of it. */
+  readonly store: LabStateStore;
   machineNames(): string[];
   guestDomains(): { machine: string; domain: string }[];
   runLdm(machine: string, argv: readonly string[]): Promise<LdmInvocationResult>;
   runGuest(domain: string, argv: readonly string[]): Promise<LdmInvocationResult>;
-}
-
-/** A lab and the store its state lives in (the shell's files are part of that state). */
-export interface LabHandle {
-  readonly lab: ServableLab;
-  readonly store: LabStateStore;
 }
 
 /** Account name lab endpoints report for `id -un` and accept over SSH. */
@@ -54,8 +50,8 @@ function guestFiles(store: LabStateStore, domain: string): ShellFiles {
 }
 
 /** The shell endpoint for one inventory id (`t7-a`, `guest/ldg1`) of a lab. */
-export function labEndpoint(handle: LabHandle, hostId: string, user: string = DEFAULT_LAB_USER): ShellEndpoint {
-  const { lab, store } = handle;
+export function labEndpoint(lab: ServableLab, hostId: string, user: string = DEFAULT_LAB_USER): ShellEndpoint {
+  const { store } = lab;
   if (lab.machineNames().includes(hostId)) {
     return {
       kind: "machine",

@@ -1,5 +1,5 @@
 import { type ExecOptions, type ExecResult, OutcomeUnknownError, type RemoteExecutor } from "../transport/executor";
-import { DEFAULT_LAB_USER, type LabHandle, labEndpoint } from "./executor-endpoints";
+import { DEFAULT_LAB_USER, type ServableLab, labEndpoint } from "./executor-endpoints";
 import { type ShellEndpoint, runCommandLine } from "./shell";
 
 /** One exec as the fault hook sees it. */
@@ -56,11 +56,11 @@ export class LabExecutor implements RemoteExecutor {
   private execCount = 0;
 
   constructor(
-    handle: LabHandle,
+    lab: ServableLab,
     readonly hostId: string,
     private readonly options: LabExecutorOptions = {},
   ) {
-    this.endpoint = labEndpoint(handle, hostId, options.user ?? DEFAULT_LAB_USER);
+    this.endpoint = labEndpoint(lab, hostId, options.user ?? DEFAULT_LAB_USER);
     this.label = options.label ?? hostId;
     this.counters = options.counters ?? newLabExecCounters();
   }

@@ -1,14 +1,17 @@
 import type { LdmInvocationResult } from "../../../src/lab/api";
-import type { LabHandle, ServableLab } from "../../../src/lab/executor-endpoints";
+import type { ServableLab } from "../../../src/lab/executor-endpoints";
 import { standardFileTable } from "../../../src/lab/shell";
 import type { LabState } from "../../../src/lab/state";
 import { InMemoryLabStore } from "../../../src/lab/store";
 
 /** A two-machine stand-in for the lab core: `ldm` echoes its argv, guests echo theirs. */
-export function standInLab(): LabHandle & { calls: string[] } {
+export function standInLab(): ServableLab & { calls: string[] } {
   const calls: string[] = [];
   const reply = (text: string): LdmInvocationResult => ({ exitCode: 0, stdout: `${text}\n`, stderr: "" });
-  const lab: ServableLab = {
+  const state = { machines: { "t7-a": { files: standardFileTable() }, "t7-b": { files: standardFileTable() } } };
+  return {
+    calls,
+    store: new InMemoryLabStore(state as unknown as LabState),
     machineNames: () => ["t7-a", "t7-b"],
     guestDomains: () => [{ machine: "t7-a", domain: "ldg1" }],
     runLdm: async (machine, argv) => {
@@ -20,6 +23,4 @@ export function standInLab(): LabHandle & { calls: string[] } {
       return reply(`${domain} ${argv.join(" ")}`);
     },
   };
-  const state = { machines: { "t7-a": { files: standardFileTable() }, "t7-b": { files: standardFileTable() } } };
-  return { lab, store: new InMemoryLabStore(state as unknown as LabState), calls };
 }

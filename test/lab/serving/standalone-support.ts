@@ -1,0 +1,33 @@
+import { spawn } from "node:child_process";
+import { join, resolve } from "node:path";
+
+export const REPO = resolve(__dirname, "../../..");
+const TSX = join(REPO, "node_modules/tsx/dist/cli.mjs");
+export const STANDALONE_ENTRY = join(REPO, "src/lab/standalone/cli-entry.ts");
+
+/** The standalone lab `ldm` run from source, as a shell script body usable as `ldm` on PATH. */
+export function ldmWrapperScript(): string {
+  return `#!/bin/sh\nexec ${process.execPath} ${TSX} ${STANDALONE_ENTRY} "$@"\n`;
+}
+
+export interface ProcessRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the standalone `ldm` with the given argv and environment additions. */
+export function runStandalone(argv: readonly string[], env: Record<string, string | undefined>): Promise<ProcessRun> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [TSX, STANDALONE_ENTRY, ...argv], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.once("error", fail);
+    child.once("close", (status) => done({ status, stdout, stderr }));
+  });
+}
