@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { applyHosts, engineHosts, planHosts } from "../../src/engine";
+import { examplePlan } from "./support/example-plan";
+import { inProcessLab } from "./support/engine-lab";
+
+const PF0 = "/SYS/MB/NET0/IOVNET.PF0";
+
+describe("engine against the lab in-process", () => {
+  it("plans from scratch with one connection and one read exec per host", async () => {
+    const env = inProcessLab();
+    const run = await planHosts(engineHosts(examplePlan()), { connect: env.connect() });
+    expect(run.hosts.map((h) => h.error?.message)).toEqual([undefined, undefined]);
+    expect(run.hosts.map((h) => [h.id, h.actions.map((a) => `${a.symbol} ${a.stepId}`)])).toEqual([
+      ["t7-a", ["+ vf/ldg1-app/create", "~ vf/ldg1-app/assign", "+ vnet/ldg1/vnet0/add"]],
+      ["t7-b", ["+ vf/ldg1-app/create"]],
+    ]);
+    expect(run.hosts.map((h) => h.counters)).toEqual([
+      { connections: 1, execs: 1, readExecs: 1, mutatingExecs: 0 },
+      { connections: 1, execs: 1, readExecs: 1, mutatingExecs: 0 },
+    ]);
+    expect(env.lab.mutatingCount()).toBe(0);
+  });
+
+  it("converges from scratch, proves it, and a second apply runs zero mutating commands", async () => {
+    const env = inProcessLab();
+    const hosts = engineHosts(examplePlan());
+    const first = await applyHosts(hosts, { connect: env.connect() });
+    expect(first.hosts.map((h) => [h.id, h.status, h.error?.message])).toEqual([
+      ["t7-a", "applied", undefined],
+      ["t7-b", "applied", undefined],
+    ]);
+    expect(first.hosts.map((h) => h.mutatingCommands)).toEqual([3, 1]);
+    const journal = (machine: string) => env.lab.journal().filter((j) => j.machine === machine).map((j) => j.argv.join(" "));
+    expect(journal("t7-a")).toEqual([`create-vf name=ldg1-app pvid=100 ${PF0}`, `add-io ${PF0}.VF0 ldg1`, "add-vnet pvid=100 vnet0 primary-vsw0 ldg1"]);
+    expect(journal("t7-b")).toEqual(["create-vf name=ldg1-app pvid=100 /SYS/MB/NET2/IOVNET.PF0"]);
+    expect(env.lab.mutatingCount()).toBe(4);
+
+    const second = await applyHosts(hosts, { connect: env.connect() });
+    expect(second.hosts.map((h) => [h.id, h.status, h.mutatingCommands])).toEqual([
+      ["t7-a", "unchanged", 0],
+      ["t7-b", "unchanged", 0],
+    ]);
+    expect(env.lab.mutatingCount()).toBe(4);
+    const plan = await planHosts(hosts, { connect: env.connect() });
+    expect(plan.hosts.flatMap((h) => h.actions)).toEqual([]);
+  });
+
+  it("a pvid changed by hand gives exactly one update in place, which apply fixes", async () => {
+    const env = inProcessLab();
+    const hosts = engineHosts(examplePlan());
+    await applyHosts(hosts, { connect: env.connect() });
+    const manual = await env.ldm("t7-a", "set-io", "pvid=200", `${PF0}.VF0`);
+    expect(manual.exitCode).toBe(0);
+    const plan = await planHosts(hosts, { connect: env.connect() });
+    expect(plan.hosts.flatMap((h) => h.actions.map((a) => `${h.id} ${a.symbol} ${a.summary} because ${a.reason}`))).toEqual([
+      't7-a ~ set pvid=100 on VF "ldg1-app" because pvid of VF "ldg1-app" is "200", want "100"',
+    ]);
+    const before = env.lab.mutatingCount();
+    const apply = await applyHosts(hosts, { connect: env.connect() });
+    expect(apply.hosts.map((h) => h.mutatingCommands)).toEqual([1, 0]);
+    expect(env.lab.mutatingCount()).toBe(before + 1);
+  });
+});
