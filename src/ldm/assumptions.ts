@@ -157,7 +157,7 @@ export const MIGRATION_REASONS = {
   passwordFile: (file: string) => `Unable to read password file ${file}`,
   controlDomain: (domain: string) => `LDom ${domain} is the control domain and cannot be migrated`,
   targetDomainExists: (domain: string) => `LDom ${domain} already exists on the target machine`,
-  nonEthernetVf: (vf: string, cls: string) => `Virtual function ${vf} is a ${cls} device; only Ethernet virtual functions can be migrated`,
+  nonEthernetVf: (vf: string, cls: string) => `Virtual function ${vf} is of class ${cls}; only Ethernet virtual functions can be migrated`,
   unnamedVf: (vf: string) => `Virtual function ${vf} has no user-assigned name; set one with ldm set-io name=<name> ${vf}`,
   targetLacksVf: (name: string, vf: string) => `No virtual function named ${name} (for ${vf}) exists on the target machine`,
   targetVfAssigned: (name: string, targetVf: string, domain: string) => `Virtual function ${name} (${targetVf}) on the target machine is attached to LDom ${domain}`,
