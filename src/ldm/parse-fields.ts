@@ -1,3 +1,5 @@
+import { setField } from "./output-lines";
+
 /** Small readers shared by the typed parsers: `-p` values are text; empty means absent. */
 
 export function optionalText(value: string | undefined): string | undefined {
@@ -33,7 +35,7 @@ export function splitServiceAtDomain(value: string | undefined): { readonly serv
 /** Copy of a fields map that is safe to hand out (no shared mutable state with the parser). */
 export function copyFields(fields: Readonly<Record<string, string>>): Record<string, string> {
   const copy: Record<string, string> = {};
-  for (const [key, value] of Object.entries(fields)) Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+  for (const [key, value] of Object.entries(fields)) setField(copy, key, value);
   return copy;
 }
 

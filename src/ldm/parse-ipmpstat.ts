@@ -1,4 +1,4 @@
-import { outputLines } from "./output-lines";
+import { outputLines, setField } from "./output-lines";
 import { LdmParseError } from "./parse-error";
 
 /**
@@ -100,6 +100,6 @@ function parseHuman(text: string): Record<string, string>[] {
 
 function record(keys: readonly string[], values: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  keys.forEach((key, i) => Object.defineProperty(out, key, { value: values[i] ?? "", enumerable: true, writable: true, configurable: true }));
+  keys.forEach((key, i) => setField(out, key, values[i] ?? ""));
   return out;
 }

@@ -1,5 +1,5 @@
 import { LIST_IO_CLASS_KEY, LIST_IO_VF_NAME_KEY } from "./assumptions";
-import { outputLines } from "./output-lines";
+import { outputLines, setField } from "./output-lines";
 import { LdmParseError } from "./parse-error";
 import { parseParseable } from "./parse-parseable";
 
@@ -97,7 +97,7 @@ function applyProperties(device: DeviceDraft, entries: Record<string, string>): 
   for (const [key, value] of Object.entries(entries)) {
     if (key === LIST_IO_CLASS_KEY) setOptional(device, "class", nonEmpty(value));
     else if (key === LIST_IO_VF_NAME_KEY) setOptional(device, "vfName", nonEmpty(value));
-    else if (!MAPPED_KEYS.has(key)) Object.defineProperty(device.properties, key, { value, enumerable: true, writable: true, configurable: true });
+    else if (!MAPPED_KEYS.has(key)) setField(device.properties, key, value);
   }
 }
 

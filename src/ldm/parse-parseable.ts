@@ -1,4 +1,4 @@
-import { outputLines } from "./output-lines";
+import { outputLines, setField } from "./output-lines";
 import { LdmParseError } from "./parse-error";
 
 /**
@@ -71,8 +71,7 @@ function parseFields(parts: readonly string[], source: string, lineNumber: numbe
     if (part === "") continue; // `a=1||b=2` or a trailing `|`
     const eq = part.indexOf("=");
     if (eq <= 0) throw new LdmParseError(source, `field "${part.slice(0, 40)}" is not key=value`, lineNumber, line);
-    // defineProperty: a key such as `__proto__` must stay plain data.
-    Object.defineProperty(fields, part.slice(0, eq), { value: part.slice(eq + 1), enumerable: true, writable: true, configurable: true });
+    setField(fields, part.slice(0, eq), part.slice(eq + 1));
   }
   return fields;
 }
