@@ -94,7 +94,9 @@ export async function startSshd(options: SshdOptions = {}): Promise<RunningSshd>
   const hostPub = readFileSync(`${hostKey}.pub`, "utf8");
   const knownHostsFile = join(dir, "known_hosts");
   writeFileSync(knownHostsFile, `[127.0.0.1]:${port} ${hostPub.split(/\s+/).slice(0, 2).join(" ")}\n`);
-  const setEnv = Object.entries(options.env ?? {}).map(([k, v]) => `SetEnv ${k}=${JSON.stringify(v)}`);
+  // One SetEnv line for all variables: sshd keeps only the first SetEnv directive it reads.
+  const envPairs = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  const setEnv = envPairs.length ? [`SetEnv ${envPairs.join(" ")}`] : [];
   const config = join(dir, "sshd_config");
   writeFileSync(
     config,
