@@ -13,6 +13,7 @@ export function renderHostApply(host: HostApplyResult): string {
     case "stopped":
       return `${host.id}: stopped after ${done} of ${host.actions.length} change(s): ${host.stopReason ?? "another host failed"}`;
     case "failed":
+      if (host.mutatingCommands === 0 && done === 0) return `${host.id}: FAILED before any change\n  ${(host.error?.message ?? "").split("\n").join("\n  ")}`;
       return `${host.id}: FAILED after ${done} of ${host.actions.length} change(s) (${host.mutatingCommands} mutating command(s))\n  ${(host.error?.message ?? "").split("\n").join("\n  ")}`;
   }
 }

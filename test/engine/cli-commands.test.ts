@@ -1,0 +1,148 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runApply } from "../../src/cli/commands/apply";
+import { runPlan, type CommandIo } from "../../src/cli/commands/plan";
+import { runForceUnlock } from "../../src/cli/commands/force-unlock";
+import { examplePlan } from "./support/example-plan";
+import { inProcessLab, type InProcessLab } from "./support/engine-lab";
+
+class Capture {
+  text = "";
+  isTTY = false;
+  write(chunk: string) {
+    this.text += chunk;
+    return true;
+  }
+}
+
+describe("ldoms plan / apply / force-unlock (commands, against the lab in-process)", () => {
+  let dir: string;
+  let env: InProcessLab;
+  let planDocument: string;
+  let out: Capture;
+  let err: Capture;
+  const io = (extra: Partial<CommandIo> = {}): CommandIo => ({ stdout: out, stderr: err, cwd: dir, connect: env.connect(), env: {}, ...extra });
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "ldoms-cli-"));
+    env = inProcessLab();
+    planDocument = join(dir, "ldoms.plan.json");
+    writeFileSync(planDocument, JSON.stringify(examplePlan()));
+    out = new Capture();
+    err = new Capture();
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("plan --detailed-exitcode: 2 with changes, 0 once applied; text shows +/~ with reasons", async () => {
+    expect(await runPlan({ planDocument, detailedExitcode: true }, io())).toBe(2);
+    expect(out.text).toContain('t7-a: 3 to change, 3 unchanged\n  + create VF "ldg1-app" on /SYS/MB/NET0/IOVNET.PF0 (pvid=100)\n      because no VF is named "ldg1-app"\n      ldm create-vf name=ldg1-app pvid=100 /SYS/MB/NET0/IOVNET.PF0\n  ~ assign VF "ldg1-app" to domain ldg1');
+    expect(out.text).toContain("Plan: 3 to create, 1 to update in place, 0 disruptive, 4 unchanged.");
+    expect(err.text).toMatch(/^\d{4}-\d\d-\d\dT\S+Z t7-a reading\n/m);
+    expect(await runApply(undefined, { planDocument, autoApprove: true, json: true }, io())).toBe(0);
+    const json = JSON.parse(out.text.slice(out.text.indexOf('{\n  "hosts"')));
+    expect(json.hosts.map((h: { id: string; mutatingCommands: number; actions: unknown[] }) => [h.id, h.mutatingCommands, h.actions.length])).toEqual([
+      ["t7-a", 3, 3],
+      ["t7-b", 1, 1],
+    ]);
+    out.text = "";
+    expect(await runPlan({ planDocument, detailedExitcode: true }, io())).toBe(0);
+    expect(out.text).toContain("No changes. 8 step(s) already in the desired state.");
+    expect(await runPlan({ planDocument }, io())).toBe(0);
+  });
+
+  it("plan --json", async () => {
+    expect(await runPlan({ planDocument, json: true }, io())).toBe(0);
+    const json = JSON.parse(out.text);
+    expect(json.stack).toBe("prod-move");
+    expect(json.totals).toEqual({ create: 3, update: 1, disruptive: 0, unchanged: 4, failedHosts: 0 });
+    expect(json.hosts[0].fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(err.text).toBe("");
+  });
+
+  it("plan --out then apply FILE; a host changed since makes it stale", async () => {
+    expect(await runPlan({ planDocument, out: "plan.saved" }, io())).toBe(0);
+    expect(out.text).toContain("Saved the plan to plan.saved; apply exactly it with: ldoms apply plan.saved");
+    expect(await runApply("plan.saved", {}, io())).toBe(0);
+    expect(env.lab.mutatingCount()).toBe(4);
+    await env.ldm("t7-b", "set-io", "pvid=7", "/SYS/MB/NET2/IOVNET.PF0.VF0");
+    expect(await runPlan({ planDocument, out: "plan2.saved" }, io())).toBe(0);
+    await env.ldm("t7-b", "set-io", "pvid=8", "/SYS/MB/NET2/IOVNET.PF0.VF0");
+    out.text = "";
+    expect(await runApply("plan2.saved", {}, io())).toBe(1);
+    expect(out.text).toContain('t7-b: FAILED before any change\n  t7-b: the saved plan is stale: the host changed since the plan was made:\n    - VF /SYS/MB/NET2/IOVNET.PF0.VF0 changed: properties.pvid "7" -> "8"');
+    expect(env.lab.mutatingCount()).toBe(6);
+  });
+
+  it("apply without --auto-approve and without a terminal refuses before connecting", async () => {
+    await expect(runApply(undefined, { planDocument }, io())).rejects.toThrow(
+      "apply needs approval, and there is no terminal to ask on: review with ldoms plan, then run ldoms apply --auto-approve (pipelines), or save a plan with ldoms plan --out FILE and apply it with ldoms apply FILE",
+    );
+    expect(env.counters.connections).toBe(0);
+  });
+
+  it("apply asks on a terminal: anything but yes cancels, yes applies", async () => {
+    expect(await runApply(undefined, { planDocument }, { ...io(), ask: async () => "no" })).toBe(0);
+    expect(out.text).toContain("Apply cancelled. Nothing was changed.");
+    expect(err.text).toContain("Plan: 3 to create, 1 to update in place");
+    expect(env.lab.mutatingCount()).toBe(0);
+    expect(await runApply(undefined, { planDocument }, { ...io(), ask: async () => "yes" })).toBe(0);
+    expect(env.lab.mutatingCount()).toBe(4);
+  });
+
+  it("force-unlock of a lock that is not there", async () => {
+    await expect(runForceUnlock("t7-a", "0123456789abcdef", { planDocument }, io())).rejects.toThrow(
+      "t7-a: there is no lock (/var/tmp/ldoms.lock does not exist); nothing to release",
+    );
+  });
+
+  describe("bad inputs, each a clear error", () => {
+    it("unknown --host", async () => {
+      await expect(runPlan({ planDocument, host: ["t7-z"] }, io())).rejects.toThrow("--host t7-z: no such host in stack prod-move; hosts: t7-a, t7-b");
+    });
+    it("wrong --stack for a plan document", async () => {
+      await expect(runPlan({ planDocument, stack: "other" }, io())).rejects.toThrow(
+        `--stack other: ${planDocument} holds stack prod-move; choose that stack or another plan document`,
+      );
+    });
+    it("missing inventory file", async () => {
+      await expect(runPlan({ planDocument, inventory: "nope.json" }, io())).rejects.toThrow(
+        `cannot read inventory ${join(dir, "nope.json")}: ENOENT; check the --inventory path (ldoms lab up writes one with --inventory-out)`,
+      );
+    });
+    it("invalid inventory entries, all reported", async () => {
+      writeFileSync(join(dir, "inv.json"), JSON.stringify({ hosts: { "t7-a": { address: "", port: 70000, user: "x", hostKey: "md5:zz" } } }));
+      await expect(runPlan({ planDocument, inventory: "inv.json" }, io())).rejects.toThrow(
+        [
+          `invalid inventory ${join(dir, "inv.json")}`,
+          `  - ${join(dir, "inv.json")}: hosts.t7-a.address must be a host name or IP address (got "")`,
+          `  - ${join(dir, "inv.json")}: hosts.t7-a.port must be an integer 1-65535 (got 70000)`,
+          `  - ${join(dir, "inv.json")}: hosts.t7-a.hostKey must be a SHA256 fingerprint like "SHA256:" + 43 base64 characters, as ssh-keygen -lf prints (got "md5:zz")`,
+        ].join("\n"),
+      );
+    });
+    it("LDOMS_INVENTORY is used when --inventory is absent", async () => {
+      await expect(runPlan({ planDocument }, io({ env: { LDOMS_INVENTORY: join(dir, "absent.json") } }))).rejects.toThrow(`cannot read inventory ${join(dir, "absent.json")}: ENOENT`);
+    });
+    it("no project and no plan document", async () => {
+      rmSync(planDocument);
+      await expect(runPlan({}, io())).rejects.toThrow(`no cdktf.json in ${dir} and no ldoms.plan.json here: run from the project folder, or give --plan-document FILE`);
+    });
+    it("a saved plan that is not one", async () => {
+      writeFileSync(join(dir, "bogus.plan"), JSON.stringify({ hello: 1 }));
+      await expect(runApply("bogus.plan", {}, io())).rejects.toThrow(
+        `${join(dir, "bogus.plan")} is not a saved plan (no "kind": "ldoms-saved-plan"); give a file written by ldoms plan --out, or use --plan-document for an ldoms.plan.json`,
+      );
+    });
+  });
+
+  it("a saved plan file is byte-stable JSON with the document inside", async () => {
+    await runPlan({ planDocument, out: "a.saved" }, io());
+    const saved = JSON.parse(readFileSync(join(dir, "a.saved"), "utf8"));
+    expect(saved.kind).toBe("ldoms-saved-plan");
+    expect(saved.document.stack).toBe("prod-move");
+    await runPlan({ planDocument, out: "b.saved" }, io());
+    expect(readFileSync(join(dir, "b.saved"), "utf8")).toBe(readFileSync(join(dir, "a.saved"), "utf8"));
+  });
+});
