@@ -66,7 +66,6 @@ function stepToShell(step: Step, index: number): string {
     if (typeof operand !== "string" && !refs.has(operand.name)) refs.set(operand.name, `ldoms_ref${refs.size + 1}`);
   }
   lines.push(`# step ${index + 1}: ${comment(step.id)}`);
-  lines.push("ldoms_refresh");
   lines.push(`if ${conditionToShell(step.guard)}; then`);
   if (step.disruption === "needs-domain-stopped" && step.domain !== undefined) {
     lines.push(`  ldoms_require_stopped ${q(step.domain)} ${q(step.summary)}`);
@@ -77,11 +76,11 @@ function stepToShell(step: Step, index: number): string {
   }
   lines.push(`  ldoms_say ${q(`+ ${step.summary}`)}`);
   lines.push(`  ldoms_ldm ${step.argv.map((o) => operandToShell(o, refs)).join(" ")}`);
-  if (step.kind === "create-vf") {
-    const name = step.argv.find((a): a is string => typeof a === "string" && a.startsWith(`name=`))?.slice("name=".length);
-    if (name !== undefined) lines.push(`  ldoms_wait_settled ${q(name)}`);
-  }
-  lines.push("  ldoms_refresh");
+  // Re-read right after every change, so the next guard and this postcondition see the new state.
+  const created = step.kind === "create-vf"
+    ? step.argv.find((a): a is string => typeof a === "string" && a.startsWith("name="))?.slice("name=".length)
+    : undefined;
+  lines.push(created !== undefined ? `  ldoms_wait_settled ${q(created)}` : "  ldoms_refresh");
   lines.push(`  if ! { ${conditionToShell(step.postcondition)}; }; then`);
   lines.push(`    ldoms_fail ${q(`after "${step.summary}" the re-read does not show the expected state (step ${step.id})`)}`);
   lines.push("  fi");
@@ -118,7 +117,7 @@ ldoms_fail() {
   exit 1
 }
 
-# Reads the listings the guards look at (once per step: every step may change them).
+# Reads the listings the guards look at: once at the start, then after every change.
 ldoms_refresh() {
   LDOMS_IO=$(ldoms_ldm list-io -l -p) || ldoms_fail 'ldm list-io -l -p failed'
   LDOMS_DOMAINS=$(ldoms_ldm list -l -p) || ldoms_fail 'ldm list -l -p failed'${needsServices ? `
@@ -190,5 +189,5 @@ ldoms_wait_settled() {
   const body = host.steps.length
     ? host.steps.map(stepToShell).join("\n\n")
     : "ldoms_say 'nothing to do on this control domain'";
-  return `${header}\n${body}\n\nldoms_say ${q(`${host.id}: done`)}\n`;
+  return `${header}\nldoms_refresh\n\n${body}\n\nldoms_say ${q(`${host.id}: done`)}\n`;
 }
