@@ -306,11 +306,14 @@ function loadMachine(w: Walker, raw: unknown, path: string): MachineDefinition |
 
   const pfs: PfDefinition[] = w.array(o.pfs, `${path}.pfs`).map((f, i) => {
     const p = `${path}.pfs[${i}]`;
-    const fo = w.object(f, p, ["alias", "bus", "dev", "maxvfs", "network", "vfDriver", "vfs"]) ?? {};
+    const fo = w.object(f, p, ["alias", "class", "bus", "dev", "maxvfs", "network", "vfDriver", "vfs"]) ?? {};
     const alias = w.string(fo.alias, `${p}.alias`, 'the PF pseudonym, e.g. "/SYS/MB/NET0/IOVNET.PF0"') ?? "";
     const m = PF_ALIAS.exec(alias);
     if (alias && !m) w.problem(`${p}.alias`, `"${alias}" is not a PF pseudonym; write <slot path>/IOVNET.PF<n> (Ethernet), /IOVFC.PF<n> (Fibre Channel) or /IOVIB.PF<n> (InfiniBand)`);
     const cls: IoClass = m ? CLASS_BY_TAG[m[2]!]! : "NETWORK";
+    if (fo.class !== undefined && m && fo.class !== cls && fo.class !== `IOV${m[2]}`) {
+      w.problem(`${p}.class`, `${describe(fo.class)} does not match the pseudonym ${alias} (class ${cls}); remove "class" or fix the pseudonym`);
+    }
     const slot = m ? slots.find((s) => s.alias === m[1]) : undefined;
     let bus = fo.bus === undefined ? slot?.bus : w.string(fo.bus, `${p}.bus`, "the bus the PF is on");
     if (bus === undefined) {
