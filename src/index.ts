@@ -5,3 +5,23 @@ export * from "./constructs";
 export * from "./synth";
 export * from "./terraform";
 export * from "./lab";
+// The lab served: in-process executor, SSH server (`ldoms lab up`), shell, file-backed state.
+export {
+  LabExecutor,
+  newLabExecCounters,
+  type CutPoint,
+  type LabExecCounters,
+  type LabExecInfo,
+  type LabExecutorOptions,
+} from "./lab/executor";
+export { DEFAULT_LAB_USER, labEndpoint, labHostIds, type ServableLab } from "./lab/executor-endpoints";
+export {
+  startLabServer,
+  type RunningLabServer,
+  type SshExecInfo,
+  type SshServingFaults,
+  type SshServingStats,
+  type StartLabServerOptions,
+} from "./lab/ssh-server";
+export { parseCommandLine, runCommandLine, type ShellEndpoint, type ShellResult } from "./lab/shell";
+export { FileLabStore } from "./lab/standalone/file-store";
