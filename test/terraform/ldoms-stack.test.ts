@@ -1,0 +1,131 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App } from "cdktf";
+import { afterEach, describe, expect, it } from "vitest";
+import { defineSriovMigrationExample } from "../../examples/sriov-migration/stack";
+import { ControlDomain, EthernetVf, GuestDomain, IpmpGroup, Network, SriovMigration, Vnet } from "../../src/constructs";
+import { ValidationError } from "../../src/model";
+import { hostDigest } from "../../src/synth";
+import { LdomsStack } from "../../src/terraform";
+
+const dirs: string[] = [];
+function outdir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "ldoms-tf-"));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+interface TfJson {
+  terraform: { backend: { local: { path: string } } };
+  resource: { terraform_data: Record<string, { provisioner: { "local-exec": { command: string } }[]; triggers_replace: Record<string, string>; depends_on?: string[] }> };
+}
+
+function synthExample(customize?: (stack: LdomsStack) => void): { dir: string; tf: TfJson; stack: LdomsStack } {
+  const out = outdir();
+  const app = new App({ outdir: out });
+  const stack = defineSriovMigrationExample(app);
+  customize?.(stack);
+  app.synth();
+  const dir = join(out, "stacks", "prod-move");
+  return { dir, tf: JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as TfJson, stack };
+}
+
+/** Every string value in a JSON value. */
+function strings(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value && typeof value === "object") return Object.values(value).flatMap(strings);
+  return [];
+}
+
+describe("LdomsStack", () => {
+  it("writes cdk.tf.json, the plan document and one script per host", () => {
+    const { dir } = synthExample();
+    expect(readdirSync(dir).sort()).toEqual(["cdk.tf.json", "ldoms.plan.json", "scripts"]);
+    expect(readdirSync(join(dir, "scripts")).filter((f) => !f.startsWith("guest-")).sort()).toEqual(["t7-a.sh", "t7-b.sh"]);
+  });
+
+  it("declares a terraform_data per control domain running ldoms apply for it, with a relative state file", () => {
+    const { tf, stack } = synthExample();
+    expect(tf.terraform.backend.local.path).toBe("terraform.prod-move.tfstate");
+    const resources = tf.resource.terraform_data;
+    expect(Object.keys(resources).sort()).toEqual(["ldoms-host-t7-a", "ldoms-host-t7-b"]);
+    expect(resources["ldoms-host-t7-a"]?.provisioner).toEqual([{ "local-exec": { command: "ldoms apply --stack prod-move --host t7-a --auto-approve" } }]);
+    const plan = stack.planDocument();
+    expect(resources["ldoms-host-t7-b"]?.triggers_replace).toEqual({ host: "t7-b", desired: hostDigest(plan.hosts[1]!) });
+  });
+
+  it("has no absolute path in cdk.tf.json", () => {
+    const { tf } = synthExample();
+    const text = JSON.stringify(tf);
+    expect(text).not.toContain(process.cwd());
+    expect(text).not.toContain(tmpdir());
+    expect(strings(tf).filter((s) => s.startsWith("/") || /^[A-Za-z]:\\/.test(s))).toEqual([]);
+  });
+
+  it("changes a host's trigger when its desired state changes, not when its address does", () => {
+    const triggerOf = (address: string, mtu?: number): string => {
+      const out = outdir();
+      const app = new App({ outdir: out });
+      const stack = new LdomsStack(app, "prod-move");
+      const net = new Network(stack, "app-net", { vlan: 100 });
+      const a = new ControlDomain(stack, "t7-a", { address, user: "ldmops" });
+      const b = new ControlDomain(stack, "t7-b", { address: "t7-b.example.net", user: "ldmops" });
+      const ldg1 = new GuestDomain(a, "ldg1");
+      const vf = new EthernetVf(ldg1, "vf0", { pf: "/SYS/MB/NET0/IOVNET.PF0", name: "ldg1-app", network: net, pvid: 100, ...(mtu ? { mtu } : {}) });
+      new IpmpGroup(ldg1, "ipmp0", { active: vf, standby: new Vnet(ldg1, "vnet0", { vswitch: "primary-vsw0", network: net, pvid: 100 }) });
+      new SriovMigration(stack, "ldg1-to-b", { domain: ldg1, target: b, targetPf: "/SYS/MB/NET2/IOVNET.PF0" });
+      app.synth();
+      const tf = JSON.parse(readFileSync(join(out, "stacks/prod-move/cdk.tf.json"), "utf8")) as TfJson;
+      return tf.resource.terraform_data["ldoms-host-t7-a"]?.triggers_replace["desired"] as string;
+    };
+    const base = triggerOf("t7-a.example.net");
+    expect(base).toMatch(/^[0-9a-f]{64}$/);
+    expect(triggerOf("192.0.2.10")).toBe(base);
+    expect(triggerOf("t7-a.example.net", 9000)).not.toBe(base);
+  });
+
+  it("runs an opted-in migration after both hosts", () => {
+    const out = outdir();
+    const app = new App({ outdir: out });
+    const stack = new LdomsStack(app, "move");
+    const net = new Network(stack, "net");
+    const a = new ControlDomain(stack, "a", { address: "a" });
+    const b = new ControlDomain(stack, "b", { address: "b" });
+    const g = new GuestDomain(a, "g");
+    const vf = new EthernetVf(g, "vf0", { pf: "/SYS/MB/NET0/IOVNET.PF0", name: "g-app", network: net });
+    new IpmpGroup(g, "ipmp0", { active: vf, standby: new Vnet(g, "vnet0", { vswitch: "primary-vsw0", network: net }) });
+    new SriovMigration(stack, "g-to-b", { domain: g, target: b, targetPf: "/SYS/MB/NET2/IOVNET.PF0", migrate: true });
+    app.synth();
+    const tf = JSON.parse(readFileSync(join(out, "stacks/move/cdk.tf.json"), "utf8")) as TfJson;
+    const migration = tf.resource.terraform_data["ldoms-migration-g-to-b"];
+    expect(migration?.provisioner).toEqual([{ "local-exec": { command: "ldoms migrate g-to-b --stack move --auto-approve" } }]);
+    expect(migration?.depends_on).toEqual(["terraform_data.ldoms-host-a", "terraform_data.ldoms-host-b"]);
+  });
+
+  it("stops on a configuration error before writing the stack", () => {
+    const out = outdir();
+    const app = new App({ outdir: out });
+    const stack = new LdomsStack(app, "broken");
+    const a = new ControlDomain(stack, "a", { address: "a" });
+    new EthernetVf(new GuestDomain(a, "g"), "vf0", { pf: "/SYS/MB/NET0/IOVNET.PF0" });
+    expect(() => app.synth()).toThrow(ValidationError);
+    expect(() => app.synth()).toThrow('broken/a/g/vf0: VF has no user-assigned name');
+    expect(existsSync(join(out, "stacks", "broken"))).toBe(false);
+  });
+
+  it("synthesizes without a terraform binary on PATH", () => {
+    const saved = process.env["PATH"];
+    process.env["PATH"] = "/nonexistent";
+    try {
+      const { dir } = synthExample();
+      expect(existsSync(join(dir, "cdk.tf.json"))).toBe(true);
+    } finally {
+      process.env["PATH"] = saved;
+    }
+  });
+});
