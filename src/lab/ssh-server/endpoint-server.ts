@@ -65,6 +65,9 @@ export async function startEndpointServer(options: EndpointServerOptions): Promi
 
   const server = new Server({ hostKeys: [options.hostKey], ident: "ldoms-lab" }, (client) => {
     clients.add(client);
+    // Replies are a few small packets (data, exit-status, eof, close): without this, Nagle's
+    // algorithm and delayed ACKs add tens of milliseconds to every exec.
+    client.setNoDelay(true);
     stats.connections += 1;
     perHost.connections += 1;
     client.on("close", () => clients.delete(client));
