@@ -16,37 +16,22 @@ function kindOf(error: unknown): string | undefined {
   return typeof kind === "string" ? kind : undefined;
 }
 
-/** Maps a transport error (TransportError kinds, or a plain Error) to a ConnectionError. */
+/**
+ * Maps a transport error to a ConnectionError. TransportError messages already say what failed
+ * and what to do (both fingerprints for a host key mismatch), so they are kept, prefixed with
+ * the host id; other errors get the advice here.
+ */
 export function toConnectionError(target: HostTarget, error: unknown): ConnectionError {
   if (error instanceof ConnectionError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const kind = kindOf(error) ?? "";
-  const at = where(target);
-  if (/host-key-unknown|unknown-host-key/.test(kind)) {
-    return new ConnectionError(
-      `Cannot connect to ${at}: its host key is not pinned. ${message} Verify the fingerprint on the host (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) and set it as hostKey in the ControlDomain or the inventory, or name a known_hosts file.`,
-      target.id,
-    );
+  const kind = kindOf(error);
+  if (kind !== undefined && error instanceof Error && error.name === "TransportError") {
+    return new ConnectionError(`${target.id}: ${message}`, target.id);
   }
-  if (/host-key-(changed|mismatch)|changed-host-key/.test(kind)) {
-    return new ConnectionError(
-      `Refusing ${at}: its host key does not match the pinned one. ${message} Either the host was reinstalled or someone is intercepting the connection; check with the host's administrator before updating the pinned fingerprint.`,
-      target.id,
-    );
-  }
-  if (/auth/.test(kind)) {
-    return new ConnectionError(
-      `Authentication to ${at} failed. ${message} Check that the user exists, that its authorized_keys holds your public key, and that ssh-agent or the identityFile of the inventory offers the matching private key.`,
-      target.id,
-    );
-  }
-  if (/unreachable|refused|dns|connect|timeout|closed|network/.test(kind)) {
-    return new ConnectionError(
-      `Cannot reach ${at}. ${message} Check the address and port (inventory or ControlDomain), that sshd runs there, and that no firewall is in the way.`,
-      target.id,
-    );
-  }
-  return new ConnectionError(`Connection to ${at} failed: ${message}`, target.id);
+  return new ConnectionError(
+    `Cannot reach ${where(target)}: ${message}. Check the address and port (inventory or ControlDomain), that sshd runs there, and that no firewall is in the way.`,
+    target.id,
+  );
 }
 
 /** A listing that failed on the host: `ldm` missing, no rights profile, or another `ldm` error. */
