@@ -67,7 +67,8 @@ export async function startEndpointServer(options: EndpointServerOptions): Promi
     clients.add(client);
     // Replies are a few small packets (data, exit-status, eof, close): without this, Nagle's
     // algorithm and delayed ACKs add tens of milliseconds to every exec.
-    client.setNoDelay(true);
+    // (ssh2 has the method on server connections; its type declarations lack it.)
+    (client as Connection & { setNoDelay(noDelay: boolean): unknown }).setNoDelay(true);
     stats.connections += 1;
     perHost.connections += 1;
     client.on("close", () => clients.delete(client));
