@@ -146,7 +146,7 @@ function ipadm(ctx: GuestContext, args: readonly string[]): string {
       const members = (o.values.get("i") ?? []).flatMap((x) => x.split(","));
       for (const m of members) checkMember(ctx, m);
       g.interfaces.push({ name, kind: "ipmp", standby: false, addrs: [] });
-      for (const m of members) find(m)!.group = name;
+      for (const m of members) join(g, m, name);
       return "";
     }
     case "add-ipmp":
@@ -159,7 +159,7 @@ function ipadm(ctx: GuestContext, args: readonly string[]): string {
       if (!group || group.kind !== "ipmp") throw new GuestFailure(`ipadm: cannot ${sub === "add-ipmp" ? "add" : "remove"} interface(s) ${sub === "add-ipmp" ? "to" : "from"} ${name}: Interface does not exist`);
       if (sub === "add-ipmp") {
         for (const m of members) checkMember(ctx, m);
-        for (const m of members) find(m)!.group = name;
+        for (const m of members) join(g, m, name);
       } else {
         for (const m of members) if (find(m)?.group !== name) throw new GuestFailure(`ipadm: cannot remove interface(s) from ${name}: ${m} is not in the group`);
         for (const m of members) find(m)!.group = undefined;
@@ -217,6 +217,14 @@ function ipadm(ctx: GuestContext, args: readonly string[]): string {
   }
 }
 
+/** Group members are listed in the order they joined (the interface moves to the end). */
+function join(g: GuestState, member: string, group: string): void {
+  const index = g.interfaces.findIndex((i) => i.name === member);
+  const [iface] = g.interfaces.splice(index, 1);
+  iface!.group = group;
+  g.interfaces.push(iface!);
+}
+
 function checkMember(ctx: GuestContext, name: string): void {
   const iface = ctx.guest.interfaces.find((i) => i.name === name);
   if (!iface || iface.kind !== "ip") throw new GuestFailure(`ipadm: cannot add ${name} to the IPMP group: Interface does not exist`);
@@ -227,7 +235,9 @@ function interfaceRows(ctx: GuestContext): Record<string, string>[] {
   const groups = ipmpGroups(ctx.guest.interfaces, ctx.links);
   const present = (n: string) => ctx.links.some((l) => l.link === n && l.present);
   const rows: Record<string, string>[] = [{ ifname: "lo0", class: "loopback", state: "ok", active: "yes", over: "--" }];
-  for (const i of ctx.guest.interfaces) {
+  // Plain interfaces first, then IPMP interfaces, each by name.
+  const ordered = [...ctx.guest.interfaces].sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name, "en", { numeric: true }) : a.kind === "ip" ? -1 : 1));
+  for (const i of ordered) {
     if (i.kind === "ipmp") {
       const gv = groups.find((x) => x.name === i.name)!;
       const members = ctx.guest.interfaces.filter((m) => m.group === i.name).map((m) => m.name);
