@@ -13,12 +13,13 @@ import { createdVfPseudonyms } from "./created-vfs";
 import { HostSession, isOutcomeUnknown, type HostCounters } from "./host-session";
 import { DEFAULT_LOCK_DIR, describeLockHolder, newLockInfo, releaseLockPart, type LockInfo } from "./lock";
 import { readHost, type LockRequest } from "./observe";
-import { pfOfVf } from "./observed-from-listings";
+import { observeDevices, pfOfVf } from "./observed-from-listings";
+import { parseListIo } from "../ldm/parse-list-io";
 import { describeObservedChanges, fingerprintObservedHost, findVfByName, type ObservedHost, type ObservedVf } from "./observed-state";
 import { resolveArgv } from "./operands";
 import { mapWithLimit } from "./pool";
 import { asLdomsError, DEFAULT_PARALLELISM, evaluateHost, type EngineHost, type EngineOptions, type HostPlanResult, type PlanRunResult } from "./plan-run";
-import { batchCommandLine } from "./read-batch";
+import { batchCommandLine, ldmParts, splitBatchOutput, type ListingName } from "./read-batch";
 
 export const DEFAULT_INV_TIMEOUT_MS = 180_000;
 
@@ -288,7 +289,12 @@ async function executeHost(p: Prepared, shared: Shared, lockDir: string, options
           outcome.result.stderr,
         );
       }
-      if (outcome.result) learnFromOutput(step, outcome.result.stdout, known, (vf) => (view = withVf(view, vf)));
+      if (outcome.result) {
+        learnFromOutput(step, outcome.result.stdout, known, (vf) => {
+          // Without a fresh listing, assume the new VF (and its PF) settle like Oracle's do.
+          if (!outcome.fresh || !view.vfs.some((v) => v.alias === vf.alias)) view = withVf(view, vf);
+        });
+      }
       statuses.set(action.stepId, "done");
       done.push(action);
       options.onEvent?.({ type: "step-finished", host: id, action, ok: true, exitStatus: outcome.result?.exitStatus ?? 0 });
@@ -314,7 +320,8 @@ async function executeHost(p: Prepared, shared: Shared, lockDir: string, options
   try {
     options.onEvent?.({ type: "host-verifying", host: id });
     const request: LockRequest = { dir: lockDir, info: p.lock, release: true };
-    const final = await retryUnknown(() => readHost(session, { previous: view, lock: request }), options, true);
+    const listings = listingsProving(done.map((a) => stepById(plan, a.stepId)));
+    const final = await retryUnknown(() => readHost(session, { previous: view, lock: request, listings }), options, true);
     p.lockHeld = false;
     const unmet: string[] = [];
     for (const action of done) {
@@ -339,6 +346,32 @@ async function executeHost(p: Prepared, shared: Shared, lockDir: string, options
   return result("applied");
 }
 
+/** The listings whose output can prove these steps' postconditions. */
+function listingsProving(steps: readonly Step[]): ListingName[] {
+  const needed = new Set<ListingName>();
+  const visit = (c: Step["postcondition"]): void => {
+    switch (c.kind) {
+      case "not":
+        return visit(c.condition);
+      case "all":
+      case "any":
+        return c.conditions.forEach(visit);
+      case "vnet-exists":
+      case "vnet-property":
+        needed.add("list-domains");
+        return;
+      case "vswitch-exists":
+        needed.add("list-services");
+        return;
+      default:
+        needed.add("list-io");
+    }
+  };
+  steps.forEach((step) => visit(step.postcondition));
+  if (steps.some((step) => step.kind === "create-vf")) needed.add("list-io");
+  return (["list-io", "list-domains", "list-services"] as const).filter((l) => needed.has(l));
+}
+
 function failureMessage(host: string, step: Step, commandLine: string, exitStatus: number | null, stderr: string, done: readonly PlannedAction[]): string {
   return [
     `${host}: step ${step.id} (${step.summary}) failed.`,
@@ -355,6 +388,8 @@ interface StepOutcome {
   readonly result?: { exitStatus: number | null; stdout: string; stderr: string };
   readonly view: ObservedHost;
   readonly commandLine: string;
+  /** `view` was read after the command (devices at least), so it needs no guessing. */
+  readonly fresh: boolean;
 }
 
 async function runStep(
@@ -370,8 +405,20 @@ async function runStep(
   let current = view;
   for (let attempt = 0; ; attempt++) {
     try {
-      const result = await p.session.exec(line, "mutating");
-      return { result, view: current, commandLine: line };
+      if (step.kind !== "create-vf") {
+        const result = await p.session.exec(line, "mutating");
+        return { result, view: current, commandLine: line, fresh: false };
+      }
+      // create-vf: the same exec lists the devices afterwards, which confirms the printed
+      // pseudonym and shows whether the new VF and its PF are in INV, without a round trip.
+      const batch = batchCommandLine([{ name: "step", commandLine: line }, ...ldmParts(["list-io"], ldmOptions(p.host))]);
+      const raw = await p.session.exec(batch, "mutating");
+      const sections = splitBatchOutput(raw.stdout);
+      const stepSection = sections.find((x) => x.name === "step");
+      const result = { exitStatus: stepSection?.exitStatus ?? null, stdout: stepSection?.output ?? "", stderr: raw.stderr };
+      const listing = sections.find((x) => x.name === "list-io");
+      const devices = listing?.exitStatus === 0 ? devicesOrUndefined(listing.output) : undefined;
+      return { result, view: devices ? { ...current, ...devices } : current, commandLine: line, fresh: devices !== undefined };
     } catch (error) {
       if (!isOutcomeUnknown(error)) throw error;
       // The command may or may not have run: re-read and decide from the host's state.
@@ -382,10 +429,11 @@ async function runStep(
         const vf = name === undefined ? undefined : findVfByName(current, name);
         if (vf && step.kind === "create-vf") known.set(vf.name as string, vf.alias);
         options.onEvent?.({ type: "outcome-unknown", host: p.host.target.id, action, decision: "the re-read shows it done" });
-        return { view: current, commandLine: line };
+        return { view: current, commandLine: line, fresh: true };
       }
       if (attempt === 0 && evaluateCondition(step.guard, current)) {
         options.onEvent?.({ type: "outcome-unknown", host: p.host.target.id, action, decision: "the re-read shows it not done; running it again" });
+        current = await waitSettled(p, step, current, known, options);
         line = ldmCommandLine(resolveArgv(step, current, known), ldmOptions(p.host));
         continue;
       }
@@ -396,6 +444,14 @@ async function runStep(
         null,
       );
     }
+  }
+}
+
+function devicesOrUndefined(listIo: string): Pick<ObservedHost, "buses" | "pfs" | "vfs"> | undefined {
+  try {
+    return observeDevices(parseListIo(listIo));
+  } catch {
+    return undefined;
   }
 }
 
