@@ -22,10 +22,15 @@ export function register(program: Command): void {
     .option("--inventory-out <file>", "where to write the inventory for --inventory", DEFAULT_INVENTORY)
     .option("--state-dir <dir>", "folder for keys and known_hosts (default: the inventory's folder)")
     .option("--user <name>", "account name the lab accepts", "ldmops")
+    .option("--state <file>", "keep the lab state in this file (made from --config if missing), shared with `lab ldm` and ldoms-lab-ldm")
     .option("--json", "print the endpoints as one JSON line")
-    .action(async (options: { config: string; inventoryOut: string; stateDir?: string; user: string; json?: boolean }) => {
+    .action(async (options: { config: string; inventoryOut: string; stateDir?: string; user: string; state?: string; json?: boolean }) => {
       const started = performance.now();
+      if (options.state && !existsSync(options.state)) {
+        writeLabStateFile(options.state, initialLabState(loadLabDefinitionFile(options.config)));
+      }
       const server = await startLabServer({
+        lab: options.state ? new Lab(new FileLabStore(options.state)) : undefined,
         configFile: options.config,
         inventoryFile: options.inventoryOut,
         stateDir: options.stateDir,
