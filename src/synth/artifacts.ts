@@ -5,6 +5,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PlanDocument } from "../model";
+import { guestScriptArtifacts } from "./guest-script";
 import { renderHostScript } from "./shell-script";
 import { stableJson } from "./stable-json";
 
@@ -33,4 +34,6 @@ export function writeStackArtifacts(dir: string, plan: PlanDocument): void {
   for (const [path, content] of files) {
     writeFileSync(join(dir, path), content, { mode: path.endsWith(".sh") ? 0o755 : 0o644 });
   }
+  // Guest IPMP scripts (scripts/guest-<domain>.sh), for admins without guest SSH access.
+  for (const [path, content] of guestScriptArtifacts(plan)) writeFileSync(join(dir, path), content, { mode: 0o755 });
 }

@@ -5,12 +5,13 @@ import { register as registerPlan } from "./plan";
 import { register as registerApply } from "./apply";
 import { register as registerForceUnlock } from "./force-unlock";
 import { register as registerLab } from "./lab";
+import { register as registerMigrate } from "./migrate";
 
 /**
  * Each subcommand lives in its own file under this folder and exports `register(program)`.
  * Add new commands to this list.
  */
-const registrations: ReadonlyArray<(program: Command) => void> = [registerSynth, registerDemo, registerPlan, registerApply, registerForceUnlock, registerLab];
+const registrations: ReadonlyArray<(program: Command) => void> = [registerSynth, registerDemo, registerPlan, registerApply, registerForceUnlock, registerLab, registerMigrate];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

@@ -1,0 +1,138 @@
+/**
+ * `ldoms migrate ID`: prove the migration contract (preparation converged, rules 1-5, the dry
+ * run), migrate with progress (Ctrl-C asks, then cancels), prove the result. Exit 0 when the
+ * domain is on the target and every check passed (or --dry-run passed); 1 otherwise.
+ */
+import { createInterface } from "node:readline";
+import type { Command } from "commander";
+import { ValidationError } from "../../model";
+import { MigrationControl, migrationSucceeded, runMigration, type MigrationReport } from "../../engine/migration";
+import type { PlanRunResult } from "../../engine";
+import { guestScriptArtifacts, guestScriptPath } from "../../synth/guest-script";
+import { addEngineInputOptions, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
+import { migrationProgress } from "../render/migration-progress";
+import { renderMigrationReport } from "../render/migration-text";
+import { renderPlan } from "../render/plan-text";
+import { defaultIo, type CommandIo } from "./plan";
+
+export interface MigrateCommandOptions extends EngineInputOptions {
+  readonly dryRun?: boolean;
+  readonly autoApprove?: boolean;
+  readonly apply?: boolean;
+  readonly acceptUnverified?: boolean;
+  readonly json?: boolean;
+  readonly pollInterval?: number;
+}
+
+export interface MigrateIo extends CommandIo {
+  /** Asks the user; undefined when there is no terminal to ask on. */
+  readonly ask?: (question: string) => Promise<string>;
+  /** Subscribes to Ctrl-C for the duration of the run; returns the unsubscribe. */
+  readonly onInterrupt?: (handler: () => void) => () => void;
+  /** Receives the report object (the story and tests read it). */
+  readonly onReport?: (report: MigrationReport) => void;
+}
+
+function terminalAsk(): ((question: string) => Promise<string>) | undefined {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
+  return (question) =>
+    new Promise((resolve) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      rl.question(question, (answer) => {
+        rl.close();
+        resolve(answer);
+      });
+    });
+}
+
+function processInterrupt(handler: () => void): () => void {
+  process.on("SIGINT", handler);
+  return () => void process.off("SIGINT", handler);
+}
+
+export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, io: MigrateIo = { ...defaultIo(), ...withTerminal() }): Promise<number> {
+  const options = withInventoryDefault(rawOptions, io.env);
+  const approvalNeeded = !options.autoApprove && !options.dryRun;
+  if (approvalNeeded && !io.ask) {
+    throw new ValidationError(
+      `ldoms migrate ${id} needs approval before it moves the domain, and there is no terminal to ask on: check it with ldoms migrate ${id} --dry-run, then run ldoms migrate ${id} --auto-approve`,
+    );
+  }
+  const input = await resolveEngineInput(options, io.cwd);
+  const control = new MigrationControl();
+  const ask = io.ask;
+  const yes = async (question: string) => (await (ask as (q: string) => Promise<string>)(`${question} Only 'yes' is accepted: `)).trim() === "yes";
+  let interrupting = false;
+  const unsubscribe = (io.onInterrupt ?? processInterrupt)(() => {
+    if (!control.running) {
+      io.stderr.write("\nInterrupted before the migration started: stopping with no change.\n");
+      return;
+    }
+    if (interrupting) return;
+    interrupting = true;
+    void (async () => {
+      const cancel = ask ? await yes(`\nCancel the running migration (ldm cancel-operation migration)?`) : true;
+      if (cancel) io.stderr.write(`${await control.cancel()}\n`);
+      else io.stderr.write("The migration continues.\n");
+      interrupting = false;
+    })();
+  });
+  let report: MigrationReport;
+  try {
+    report = await runMigration({
+      connect: io.connect ?? sshConnect(options),
+      document: input.document,
+      migrationId: id,
+      ...(input.inventory ? { inventory: input.inventory } : {}),
+      dryRun: options.dryRun === true,
+      apply: options.apply === true,
+      acceptUnverified: options.acceptUnverified === true,
+      control,
+      ...(approvalNeeded ? { confirm: yes } : {}),
+      ...(options.apply && approvalNeeded
+        ? {
+            confirmApply: async (plan: PlanRunResult) => {
+              io.stderr.write(`\n${renderPlan(plan)}\n`);
+              return yes("Apply these preparation changes?");
+            },
+          }
+        : {}),
+      ...(options.json ? {} : { onEvent: migrationProgress(io.stderr) }),
+      ...(options.pollInterval ? { pollIntervalMs: options.pollInterval } : {}),
+      ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
+    });
+  } finally {
+    unsubscribe();
+  }
+  const preflightGuest = report.preflight.find((c) => c.rule === 3);
+  if (preflightGuest?.status === "unverified" || report.postVerify.some((c) => c.id === "post/guest-ipmp-on-vf" && c.status === "unverified")) {
+    const script = guestScriptArtifacts(input.document).get(guestScriptPath(report.domain));
+    if (script) report = { ...report, guestScript: script };
+  }
+  io.onReport?.(report);
+  io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderMigrationReport(report));
+  return migrationSucceeded(report) ? 0 : 1;
+}
+
+function withTerminal(): Pick<MigrateIo, "ask"> {
+  const ask = terminalAsk();
+  return ask ? { ask } : {};
+}
+
+export function register(program: Command): void {
+  addEngineInputOptions(
+    program
+      .command("migrate")
+      .argument("<id>", "the SriovMigration to run (its construct id)")
+      .description("prove the migration contract, dry-run, live-migrate with progress, verify the result"),
+  )
+    .option("--dry-run", "stop after the preflight checks and ldm migrate-domain -n")
+    .option("--auto-approve", "do not ask before migrating (pipelines)")
+    .option("--apply", "converge the preparation first (as ldoms apply), and the guest's IPMP group when ldoms can reach the guest")
+    .option("--accept-unverified", "proceed when a rule could not be verified (no guest access)")
+    .option("--json", "print the report of every check as JSON")
+    .option("--poll-interval <ms>", "how often progress is read while migrating (default 500)", positiveInteger("--poll-interval"))
+    .action(async (id: string, options: MigrateCommandOptions) => {
+      process.exitCode = await runMigrate(id, options);
+    });
+}
