@@ -1,5 +1,5 @@
 /** Finding domains and devices on one machine, refusing unknown names in ldm's style. */
-import { DELAYED_RECONFIG_NOTICE, LDM_ERRORS, delayedReconfigRefusal, vfDevicePath } from "../../ldm/assumptions";
+import { LDM_ERRORS, delayedReconfigRefusal, vfDevicePath } from "../../ldm/assumptions";
 import type { BusState, DomainState, LabState, MachineState, PfState, VfState } from "../state";
 import { fail } from "./failure";
 import type { LdmContext } from "./context";
@@ -79,12 +79,10 @@ export function inDelayedReconfig(machine: MachineState): boolean {
 
 /**
  * While primary is in delayed reconfiguration, a change to another domain is refused with the
- * verified text (ref §9 [V]), after the notice.
+ * verified text (ref §9 [V]); the Lab prints the notice before it, as for every mutating command.
  */
 export function refuseOtherDomainInReconfig(ctx: LdmContext, domain: string): void {
-  if (inDelayedReconfig(ctx.machine) && domain !== primaryOf(ctx.machine).name) {
-    fail(...DELAYED_RECONFIG_NOTICE, "", delayedReconfigRefusal(domain));
-  }
+  if (inDelayedReconfig(ctx.machine) && domain !== primaryOf(ctx.machine).name) fail(delayedReconfigRefusal(domain));
 }
 
 export function invDeadline(state: LabState, now: number): number {
