@@ -66,6 +66,8 @@ interface Ctx {
   readonly lock: LockInfo;
   readonly lockDir: string;
   readonly held: Set<HostSession>;
+  /** Locks that could not be released (host unreachable): host id -> lock id. */
+  readonly locksLeft: Map<string, string>;
   readonly report: Mutable;
   readonly applyMutating: Record<string, number>;
 }
@@ -121,6 +123,7 @@ export async function runMigration(options: MigrateOptions): Promise<MigrationRe
     lock: newLockInfo(`ldoms migrate ${migration.id}`),
     lockDir: options.lockDir ?? DEFAULT_LOCK_DIR,
     held: new Set(),
+    locksLeft: new Map(),
     applyMutating: {},
     report: {
       migration: migration.id,
@@ -143,6 +146,9 @@ export async function runMigration(options: MigrateOptions): Promise<MigrationRe
   } finally {
     for (const session of [...ctx.held]) await release(ctx, session);
     await Promise.all([ctx.source.close(), ctx.target.close(), ctx.guest?.session.close()]);
+  }
+  for (const [host, lockId] of ctx.locksLeft) {
+    ctx.report.summary += ` The lock on ${host} could not be released; once it is reachable: ldoms force-unlock ${host} ${lockId}`;
   }
   ctx.report.mutatingCommands = {
     [migration.sourceHost]: ctx.source.counters.mutatingExecs + (ctx.applyMutating[migration.sourceHost] ?? 0),
@@ -181,9 +187,11 @@ async function read(ctx: Ctx, session: HostSession, previous?: ObservedHost): Pr
 async function release(ctx: Ctx, session: HostSession): Promise<void> {
   ctx.held.delete(session);
   try {
-    await session.exec(batchCommandLine([releaseLockPart(ctx.lockDir)]), "lock");
+    const result = await session.exec(batchCommandLine([releaseLockPart(ctx.lockDir)]), "lock");
+    if (result.exitStatus !== 0) ctx.locksLeft.set(session.id, ctx.lock.id);
   } catch {
-    // Unreachable now: the lock stays and names this run; force-unlock removes it.
+    // Unreachable now: the lock stays and names this run; the report says how to remove it.
+    ctx.locksLeft.set(session.id, ctx.lock.id);
   }
 }
 
@@ -208,7 +216,7 @@ async function run(ctx: Ctx): Promise<void> {
   if (!findDomain(source, m.domain) && findDomain(target, m.domain)) {
     phase(ctx, `${m.domain} is already on ${m.targetHost}: verifying instead of migrating`);
     await postVerify(ctx, source, target);
-    const ok = ctx.report.postVerify.every((c) => c.status === "passed");
+    const ok = verified(ctx);
     return finish(
       ctx,
       ok ? "already-migrated" : "verify-failed",
@@ -345,7 +353,7 @@ async function run(ctx: Ctx): Promise<void> {
     return finish(ctx, "unreachable", unreachableSummary(ctx, error, "ldm reported success, but the hosts could not be re-read to prove it", true));
   }
   await postVerify(ctx, s3, t3);
-  const ok = ctx.report.postVerify.every((c) => c.status === "passed");
+  const ok = verified(ctx);
   finish(
     ctx,
     ok ? "migrated" : "verify-failed",
@@ -353,6 +361,11 @@ async function run(ctx: Ctx): Promise<void> {
       ? `${m.domain} migrated from ${m.sourceHost} to ${m.targetHost} in ${(runInfo.durationMs / 1000).toFixed(1)} s; every check of the result passed.`
       : `ldm reported success, but the result does not check out: ${failedSummary(ctx.report.postVerify)}`,
   );
+}
+
+/** Every post-verify check passed (an unverified one counts when the user accepted that). */
+function verified(ctx: Ctx): boolean {
+  return ctx.report.postVerify.every((c) => c.status === "passed" || (c.status === "unverified" && ctx.options.acceptUnverified === true));
 }
 
 function failedSummary(checks: readonly MigrationCheck[]): string {
