@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadLabDefinitionFile } from "../../../src/lab/definition";
 import { DEFAULT_LAB_FILE } from "../../../src/lab/paths";
 import { readLabStateFile, writeLabStateFile } from "../../../src/lab/standalone/file-store";
+import { runStandaloneLdm } from "../../../src/lab/standalone/main";
 import { initialLabState } from "../../../src/lab/state";
 import { runStandalone } from "./standalone-support";
 
@@ -23,25 +24,38 @@ describe("standalone lab ldm (ldoms-lab-ldm)", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("explains a missing LDOMS_LAB_STATE, LDOMS_LAB_HOST, unknown host and bad file", async () => {
+  it("as a process: prints ldm's output and exits with its status, or 125 with the reason", async () => {
+    const env = { LDOMS_LAB_STATE: statePath, LDOMS_LAB_HOST: "t7-b" };
+    const unknown = await runStandalone(["frobnicate"], env);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stdout).toBe("");
+    expect(unknown.stderr).not.toBe("");
     expect(await runStandalone(["list"], {})).toEqual({
       status: 125,
       stdout: "",
       stderr: "ldoms-lab-ldm: LDOMS_LAB_STATE is not set: point it at a lab state file written by `ldoms lab init --config LAB.json --state FILE`\n",
     });
-    expect(await runStandalone(["list"], { LDOMS_LAB_STATE: statePath })).toMatchObject({
-      status: 125,
+  });
+
+  it("explains a missing LDOMS_LAB_HOST, an unknown host and a bad file", async () => {
+    expect(await runStandaloneLdm(["list"], { LDOMS_LAB_STATE: statePath })).toEqual({
+      exitCode: 125,
+      stdout: "",
       stderr: "ldoms-lab-ldm: LDOMS_LAB_HOST is not set: name the lab machine this ldm runs on (one of t7-a, t7-b)\n",
     });
-    expect(await runStandalone(["list"], { LDOMS_LAB_STATE: statePath, LDOMS_LAB_HOST: "t9" })).toMatchObject({
-      status: 125,
+    expect(await runStandaloneLdm(["list"], { LDOMS_LAB_STATE: statePath, LDOMS_LAB_HOST: "t9" })).toMatchObject({
+      exitCode: 125,
       stderr: `ldoms-lab-ldm: LDOMS_LAB_HOST=t9 is not a machine of the lab in ${statePath}: use one of t7-a, t7-b\n`,
     });
     const bad = join(dir, "bad.json");
     writeFileSync(bad, "not json");
-    const badRun = await runStandalone(["list"], { LDOMS_LAB_STATE: bad, LDOMS_LAB_HOST: "t7-a" });
-    expect(badRun.status).toBe(125);
+    const badRun = await runStandaloneLdm(["list"], { LDOMS_LAB_STATE: bad, LDOMS_LAB_HOST: "t7-a" });
+    expect(badRun.exitCode).toBe(125);
     expect(badRun.stderr).toMatch(/^ldoms-lab-ldm: lab state file .*bad\.json is not valid JSON/);
+    const missing = await runStandaloneLdm(["list"], { LDOMS_LAB_STATE: join(dir, "none.json"), LDOMS_LAB_HOST: "t7-a" });
+    expect(missing.stderr).toBe(
+      `ldoms-lab-ldm: lab state file ${join(dir, "none.json")} does not exist: write one with \`ldoms lab init --config LAB.json --state FILE\`\n`,
+    );
   });
 
   it("N parallel create-vf on one state file give N distinct VFs: no lost update", async () => {
