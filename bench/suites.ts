@@ -5,6 +5,7 @@
 export type SuiteRun = () => Promise<object>;
 
 export const suites: Record<string, () => Promise<SuiteRun>> = {
+  synth: async () => (await import("./synth")).run,
   lab: async () => (await import("./lab")).run,
-  // synth: async () => (await import("./synth")).run,
+  engine: async () => (await import("./engine")).run,
 };

@@ -1,0 +1,237 @@
+/**
+ * Engine suite (`npm run bench -- engine`): a lab of 100 machines x 8 guest domains served over
+ * SSH, each machine behind a TCP proxy adding 20 ms of round trip, every `ldm` command taking
+ * 100 ms. Measures `apply` from scratch and the converged `plan`, against
+ * - the floor of DESIGN §8: per host one connection, one batched read, one exec per change,
+ *   hosts in parallel at the same parallelism. It is run for real on the same lab, proxies and
+ *   process (so it pays the same CPU contention), and also computed from components measured
+ *   on one idle host (`floorModelMs`);
+ * - a naive baseline for plan: a new connection per command, one check per object (the VF and
+ *   the vnet of every guest), as a shell loop or a typical playbook does.
+ * Prints wall times, ratios, and connection/exec counts.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { Construct } from "constructs";
+import { ControlDomain, EthernetVf, GuestDomain, Network, Vnet } from "../src/constructs";
+import { synthesizePlan } from "../src/synth";
+import { Lab, loadLabDefinition } from "../src/lab";
+import { startLabServer } from "../src/lab/ssh-server";
+import { applyHosts, engineHosts, planHosts, type EngineHost, type HostTarget } from "../src/engine";
+import { batchCommandLine, ldmParts } from "../src/engine/read-batch";
+import { ALL_LISTINGS } from "../src/engine/observe";
+import { mapWithLimit } from "../src/engine/pool";
+import { ldmCommandLine } from "../src/ldm";
+import { SshExecutor } from "../src/transport";
+import type { Inventory, InventoryEntry, PlanDocument } from "../src/model";
+import { startTcpProxy, type TcpProxy } from "../test/support/tcp-proxy";
+
+export const MACHINES = 100;
+export const GUESTS = 8;
+const RTT_MS = 20;
+const LDM_MS = 100;
+const PARALLELISM = 10;
+const PF = "/SYS/MB/NET0/IOVNET.PF0";
+
+const machineName = (i: number) => `m${String(i).padStart(3, "0")}`;
+
+/** Lab definition: machines with one IOV bus, one 16-VF Ethernet PF, primary + GUESTS guests. */
+export function fleetLabDefinition(machines = MACHINES, guests = GUESTS): unknown {
+  return {
+    description: `engine bench: ${machines} machines x ${guests} guests`,
+    // Devices settle at once here: the floor model has no device time, so neither does the lab.
+    options: { invSettleMs: 0, migrationMs: 200 },
+    faults: { latencyMs: { "*": LDM_MS } },
+    machines: Array.from({ length: machines }, (_, i) => ({
+      name: machineName(i),
+      addresses: [`${machineName(i)}.lab`],
+      buses: [{ name: "pci_0", dev: "pci@300", iov: true }],
+      slots: [{ alias: "/SYS/MB/NET0", bus: "pci_0", dev: "pci@300/pci@1/pci@0/pci@4" }],
+      pfs: [{ alias: PF, maxvfs: 16, network: "lan-a" }],
+      domains: [{ name: "primary", state: "active" }, ...Array.from({ length: guests }, (_, g) => ({ name: `g${g}`, state: "active" }))],
+      vswitches: [{ name: "primary-vsw0", netDev: "net0", network: "lan-a" }],
+    })),
+  };
+}
+
+/** Plan document: every guest gets a named VF (pvid 100) assigned and a vnet on primary-vsw0. */
+export function fleetPlan(machines = MACHINES, guests = GUESTS): PlanDocument {
+  const root = new Construct(undefined as unknown as Construct, "");
+  const stack = new Construct(root, "fleet");
+  const net = new Network(stack, "lan", { vlan: 100 });
+  for (let i = 0; i < machines; i++) {
+    const host = new ControlDomain(stack, machineName(i), { address: `${machineName(i)}.lab`, user: "ldmops", hostKey: "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" });
+    for (let g = 0; g < guests; g++) {
+      const guest = new GuestDomain(host, `g${g}`);
+      new EthernetVf(guest, "vf0", { pf: PF, name: `${machineName(i)}-g${g}-app`, network: net, pvid: 100 });
+      new Vnet(guest, "vnet0", { vswitch: "primary-vsw0", network: net, pvid: 100 });
+    }
+  }
+  return synthesizePlan(stack, "fleet");
+}
+
+function executorFor(target: HostTarget): SshExecutor {
+  const c = target.connection;
+  return new SshExecutor({ host: c.address, port: c.port, user: c.user, label: target.id, hostKey: { fingerprints: [c.hostKey as string] }, ...(c.identityFile ? { identityFile: c.identityFile } : {}), agent: false });
+}
+
+const round = (ms: number) => Math.round(ms);
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - start, value };
+}
+
+/** Connect, read and one-`ldm`-command exec costs, measured on one idle host (median of 5). */
+async function measureComponents(target: HostTarget) {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const connect: number[] = [];
+  const read: number[] = [];
+  const change: number[] = [];
+  const readLine = batchCommandLine(ldmParts(ALL_LISTINGS, { ldmPath: "ldm" }));
+  const oneLdm = ldmCommandLine(["list-services", "-p"]);
+  for (let i = 0; i < 5; i++) {
+    const executor = executorFor(target);
+    const first = await timed(() => executor.exec("true"));
+    const second = await timed(() => executor.exec("true"));
+    connect.push(first.ms - second.ms);
+    read.push((await timed(() => executor.exec(readLine))).ms);
+    change.push((await timed(() => executor.exec(oneLdm))).ms);
+    await executor.close();
+  }
+  return { connectMs: median(connect), readMs: median(read), execPerChangeMs: median(change) };
+}
+
+/** Hosts in parallel at `parallelism`, each taking `perHost(i)` ms: greedy list scheduling. */
+function parallelMakespan(durations: readonly number[], parallelism: number): number {
+  const workers = new Array<number>(Math.min(parallelism, durations.length)).fill(0);
+  for (const d of durations) {
+    const i = workers.indexOf(Math.min(...workers));
+    workers[i] = (workers[i] as number) + d;
+  }
+  return Math.max(...workers);
+}
+
+/**
+ * The floor, run for real under the same conditions: per host one connection, one batched read,
+ * then one single-`ldm` exec per change (`changes[i]` for host i), hosts at the same parallelism.
+ */
+async function floorRun(hosts: readonly EngineHost[], changes: readonly number[]): Promise<number> {
+  const readLine = batchCommandLine(ldmParts(ALL_LISTINGS, { ldmPath: "ldm" }));
+  const oneLdm = ldmCommandLine(["list-services", "-p"]);
+  const start = performance.now();
+  await mapWithLimit(hosts, PARALLELISM, async (host, i) => {
+    const executor = executorFor(host.target);
+    await executor.exec(readLine);
+    for (let c = 0; c < (changes[i] ?? 0); c++) await executor.exec(oneLdm);
+    await executor.close();
+  });
+  return performance.now() - start;
+}
+
+/** Naive plan: per guest, a new connection to check its VF, another to check its vnet. */
+async function naivePlan(hosts: readonly EngineHost[]): Promise<{ connections: number; execs: number }> {
+  let connections = 0;
+  let execs = 0;
+  await mapWithLimit(hosts, PARALLELISM, async (host) => {
+    for (const domain of host.plan.desired.domains) {
+      for (const argv of [["list-io", "-l", "-p"], ["list", "-l", "-p", domain.name]]) {
+        const executor = executorFor(host.target);
+        connections++;
+        execs++;
+        await executor.exec(ldmCommandLine(argv));
+        await executor.close();
+      }
+    }
+  });
+  return { connections, execs };
+}
+
+export async function run(): Promise<object> {
+  const stateDir = mkdtempSync(join(tmpdir(), "ldoms-bench-engine-"));
+  const proxies: TcpProxy[] = [];
+  const setup = performance.now();
+  const lab = Lab.fromDefinition(loadLabDefinition(fleetLabDefinition(), "engine bench"));
+  const server = await startLabServer({ lab, stateDir });
+  try {
+    const hosts: Record<string, InventoryEntry> = {};
+    for (const [id, entry] of Object.entries(server.inventory.hosts)) {
+      const proxy = await startTcpProxy({ targetPort: entry.port, rttMs: RTT_MS });
+      proxies.push(proxy);
+      hosts[id] = { ...entry, port: proxy.port };
+    }
+    const inventory: Inventory = { hosts };
+    const document = fleetPlan();
+    const targets = engineHosts(document, { inventory });
+    const connect = (target: HostTarget) => executorFor(target);
+    const setupMs = performance.now() - setup;
+
+    const components = await measureComponents(targets[0]!.target);
+
+    const apply = await timed(() => applyHosts(targets, { connect, parallelism: PARALLELISM }));
+    const failed = apply.value.hosts.filter((h) => h.status !== "applied");
+    if (failed.length) throw new Error(`apply failed on ${failed.length} hosts: ${failed[0]!.error?.message}`);
+    const changes = apply.value.hosts.map((h) => h.actions.length);
+    const applyFloorModel = parallelMakespan(
+      changes.map((c) => components.connectMs + components.readMs + c * components.execPerChangeMs),
+      PARALLELISM,
+    );
+    const applyFloor = await floorRun(targets, changes);
+
+    const plan = await timed(() => planHosts(targets, { connect, parallelism: PARALLELISM }));
+    const planChanges = plan.value.hosts.reduce((n, h) => n + h.actions.length + (h.error ? 1 : 0), 0);
+    const planFloorModel = parallelMakespan(targets.map(() => components.connectMs + components.readMs), PARALLELISM);
+    const planFloor = await floorRun(targets, targets.map(() => 0));
+    const perHost = plan.value.hosts.map((h) => h.counters);
+    const exactlyOne = perHost.every((c) => c.connections === 1 && c.execs === 1 && c.readExecs === 1);
+
+    const naive = await timed(() => naivePlan(targets));
+
+    return {
+      setup: { machines: MACHINES, guestsPerMachine: GUESTS, rttMs: RTT_MS, ldmCommandMs: LDM_MS, parallelism: PARALLELISM, setupMs: round(setupMs) },
+      measuredComponents: { connectMs: round(components.connectMs), batchedReadMs: round(components.readMs), execPerChangeMs: round(components.execPerChangeMs) },
+      applyFromScratch: {
+        wallMs: round(apply.ms),
+        floorMs: round(applyFloor),
+        ratioToFloor: Number((apply.ms / applyFloor).toFixed(2)),
+        floorModelMs: round(applyFloorModel),
+        ratioToFloorModel: Number((apply.ms / applyFloorModel).toFixed(2)),
+        changes: changes.reduce((a, b) => a + b, 0),
+        mutatingCommands: apply.value.hosts.reduce((n, h) => n + h.mutatingCommands, 0),
+        connections: apply.value.hosts.reduce((n, h) => n + h.counters.connections, 0),
+        execs: apply.value.hosts.reduce((n, h) => n + h.counters.execs, 0),
+        labJournal: lab.mutatingCount(),
+      },
+      convergedPlan: {
+        wallMs: round(plan.ms),
+        floorMs: round(planFloor),
+        ratioToFloor: Number((plan.ms / planFloor).toFixed(2)),
+        floorModelMs: round(planFloorModel),
+        ratioToFloorModel: Number((plan.ms / planFloorModel).toFixed(2)),
+        changesFound: planChanges,
+        connections: perHost.reduce((n, c) => n + c.connections, 0),
+        execs: perHost.reduce((n, c) => n + c.execs, 0),
+        exactlyOneConnectionAndOneReadPerHost: exactlyOne,
+      },
+      naivePlan: {
+        wallMs: round(naive.ms),
+        connections: naive.value.connections,
+        execs: naive.value.execs,
+        planSpeedup: Number((naive.ms / plan.ms).toFixed(1)),
+      },
+      targets: {
+        planWithin1_5xFloor: plan.ms <= 1.5 * planFloor,
+        applyWithin1_3xFloor: apply.ms <= 1.3 * applyFloor,
+        planAtLeast5xFasterThanNaive: naive.ms >= 5 * plan.ms,
+        exactlyOneConnectionAndOneReadPerHost: exactlyOne,
+      },
+    };
+  } finally {
+    await Promise.all(proxies.map((p) => p.close()));
+    await server.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
