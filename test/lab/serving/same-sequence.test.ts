@@ -11,6 +11,7 @@ import { type RunningLabServer, startLabServer } from "../../../src/lab/ssh-serv
 import { writeLabStateFile } from "../../../src/lab/standalone/file-store";
 import { initialLabState } from "../../../src/lab/state";
 import { commandLine } from "../../../src/ldm/quote";
+import { SshExecutor } from "../../../src/transport/ssh-executor";
 import { type RunningSshd, SSHD_TEST_USER, startSshd } from "../../support/sshd";
 import { systemSsh } from "./ssh-client";
 import { ldmWrapperScript } from "./standalone-support";
@@ -51,12 +52,15 @@ describe("the same ldm sequence in-process, over the lab's ssh2 server, and thro
   const dirs: string[] = [];
   let server: RunningLabServer;
   let sshd: RunningSshd;
+  let sshdStatePath: string;
+  let labStateDir: string;
   const results: Record<string, Outcome[]> = {};
 
   beforeAll(async () => {
     const base = mkdtempSync(join(tmpdir(), "ldoms-seq-"));
     dirs.push(base);
-    server = await startLabServer({ stateDir: join(base, "lab") });
+    labStateDir = join(base, "lab");
+    server = await startLabServer({ stateDir: labStateDir });
 
     // sshd serves the standalone ldm as `ldm` on PATH, over a state file its user can write.
     const sshdDir = mkdtempSync(join(tmpdir(), "ldoms-seq-sshd-"));
@@ -64,6 +68,7 @@ describe("the same ldm sequence in-process, over the lab's ssh2 server, and thro
     chmodSync(sshdDir, 0o755);
     const binDir = join(sshdDir, "bin");
     const statePath = join(sshdDir, "state.json");
+    sshdStatePath = statePath;
     sshd = await startSshd({
       env: { PATH: `${binDir}:/usr/local/bin:/usr/bin:/bin`, LDOMS_LAB_STATE: statePath, LDOMS_LAB_HOST: "t7-a" },
     });
@@ -109,5 +114,49 @@ describe("the same ldm sequence in-process, over the lab's ssh2 server, and thro
     expect(outcomes.slice(0, 3)).toEqual(results.inProcess!.slice(0, 3));
     // The fourth goes through a real shell: same answer.
     expect(outcomes[3]).toEqual({ status: 0, stdout: "rc=0\n", stderr: "" });
+  });
+
+  async function runWithTransport(executor: SshExecutor, lines: readonly string[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    try {
+      for (const line of lines) {
+        const r = await executor.exec(line);
+        outcomes.push({ status: r.exitStatus, stdout: r.stdout, stderr: r.stderr });
+      }
+    } finally {
+      await executor.close();
+    }
+    return outcomes;
+  }
+
+  it("the project's ssh2 transport (SshExecutor) against a fresh lab server: same outcomes", async () => {
+    const fresh = await startLabServer({ stateDir: labStateDir, inventoryFile: join(labStateDir, "fresh.json") });
+    try {
+      const entry = fresh.inventory.hosts["t7-a"]!;
+      const executor = new SshExecutor({
+        host: entry.address,
+        port: entry.port,
+        user: entry.user,
+        hostKey: { fingerprints: [entry.hostKey!] },
+        identityFile: entry.identityFile,
+        agent: false,
+      });
+      expect(await runWithTransport(executor, SEQUENCE)).toEqual(results.inProcess);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("the project's ssh2 transport against OpenSSH sshd + ldoms-lab-ldm (fresh state): same outcomes", async () => {
+    writeLabStateFile(sshdStatePath, initialLabState(loadLabDefinitionFile(DEFAULT_LAB_FILE)));
+    const executor = new SshExecutor({
+      host: sshd.address,
+      port: sshd.port,
+      user: sshd.user,
+      hostKey: { knownHostsFile: sshd.knownHostsFile },
+      identityFile: sshd.identityFile,
+      agent: false,
+    });
+    expect(await runWithTransport(executor, SEQUENCE.slice(0, 4))).toEqual(results.inProcess!.slice(0, 4));
   });
 });
