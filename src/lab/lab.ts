@@ -5,7 +5,7 @@
  * concurrent `ldm list -o status` and `cancel-operation` see and steer it.
  */
 import { ValidationError } from "../model/errors";
-import { DELAYED_RECONFIG_NOTICE, LDM_ERRORS, LDM_FAILURE_EXIT_STATUS, migrationFailedTrailer } from "../ldm/assumptions";
+import { DELAYED_RECONFIG_NOTICE, LDM_ERRORS, LDM_FAILURE_EXIT_STATUS, MIGRATION_REASONS, migrationFailedTrailer } from "../ldm/assumptions";
 import type { LdmInvocationResult, LdmRunner } from "./api";
 import type { LabDefinition } from "./definition";
 import { type FaultControl, StoreFaultControl } from "./faults";
@@ -223,7 +223,7 @@ export class Lab implements LdmRunner {
       const reason = cancelledNow ? undefined : finishMigration(state, started, now);
       if (cancelledNow || reason !== undefined) {
         rollBackMigration(state, started, reason !== undefined);
-        const why = reason ?? `Migration of LDom ${started.domain} was cancelled`;
+        const why = reason ?? MIGRATION_REASONS.cancelled(started.domain);
         return journal(state, result(LDM_FAILURE_EXIT_STATUS, "", `${why}\n${migrationFailedTrailer(started.domain)}\n`), now);
       }
       return journal(state, result(0, "", ""), now);

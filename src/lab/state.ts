@@ -75,7 +75,8 @@ export interface MigrationRecord {
   peer: string;
   startedAt: number;
   durationMs: number;
-  cancelled?: boolean;
+  /** On the source record: the VF swaps (pseudonyms and names), so any invocation can roll back. */
+  swaps?: { source: string; name: string; target: string }[];
 }
 
 export interface DomainState {

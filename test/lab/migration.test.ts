@@ -110,6 +110,20 @@ describe("migrate-domain: success", () => {
   });
 });
 
+describe("migrate-domain: a migration whose ldm process is gone", () => {
+  it("is rolled back by cancel-operation itself", async () => {
+    const { t } = steppedLab();
+    await prepare(t);
+    const before = t.snapshot();
+    void t.ldm("t7-a", "migrate-domain", "-c", "ldg1", "t7-b"); // never let its transfer end
+    await new Promise((r) => setImmediate(r));
+    expect((await t.ldm("t7-a", "list", "-p", "ldg1")).stdout).toContain("flags=-n---s");
+    expect((await t.ldm("t7-a", "cancel-operation", "migration", "ldg1")).exitCode).toBe(0);
+    expect(t.snapshot()).toBe(before.replace(/"migrationCounter":0/, '"migrationCounter":1'));
+    expect((await t.ldm("t7-b", "list", "ldg1")).stderr).toBe("LDom ldg1 does not exist\n");
+  });
+});
+
 describe("migrate-domain: refusals name the reason, fail with the trailer, change nothing", () => {
   const trailer = "Domain Migration of LDom ldg1 failed";
   const cases: [string, (t: TestLab) => Promise<void>, string[], string][] = [

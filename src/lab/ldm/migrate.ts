@@ -121,7 +121,7 @@ export function startMigration(state: LabState, plan: MigrationPlan, args: Migra
   const id = `migration-${++state.migrationCounter}`;
   const durationMs = state.options.migrationMs;
   const d = plan.domain;
-  d.migration = { id, role: "source", peer: plan.target.name, startedAt: now, durationMs };
+  d.migration = { id, role: "source", peer: plan.target.name, startedAt: now, durationMs, swaps: plan.swaps.map((x) => ({ ...x })) };
   d.migrationError = undefined;
   for (const s of plan.swaps) vfByAlias(plan.source, s.source)!.vf.domain = undefined;
   plan.target.domains.push({
@@ -140,13 +140,24 @@ export function startMigration(state: LabState, plan: MigrationPlan, args: Migra
   return { id, sourceMachine: plan.source.name, targetMachine: plan.target.name, domain: d.name, targetName: args.targetName, swaps: plan.swaps };
 }
 
+/** The migration is no longer running on the source: `cancel-operation migration` rolled it back. */
 export function isCancelled(state: LabState, m: StartedMigration): boolean {
   const d = domainNamed(state.machines[m.sourceMachine]!, m.domain);
-  return !d || d.migration?.id !== m.id || d.migration.cancelled === true;
+  return !d || d.migration?.id !== m.id;
+}
+
+/** What a roll-back needs to know about a migration. */
+export type MigrationRef = Pick<StartedMigration, "id" | "sourceMachine" | "targetMachine" | "domain" | "swaps">;
+
+/** The migration a source domain is running, as recorded in the state. */
+export function migrationRefOf(source: MachineState, d: DomainState): MigrationRef | undefined {
+  const m = d.migration;
+  if (m?.role !== "source") return undefined;
+  return { id: m.id, sourceMachine: source.name, targetMachine: m.peer, domain: d.name, swaps: m.swaps ?? [] };
 }
 
 /** Undo: the source domain gets its VFs back (ref assumption MIGRATION_VF_SWAP), the target placeholder goes. */
-export function rollBackMigration(state: LabState, m: StartedMigration, markError: boolean): void {
+export function rollBackMigration(state: LabState, m: MigrationRef, markError: boolean): void {
   const source = state.machines[m.sourceMachine]!;
   const target = state.machines[m.targetMachine]!;
   const d = domainNamed(source, m.domain);

@@ -5,6 +5,7 @@ import { parseArgs, usageError } from "./args";
 import type { LdmContext } from "./context";
 import { fail } from "./failure";
 import { findDomain } from "./lookup";
+import { migrationRefOf, rollBackMigration } from "./migrate";
 
 function isRootDomain(machine: MachineState, d: DomainState): boolean {
   return d.control || machine.buses.some((b) => b.domain === d.name);
@@ -38,7 +39,9 @@ export function cancelOperation(ctx: LdmContext, argv: readonly string[]): void 
   if (what === "reconf") return cancelReconfOf(ctx, name);
   if (what !== "migration") throw usageError("cancel-operation");
   const d = findDomain(ctx.machine, name);
-  // Cancelled from the source (ref §5.1 [V]); the migrating invocation sees the flag and rolls back.
-  if (d.migration?.role !== "source" || d.migration.cancelled) fail(LDM_ERRORS.noMigration(d.name));
-  d.migration.cancelled = true;
+  // Cancelled from the source (ref §5.1 [V]). Rolled back here, so a migration whose `ldm`
+  // process died can be cancelled too; the migrating invocation then reports the cancel.
+  const ref = migrationRefOf(ctx.machine, d);
+  if (!ref) fail(LDM_ERRORS.noMigration(d.name));
+  rollBackMigration(ctx.state, ref, false);
 }
