@@ -8,6 +8,15 @@ export const LAB_STATE_ENV = "LDOMS_LAB_STATE";
 /** Environment variable naming the lab machine this `ldm` stands for. */
 export const LAB_HOST_ENV = "LDOMS_LAB_HOST";
 
+/**
+ * Environment variable naming a modelled guest domain: then this executable stands for that
+ * guest's network tools instead, `ldoms-lab-ldm dladm|ipadm|ipmpstat ARGS...` (install
+ * wrappers named after each tool).
+ */
+export const LAB_GUEST_ENV = "LDOMS_LAB_GUEST";
+
+const GUEST_TOOLS: readonly string[] = ["dladm", "ipadm", "ipmpstat"];
+
 /** Exit status for a misconfigured lab `ldm` (no state file, unknown machine): never one of ldm's own. */
 export const STANDALONE_SETUP_FAILURE = 125;
 
@@ -34,6 +43,8 @@ export async function runStandaloneLdm(
   }
   try {
     const store = new FileLabStore(statePath);
+    const guest = env[LAB_GUEST_ENV];
+    if (guest) return await runGuestTool(new Lab(store), guest, argv, statePath);
     const machines = store.read((state) => Object.keys(state.machines));
     const host = env[LAB_HOST_ENV];
     if (!host) return setupFailure(`${LAB_HOST_ENV} is not set: name the lab machine this ldm runs on (one of ${machines.join(", ")})`);
@@ -46,6 +57,18 @@ export async function runStandaloneLdm(
     if (error instanceof LdomsError || error instanceof LockTimeoutError) return setupFailure(error.message);
     throw error;
   }
+}
+
+async function runGuestTool(lab: Lab, guest: string, argv: readonly string[], statePath: string): Promise<StandaloneResult> {
+  const guests = lab.guestDomains().map((g) => g.domain);
+  if (!guests.includes(guest)) {
+    return setupFailure(`${LAB_GUEST_ENV}=${guest} is not a modelled guest of the lab in ${statePath}: use one of ${guests.join(", ") || "(none)"}`);
+  }
+  if (!GUEST_TOOLS.includes(argv[0] ?? "")) {
+    return setupFailure(`with ${LAB_GUEST_ENV} set, the first argument names the guest tool: ${GUEST_TOOLS.join(", ")} (got ${argv[0] ?? "nothing"})`);
+  }
+  const result = await lab.runGuest(guest, argv);
+  return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 }
 
 function setupFailure(message: string): StandaloneResult {

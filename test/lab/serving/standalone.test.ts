@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadLabDefinitionFile } from "../../../src/lab/definition";
+import { Lab } from "../../../src/lab/lab";
 import { DEFAULT_LAB_FILE } from "../../../src/lab/paths";
 import { readLabStateFile, writeLabStateFile } from "../../../src/lab/standalone/file-store";
 import { runStandaloneLdm } from "../../../src/lab/standalone/main";
@@ -55,6 +56,23 @@ describe("standalone lab ldm (ldoms-lab-ldm)", () => {
     const missing = await runStandaloneLdm(["list"], { LDOMS_LAB_STATE: join(dir, "none.json"), LDOMS_LAB_HOST: "t7-a" });
     expect(missing.stderr).toBe(
       `ldoms-lab-ldm: lab state file ${join(dir, "none.json")} does not exist: write one with \`ldoms lab init --config LAB.json --state FILE\`\n`,
+    );
+  });
+
+  it("stands for a guest's network tools when LDOMS_LAB_GUEST is set", async () => {
+    const env = { LDOMS_LAB_STATE: statePath, LDOMS_LAB_GUEST: "ldg1" };
+    const shown = await runStandaloneLdm(["dladm", "show-phys"], env);
+    const reference = await Lab.fromDefinition(loadLabDefinitionFile(DEFAULT_LAB_FILE)).runGuest("ldg1", ["dladm", "show-phys"]);
+    expect(shown).toEqual(reference);
+    expect(shown.exitCode).toBe(0);
+    expect(shown.stdout).toMatch(/^LINK +MEDIA +STATE/);
+    expect(await runStandaloneLdm(["list"], env)).toEqual({
+      exitCode: 125,
+      stdout: "",
+      stderr: "ldoms-lab-ldm: with LDOMS_LAB_GUEST set, the first argument names the guest tool: dladm, ipadm, ipmpstat (got list)\n",
+    });
+    expect((await runStandaloneLdm(["ipmpstat", "-g"], { ...env, LDOMS_LAB_GUEST: "ldg9" })).stderr).toBe(
+      `ldoms-lab-ldm: LDOMS_LAB_GUEST=ldg9 is not a modelled guest of the lab in ${statePath}: use one of ldg1\n`,
     );
   });
 
