@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { utils } from "ssh2";
 
@@ -21,28 +21,50 @@ export function fingerprintOf(publicKeyLine: string): string {
 }
 
 /**
- * A key pair kept in `dir` as `<name>` (mode 0600) and `<name>.pub`: reused when both exist, so
- * fingerprints pinned in an inventory survive a restart of the lab; generated otherwise.
+ * A key pair kept in `dir` as `<name>` (mode 0600) and `<name>.pub`: reused when the private key
+ * file holds a valid key, so fingerprints pinned in an inventory survive a restart of the lab;
+ * generated otherwise. Labs started at once on one folder (parallel tests) agree on one key: a
+ * new key is published with link(2), which fails if another process got there first.
  */
 export function persistentKeyPair(dir: string, name: string): KeyPair & { readonly privateKeyFile: string } {
   const privateKeyFile = join(dir, name);
-  const publicKeyFile = `${privateKeyFile}.pub`;
-  if (existsSync(privateKeyFile) && existsSync(publicKeyFile)) {
-    const pair = { privateKey: readFileSync(privateKeyFile, "utf8"), publicKey: readFileSync(publicKeyFile, "utf8").trim() };
-    const parsed = utils.parseKey(pair.privateKey);
-    if (!(parsed instanceof Error) && parsed.getPublicSSH().equals(publicBlob(pair.publicKey))) {
-      chmodSync(privateKeyFile, 0o600);
-      return { ...pair, privateKeyFile };
+  mkdirSync(dir, { recursive: true });
+  let pair = readKeyPair(privateKeyFile);
+  if (!pair) {
+    const fresh = generateEd25519();
+    const temporary = `${privateKeyFile}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+    writeFileSync(temporary, fresh.privateKey, { mode: 0o600 });
+    try {
+      linkSync(temporary, privateKeyFile);
+      pair = fresh;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      pair = readKeyPair(privateKeyFile);
+      if (!pair) {
+        renameSync(temporary, privateKeyFile); // an unusable file: replace it
+        pair = fresh;
+      }
+    } finally {
+      rmSync(temporary, { force: true });
     }
   }
-  mkdirSync(dir, { recursive: true });
-  const pair = generateEd25519();
-  writeFileSync(privateKeyFile, pair.privateKey, { mode: 0o600 });
-  chmodSync(privateKeyFile, 0o600); // an existing file keeps its old mode otherwise
-  writeFileSync(publicKeyFile, `${pair.publicKey}\n`);
+  chmodSync(privateKeyFile, 0o600);
+  const publicKeyFile = `${privateKeyFile}.pub`;
+  const publicTemporary = `${publicKeyFile}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  writeFileSync(publicTemporary, `${pair.publicKey}\n`);
+  renameSync(publicTemporary, publicKeyFile);
   return { ...pair, privateKeyFile };
 }
 
-export function publicBlob(publicKeyLine: string): Buffer {
-  return Buffer.from(publicKeyLine.trim().split(/\s+/)[1] ?? "", "base64");
+/** The pair held by a private key file (public half derived from it), or undefined if unusable. */
+function readKeyPair(privateKeyFile: string): KeyPair | undefined {
+  let privateKey: string;
+  try {
+    privateKey = readFileSync(privateKeyFile, "utf8");
+  } catch {
+    return undefined;
+  }
+  const parsed = utils.parseKey(privateKey);
+  if (parsed instanceof Error || !parsed.isPrivateKey()) return undefined;
+  return { privateKey, publicKey: `${parsed.type} ${parsed.getPublicSSH().toString("base64")}` };
 }
