@@ -48,7 +48,8 @@ export interface MigrateOptions {
   /** How long post-verify waits for the guest's IPMP group to fail back to the VF. Default 15 s. */
   readonly guestSettleMs?: number;
   readonly commandTimeoutMs?: number;
-  readonly lockDir?: string;
+  /** Lock directory on each control domain (default /var/tmp/ldoms.lock), or one per host id. */
+  readonly lockDir?: string | ((hostId: string) => string);
   readonly invTimeoutMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -64,7 +65,7 @@ interface Ctx {
   readonly target: HostSession;
   readonly guest?: { readonly session: HostSession; readonly plan: GuestTarget };
   readonly lock: LockInfo;
-  readonly lockDir: string;
+  readonly lockDir: (hostId: string) => string;
   readonly held: Set<HostSession>;
   /** Locks that could not be released (host unreachable): host id -> lock id. */
   readonly locksLeft: Map<string, string>;
@@ -121,7 +122,7 @@ export async function runMigration(options: MigrateOptions): Promise<MigrationRe
     target: new HostSession(targetHost.target, options.connect, options.commandTimeoutMs),
     ...(guestPlan ? { guest: { session: new HostSession(guestPlan.target, options.connect, options.commandTimeoutMs), plan: guestPlan } } : {}),
     lock: newLockInfo(`ldoms migrate ${migration.id}`),
-    lockDir: options.lockDir ?? DEFAULT_LOCK_DIR,
+    lockDir: lockDirOf(options.lockDir),
     held: new Set(),
     locksLeft: new Map(),
     applyMutating: {},
@@ -157,6 +158,12 @@ export async function runMigration(options: MigrateOptions): Promise<MigrationRe
   return ctx.report as MigrationReport;
 }
 
+function lockDirOf(option: MigrateOptions["lockDir"]): (hostId: string) => string {
+  if (typeof option === "function") return option;
+  const dir = option ?? DEFAULT_LOCK_DIR;
+  return () => dir;
+}
+
 function phase(ctx: Ctx, message: string): void {
   ctx.options.onEvent?.({ type: "phase", message });
 }
@@ -171,7 +178,7 @@ async function read(ctx: Ctx, session: HostSession, previous?: ObservedHost): Pr
   const acquire = !ctx.held.has(session);
   const outcome = await readHost(session, {
     ...(previous ? { previous } : {}),
-    ...(acquire ? { lock: { dir: ctx.lockDir, info: ctx.lock, acquire: true } } : {}),
+    ...(acquire ? { lock: { dir: ctx.lockDir(session.id), info: ctx.lock, acquire: true } } : {}),
   });
   if (acquire) {
     if (!outcome.lock?.held) {
@@ -187,7 +194,7 @@ async function read(ctx: Ctx, session: HostSession, previous?: ObservedHost): Pr
 async function release(ctx: Ctx, session: HostSession): Promise<void> {
   ctx.held.delete(session);
   try {
-    const result = await session.exec(batchCommandLine([releaseLockPart(ctx.lockDir)]), "lock");
+    const result = await session.exec(batchCommandLine([releaseLockPart(ctx.lockDir(session.id))]), "lock");
     if (result.exitStatus !== 0) ctx.locksLeft.set(session.id, ctx.lock.id);
   } catch {
     // Unreachable now: the lock stays and names this run; the report says how to remove it.
@@ -231,15 +238,22 @@ async function run(ctx: Ctx): Promise<void> {
   if (missing.length && ctx.options.apply) {
     phase(ctx, `preparing: ${missing.length} change(s) to converge (ldoms apply)`);
     for (const session of [...ctx.held]) await release(ctx, session);
-    const applied = await applyHosts([ctx.sourceHost, ctx.targetHost], {
+    const applyOptions = (lockDir: string): ApplyOptions => ({
       connect: ctx.options.connect,
       operation: `ldoms migrate ${m.id} --apply`,
-      lockDir: ctx.lockDir,
+      lockDir,
       ...(ctx.options.invTimeoutMs ? { invTimeoutMs: ctx.options.invTimeoutMs } : {}),
       ...(ctx.options.commandTimeoutMs ? { commandTimeoutMs: ctx.options.commandTimeoutMs } : {}),
       ...(ctx.options.confirmApply ? { confirm: ctx.options.confirmApply } : {}),
       ...(ctx.options.onEvent ? { onEvent: (event) => ctx.options.onEvent?.({ type: "engine", event }) } : {}),
     });
+    const sourceLock = ctx.lockDir(m.sourceHost);
+    const targetLock = ctx.lockDir(m.targetHost);
+    // One apply for both hosts (one approval); two only when their lock directories differ.
+    const applied =
+      sourceLock === targetLock
+        ? await applyHosts([ctx.sourceHost, ctx.targetHost], applyOptions(sourceLock))
+        : { hosts: [...(await applyHosts([ctx.sourceHost], applyOptions(sourceLock))).hosts, ...(await applyHosts([ctx.targetHost], applyOptions(targetLock))).hosts] };
     for (const h of applied.hosts) {
       ctx.applyMutating[h.id] = h.mutatingCommands;
       ctx.report.applied.push(`${h.id}: ${h.status}, ${h.mutatingCommands} change(s)`);
