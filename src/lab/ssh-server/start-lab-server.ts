@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { utils } from "ssh2";
 import type { Inventory, InventoryEntry } from "../../model";
@@ -36,6 +37,13 @@ export interface RunningLabServer {
 }
 
 const LOOPBACK = "127.0.0.1";
+
+/** Readers (an engine started alongside) never see half a file. */
+function writeAtomically(path: string, text: string): void {
+  const temporary = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
 
 function keyFileName(hostId: string): string {
   return `host_${hostId.replace(/[^A-Za-z0-9_.-]/g, "_")}_ed25519`;
@@ -98,9 +106,9 @@ export async function startLabServer(options: StartLabServerOptions = {}): Promi
 
   const inventory: Inventory = { hosts };
   mkdirSync(dirname(inventoryFile), { recursive: true });
-  writeFileSync(inventoryFile, `${JSON.stringify(inventory, null, 2)}\n`);
+  writeAtomically(inventoryFile, `${JSON.stringify(inventory, null, 2)}\n`);
   const knownHostsFile = join(stateDir, "known_hosts");
-  writeFileSync(knownHostsFile, `${knownHosts.join("\n")}\n`);
+  writeAtomically(knownHostsFile, `${knownHosts.join("\n")}\n`);
 
   let closing: Promise<void> | undefined;
   return {
