@@ -64,6 +64,16 @@ function runApp(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{
   });
 }
 
+/**
+ * A fleet's construct tree and plan are millions of short-lived objects; a larger young
+ * generation cuts garbage-collection time and peak memory of the app noticeably. A user's own
+ * setting wins.
+ */
+function withLargerYoungGeneration(options: string | undefined): string {
+  const current = options ?? "";
+  return /--max-semi-space-size/.test(current) ? current : `${current} --max-semi-space-size=32`.trim();
+}
+
 /** Copies a stack's synthesized files over the previous ones, keeping files the app does not write (Terraform state). */
 function installStack(from: string, to: string): void {
   mkdirSync(to, { recursive: true });
@@ -87,6 +97,7 @@ export async function synthesizeApp(options: SynthesizeAppOptions): Promise<{ st
       CDKTF_OUTDIR: staging,
       CDKTF_CONTEXT_JSON: JSON.stringify(config.context ?? {}),
       PATH: [join(projectDir, "node_modules", ".bin"), process.env["PATH"] ?? ""].join(delimiter),
+      NODE_OPTIONS: withLargerYoungGeneration(process.env["NODE_OPTIONS"]),
     };
     const result = await runApp(config.app, projectDir, env);
     if (result.status !== 0) {

@@ -21,9 +21,9 @@ export function stableJson(value: unknown): string {
   return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
 }
 
-/** Hex SHA-256 of the stable JSON of `value`. */
+/** Hex SHA-256 of the compact sorted-key JSON of `value` (compact: a digest needs no layout). */
 export function stableDigest(value: unknown): string {
-  return createHash("sha256").update(stableJson(value)).digest("hex");
+  return createHash("sha256").update(JSON.stringify(sortKeys(value))).digest("hex");
 }
 
 /** Code-point order, independent of the machine's locale (localeCompare is not). */

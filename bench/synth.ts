@@ -1,0 +1,83 @@
+/**
+ * `npm run bench -- synth`: synthesizes a generated fleet (1,000 control domains x 10 guest
+ * domains, each guest with a named VF, a vnet, an IPMP group and a migration to a partner host)
+ * through LdomsStack, as `ldoms synth` does, and prints wall time per phase and peak memory.
+ * Target on a 2-core machine: under 5 s and under 1 GiB.
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { App } from "cdktf";
+import { ControlDomain, EthernetVf, GuestDomain, IpmpGroup, Network, SriovMigration, Vnet } from "../src/constructs";
+import { LdomsStack } from "../src/terraform";
+
+const HOSTS = 1000;
+const GUESTS_PER_HOST = 10;
+
+function defineFleet(app: App): LdomsStack {
+  const stack = new LdomsStack(app, "fleet");
+  const net = new Network(stack, "app-net", { vlan: 100 });
+  const hosts: ControlDomain[] = [];
+  for (let h = 0; h < HOSTS; h++) {
+    hosts.push(new ControlDomain(stack, `t7-${h}`, { address: `t7-${h}.example.net`, user: "ldmops" }));
+  }
+  for (let h = 0; h < HOSTS; h++) {
+    const partner = hosts[h ^ 1] as ControlDomain; // hosts migrate in pairs: 0<->1, 2<->3, ...
+    for (let g = 0; g < GUESTS_PER_HOST; g++) {
+      const name = `ldg${h}-${g}`;
+      const guest = new GuestDomain(hosts[h] as ControlDomain, name);
+      const vf = new EthernetVf(guest, "vf0", { pf: `/SYS/MB/NET${g % 4}/IOVNET.PF${g % 2}`, name: `${name}-app`, network: net, pvid: 100 });
+      const vnet = new Vnet(guest, "vnet0", { vswitch: "primary-vsw0", network: net, pvid: 100 });
+      new IpmpGroup(guest, "ipmp0", { active: vf, standby: vnet });
+      new SriovMigration(stack, `${name}-move`, { domain: guest, target: partner, targetPf: `/SYS/MB/NET${(g % 4) + 4}/IOVNET.PF0` });
+    }
+  }
+  return stack;
+}
+
+function ms(from: bigint): number {
+  return Math.round(Number(process.hrtime.bigint() - from) / 1e5) / 10;
+}
+
+export async function run(): Promise<object> {
+  const outdir = mkdtempSync(join(tmpdir(), "ldoms-bench-synth-"));
+  try {
+    const cpuStart = process.cpuUsage();
+    const start = process.hrtime.bigint();
+    const app = new App({ outdir });
+    const stack = defineFleet(app);
+    const constructsMs = ms(start);
+    const planStart = process.hrtime.bigint();
+    const plan = stack.planDocument();
+    const planMs = ms(planStart);
+    const synthStart = process.hrtime.bigint();
+    app.synth();
+    const writeMs = ms(synthStart);
+    const wallMs = ms(start);
+    const cpu = process.cpuUsage(cpuStart);
+    const stackDir = join(outdir, "stacks", "fleet");
+    const scripts = readdirSync(join(stackDir, "scripts")).length;
+    const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+    return {
+      hosts: plan.hosts.length,
+      guests: HOSTS * GUESTS_PER_HOST,
+      migrations: plan.migrations.length,
+      steps: plan.hosts.reduce((n, h) => n + h.steps.length, 0),
+      scripts,
+      planBytes: statSync(join(stackDir, "ldoms.plan.json")).size,
+      tfJsonBytes: statSync(join(stackDir, "cdk.tf.json")).size,
+      constructsMs,
+      validateAndPlanMs: planMs,
+      terraformAndFilesMs: writeMs,
+      wallMs,
+      // CPU time (user + system) of the synthesis: on a shared machine wall time also measures the neighbours.
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      loadAverage1m: Math.round(loadavg()[0] as number * 10) / 10,
+      peakRssMiB,
+      targets: { wallMs: 5000, peakRssMiB: 1024 },
+      withinTargets: wallMs < 5000 && peakRssMiB < 1024,
+    };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
