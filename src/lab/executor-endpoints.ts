@@ -1,6 +1,7 @@
 import { ValidationError, guestInventoryId } from "../model";
 import type { LdmInvocationResult } from "./api";
 import { type FileTable, MemoryShellFiles, type ShellEndpoint, type ShellFiles, standardFileTable } from "./shell";
+import type { LabState } from "./state";
 import type { LabStateStore } from "./store";
 
 /** What serving needs from the lab core (the `Lab` class satisfies it). */
@@ -23,7 +24,7 @@ export function labHostIds(lab: ServableLab): string[] {
 
 /** A machine's file table inside the lab state, so every process sharing the store sees one filesystem. */
 function machineFiles(store: LabStateStore, machine: string): ShellFiles {
-  const table = (state: Parameters<Parameters<LabStateStore["read"]>[0]>[0]): FileTable => {
+  const table = (state: LabState): FileTable => {
     const m = state.machines[machine];
     if (!m) throw new ValidationError(`lab machine ${machine} is not in the lab state`);
     m.files ??= standardFileTable();
