@@ -147,6 +147,7 @@ export const LDM_ERRORS = {
   migrationInProgress: (domain: string) => `A migration of LDom ${domain} is in progress`,
   noMigration: (domain: string) => `No migration of LDom ${domain} is in progress`,
   notSupportedByLab: (what: string) => `${what} is not supported by the lab`,
+  macInUse: (mac: string, user: string) => `MAC address ${mac} is already in use by ${user}`,
 } as const;
 
 /** Migration refusal reasons, each printed before `migrationFailedTrailer`. Ref §5.3 [?]. */
@@ -166,6 +167,9 @@ export const MIGRATION_REASONS = {
   targetLacksVswitch: (vsw: string, vnet: string) => `Virtual switch ${vsw} (used by ${vnet}) does not exist on the target machine`,
   targetLacksVolume: (volume: string, vdisk: string) => `Virtual disk volume ${volume} (used by ${vdisk}) does not exist on the target machine`,
   delayedReconfig: () => `The control domain is in a delayed reconfiguration`,
+  targetDelayedReconfig: () => `The control domain of the target machine is in a delayed reconfiguration`,
+  rootDomain: (domain: string, bus: string) => `LDom ${domain} owns bus ${bus}; a domain with physical I/O devices cannot be migrated`,
+  invalidTargetName: (name: string) => `Invalid target domain name ${name}`,
   cancelled: (domain: string) => `Migration of LDom ${domain} was cancelled`,
 } as const;
 

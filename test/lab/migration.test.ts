@@ -158,6 +158,25 @@ describe("migrate-domain: refusals name the reason, fail with the trailer, chang
       ["-c", "ldg1", "t7-b"],
       "Virtual switch backup-vsw1 (used by vnet1) does not exist on the target machine",
     ],
+    [
+      "a domain owning a bus (direct I/O)",
+      async (t) => {
+        await prepare(t);
+        t.lab.store.update((s) => void (s.machines["t7-a"]!.buses[1]!.domain = "ldg1"));
+      },
+      ["-c", "ldg1", "t7-b"],
+      "LDom ldg1 owns bus pci_1; a domain with physical I/O devices cannot be migrated",
+    ],
+    [
+      "a target in delayed reconfiguration",
+      async (t) => {
+        await prepare(t);
+        await t.ldm("t7-b", "start-reconf", "primary");
+      },
+      ["-c", "ldg1", "t7-b"],
+      "The control domain of the target machine is in a delayed reconfiguration",
+    ],
+    ["an invalid target domain name", prepare, ["-c", "ldg1", "t7-b:bad name"], "Invalid target domain name bad name"],
     ["unknown target host", prepare, ["-c", "ldg1", "root@nowhere"], "Failed to establish connection with ldmd(1m) on target: nowhere"],
     ["the source machine itself", prepare, ["-c", "ldg1", "t7-a.lab"], "Migration to the same system is not permitted"],
     ["neither -p nor -c", prepare, ["ldg1", "t7-b"], "Target Password: no password could be read (use -p filename or -c)"],

@@ -40,6 +40,16 @@ describe("create-vf", () => {
     });
   }
 
+  it("refuses a MAC address already in use on the machine", async () => {
+    const { ldm, snapshot, settle } = testLab();
+    await ldm("t7-a", "create-vf", "mac-addr=00:14:4f:f8:aa:01", NET0);
+    settle();
+    const before = snapshot();
+    expect((await ldm("t7-a", "create-vf", "mac-addr=00:14:4f:f8:aa:01", NET2)).stderr).toBe(`MAC address 00:14:4f:f8:aa:01 is already in use by ${NET0}.VF0\n`);
+    expect((await ldm("t7-a", "add-vnet", "mac-addr=0:14:4f:f8:aa:1", "vnet0", "primary-vsw0", "ldg1")).stderr).toBe(`MAC address 00:14:4f:f8:aa:01 is already in use by ${NET0}.VF0\n`);
+    expect(snapshot()).toBe(before);
+  });
+
   it("refuses a bad -n value with the usage", async () => {
     const { ldm } = testLab();
     const r = await ldm("t7-a", "create-vf", "-n", "zero", NET0);

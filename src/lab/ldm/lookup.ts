@@ -97,3 +97,17 @@ export function isInv(until: number, now: number): boolean {
 export function domainNamed(machine: MachineState, name: string): DomainState | undefined {
   return machine.domains.find((d) => d.name === name);
 }
+
+/** Refuses a MAC address already used by a VF, vnet, vswitch or domain of the machine. */
+export function checkMacFree(machine: MachineState, mac: string, except?: object): void {
+  for (const pf of machine.pfs) {
+    for (const vf of pf.vfs) {
+      if (vf !== except && (vf.mac === mac || vf.altMacs.includes(mac))) fail(LDM_ERRORS.macInUse(mac, vfAlias(pf, vf)));
+    }
+  }
+  for (const d of machine.domains) {
+    if (d !== except && d.mac === mac) fail(LDM_ERRORS.macInUse(mac, `LDom ${d.name}`));
+    for (const v of d.vnets) if (v !== except && (v.mac === mac || v.altMacs.includes(mac))) fail(LDM_ERRORS.macInUse(mac, `${v.name} of LDom ${d.name}`));
+  }
+  for (const s of machine.vswitches) if (s !== except && s.mac === mac) fail(LDM_ERRORS.macInUse(mac, `virtual switch ${s.name}`));
+}

@@ -5,7 +5,9 @@
  */
 import {
   LDM_ERRORS,
+  LDM_NAME_PATTERN,
   MIGRATION_REASONS,
+  NAME_MAX_LENGTH,
   migrationFailedTrailer,
 } from "../../ldm/assumptions";
 import type { DomainState, LabState, MachineState } from "../state";
@@ -66,6 +68,10 @@ export function checkMigration(state: LabState, source: MachineState, args: Migr
   if (domain.control) refuse(name, MIGRATION_REASONS.controlDomain(name));
   if (domain.migration) refuse(name, LDM_ERRORS.migrationInProgress(name));
   if (source.domains.some((d) => d.control && d.delayedReconfig)) refuse(name, MIGRATION_REASONS.delayedReconfig());
+  // Direct I/O (a bus) blocks migration of a bound or active domain (ref §5.2 [V]).
+  const ownedBus = source.buses.find((b) => b.domain === name);
+  if (ownedBus && domain.state !== "inactive") refuse(name, MIGRATION_REASONS.rootDomain(name, ownedBus.name));
+  if (!LDM_NAME_PATTERN.test(args.targetName) || args.targetName.length > NAME_MAX_LENGTH) refuse(name, MIGRATION_REASONS.invalidTargetName(args.targetName));
   if (!args.certificate) {
     if (args.passwordFile === undefined) refuse(name, MIGRATION_REASONS.noAuthentication());
     const file = source.files[args.passwordFile];
@@ -75,6 +81,7 @@ export function checkMigration(state: LabState, source: MachineState, args: Migr
   if (!target) refuse(name, MIGRATION_REASONS.unknownTarget(args.host));
   if (target === source) refuse(name, MIGRATION_REASONS.sameMachine());
   if (domainNamed(target, args.targetName)) refuse(name, MIGRATION_REASONS.targetDomainExists(args.targetName));
+  if (target.domains.some((d) => d.control && d.delayedReconfig)) refuse(name, MIGRATION_REASONS.targetDelayedReconfig());
 
   const vfs = allVfs(source).filter((r) => r.vf.domain === name);
   for (const r of vfs) if (r.pf.class !== "NETWORK") refuse(name, MIGRATION_REASONS.nonEthernetVf(vfAlias(r.pf, r.vf), r.pf.class));

@@ -16,6 +16,7 @@ import { fail } from "./failure";
 import {
   allVfs,
   busOf,
+  checkMacFree,
   findBus,
   findDomain,
   findPf,
@@ -86,6 +87,7 @@ export function createVf(ctx: LdmContext, argv: readonly string[]): void {
     nodeWwn: props.has("node-wwn") ? wwn("node-wwn", props.get("node-wwn")!) : undefined,
   };
   if (values.name) checkNameFree(ctx.machine, values.name);
+  for (const m of [values.mac, ...values.altMacs]) if (m && m !== "auto") checkMacFree(ctx.machine, m);
   checkPfChangeable(ctx, pf, "Creating");
   if (count < 1 || count > free) fail(LDM_ERRORS.noFreeVf(pf.alias, pf.maxvfs));
 
@@ -191,6 +193,8 @@ export function setIo(ctx: LdmContext, argv: readonly string[]): void {
     nodeWwn: props.has("node-wwn") ? wwn("node-wwn", props.get("node-wwn")!) : vf.nodeWwn,
   };
   if (props.has("name") && next.name) checkNameFree(ctx.machine, next.name, vf);
+  if (props.has("mac-addr") && next.mac) checkMacFree(ctx.machine, next.mac, vf);
+  for (const m of props.has("alt-mac-addrs") ? next.altMacs : []) if (m !== "auto") checkMacFree(ctx.machine, m, vf);
   const needsStopped = ["mac-addr", "alt-mac-addrs", "mtu"].some((k) => props.has(k));
   if (needsStopped && owner) {
     const primary = primaryOf(ctx.machine);

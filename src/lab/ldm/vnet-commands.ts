@@ -5,7 +5,7 @@ import { nextMac } from "../state";
 import { parseArgs } from "./args";
 import type { LdmContext } from "./context";
 import { fail } from "./failure";
-import { findDomain, refuseOtherDomainInReconfig } from "./lookup";
+import { checkMacFree, findDomain, refuseOtherDomainInReconfig } from "./lookup";
 import { altMacs, ldmName, mac, mtu, propMap, vlan, vlanList } from "./props";
 
 const VNET_PROPS = ["mac-addr", "alt-mac-addrs", "mode", "pvid", "linkprop", "vid", "mtu", "id"];
@@ -52,6 +52,7 @@ export function addVnet(ctx: LdmContext, argv: readonly string[]): void {
     linkprop: props.has("linkprop") ? linkprop(props.get("linkprop")!) : "phys-state",
   };
   if (props.has("mode")) mode(props.get("mode")!);
+  for (const m of [vnet.mac, ...vnet.altMacs]) if (m && m !== "auto") checkMacFree(ctx.machine, m);
   if (!vnet.mac) vnet.mac = nextMac(ctx.machine);
   vnet.altMacs = vnet.altMacs.map((m) => (m === "auto" ? nextMac(ctx.machine) : m));
   domain.vnets.push(vnet);
@@ -80,6 +81,8 @@ export function setVnet(ctx: LdmContext, argv: readonly string[]): void {
     linkprop: props.has("linkprop") ? linkprop(props.get("linkprop")!) : vnet.linkprop,
   };
   if (props.has("mode")) mode(props.get("mode")!);
+  if (props.has("mac-addr")) checkMacFree(ctx.machine, next.mac, vnet);
+  for (const m of props.has("alt-mac-addrs") ? next.altMacs : []) if (m !== "auto") checkMacFree(ctx.machine, m, vnet);
   refuseOtherDomainInReconfig(ctx, domain.name);
   if (domain.migration) fail(LDM_ERRORS.migrationInProgress(domain.name));
   // A vnet's MAC address changes only while the domain is stopped (ref §3.9 by analogy [I]).
@@ -122,6 +125,7 @@ export function addVsw(ctx: LdmContext, argv: readonly string[]): void {
   if (props.has("mode")) mode(props.get("mode")!);
   const interVnet = props.get("inter-vnet-link");
   if (interVnet !== undefined && !["on", "off", "auto"].includes(interVnet)) fail(LDM_ERRORS.invalidValue("inter-vnet-link", interVnet));
+  if (values.mac) checkMacFree(ctx.machine, values.mac);
   refuseOtherDomainInReconfig(ctx, domain.name);
   let id = 0;
   while (ctx.machine.vswitches.some((s) => s.id === id)) id++;
