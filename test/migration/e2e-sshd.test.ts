@@ -1,9 +1,10 @@
 /**
  * End to end through a real OpenSSH sshd: both control domains are the standalone lab `ldm`
  * over one shared state file, each behind its own `ldm` wrapper (ldmPath in the inventory),
- * run by a real bash; ldoms converges with --apply, proves the rules, dry-runs, migrates while
- * polling progress on a second channel, and verifies. No guest endpoint exists behind sshd, so
- * rule 3 is unverified and accepted.
+ * run by a real bash. The preparation (apply, guest IPMP) is done in-process on the same state
+ * file, to keep the slow per-command `ldm` processes for the migration itself: through sshd,
+ * ldoms proves the rules, dry-runs, migrates while polling progress on a second channel, and
+ * verifies. No guest endpoint exists behind sshd, so rule 3 is unverified there and accepted.
  */
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -13,7 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sshConnect } from "../../src/cli/engine-input";
 import { runMigration } from "../../src/engine/migration";
 import { loadLabDefinition } from "../../src/lab/definition";
-import { readLabStateFile, writeLabStateFile } from "../../src/lab/standalone/file-store";
+import { LabExecutor } from "../../src/lab/executor";
+import { Lab } from "../../src/lab/lab";
+import { FileLabStore, readLabStateFile, writeLabStateFile } from "../../src/lab/standalone/file-store";
 import { initialLabState } from "../../src/lab/state";
 import type { Inventory } from "../../src/model";
 import { type RunningSshd, SSHD_TEST_USER, startSshd } from "../support/sshd";
@@ -38,7 +41,10 @@ describe("ldoms migrate end to end through OpenSSH sshd and ldoms-lab-ldm", () =
       const script = ldmWrapperScript().replace("#!/bin/sh\n", `#!/bin/sh\nLDOMS_LAB_HOST=${host}\nexport LDOMS_LAB_HOST\n`);
       writeFileSync(join(binDir, `ldm-${host}`), script, { mode: 0o755 });
     }
-    writeLabStateFile(statePath, initialLabState(loadLabDefinition(defaultLabJson(), "e2e lab")));
+    // Long enough a migration for a few polls, each of which starts an `ldm` process over sshd.
+    const json = defaultLabJson();
+    json.options.migrationMs = 8000;
+    writeLabStateFile(statePath, initialLabState(loadLabDefinition(json, "e2e lab")));
     execFileSync("chown", ["-R", `${SSHD_TEST_USER}:`, dir]);
   });
   afterAll(async () => {
@@ -58,17 +64,29 @@ describe("ldoms migrate end to end through OpenSSH sshd and ldoms-lab-ldm", () =
       pollIntervalMs: 200,
       acceptUnverified: true,
     };
-    const prepared = await runMigration({ ...options, apply: true, dryRun: true });
+    const inProcess = new Lab(new FileLabStore(statePath));
+    const prepared = await runMigration({
+      ...options,
+      connect: (target) => new LabExecutor(inProcess, target.id),
+      inventory: { hosts: { "guest/ldg1": { address: "127.0.0.1", port: 22, user: "root" } } },
+      lockDir: "/var/tmp/ldoms.lock",
+      apply: true,
+      dryRun: true,
+    });
     expect(prepared.outcome).toBe("dry-run-passed");
     expect(prepared.applied).toEqual(["t7-a: applied, 3 change(s)", "t7-b: applied, 1 change(s)"]);
-    expect(prepared.preflight.map((c) => `${c.rule}:${c.status}`)).toEqual(["1:passed", "2:passed", "3:unverified", "4:passed", "5:passed", "6:passed"]);
+    expect(prepared.guestActions).toHaveLength(6);
+    execFileSync("chown", ["-R", `${SSHD_TEST_USER}:`, dir]);
 
     const progress: number[] = [];
     const report = await runMigration({ ...options, onEvent: (e) => void (e.type === "progress" && progress.push(e.percent)) });
     expect([report.outcome, report.summary]).toEqual(["migrated", expect.stringMatching(/^ldg1 migrated from t7-a to t7-b in [\d.]+ s; every check of the result passed\.$/)]);
     expect(report.run?.commandLine).toBe(`'${join(binDir, "ldm-t7-a")}' 'migrate-domain' '-c' 'ldg1' 't7-b.example.net'`);
     expect(progress.some((p) => p > 0 && p < 100)).toBe(true);
+    expect(report.preflight.map((c) => `${c.rule}:${c.status}`)).toEqual(["1:passed", "2:passed", "3:unverified", "4:passed", "5:passed", "6:passed"]);
     expect(report.postVerify.map((c) => c.status)).toEqual(["passed", "passed", "passed", "passed", "passed", "unverified"]);
+    // The guest's IPMP group failed back to the VF on the target (lab model, read in-process).
+    expect((await inProcess.runGuest("ldg1", ["ipmpstat", "-P", "-o", "interface,active", "-i"])).stdout).toBe("net1:yes\nnet0:no\n");
 
     const state = readLabStateFile(statePath);
     expect(state.machines["t7-b"]!.domains.map((d) => d.name)).toEqual(["primary", "ldg1"]);
