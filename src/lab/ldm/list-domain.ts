@@ -226,7 +226,7 @@ export function listServices(ctx: LdmContext, argv: readonly string[]): void {
     const vdss = m.vdiskServices.filter((s) => s.domain === dn);
     if (m.domains.find((d) => d.name === dn)?.control) lines.push("VCC", `    ${row(["NAME", "LDOM", "PORT-RANGE"], [17, 10])}`, `    ${row(["primary-vcc0", dn, "5000-5100"], [17, 10])}`, "");
     if (vsws.length) {
-      const widths = [17, 10, 19, 10, 12, 6];
+      const widths = [17, 10, 19, 10, 16];
       lines.push("VSW", `    ${row(["NAME", "LDOM", "MACADDRESS", "NET-DEV", "DVID|PVID|VIDs", "MTU"], widths)}`);
       for (const s of vsws) lines.push(`    ${row([s.name, s.domain, s.mac, s.netDev ?? "", `${s.defaultVlanId}|${s.pvid ?? "--"}|${s.vid.length ? s.vid.join(",") : "--"}`, String(s.mtu)], widths).trimEnd()}`);
       lines.push("");
@@ -240,5 +240,6 @@ export function listServices(ctx: LdmContext, argv: readonly string[]): void {
       lines.push("");
     }
   }
+  while (lines.length && lines[lines.length - 1] === "") lines.pop();
   ctx.out.push(lines.length ? `${lines.join("\n")}\n` : "");
 }
