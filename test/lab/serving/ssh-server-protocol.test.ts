@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningLabServer, startLabServer } from "../../../src/lab/ssh-server/start-lab-server";
+import { OutcomeUnknownError } from "../../../src/transport/executor";
+import { SshExecutor } from "../../../src/transport/ssh-executor";
 import { systemSsh } from "./ssh-client";
 import { standInLab } from "./stand-in-lab";
 
@@ -90,5 +92,43 @@ describe("lab ssh2 server: protocol, keys and refusals (system OpenSSH client)",
     expect(lab.calls.slice(before)).toEqual(["t7-a: ldm cut-me"]);
     expect(server.stats.cuts).toBe(1);
     expect(await systemSsh(entry, server.knownHostsFile, "echo back")).toEqual({ status: 0, stdout: "back\n", stderr: "" });
+  });
+});
+
+describe("lab ssh2 server: fault hooks seen through the project's SshExecutor", () => {
+  it("cut before (not run), cut after (ran, no status), latency, then a normal exec on a new connection", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ldoms-lab-ssh-faults-"));
+    const lab = standInLab();
+    const server = await startLabServer({
+      lab,
+      stateDir: dir,
+      faults: {
+        latencyMs: 30,
+        cut: (info) => (info.commandLine === "ldm before" ? "before" : info.commandLine === "ldm after" ? "after" : undefined),
+      },
+    });
+    const entry = server.inventory.hosts["t7-a"]!;
+    const executor = new SshExecutor({
+      host: entry.address,
+      port: entry.port,
+      user: entry.user,
+      hostKey: { fingerprints: [entry.hostKey!] },
+      identityFile: entry.identityFile,
+      agent: false,
+    });
+    try {
+      await expect(executor.exec("ldm before")).rejects.toBeInstanceOf(OutcomeUnknownError);
+      await expect(executor.exec("ldm after")).rejects.toBeInstanceOf(OutcomeUnknownError);
+      const started = performance.now();
+      expect(await executor.exec("ldm fine")).toEqual({ exitStatus: 0, stdout: "t7-a ldm fine\n", stderr: "" });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(29);
+      expect(lab.calls).toEqual(["t7-a: ldm after", "t7-a: ldm fine"]);
+      expect(server.stats).toMatchObject({ execs: 3, cuts: 2 });
+      expect(server.stats.perHost["t7-a"]!.connections).toBe(3);
+    } finally {
+      await executor.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
