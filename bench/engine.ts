@@ -3,9 +3,9 @@
  * SSH, each machine behind a TCP proxy adding 20 ms of round trip, every `ldm` command taking
  * 100 ms. Measures `apply` from scratch and the converged `plan`, against
  * - the floor of DESIGN §8: per host one connection, one batched read, one exec per change,
- *   hosts in parallel at the same parallelism. It is run for real on the same lab, proxies and
- *   process (so it pays the same CPU contention), and also computed from components measured
- *   on one idle host (`floorModelMs`);
+ *   hosts in parallel at the same parallelism. It is run for real (the engine's mutating
+ *   commands replayed onto a fresh lab of the same shape, through the same proxies, in the same
+ *   process), and also computed from components measured on one idle host (`floorModelMs`);
  * - a naive baseline for plan: a new connection per command, one check per object (the VF and
  *   the vnet of every guest), as a shell loop or a typical playbook does.
  * Prints wall times, ratios, and connection/exec counts.
@@ -28,7 +28,8 @@ import { SshExecutor } from "../src/transport";
 import type { Inventory, InventoryEntry, PlanDocument } from "../src/model";
 import { startTcpProxy, type TcpProxy } from "../test/support/tcp-proxy";
 
-export const MACHINES = 100;
+/** Fleet size; LDOMS_BENCH_MACHINES overrides it for quick local runs. */
+export const MACHINES = Number(process.env.LDOMS_BENCH_MACHINES ?? 100);
 export const GUESTS = 8;
 const RTT_MS = 20;
 const LDM_MS = 100;
@@ -72,7 +73,7 @@ export function fleetPlan(machines = MACHINES, guests = GUESTS): PlanDocument {
   return synthesizePlan(stack, "fleet");
 }
 
-function executorFor(target: HostTarget): SshExecutor {
+export function executorFor(target: HostTarget): SshExecutor {
   const c = target.connection;
   return new SshExecutor({ host: c.address, port: c.port, user: c.user, label: target.id, hostKey: { fingerprints: [c.hostKey as string] }, ...(c.identityFile ? { identityFile: c.identityFile } : {}), agent: false });
 }
@@ -115,23 +116,6 @@ function parallelMakespan(durations: readonly number[], parallelism: number): nu
   return Math.max(...workers);
 }
 
-/**
- * The floor, run for real under the same conditions: per host one connection, one batched read,
- * then one single-`ldm` exec per change (`changes[i]` for host i), hosts at the same parallelism.
- */
-async function floorRun(hosts: readonly EngineHost[], changes: readonly number[]): Promise<number> {
-  const readLine = batchCommandLine(ldmParts(ALL_LISTINGS, { ldmPath: "ldm" }));
-  const oneLdm = ldmCommandLine(["list-services", "-p"]);
-  const start = performance.now();
-  await mapWithLimit(hosts, PARALLELISM, async (host, i) => {
-    const executor = executorFor(host.target);
-    await executor.exec(readLine);
-    for (let c = 0; c < (changes[i] ?? 0); c++) await executor.exec(oneLdm);
-    await executor.close();
-  });
-  return performance.now() - start;
-}
-
 /** Naive plan: per guest, a new connection to check its VF, another to check its vnet. */
 async function naivePlan(hosts: readonly EngineHost[]): Promise<{ connections: number; execs: number }> {
   let connections = 0;
@@ -150,22 +134,64 @@ async function naivePlan(hosts: readonly EngineHost[]): Promise<{ connections: n
   return { connections, execs };
 }
 
-export async function run(): Promise<object> {
+interface Fleet {
+  readonly lab: Lab;
+  readonly targets: EngineHost[];
+  close(): Promise<void>;
+}
+
+/** A fresh lab of the fleet served over SSH, each machine behind a proxy adding RTT_MS. */
+export async function serveFleet(document: PlanDocument): Promise<Fleet> {
   const stateDir = mkdtempSync(join(tmpdir(), "ldoms-bench-engine-"));
   const proxies: TcpProxy[] = [];
-  const setup = performance.now();
   const lab = Lab.fromDefinition(loadLabDefinition(fleetLabDefinition(), "engine bench"));
   const server = await startLabServer({ lab, stateDir });
-  try {
-    const hosts: Record<string, InventoryEntry> = {};
-    for (const [id, entry] of Object.entries(server.inventory.hosts)) {
-      const proxy = await startTcpProxy({ targetPort: entry.port, rttMs: RTT_MS });
-      proxies.push(proxy);
-      hosts[id] = { ...entry, port: proxy.port };
+  const hosts: Record<string, InventoryEntry> = {};
+  for (const [id, entry] of Object.entries(server.inventory.hosts)) {
+    const proxy = await startTcpProxy({ targetPort: entry.port, rttMs: RTT_MS });
+    proxies.push(proxy);
+    hosts[id] = { ...entry, port: proxy.port };
+  }
+  const inventory: Inventory = { hosts };
+  return {
+    lab,
+    targets: engineHosts(document, { inventory }),
+    async close() {
+      await Promise.all(proxies.map((p) => p.close()));
+      await server.close();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The floor, run for real: per host one connection, one batched read, then exactly the
+ * mutating commands the engine ran on that host (replayed from the lab journal onto a fresh
+ * lab), one exec each; hosts at the same parallelism. No locks, checks, waits or proofs.
+ */
+export async function replayFloor(fleet: Fleet, commands: ReadonlyMap<string, readonly (readonly string[])[]>): Promise<number> {
+  const readLine = batchCommandLine(ldmParts(ALL_LISTINGS, { ldmPath: "ldm" }));
+  const start = performance.now();
+  await mapWithLimit(fleet.targets, PARALLELISM, async (host) => {
+    const executor = executorFor(host.target);
+    await executor.exec(readLine);
+    for (const argv of commands.get(host.target.id) ?? []) {
+      const result = await executor.exec(ldmCommandLine(argv));
+      if (result.exitStatus !== 0) throw new Error(`floor replay: ldm ${argv.join(" ")} failed on ${host.target.id}: ${result.stderr}`);
     }
-    const inventory: Inventory = { hosts };
-    const document = fleetPlan();
-    const targets = engineHosts(document, { inventory });
+    await executor.close();
+  });
+  return performance.now() - start;
+}
+
+export async function run(): Promise<object> {
+  const setup = performance.now();
+  const document = fleetPlan();
+  const fleet = await serveFleet(document);
+  let floorFleet: Fleet | undefined;
+  try {
+    const targets = fleet.targets;
+    const lab = fleet.lab;
     const connect = (target: HostTarget) => executorFor(target);
     const setupMs = performance.now() - setup;
 
@@ -179,17 +205,19 @@ export async function run(): Promise<object> {
       changes.map((c) => components.connectMs + components.readMs + c * components.execPerChangeMs),
       PARALLELISM,
     );
-    const applyFloor = await floorRun(targets, changes);
+    const commands = new Map<string, string[][]>();
+    for (const entry of lab.journal()) commands.set(entry.machine, [...(commands.get(entry.machine) ?? []), [...entry.argv]]);
+    floorFleet = await serveFleet(document);
+    const applyFloor = await replayFloor(floorFleet, commands);
 
     const plan = await timed(() => planHosts(targets, { connect, parallelism: PARALLELISM }));
     const planChanges = plan.value.hosts.reduce((n, h) => n + h.actions.length + (h.error ? 1 : 0), 0);
     const planFloorModel = parallelMakespan(targets.map(() => components.connectMs + components.readMs), PARALLELISM);
-    const planFloor = await floorRun(targets, targets.map(() => 0));
+    const planFloor = await replayFloor(fleet, new Map());
     const perHost = plan.value.hosts.map((h) => h.counters);
     const exactlyOne = perHost.every((c) => c.connections === 1 && c.execs === 1 && c.readExecs === 1);
 
     const naive = await timed(() => naivePlan(targets));
-
     return {
       setup: { machines: MACHINES, guestsPerMachine: GUESTS, rttMs: RTT_MS, ldmCommandMs: LDM_MS, parallelism: PARALLELISM, setupMs: round(setupMs) },
       measuredComponents: { connectMs: round(components.connectMs), batchedReadMs: round(components.readMs), execPerChangeMs: round(components.execPerChangeMs) },
@@ -230,8 +258,7 @@ export async function run(): Promise<object> {
       },
     };
   } finally {
-    await Promise.all(proxies.map((p) => p.close()));
-    await server.close();
-    rmSync(stateDir, { recursive: true, force: true });
+    await fleet.close();
+    await floorFleet?.close();
   }
 }
