@@ -39,7 +39,10 @@ export function renderGuestScript(stack: string, host: string, domain: DesiredDo
     '      ipadm add-ipmp -i "$link" "$group"',
     "    fi",
     "  done",
-    '  ipadm set-ifprop -p standby=on -m ip "$vnet_link"',
+    '  # ipmpstat -i FLAGS: the second letter is "s" on a standby interface.',
+    '  if ! ipmpstat -P -o interface,flags -i | grep -q "^$vnet_link:.s"; then',
+    '    ipadm set-ifprop -p standby=on -m ip "$vnet_link"',
+    "  fi",
     "}",
     "",
   ];

@@ -1,0 +1,129 @@
+/**
+ * `ldoms migrate` at the CLI edge (runMigrate) against the lab's ssh2 server: approval without a
+ * terminal, --json, Ctrl-C that asks and then cancels, and the guest script printed when ldoms
+ * cannot reach the guest.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runMigrate, type MigrateIo } from "../../src/cli/commands/migrate";
+import { stableJson } from "../../src/synth";
+import { examplePlan } from "../engine/support/example-plan";
+import { prepare, startMigrationLab, type MigrationLab } from "./support";
+
+let dir: string;
+let planDocument: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "ldoms-migrate-cli-"));
+  planDocument = join(dir, "ldoms.plan.json");
+  writeFileSync(planDocument, stableJson(examplePlan()));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function capture() {
+  let text = "";
+  return { stream: { write: (t: string) => void (text += t), isTTY: false }, text: () => text };
+}
+
+function inventoryFile(lab: MigrationLab, withGuest: boolean): string {
+  const { ["guest/ldg1"]: guest, ...hosts } = lab.inventory.hosts;
+  const file = join(dir, `inventory-${withGuest ? "guest" : "hosts"}-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify({ hosts: withGuest ? { ...hosts, "guest/ldg1": guest } : hosts }));
+  return file;
+}
+
+describe("ldoms migrate (CLI)", () => {
+  it("refuses to migrate without approval when there is no terminal", async () => {
+    const out = capture();
+    await expect(runMigrate("ldg1-to-b", { planDocument }, { stdout: out.stream, stderr: out.stream, cwd: dir, env: {} })).rejects.toThrow(
+      "ldoms migrate ldg1-to-b needs approval before it moves the domain, and there is no terminal to ask on: check it with ldoms migrate ldg1-to-b --dry-run, then run ldoms migrate ldg1-to-b --auto-approve",
+    );
+  });
+
+  it("names the migrations when the id is unknown", async () => {
+    const out = capture();
+    await expect(runMigrate("ldg9-to-b", { planDocument, dryRun: true }, { stdout: out.stream, stderr: out.stream, cwd: dir, env: {} })).rejects.toThrow(
+      "no migration ldg9-to-b in stack prod-move; migrations: ldg1-to-b",
+    );
+  });
+
+  it("--dry-run --apply --json prints the report of every check; Ctrl-C asks, then cancels the running migration", async () => {
+    const lab = await startMigrationLab({ stateDir: join(dir, "keys") });
+    try {
+      const inventory = inventoryFile(lab, true);
+      const out = capture();
+      const err = capture();
+      const code = await runMigrate("ldg1-to-b", { planDocument, inventory, dryRun: true, apply: true, json: true }, { stdout: out.stream, stderr: err.stream, cwd: dir, env: {} });
+      expect(code).toBe(0);
+      const report = JSON.parse(out.text());
+      expect(report.outcome).toBe("dry-run-passed");
+      expect(report.preflight.map((c: { id: string; status: string }) => `${c.id} ${c.status}`)).toEqual([
+        "preflight/1-domain-and-vf-names passed",
+        "preflight/2-no-fc-ib-vf passed",
+        "preflight/3-guest-ipmp passed",
+        "preflight/4-same-network passed",
+        "preflight/5-target-ready passed",
+        "preflight/6-dry-run passed",
+      ]);
+      expect(err.text()).toBe("");
+
+      let interrupt: (() => void) | undefined;
+      const questions: string[] = [];
+      const text = capture();
+      const progress = {
+        write: (t: string) => {
+          text.stream.write(t);
+          if (/migration progress [1-9]/.test(t) && interrupt) {
+            const fire = interrupt;
+            interrupt = undefined;
+            fire();
+          }
+        },
+        isTTY: false,
+      };
+      const io: MigrateIo = {
+        stdout: text.stream,
+        stderr: progress,
+        cwd: dir,
+        env: {},
+        ask: async (q) => {
+          questions.push(q);
+          return "yes";
+        },
+        onInterrupt: (handler) => {
+          interrupt = handler;
+          return () => (interrupt = undefined);
+        },
+      };
+      expect(await runMigrate("ldg1-to-b", { planDocument, inventory, pollInterval: 100 }, io)).toBe(1);
+      expect(questions).toEqual([
+        "Migrate ldg1 from t7-a to t7-b now? Only 'yes' is accepted: ",
+        "\nCancel the running migration (ldm cancel-operation migration)? Only 'yes' is accepted: ",
+      ]);
+      expect(text.text()).toContain("cancel requested: 'ldm' 'cancel-operation' 'migration' 'ldg1'\n");
+      expect(text.text()).toMatch(/\nResult: cancelled\. Cancelled: .*\. ldg1 is still on t7-a \(active\)\.\n/);
+    } finally {
+      await lab.close();
+    }
+  });
+
+  it("without guest access prints rule 3 as unverified and the guest script to run", async () => {
+    const lab = await startMigrationLab({ stateDir: join(dir, "keys") });
+    try {
+      await prepare(lab);
+      const out = capture();
+      const code = await runMigrate("ldg1-to-b", { planDocument, inventory: inventoryFile(lab, false), dryRun: true }, { stdout: out.stream, stderr: capture().stream, cwd: dir, env: {} });
+      expect(code).toBe(1);
+      expect(out.text()).toContain(
+        "  UNVERIFIED  3. no guest access for ldg1: IPMP group(s) ipmp0 could not be checked inside the guest\n" +
+          "              fix: give the GuestDomain access (or an inventory entry guest/ldg1); or run scripts/guest-ldg1.sh in the guest, check ipmpstat -i, and pass --accept-unverified\n",
+      );
+      expect(out.text()).toContain("No guest access: run this in guest ldg1 to configure its IPMP group (scripts/guest-ldg1.sh):");
+      expect(out.text()).toContain("    configure_group 'ipmp0' \"$vf_link\" \"$vnet_link\"\n");
+      expect(out.text()).toContain("Result: preflight-failed. Rule 3 could not be verified; nothing was changed.");
+    } finally {
+      await lab.close();
+    }
+  });
+});
