@@ -3,6 +3,9 @@
  * idempotent by construction: its guard says when it is still needed, its postcondition what a
  * re-read must show afterwards, and a VF that does not exist yet is addressed symbolically by
  * its user-assigned name.
+ *
+ * Object literals here list their keys in sorted order, the order the plan document is written
+ * in, so serialization can take them as they are (a fleet has hundreds of thousands of steps).
  */
 import type {
   Condition, DesiredDomain, DesiredHostState, DesiredVf, DesiredVnet, Disruption, Operand, Step, VfProperty, VnetProperty,
@@ -17,9 +20,33 @@ export const VNET_PROPERTY_ORDER: readonly VnetProperty[] = ["pvid", "vid", "mtu
 const VF_PROPERTIES_NEEDING_STOP: ReadonlySet<VfProperty> = new Set<VfProperty>(["mac-addr", "alt-mac-addrs", "mtu"]);
 /** A vnet's device id is fixed while the domain runs. */
 const VNET_PROPERTIES_NEEDING_STOP: ReadonlySet<VnetProperty> = new Set<VnetProperty>(["id"]);
+const NEEDS_DOMAIN_STOPPED: Disruption = "needs-domain-stopped";
 
-const not = (condition: Condition): Condition => ({ kind: "not", condition });
-const all = (conditions: Condition[]): Condition => (conditions.length === 1 ? conditions[0] as Condition : { kind: "all", conditions });
+const not = (condition: Condition): Condition => ({ condition, kind: "not" });
+const all = (conditions: Condition[]): Condition => (conditions.length === 1 ? conditions[0] as Condition : { conditions, kind: "all" });
+const vfExists = (name: string): Condition => ({ kind: "vf-exists", name });
+const vfProperty = (name: string, property: VfProperty, value: string): Condition => ({ kind: "vf-property", name, property, value });
+const vnetProperty = (domain: string, ifName: string, property: VnetProperty | "vswitch", value: string): Condition =>
+  ({ domain, ifName, kind: "vnet-property", property, value });
+
+interface StepFields {
+  readonly argv: readonly Operand[];
+  readonly disruption?: Disruption;
+  readonly domain?: string;
+  readonly guard: Condition;
+  readonly id: string;
+  readonly kind: Step["kind"];
+  readonly postcondition: Condition;
+  readonly summary: string;
+}
+
+/** A step with its keys in sorted order; the disruption fields only when there is one. */
+function step(fields: StepFields): Step {
+  const { argv, disruption, domain, guard, id, kind, postcondition, summary } = fields;
+  return disruption !== undefined && domain !== undefined
+    ? { argv, disruption, domain, guard, id, kind, postcondition, summary }
+    : { argv, guard, id, kind, postcondition, summary };
+}
 
 function vfPropertyEntries(vf: DesiredVf): [VfProperty, string][] {
   return VF_PROPERTY_ORDER.flatMap((p): [VfProperty, string][] => (vf.properties[p] !== undefined ? [[p, vf.properties[p] as string]] : []));
@@ -41,55 +68,55 @@ function describeProps(entries: [string, string][]): string {
 function vfSteps(vf: DesiredVf): Step[] {
   const steps: Step[] = [];
   const name = vf.name;
-  const ref: Operand = { ref: "vf-pseudonym", name };
+  const ref: Operand = { name, ref: "vf-pseudonym" };
   const props = vfPropertyEntries(vf);
   const propertyConditions = props
     .filter(([p, v]) => comparable(p, v))
-    .map(([property, value]): Condition => ({ kind: "vf-property", name, property, value }));
+    .map(([property, value]) => vfProperty(name, property, value));
   if (vf.pf !== undefined) {
-    steps.push({
+    steps.push(step({
+      argv: ["create-vf", `name=${name}`, ...props.map(([k, v]) => `${k}=${v}`), vf.pf],
+      guard: not(vfExists(name)),
       id: `vf/${name}/create`,
       kind: "create-vf",
+      postcondition: all([vfExists(name), ...propertyConditions]),
       summary: `create VF "${name}" on ${vf.pf}${describeProps(props)}`,
-      guard: not({ kind: "vf-exists", name }),
-      argv: ["create-vf", `name=${name}`, ...props.map(([k, v]) => `${k}=${v}`), vf.pf],
-      postcondition: all([{ kind: "vf-exists", name }, ...propertyConditions]),
-    });
+    }));
   } else if (vf.vf !== undefined) {
-    const named: Condition = { kind: "vf-pseudonym-named", vf: vf.vf, name };
-    steps.push({
+    const named: Condition = { kind: "vf-pseudonym-named", name, vf: vf.vf };
+    steps.push(step({
+      argv: ["set-io", `name=${name}`, vf.vf],
+      guard: not(named),
       id: `vf/${name}/name`,
       kind: "name-vf",
-      summary: `name VF ${vf.vf} "${name}"`,
-      guard: not(named),
-      argv: ["set-io", `name=${name}`, vf.vf],
       postcondition: named,
-    });
+      summary: `name VF ${vf.vf} "${name}"`,
+    }));
   }
   for (const [property, value] of props) {
     if (!comparable(property, value)) continue;
-    const holds: Condition = { kind: "vf-property", name, property, value };
+    const holds = vfProperty(name, property, value);
     const disruptive = vf.domain !== undefined && VF_PROPERTIES_NEEDING_STOP.has(property);
-    steps.push({
+    steps.push(step({
+      argv: ["set-io", `${property}=${value}`, ref],
+      ...(disruptive ? { disruption: NEEDS_DOMAIN_STOPPED, domain: vf.domain } : {}),
+      guard: not(holds),
       id: `vf/${name}/set/${property}`,
       kind: "set-vf",
-      summary: `set ${property}=${value} on VF "${name}"`,
-      guard: not(holds),
-      argv: ["set-io", `${property}=${value}`, ref],
       postcondition: holds,
-      ...(disruptive ? { disruption: "needs-domain-stopped" as Disruption, domain: vf.domain } : {}),
-    });
+      summary: `set ${property}=${value} on VF "${name}"`,
+    }));
   }
   if (vf.domain !== undefined) {
-    const assigned: Condition = { kind: "vf-assigned", name, domain: vf.domain };
-    steps.push({
+    const assigned: Condition = { domain: vf.domain, kind: "vf-assigned", name };
+    steps.push(step({
+      argv: ["add-io", ref, vf.domain],
+      guard: not(assigned),
       id: `vf/${name}/assign`,
       kind: "assign-vf",
-      summary: `assign VF "${name}" to domain ${vf.domain}`,
-      guard: not(assigned),
-      argv: ["add-io", ref, vf.domain],
       postcondition: assigned,
-    });
+      summary: `assign VF "${name}" to domain ${vf.domain}`,
+    }));
   }
   return steps;
 }
@@ -98,35 +125,36 @@ function vnetSteps(domain: string, vnet: DesiredVnet): Step[] {
   const { ifName } = vnet;
   const prefix = `vnet/${domain}/${ifName}`;
   const props = vnetPropertyEntries(vnet);
-  const onSwitch: Condition = { kind: "vnet-property", domain, ifName, property: "vswitch", value: vnet.vswitch };
-  const propertyConditions = props.map(([property, value]): Condition => ({ kind: "vnet-property", domain, ifName, property, value }));
-  const steps: Step[] = [{
+  const exists: Condition = { domain, ifName, kind: "vnet-exists" };
+  const onSwitch = vnetProperty(domain, ifName, "vswitch", vnet.vswitch);
+  const propertyConditions = props.map(([property, value]) => vnetProperty(domain, ifName, property, value));
+  const steps: Step[] = [step({
+    argv: ["add-vnet", ...props.map(([k, v]) => `${k}=${v}`), ifName, vnet.vswitch, domain],
+    guard: not(exists),
     id: `${prefix}/add`,
     kind: "add-vnet",
+    postcondition: all([exists, onSwitch, ...propertyConditions]),
     summary: `add vnet "${ifName}" on switch ${vnet.vswitch} to domain ${domain}${describeProps(props)}`,
-    guard: not({ kind: "vnet-exists", domain, ifName }),
-    argv: ["add-vnet", ...props.map(([k, v]) => `${k}=${v}`), ifName, vnet.vswitch, domain],
-    postcondition: all([{ kind: "vnet-exists", domain, ifName }, onSwitch, ...propertyConditions]),
-  }];
-  steps.push({
+  })];
+  steps.push(step({
+    argv: ["set-vnet", `vswitch=${vnet.vswitch}`, ifName, domain],
+    guard: not(onSwitch),
     id: `${prefix}/set/vswitch`,
     kind: "set-vnet",
-    summary: `move vnet "${ifName}" of domain ${domain} to switch ${vnet.vswitch}`,
-    guard: not(onSwitch),
-    argv: ["set-vnet", `vswitch=${vnet.vswitch}`, ifName, domain],
     postcondition: onSwitch,
-  });
+    summary: `move vnet "${ifName}" of domain ${domain} to switch ${vnet.vswitch}`,
+  }));
   props.forEach(([property, value], i) => {
     const holds = propertyConditions[i] as Condition;
-    steps.push({
+    steps.push(step({
+      argv: ["set-vnet", `${property}=${value}`, ifName, domain],
+      ...(VNET_PROPERTIES_NEEDING_STOP.has(property) ? { disruption: NEEDS_DOMAIN_STOPPED, domain } : {}),
+      guard: not(holds),
       id: `${prefix}/set/${property}`,
       kind: "set-vnet",
-      summary: `set ${property}=${value} on vnet "${ifName}" of domain ${domain}`,
-      guard: not(holds),
-      argv: ["set-vnet", `${property}=${value}`, ifName, domain],
       postcondition: holds,
-      ...(VNET_PROPERTIES_NEEDING_STOP.has(property) ? { disruption: "needs-domain-stopped" as Disruption, domain } : {}),
-    });
+      summary: `set ${property}=${value} on vnet "${ifName}" of domain ${domain}`,
+    }));
   });
   return steps;
 }

@@ -1,8 +1,19 @@
 import { join } from "node:path";
-import type { Construct } from "constructs";
+import type { Construct, IConstruct } from "constructs";
 import { LocalBackend, TerraformResource, TerraformStack, type ISynthesisSession } from "cdktf";
-import type { PlanDocument } from "../model";
+import {
+  ControlDomain, EthernetVf, FibreChannelVf, GuestDomain, InfiniBandVf, IpmpGroup, Network, SriovMigration, VirtualSwitch, Vnet,
+} from "../constructs";
+import { ValidationError, type PlanDocument } from "../model";
 import { hostDigest, synthesizePlan, writeStackArtifacts } from "../synth";
+
+const LDOMS_CONSTRUCTS = [
+  ControlDomain, EthernetVf, FibreChannelVf, GuestDomain, InfiniBandVf, IpmpGroup, Network, SriovMigration, VirtualSwitch, Vnet,
+];
+
+function isLdomsConstruct(construct: IConstruct): boolean {
+  return LDOMS_CONSTRUCTS.some((type) => construct instanceof type);
+}
 
 export interface LdomsStackProps {
   /**
@@ -52,6 +63,18 @@ export class LdomsStack extends TerraformStack {
   planDocument(): PlanDocument {
     this.plan ??= synthesizePlan(this, this.node.id);
     return this.plan;
+  }
+
+  /**
+   * cdktf validates every construct of the stack again while synthesizing; the LDoms rules
+   * already ran when the plan was built, so only the other constructs' rules run here.
+   */
+  override runAllValidations(): void {
+    this.planDocument();
+    const problems = this.node.findAll()
+      .filter((construct) => !isLdomsConstruct(construct))
+      .flatMap((construct) => construct.node.validate().map((message) => `${construct.node.path}: ${message}`));
+    if (problems.length) throw new ValidationError(`stack ${this.node.id} has ${problems.length} validation error${problems.length === 1 ? "" : "s"}:`, problems);
   }
 
   override prepareStack(): void {

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
+import { Construct } from "constructs";
 import { afterEach, describe, expect, it } from "vitest";
 import { defineSriovMigrationExample } from "../../examples/sriov-migration/stack";
 import { ControlDomain, EthernetVf, GuestDomain, IpmpGroup, Network, SriovMigration, Vnet } from "../../src/constructs";
@@ -116,6 +117,14 @@ describe("LdomsStack", () => {
     expect(() => app.synth()).toThrow(ValidationError);
     expect(() => app.synth()).toThrow('broken/a/g/vf0: VF has no user-assigned name');
     expect(existsSync(join(out, "stacks", "broken"))).toBe(false);
+  });
+
+  it("still runs the validations of other constructs in the stack", () => {
+    const out = outdir();
+    const app = new App({ outdir: out });
+    const stack = defineSriovMigrationExample(app);
+    new Construct(stack, "custom").node.addValidation({ validate: () => ["custom rule broken"] });
+    expect(() => app.synth()).toThrow("stack prod-move has 1 validation error:\n  - prod-move/custom: custom rule broken");
   });
 
   it("synthesizes without a terraform binary on PATH", () => {
