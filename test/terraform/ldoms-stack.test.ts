@@ -119,12 +119,12 @@ describe("LdomsStack", () => {
     expect(existsSync(join(out, "stacks", "broken"))).toBe(false);
   });
 
-  it("still runs the validations of other constructs in the stack", () => {
+  it("reports the validations of other constructs of the stack with the LDoms rules", () => {
     const out = outdir();
     const app = new App({ outdir: out });
     const stack = defineSriovMigrationExample(app);
     new Construct(stack, "custom").node.addValidation({ validate: () => ["custom rule broken"] });
-    expect(() => app.synth()).toThrow("stack prod-move has 1 validation error:\n  - prod-move/custom: custom rule broken");
+    expect(() => app.synth()).toThrow("the LDoms configuration of prod-move has 1 problem:\n  - prod-move/custom: custom rule broken");
   });
 
   it("synthesizes without a terraform binary on PATH", () => {
