@@ -293,3 +293,16 @@ export const MIGRATION_STATUS_COLUMNS = ["OPERATION", "PROGRESS"] as const;
  * membership survives the migration. Ref §5.3/§6.4 [I].
  */
 export const GUEST_VF_KEEPS_LINK = true;
+
+/**
+ * Inside a Solaris guest, a vnet is the datalink over device `vnet<N>`, N being the vnet's `id`
+ * in `ldm list -l -p`; a VF is a datalink over its driver's device (`ixgbevf0`, `igbvf0`),
+ * which `ldm` does not name. Ref §6.2 [I]. The migration maps a domain's one Ethernet VF to
+ * the one non-vnet datalink and refuses to guess when there are several.
+ */
+export function guestVnetDevice(vnetId: string): string {
+  return `vnet${vnetId}`;
+}
+
+/** A guest datalink device that is a vnet (not a VF). Ref §6.2 [I]. */
+export const GUEST_VNET_DEVICE_PATTERN = /^vnet\d+$/;

@@ -5,6 +5,7 @@
  * pieces), and verified before and after the migration.
  */
 import type { DesiredIpmpGroup } from "../../model";
+import { GUEST_VNET_DEVICE_PATTERN, guestVnetDevice } from "../../ldm/assumptions";
 import { commandLine } from "../../ldm/quote";
 import { parseIpmpGroupInterfaces, parseIpmpstat } from "../../ldm/parse-ipmpstat";
 import type { HostSession } from "../host-session";
@@ -112,14 +113,14 @@ export function mapGroupLinks(
 ): GroupLinks | { readonly problem: string } {
   const vnet = domain.vnets.find((v) => v.ifName === group.standbyVnet);
   if (!vnet) return { problem: `vnet ${group.standbyVnet} is not in domain ${domain.name}` };
-  const vnetLinks = guest.links.filter((l) => /^vnet\d+$/.test(l.device));
+  const vnetLinks = guest.links.filter((l) => GUEST_VNET_DEVICE_PATTERN.test(l.device));
   const id = vnet.properties["id"];
-  const byId = id !== undefined ? vnetLinks.find((l) => l.device === `vnet${id}`) : undefined;
+  const byId = id !== undefined ? vnetLinks.find((l) => l.device === guestVnetDevice(id)) : undefined;
   const vnetLink = byId ?? (vnetLinks.length === 1 && domain.vnets.length === 1 ? vnetLinks[0] : undefined);
   if (!vnetLink) {
-    return { problem: `no datalink in the guest shows vnet ${group.standbyVnet} (device vnet${id ?? "?"}); dladm show-phys lists ${describeLinks(guest.links)}` };
+    return { problem: `no datalink in the guest shows vnet ${group.standbyVnet} (device ${guestVnetDevice(id ?? "?")}); dladm show-phys lists ${describeLinks(guest.links)}` };
   }
-  const vfLinks = guest.links.filter((l) => !/^vnet\d+$/.test(l.device));
+  const vfLinks = guest.links.filter((l) => !GUEST_VNET_DEVICE_PATTERN.test(l.device));
   const ethernetVfs = domainVfs.filter((v) => v.class === undefined || v.class === "NETWORK");
   if (ethernetVfs.length !== 1 || vfLinks.length !== 1) {
     return {
