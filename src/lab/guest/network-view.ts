@@ -5,6 +5,7 @@
  * name so the target VF of a migration takes over the source VF's link, GUEST_VF_KEEPS_LINK).
  */
 import type { DomainState, GuestIpInterface, GuestState, MachineState } from "../state";
+import { guestVnetDevice } from "../../ldm/assumptions";
 import { vfAlias } from "../ldm/lookup";
 
 export interface LinkView {
@@ -38,7 +39,7 @@ export function reconcileLinks(guest: GuestState, machine: MachineState, domain:
     let n = 0;
     while (guest.links[`net${n}`]) n++;
     let device: string;
-    if (dev.base.startsWith("vnet#")) device = `vnet${dev.base.slice(5)}`;
+    if (dev.base.startsWith("vnet#")) device = guestVnetDevice(dev.base.slice(5));
     else {
       const driver = dev.base.slice(0, -1);
       let i = 0;
