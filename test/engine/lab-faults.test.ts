@@ -138,3 +138,24 @@ describe("faults and concurrency (lab in-process)", () => {
     }
   }, 120_000);
 });
+
+describe("one host fails while others run", () => {
+  it("the others finish their current step and stop; a re-run converges", async () => {
+    const { fleetLabDefinition, fleetPlan } = await import("../../bench/engine");
+    const json = { ...(fleetLabDefinition(3, 4) as object), faults: {} };
+    const env = inProcessLab(json);
+    const hosts = engineHosts(fleetPlan(3, 4));
+    env.lab.faults.failNth(2, "Failed to add device: injected", { machine: "m000" });
+    const run = await applyHosts(hosts, { connect: env.connect() });
+    expect(run.hosts.map((h) => h.status)).toEqual(["failed", "stopped", "stopped"]);
+    for (const host of run.hosts.slice(1)) {
+      expect(host.stopReason).toBe("m000 failed");
+      const done = host.actions.filter((a) => a.status === "done").length;
+      expect(done).toBeGreaterThanOrEqual(1);
+      expect(done).toBeLessThan(host.actions.length);
+    }
+    const again = await applyHosts(hosts, { connect: env.connect() });
+    expect(again.hosts.map((h) => h.status)).toEqual(["applied", "applied", "applied"]);
+    expect(await converged(env, hosts)).toBe(true);
+  });
+});
