@@ -57,9 +57,9 @@ export function lookupCommand(word: string): CommandSpec | undefined {
   return BY_NAME.get(word);
 }
 
-/** Dry runs (`-n`) of these change nothing and are not journaled. */
+/** `remove-io -n` is a dry run: it changes nothing and is not journaled (migrate-domain's own parser handles its `-n`). */
 export function isDryRun(spec: CommandSpec, argv: readonly string[]): boolean {
-  if (spec.name !== "migrate-domain" && spec.name !== "remove-io") return false;
+  if (spec.name !== "remove-io") return false;
   for (const a of argv) {
     if (!a.startsWith("-")) break;
     if (/^-[a-z]*n/.test(a)) return true;

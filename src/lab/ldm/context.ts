@@ -11,7 +11,3 @@ export interface LdmContext {
   readonly out: string[];
   readonly err: string[];
 }
-
-export interface ParseableLine {
-  readonly text: string;
-}
