@@ -25,3 +25,4 @@ export {
 } from "./lab/ssh-server";
 export { parseCommandLine, runCommandLine, type ShellEndpoint, type ShellResult } from "./lab/shell";
 export { FileLabStore } from "./lab/standalone/file-store";
+export * from "./model/load-plan-document";

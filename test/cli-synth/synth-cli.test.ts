@@ -52,7 +52,8 @@ describe("ldoms synth", () => {
     expect(first.status).toBe(0);
     expect(first.stdout).toContain("Stack prod-move -> ");
     expect(first.stdout).toContain("  host t7-a (ldmops@t7-a.example.net): 6 steps\n");
-    expect(first.stdout).toContain("  files: cdk.tf.json, ldoms.plan.json, scripts/t7-a.sh, scripts/t7-b.sh\n");
+    expect(first.stdout).toContain(`Stack prod-move -> ${join(out, "stacks", "prod-move")}\n`);
+    expect(first.stdout).toMatch(/\n  files: cdk\.tf\.json, ldoms\.plan\.json, (scripts\/guest-ldg1\.sh, )?scripts\/t7-a\.sh, scripts\/t7-b\.sh\n/);
     const bytes = snapshot(out);
     // Guest-side scripts (scripts/guest-<domain>.sh) may sit beside the host scripts.
     expect(Object.keys(bytes).filter((f) => !f.startsWith("stacks/prod-move/scripts/guest-")).sort()).toEqual([

@@ -1,4 +1,5 @@
-import { relative } from "node:path";
+import { existsSync, readdirSync } from "node:fs";
+import { join, relative } from "node:path";
 import type { Command } from "commander";
 import { loadPlanDocumentFile } from "../../model/load-plan-document";
 import type { PlanDocument } from "../../model";
@@ -24,9 +25,12 @@ export function renderSynthSummary(stacks: readonly SynthesizedStack[], cwd: str
   const lines: string[] = [];
   for (const stack of stacks) {
     const plan = loadPlanDocumentFile(stack.planFile);
-    lines.push(`Stack ${stack.name} -> ${relative(cwd, stack.dir) || "."}`);
+    const shown = relative(cwd, stack.dir);
+    lines.push(`Stack ${stack.name} -> ${shown === "" ? "." : shown.startsWith("..") ? stack.dir : shown}`);
     lines.push(...renderPlanSummary(plan, options));
-    lines.push(`  files: cdk.tf.json, ldoms.plan.json, ${plan.hosts.map((h) => `scripts/${h.id}.sh`).join(", ")}`);
+    const scriptsDir = join(stack.dir, "scripts");
+    const scripts = existsSync(scriptsDir) ? readdirSync(scriptsDir).filter((f) => f.endsWith(".sh")).sort() : [];
+    lines.push(`  files: cdk.tf.json, ldoms.plan.json, ${scripts.map((f) => `scripts/${f}`).join(", ")}`);
   }
   return `${lines.join("\n")}\n`;
 }
