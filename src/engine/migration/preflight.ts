@@ -65,6 +65,14 @@ function ruleDomainAndNames(input: PreflightInput): MigrationCheck {
       fix: `name it on ${m.sourceHost} (ldm set-io name=NAME ${vf.alias}), declare it as an EthernetVf with that name, and give the target a VF of the same name`,
     });
   }
+  for (const wanted of m.targetVfs) {
+    const vf = findVfByName(source, wanted.name);
+    if (vf?.domain === m.domain) continue;
+    problems.push({
+      message: vf ? `VF ${wanted.name} (${vf.alias}) is ${vf.domain ? `assigned to ${vf.domain}` : "not assigned"}, not to ${m.domain}` : `${m.sourceHost} has no VF named ${wanted.name} for ${m.domain}`,
+      fix: `run ldoms apply (it creates, names and assigns the declared VF)`,
+    });
+  }
   const named = ethernet.filter((v) => v.name).map((v) => `${v.name} (${v.alias})`);
   return check("preflight/1-domain-and-vf-names", 1, problems, `domain ${m.domain} is ${domain.state} on ${m.sourceHost}; its Ethernet VF(s) carry user-assigned names: ${named.join(", ") || "none"}`);
 }
