@@ -11,7 +11,7 @@ import { stepById, type PlannedAction } from "./actions";
 import { evaluateCondition, unmetParts } from "./conditions";
 import { createdVfPseudonyms } from "./created-vfs";
 import { HostSession, isOutcomeUnknown, type HostCounters } from "./host-session";
-import { DEFAULT_LOCK_DIR, describeLockHolder, newLockInfo, releaseLockPart, type LockInfo } from "./lock";
+import { DEFAULT_LOCK_DIR, lockHeldError, newLockInfo, releaseLockPart, type LockInfo } from "./lock";
 import { readHost, type LockRequest } from "./observe";
 import { observeDevices, pfOfVf } from "./observed-from-listings";
 import { parseListIo } from "../ldm/parse-list-io";
@@ -160,13 +160,7 @@ async function prepareHost(host: EngineHost, lockDir: string, options: ApplyOpti
     options.onEvent?.({ type: "host-reading", host: id });
     const request: LockRequest = { dir: lockDir, info: lock, acquire: true };
     const outcome = await retryUnknown(() => readHost(session, { lock: request }), options);
-    if (!outcome.lock?.held) {
-      const holder = outcome.lock?.holder;
-      throw new ApplyError(
-        `${id}: another run holds the lock ${lockDir} on this host${holder ? `: ${describeLockHolder(holder)}` : " (no owner information)"}. Wait for it to finish. If no run is active (a killed pipeline), release it with: ldoms force-unlock ${id} ${holder?.id ?? "<lock id>"}`,
-        id,
-      );
-    }
+    if (!outcome.lock?.held) throw lockHeldError(id, lockDir, outcome.lock?.holder);
     prepared.lockHeld = true;
     prepared.observed = outcome.observed;
     const pinned = options.pinned?.get(id);

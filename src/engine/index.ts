@@ -13,3 +13,4 @@ export * from "./operands";
 export * from "./plan-run";
 export * from "./saved-plan";
 export * from "./preconditions";
+export * from "./host-lock";

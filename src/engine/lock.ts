@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { hostname, userInfo } from "node:os";
+import { ApplyError } from "../model";
 import { shellQuote } from "../ldm/quote";
 import type { BatchPart } from "./read-batch";
 
@@ -81,4 +82,12 @@ export function parseLockInfo(text: string): LockInfo | undefined {
 
 export function describeLockHolder(info: LockInfo): string {
   return `held by ${info.owner} (pid ${info.pid}, ${info.operation}) since ${info.time}, lock id ${info.id}`;
+}
+
+/** The error for a lock held by another run: who holds it, and how to release it if stale. */
+export function lockHeldError(hostId: string, lockDir: string, holder: LockInfo | undefined): ApplyError {
+  return new ApplyError(
+    `${hostId}: another run holds the lock ${lockDir} on this host${holder ? `: ${describeLockHolder(holder)}` : " (no owner information)"}. Wait for it to finish. If no run is active (a killed pipeline), release it with: ldoms force-unlock ${hostId} ${holder?.id ?? "<lock id>"}`,
+    hostId,
+  );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyHosts, engineHosts, forceUnlock, planHosts, savedPlanFrom, pinnedHosts, type EngineHost } from "../../src/engine";
+import { acquireHostLock, applyHosts, engineHosts, forceUnlock, HostSession, planHosts, releaseHostLock, savedPlanFrom, pinnedHosts, type EngineHost } from "../../src/engine";
 import { LabExecutor } from "../../src/lab/executor";
 import { examplePlan } from "./support/example-plan";
 import { exampleLabJson, inProcessLab, type InProcessLab } from "./support/engine-lab";
@@ -157,5 +157,23 @@ describe("one host fails while others run", () => {
     const again = await applyHosts(hosts, { connect: env.connect() });
     expect(again.hosts.map((h) => h.status)).toEqual(["applied", "applied", "applied"]);
     expect(await converged(env, hosts)).toBe(true);
+  });
+});
+
+describe("host lock helpers (for other operations, e.g. migrate)", () => {
+  it("acquire reads and locks in one exec; a second acquire names the holder; release frees it", async () => {
+    const env = inProcessLab();
+    const [host] = engineHosts(examplePlan(), { hostIds: ["t7-b"] });
+    const first = new HostSession(host!.target, env.connect());
+    const held = await acquireHostLock(first, "ldoms migrate ldg1-to-b");
+    expect(held.observed.vswitches).toEqual(["primary-vsw0"]);
+    expect(first.counters.execs).toBe(1);
+    const second = new HostSession(host!.target, env.connect());
+    await expect(acquireHostLock(second, "other")).rejects.toThrow(
+      new RegExp(`^t7-b: another run holds the lock /var/tmp/ldoms\\.lock on this host: held by \\S+ \\(pid \\d+, ldoms migrate ldg1-to-b\\) since \\S+, lock id ${held.info.id}\\.`),
+    );
+    await releaseHostLock(first, held);
+    const again = await acquireHostLock(second, "other");
+    await releaseHostLock(second, again);
   });
 });
