@@ -89,8 +89,8 @@ export async function runStory(options: StoryOptions = {}): Promise<StorySummary
     await step("ldoms plan: read both control domains once, show what apply would change", 0, () => runPlan(input(), io));
     await step("ldoms apply --auto-approve: create, name and assign what is missing; verify each step", 0, () => runApply(undefined, { ...input(), autoApprove: true }, io));
     await step("ldoms plan --detailed-exitcode: converged, no changes (exit 0)", 0, () => runPlan({ ...input(), detailedExitcode: true }, io));
-    await step(`ldoms migrate ${MIGRATION_ID} --dry-run --apply: configure IPMP in the guest over SSH, prove every rule, ldm migrate-domain -n`, 0, () =>
-      runMigrate(MIGRATION_ID, { ...input(), dryRun: true, apply: true }, { ...migrateIo, onReport: (r) => void (migration = r) }));
+    await step(`ldoms migrate ${MIGRATION_ID} --dry-run --apply --auto-approve: configure IPMP in the guest over SSH, prove every rule, ldm migrate-domain -n`, 0, () =>
+      runMigrate(MIGRATION_ID, { ...input(), dryRun: true, apply: true, autoApprove: true }, { ...migrateIo, onReport: (r) => void (migration = r) }));
     await step(`ldoms migrate ${MIGRATION_ID} --auto-approve: migrate with progress, then prove the result`, 0, () =>
       runMigrate(MIGRATION_ID, { ...input(), autoApprove: true, pollInterval: 250 }, { ...migrateIo, onReport: (r) => void (migration = r) }));
     let verify: MigrationReport | undefined;

@@ -41,6 +41,13 @@ describe("ldoms migrate (CLI)", () => {
     );
   });
 
+  it("refuses --apply without approval when there is no terminal, even with --dry-run", async () => {
+    const out = capture();
+    await expect(runMigrate("ldg1-to-b", { planDocument, dryRun: true, apply: true }, { stdout: out.stream, stderr: out.stream, cwd: dir, env: {} })).rejects.toThrow(
+      "ldoms migrate ldg1-to-b --apply needs approval before it changes the hosts, and there is no terminal to ask on: review with ldoms plan, then add --auto-approve",
+    );
+  });
+
   it("names the migrations when the id is unknown", async () => {
     const out = capture();
     await expect(runMigrate("ldg9-to-b", { planDocument, dryRun: true }, { stdout: out.stream, stderr: out.stream, cwd: dir, env: {} })).rejects.toThrow(
@@ -54,7 +61,7 @@ describe("ldoms migrate (CLI)", () => {
       const inventory = inventoryFile(lab, true);
       const out = capture();
       const err = capture();
-      const code = await runMigrate("ldg1-to-b", { planDocument, inventory, dryRun: true, apply: true, json: true }, { stdout: out.stream, stderr: err.stream, cwd: dir, env: {} });
+      const code = await runMigrate("ldg1-to-b", { planDocument, inventory, dryRun: true, apply: true, autoApprove: true, json: true }, { stdout: out.stream, stderr: err.stream, cwd: dir, env: {} });
       expect(code).toBe(0);
       const report = JSON.parse(out.text());
       expect(report.outcome).toBe("dry-run-passed");

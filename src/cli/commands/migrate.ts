@@ -53,9 +53,16 @@ function processInterrupt(handler: () => void): () => void {
 export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, io: MigrateIo = { ...defaultIo(), ...withTerminal() }): Promise<number> {
   const options = withInventoryDefault(rawOptions, io.env);
   const approvalNeeded = !options.autoApprove && !options.dryRun;
+  // --apply changes hosts even with --dry-run (which only spares the migration): it asks too.
+  const applyApprovalNeeded = !options.autoApprove && options.apply === true;
   if (approvalNeeded && !io.ask) {
     throw new ValidationError(
       `ldoms migrate ${id} needs approval before it moves the domain, and there is no terminal to ask on: check it with ldoms migrate ${id} --dry-run, then run ldoms migrate ${id} --auto-approve`,
+    );
+  }
+  if (applyApprovalNeeded && !io.ask) {
+    throw new ValidationError(
+      `ldoms migrate ${id} --apply needs approval before it changes the hosts, and there is no terminal to ask on: review with ldoms plan, then add --auto-approve`,
     );
   }
   const input = await resolveEngineInput(options, io.cwd);
@@ -89,11 +96,15 @@ export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, 
       acceptUnverified: options.acceptUnverified === true,
       control,
       ...(approvalNeeded ? { confirm: yes } : {}),
-      ...(options.apply && approvalNeeded
+      ...(applyApprovalNeeded
         ? {
             confirmApply: async (plan: PlanRunResult) => {
               io.stderr.write(`\n${renderPlan(plan)}\n`);
               return yes("Apply these preparation changes?");
+            },
+            confirmGuest: async (lines: readonly string[]) => {
+              io.stderr.write(`\nIn guest ${input.document.migrations.find((m) => m.id === id)?.domain ?? "?"}:\n${lines.map((l) => `  ${l}`).join("\n")}\n`);
+              return yes("Run these commands in the guest?");
             },
           }
         : {}),

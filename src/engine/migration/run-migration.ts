@@ -41,6 +41,8 @@ export interface MigrateOptions {
   readonly confirm?: (question: string) => Promise<boolean>;
   /** Asked before --apply changes hosts; absent = approved. */
   readonly confirmApply?: ApplyOptions["confirm"];
+  /** Asked before --apply runs `ipadm` in the guest (the command lines); absent = approved. */
+  readonly confirmGuest?: (commandLines: readonly string[]) => Promise<boolean>;
   readonly onEvent?: MigrationEventSink;
   readonly control?: MigrationControl;
   /** Interval of the progress poll (`ldm list -o status -p`). Default 500 ms. */
@@ -421,6 +423,9 @@ async function guestView(ctx: Ctx, source: ObservedHost): Promise<GuestView> {
     commands.push(...planned.commands);
   }
   if (!commands.length) return { kind: "observed", id: session.id, observation };
+  if (ctx.options.confirmGuest && !(await ctx.options.confirmGuest(commands.map((argv) => commandLine(argv))))) {
+    return { kind: "observed", id: session.id, observation };
+  }
   phase(ctx, `configuring IPMP in guest ${m.domain} (${commands.length} ipadm command(s))`);
   for (const argv of commands) {
     const line = commandLine(argv);
