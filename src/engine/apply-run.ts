@@ -6,7 +6,7 @@
  * and stop.
  */
 import { ApplyError, ConnectionError, PlanError, type HostPlan, type LdomsError, type Step } from "../model";
-import { ldmCommandLine } from "../ldm/quote";
+import { ldmCommandLine, shellQuote } from "../ldm/quote";
 import { stepById, type PlannedAction } from "./actions";
 import { evaluateCondition, unmetParts } from "./conditions";
 import { createdVfPseudonyms } from "./created-vfs";
@@ -19,7 +19,7 @@ import { describeObservedChanges, fingerprintObservedHost, findVfByName, type Ob
 import { resolveArgv } from "./operands";
 import { mapWithLimit } from "./pool";
 import { asLdomsError, DEFAULT_PARALLELISM, evaluateHost, type EngineHost, type EngineOptions, type HostPlanResult, type PlanRunResult } from "./plan-run";
-import { batchCommandLine, ldmParts, splitBatchOutput, type ListingName } from "./read-batch";
+import { batchCommandLine, DELIMITER, ldmParts, splitBatchOutput, type ListingName } from "./read-batch";
 
 export const DEFAULT_INV_TIMEOUT_MS = 180_000;
 
@@ -255,58 +255,97 @@ async function executeHost(p: Prepared, shared: Shared, lockDir: string, options
     return result("unchanged");
   }
 
-  let index = 0;
-  for (const action of p.actions) {
-    index++;
+  let mutatingCommands = 0;
+  const retried = new Set<string>();
+  let next = 0;
+  while (next < p.actions.length) {
     if (shared.stopReason !== undefined) {
       await releaseQuietly(p, lockDir);
       options.onEvent?.({ type: "host-stopped", host: id, reason: shared.stopReason });
-      return result("stopped", { stopReason: shared.stopReason });
+      return result("stopped", { stopReason: shared.stopReason, mutatingCommands });
     }
-    const step = stepById(plan, action.stepId);
-    let commandLine = "";
+    let failing: PlannedAction = p.actions[next] as PlannedAction;
+    let failingLine = "";
     try {
-      view = await waitSettled(p, step, view, known, options);
-      commandLine = ldmCommandLine(resolveArgv(step, view, known), ldmOptions(p.host));
-      options.onEvent?.({ type: "step-started", host: id, action, commandLine, index, total: p.actions.length });
-      const outcome = await runStep(p, step, action, commandLine, view, known, options);
+      view = await waitSettled(p, stepById(plan, failing.stepId), view, known, options);
+      const batch = formBatch(p, next, view, known);
+      const lines = batch.map((step) => ldmCommandLine(resolveArgv(step, view, known), ldmOptions(p.host)));
+      batch.forEach((step, i) =>
+        options.onEvent?.({ type: "step-started", host: id, action: actionOf(p, step), commandLine: lines[i] as string, index: next + i + 1, total: p.actions.length }),
+      );
+      const outcome = await runBatch(p, batch, lines, view, options);
       view = outcome.view;
-      commandLine = outcome.commandLine;
-      if (outcome.result && outcome.result.exitStatus !== 0) {
-        statuses.set(action.stepId, "failed");
-        options.onEvent?.({ type: "step-finished", host: id, action, ok: false, exitStatus: outcome.result.exitStatus });
-        throw new ApplyError(
-          failureMessage(id, step, commandLine, outcome.result.exitStatus, outcome.result.stderr || outcome.result.stdout, done),
-          id,
-          commandLine,
-          outcome.result.exitStatus,
-          outcome.result.stderr,
-        );
-      }
-      if (outcome.result) {
-        learnFromOutput(step, outcome.result.stdout, known, (vf) => {
+      mutatingCommands += outcome.ran.length;
+      for (const [i, ran] of outcome.ran.entries()) {
+        const step = batch[i] as Step;
+        const action = actionOf(p, step);
+        failing = action;
+        failingLine = lines[i] as string;
+        if (ran.exitStatus !== 0) {
+          statuses.set(action.stepId, "failed");
+          options.onEvent?.({ type: "step-finished", host: id, action, ok: false, exitStatus: ran.exitStatus });
+          throw new ApplyError(
+            failureMessage(id, step, failingLine, ran.exitStatus, outcome.stderr || ran.stdout, done),
+            id,
+            failingLine,
+            ran.exitStatus,
+            outcome.stderr,
+          );
+        }
+        learnFromOutput(step, ran.stdout, known, (vf) => {
           // Without a fresh listing, assume the new VF (and its PF) settle like Oracle's do.
           if (!outcome.fresh || !view.vfs.some((v) => v.alias === vf.alias)) view = withVf(view, vf);
         });
+        statuses.set(action.stepId, "done");
+        done.push(action);
+        options.onEvent?.({ type: "step-finished", host: id, action, ok: true, exitStatus: 0 });
       }
-      statuses.set(action.stepId, "done");
-      done.push(action);
-      options.onEvent?.({ type: "step-finished", host: id, action, ok: true, exitStatus: outcome.result?.exitStatus ?? 0 });
+      if (outcome.lost) {
+        // The connection dropped mid-exec: the re-read decided which steps are done.
+        for (const step of batch.slice(0, outcome.doneAfterLoss)) {
+          const action = actionOf(p, step);
+          learnFromState(step, view, known);
+          statuses.set(action.stepId, "done");
+          done.push(action);
+          mutatingCommands++;
+          options.onEvent?.({ type: "outcome-unknown", host: id, action, decision: "the re-read shows it done" });
+        }
+        const pending = batch[outcome.doneAfterLoss];
+        if (pending) {
+          const action = actionOf(p, pending);
+          failing = action;
+          failingLine = lines[outcome.doneAfterLoss] as string;
+          if (retried.has(pending.id) || !evaluateCondition(pending.guard, view)) {
+            throw new ApplyError(
+              `${id}: the connection was lost while running step ${pending.id}, and a re-read shows it neither done nor still needed:\n${unmetParts(pending.postcondition, view).map((u) => `  - ${u}`).join("\n")}`,
+              id,
+              failingLine,
+              null,
+            );
+          }
+          retried.add(pending.id);
+          options.onEvent?.({ type: "outcome-unknown", host: id, action, decision: "the re-read shows it not done; running it again" });
+        }
+        next += outcome.doneAfterLoss;
+        continue;
+      }
+      next += batch.length;
     } catch (error) {
       const typed = error instanceof ApplyError ? error : asLdomsError(error);
-      if (statuses.get(action.stepId) !== "failed") statuses.set(action.stepId, "failed");
+      if (statuses.get(failing.stepId) !== "failed") statuses.set(failing.stepId, "failed");
       shared.stopReason ??= `${id} failed`;
+      const step = stepById(plan, failing.stepId);
       const final =
         typed instanceof ApplyError
           ? typed
           : new ApplyError(
               `${id}: step ${step.id} (${step.summary}) could not complete: ${typed.message}\n  done before it on ${id}: ${done.map((d) => d.stepId).join(", ") || "nothing"}\n  Run apply again: it re-reads the host and continues where it stopped.`,
               id,
-              commandLine || undefined,
+              failingLine || undefined,
             );
       await releaseQuietly(p, lockDir);
       options.onEvent?.({ type: "host-failed", host: id, message: final.message });
-      return result("failed", { error: final });
+      return result("failed", { error: final, mutatingCommands });
     }
   }
 
@@ -334,10 +373,10 @@ async function executeHost(p: Prepared, shared: Shared, lockDir: string, options
     shared.stopReason ??= `${id} failed`;
     await releaseQuietly(p, lockDir);
     options.onEvent?.({ type: "host-failed", host: id, message: typed.message });
-    return result("failed", { error: typed });
+    return result("failed", { error: typed, mutatingCommands });
   }
-  options.onEvent?.({ type: "host-done", host: id, mutatingCommands: session.counters.mutatingExecs });
-  return result("applied");
+  options.onEvent?.({ type: "host-done", host: id, mutatingCommands });
+  return result("applied", { mutatingCommands });
 }
 
 /** The listings whose output can prove these steps' postconditions. */
@@ -377,68 +416,94 @@ function failureMessage(host: string, step: Step, commandLine: string, exitStatu
   ].join("\n");
 }
 
-interface StepOutcome {
-  /** Absent when a re-read showed the step already done (outcome of a lost command). */
-  readonly result?: { exitStatus: number | null; stdout: string; stderr: string };
-  readonly view: ObservedHost;
-  readonly commandLine: string;
-  /** `view` was read after the command (devices at least), so it needs no guessing. */
-  readonly fresh: boolean;
+/** Most steps sent in one exec. */
+const MAX_BATCH = 8;
+
+function actionOf(p: Prepared, step: Step): PlannedAction {
+  return p.actions.find((a) => a.stepId === step.id) as PlannedAction;
 }
 
-async function runStep(
-  p: Prepared,
-  step: Step,
-  action: PlannedAction,
-  commandLine: string,
-  view: ObservedHost,
-  known: Map<string, string>,
-  options: ApplyOptions,
-): Promise<StepOutcome> {
-  let line = commandLine;
-  let current = view;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      if (step.kind !== "create-vf") {
-        const result = await p.session.exec(line, "mutating");
-        return { result, view: current, commandLine: line, fresh: false };
+/**
+ * The steps sent together, starting at `start`: consecutive steps that need nothing from one
+ * another. A batch ends after a create-vf (the next step may need its pseudonym or wait for
+ * INV), and before a step whose operands cannot be resolved yet or that touches a device in INV.
+ */
+function formBatch(p: Prepared, start: number, view: ObservedHost, known: ReadonlyMap<string, string>): Step[] {
+  const batch: Step[] = [];
+  for (let i = start; i < p.actions.length && batch.length < MAX_BATCH; i++) {
+    const step = stepById(p.host.plan, (p.actions[i] as PlannedAction).stepId);
+    if (batch.length > 0) {
+      const previous = batch[batch.length - 1] as Step;
+      if (previous.kind === "create-vf" || previous.kind === "name-vf") break;
+      try {
+        resolveArgv(step, view, known);
+      } catch {
+        break;
       }
-      // create-vf: the same exec lists the devices afterwards, which confirms the printed
-      // pseudonym and shows whether the new VF and its PF are in INV, without a round trip.
-      const batch = batchCommandLine([{ name: "step", commandLine: line }, ...ldmParts(["list-io"], ldmOptions(p.host))]);
-      const raw = await p.session.exec(batch, "mutating");
-      const sections = splitBatchOutput(raw.stdout);
-      const stepSection = sections.find((x) => x.name === "step");
-      const result = { exitStatus: stepSection?.exitStatus ?? null, stdout: stepSection?.output ?? "", stderr: raw.stderr };
-      const listing = sections.find((x) => x.name === "list-io");
-      const devices = listing?.exitStatus === 0 ? devicesOrUndefined(listing.output) : undefined;
-      return { result, view: devices ? { ...current, ...devices } : current, commandLine: line, fresh: devices !== undefined };
-    } catch (error) {
-      if (!isOutcomeUnknown(error)) throw error;
-      // The command may or may not have run: re-read and decide from the host's state.
-      const reread = await retryUnknown(() => readHost(p.session, { previous: current }), options, true);
-      current = reread.observed;
-      if (evaluateCondition(step.postcondition, current)) {
-        const name = vfNameMadeBy(step);
-        const vf = name === undefined ? undefined : findVfByName(current, name);
-        if (vf && step.kind === "create-vf") known.set(vf.name as string, vf.alias);
-        options.onEvent?.({ type: "outcome-unknown", host: p.host.target.id, action, decision: "the re-read shows it done" });
-        return { view: current, commandLine: line, fresh: true };
-      }
-      if (attempt === 0 && evaluateCondition(step.guard, current)) {
-        options.onEvent?.({ type: "outcome-unknown", host: p.host.target.id, action, decision: "the re-read shows it not done; running it again" });
-        current = await waitSettled(p, step, current, known, options);
-        line = ldmCommandLine(resolveArgv(step, current, known), ldmOptions(p.host));
-        continue;
-      }
-      throw new ApplyError(
-        `${p.host.target.id}: the connection was lost while running step ${step.id}, and a re-read shows it neither done nor still needed:\n${unmetParts(step.postcondition, current).map((u) => `  - ${u}`).join("\n")}`,
-        p.host.target.id,
-        line,
-        null,
-      );
+      if (unsettledDevices(step, view, known).length) break;
     }
+    batch.push(step);
   }
+  return batch;
+}
+
+interface RanStep {
+  readonly exitStatus: number | null;
+  readonly stdout: string;
+}
+
+interface BatchOutcome {
+  /** Steps that ran, in order (the last one may have failed); empty when the outcome was lost. */
+  readonly ran: readonly RanStep[];
+  readonly stderr: string;
+  readonly view: ObservedHost;
+  /** `view` was read after the commands (devices at least). */
+  readonly fresh: boolean;
+  /** The connection dropped: the outcome was decided by a re-read. */
+  readonly lost: boolean;
+  /** With `lost`: how many steps of the batch, from the start, the re-read shows done. */
+  readonly doneAfterLoss: number;
+}
+
+/**
+ * Runs a batch in one exec: `echo begin && CMD && echo rc=0 && ... || echo rc=$?`, so the
+ * first failing command stops the rest and reports its own status. After a create-vf the same
+ * exec lists the devices: that confirms the printed pseudonym and shows INV without a round trip.
+ */
+async function runBatch(p: Prepared, batch: readonly Step[], lines: readonly string[], view: ObservedHost, options: ApplyOptions): Promise<BatchOutcome> {
+  const chain = `${lines
+    .map((line, i) => `echo ${shellQuote(`${DELIMITER}begin s${i}`)} && ${line} && echo ${shellQuote(`${DELIMITER}rc=0`)}`)
+    .join(" && ")} || echo "${DELIMITER}rc=$?"`;
+  const listAfter = (batch[batch.length - 1] as Step).kind === "create-vf";
+  const commandLine = listAfter ? `${chain}; ${batchCommandLine(ldmParts(["list-io"], ldmOptions(p.host)))}` : chain;
+  try {
+    const raw = await p.session.exec(commandLine, "mutating");
+    const sections = splitBatchOutput(raw.stdout);
+    const ran: RanStep[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const section = sections.find((x) => x.name === `s${i}`);
+      if (!section) break;
+      ran.push({ exitStatus: section.exitStatus, stdout: section.output });
+      if (section.exitStatus !== 0) break;
+    }
+    const listing = sections.find((x) => x.name === "list-io");
+    const devices = listAfter && listing?.exitStatus === 0 ? devicesOrUndefined(listing.output) : undefined;
+    return { ran, stderr: raw.stderr, view: devices ? { ...view, ...devices } : view, fresh: devices !== undefined, lost: false, doneAfterLoss: 0 };
+  } catch (error) {
+    if (!isOutcomeUnknown(error)) throw error;
+    // The commands may or may not have run: re-read and decide from the host's state.
+    const reread = await retryUnknown(() => readHost(p.session, { previous: view }), options, true);
+    let doneAfterLoss = 0;
+    while (doneAfterLoss < batch.length && evaluateCondition((batch[doneAfterLoss] as Step).postcondition, reread.observed)) doneAfterLoss++;
+    return { ran: [], stderr: "", view: reread.observed, fresh: true, lost: true, doneAfterLoss };
+  }
+}
+
+/** After a lost connection showed a step done: learn the pseudonym it gave its VF. */
+function learnFromState(step: Step, view: ObservedHost, known: Map<string, string>): void {
+  const name = vfNameMadeBy(step);
+  const vf = name === undefined ? undefined : findVfByName(view, name);
+  if (vf?.name) known.set(vf.name, vf.alias);
 }
 
 function devicesOrUndefined(listIo: string): Pick<ObservedHost, "buses" | "pfs" | "vfs"> | undefined {
@@ -449,8 +514,19 @@ function devicesOrUndefined(listIo: string): Pick<ObservedHost, "buses" | "pfs" 
   }
 }
 
+function namedBy(c: Step["postcondition"]): { vf: string; name: string } | undefined {
+  if (c.kind === "vf-pseudonym-named") return { vf: c.vf, name: c.name };
+  if (c.kind === "all") for (const x of c.conditions) { const n = namedBy(x); if (n) return n; }
+  return undefined;
+}
+
 /** After create-vf: the printed pseudonym is remembered, and the new VF is expected in INV. */
 function learnFromOutput(step: Step, stdout: string, known: Map<string, string>, addVf: (vf: ObservedVf) => void): void {
+  if (step.kind === "name-vf") {
+    const named = namedBy(step.postcondition);
+    if (named) known.set(named.name, named.vf);
+    return;
+  }
   if (step.kind !== "create-vf") return;
   const name = vfNameMadeBy(step);
   const created = createdVfPseudonyms(stdout);

@@ -84,3 +84,38 @@ describe("cut the connection (TCP proxy) at every command boundary of a from-scr
     }
   }, 180_000);
 });
+
+describe("cut the connection (TCP proxy) right after every mutating command, also inside a batched exec", () => {
+  let stateDir: string;
+  beforeAll(() => {
+    stateDir = mkdtempSync(join(tmpdir(), "ldoms-engine-cuts-ldm-"));
+  });
+  afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
+  it("re-run converges, nothing duplicated, at most one extra mutating command per cut", async () => {
+    for (let k = 1; k <= 4; k++) {
+      let mutating = 0;
+      let cuts = 0;
+      const env = await startSshLab({
+        stateDir,
+        proxy: true,
+        afterLdm: (machine, isMutating, proxies) => {
+          if (isMutating && ++mutating === k && cuts === 0) cuts += proxies.get(machine)?.cutAll() ? 1 : 0;
+        },
+      });
+      try {
+        const hosts = engineHosts(examplePlan(), { inventory: env.inventory });
+        const first = await applyHosts(hosts, { connect: sshConnect({}) });
+        if (first.hosts.some((h) => h.status !== "applied")) await applyHosts(hosts, { connect: sshConnect({}) });
+        const plan = await planHosts(hosts, { connect: sshConnect({}) });
+        const label = `cut after mutating command ${k}`;
+        expect(cuts, label).toBe(1);
+        expect(plan.hosts.map((h) => h.actions.length), label).toEqual([0, 0]);
+        expect(env.lab.journal().filter((j) => j.argv[0] === "create-vf").length, label).toBe(2);
+        expect(env.lab.mutatingCount(), label).toBeLessThanOrEqual(4 + 1);
+      } finally {
+        await env.close();
+      }
+    }
+  }, 120_000);
+});

@@ -29,6 +29,8 @@ export interface SshLabOptions {
   readonly rttMs?: number;
   /** Called for every exec the server runs (before running it). */
   readonly onExec?: (info: SshExecInfo, proxies: ReadonlyMap<string, TcpProxy>) => void;
+  /** Called after every `ldm` command the lab ran, with whether it was a mutating one. */
+  readonly afterLdm?: (machine: string, mutating: boolean, proxies: ReadonlyMap<string, TcpProxy>) => void;
   /** Reuse host and client keys across labs (saves key generation). */
   readonly stateDir?: string;
 }
@@ -38,8 +40,20 @@ export async function startSshLab(options: SshLabOptions = {}): Promise<SshLab> 
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), "ldoms-engine-ssh-"));
   const lab = Lab.fromDefinition(loadLabDefinition(options.json ?? exampleLabJson(), "engine ssh lab"));
   const proxies = new Map<string, TcpProxy>();
+  const servable = {
+    store: lab.store,
+    machineNames: () => lab.machineNames(),
+    guestDomains: () => lab.guestDomains(),
+    runGuest: (domain: string, argv: readonly string[]) => lab.runGuest(domain, argv),
+    runLdm: async (machine: string, argv: readonly string[]) => {
+      const before = lab.mutatingCount();
+      const result = await lab.runLdm(machine, argv);
+      options.afterLdm?.(machine, lab.mutatingCount() > before, proxies);
+      return result;
+    },
+  };
   const server = await startLabServer({
-    lab,
+    lab: servable,
     stateDir,
     faults: {
       cut: (info) => {
