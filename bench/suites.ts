@@ -8,4 +8,5 @@ export const suites: Record<string, () => Promise<SuiteRun>> = {
   synth: async () => (await import("./synth")).run,
   lab: async () => (await import("./lab")).run,
   engine: async () => (await import("./engine")).run,
+  migration: async () => (await import("./migration")).run,
 };
