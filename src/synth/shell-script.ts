@@ -103,6 +103,8 @@ export function renderHostScript(plan: PlanDocument, host: HostPlan): string {
 # needed, so running the script again changes nothing. A step that needs a domain stopped is
 # refused while that domain is active.
 set -eu
+# Solaris keeps the POSIX versions of grep, sed and tr in /usr/xpg4/bin.
+if [ -d /usr/xpg4/bin ]; then PATH=/usr/xpg4/bin:$PATH; export PATH; fi
 
 ldoms_ldm() {
   ${ldmInvocation(host)} "$@"

@@ -125,3 +125,29 @@ describe("tree-wide rules", () => {
     );
   });
 });
+
+describe("more relation rules", () => {
+  it("reports vnet VLAN mismatch, ambiguous targetVf, a target switch on another network and duplicate IPMP groups", () => {
+    const stack = newStack();
+    const net = new Network(stack, "app-net", { vlan: 100 });
+    const other = new Network(stack, "other-net", { vlan: 200 });
+    const a = new ControlDomain(stack, "t7-a", { address: "t7-a" });
+    const b = new ControlDomain(stack, "t7-b", { address: "t7-b" });
+    new VirtualSwitch(b, "primary-vsw0", { network: other });
+    const ldg1 = new GuestDomain(a, "ldg1");
+    const vf0 = new EthernetVf(ldg1, "vf0", { pf: "/SYS/MB/NET0/IOVNET.PF0", name: "ldg1-a", network: net, vid: [100] });
+    const vf1 = new EthernetVf(ldg1, "vf1", { pf: "/SYS/MB/NET0/IOVNET.PF0", name: "ldg1-b", network: net, pvid: 100 });
+    const vnet = new Vnet(ldg1, "vnet0", { vswitch: "primary-vsw0", network: net, pvid: 1 });
+    new IpmpGroup(ldg1, "ipmp0", { active: vf0, standby: vnet });
+    new IpmpGroup(ldg1, "ipmp0-again", { name: "ipmp0", active: vf1, standby: vnet });
+    new SriovMigration(stack, "ldg1-to-b", { domain: ldg1, target: b, targetVf: "/SYS/MB/NET2/IOVNET.PF0.VF0" });
+    expect(problemsOf(stack)).toEqual([
+      'prod-move/t7-a/ldg1: IPMP group "ipmp0" is declared twice in domain "ldg1" (prod-move/t7-a/ldg1/ipmp0 and prod-move/t7-a/ldg1/ipmp0-again); declare it once',
+      'prod-move/t7-a/ldg1/vnet0: vnet has pvid 1 and vid [] but is on network "app-net" (VLAN 100); set pvid: 100 (or add 100 to vid)',
+      "prod-move/ldg1-to-b: targetVf /SYS/MB/NET2/IOVNET.PF0.VF0 is ambiguous: domain \"ldg1\" has 2 Ethernet VFs; use addTargetVf(vf, { vf }) for each",
+      'prod-move/ldg1-to-b: VF prod-move/t7-a/ldg1/vf0 has no target VF on "t7-b"; set targetPf (or addTargetVf(vf, { pf }))',
+      'prod-move/ldg1-to-b: VF prod-move/t7-a/ldg1/vf1 has no target VF on "t7-b"; set targetPf (or addTargetVf(vf, { pf }))',
+      'prod-move/ldg1-to-b: vnet prod-move/t7-a/ldg1/vnet0 is on network "app-net" but switch "primary-vsw0" on target "t7-b" is on network "other-net"; the target switch must reach the same network',
+    ]);
+  });
+});

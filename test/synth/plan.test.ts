@@ -179,3 +179,15 @@ describe("plan document schema", () => {
     expect(() => parsePlanDocument(JSON.stringify(doc), "plan.json")).toThrow(ValidationError);
   });
 });
+
+describe("document-wide ids", () => {
+  it("refuses two control domains with the same id in different scopes", () => {
+    const stack = newStack();
+    new ControlDomain(stack, "t7-a", { address: "a" });
+    const site = new (Object.getPrototypeOf(stack).constructor)(stack, "site-2");
+    new ControlDomain(site, "t7-a", { address: "b" });
+    expect(() => synthesizePlan(stack, "s")).toThrow(
+      'ControlDomain ids must be unique in a stack:\n  - prod-move/site-2/t7-a: ControlDomain id "t7-a" is also used by prod-move/t7-a; give each ControlDomain its own id',
+    );
+  });
+});
