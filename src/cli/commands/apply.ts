@@ -69,6 +69,7 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
     ? async (plan: PlanRunResult) => {
         io.stderr.write(`\n${renderPlan(plan)}\n`);
         const answer = await (io.ask as (q: string) => Promise<string>)("Apply these changes? Only 'yes' is accepted: ");
+        (progress as { reset?: () => void } | undefined)?.reset?.();
         return answer.trim() === "yes";
       }
     : undefined;

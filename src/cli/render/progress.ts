@@ -42,7 +42,7 @@ export function plainProgress(stream: ProgressStream, now: () => Date = () => ne
 }
 
 /** Live view: one line per host, rewritten in place with ANSI cursor movement. */
-export function liveProgress(stream: ProgressStream): EngineEventSink & { finish(): void } {
+export function liveProgress(stream: ProgressStream): EngineEventSink & { finish(): void; reset(): void } {
   const order: string[] = [];
   const lines = new Map<string, string>();
   let drawn = 0;
@@ -57,8 +57,12 @@ export function liveProgress(stream: ProgressStream): EngineEventSink & { finish
     if (!lines.has(event.host)) order.push(event.host);
     lines.set(event.host, describeEvent(event));
     draw();
-  }) as EngineEventSink & { finish(): void };
+  }) as EngineEventSink & { finish(): void; reset(): void };
   sink.finish = () => undefined;
+  // Something else was written below the live lines (a prompt): start a fresh block after it.
+  sink.reset = () => {
+    drawn = 0;
+  };
   return sink;
 }
 
