@@ -39,11 +39,11 @@ export function register(program: Command): void {
   program
     .command("synth")
     .description("run the cdktf app of cdktf.json and write cdk.tf.json, ldoms.plan.json and scripts/<host>.sh per stack")
-    .option("-o, --output <dir>", "output directory", "cdktf.out")
+    .option("-o, --output <dir>", "output directory (default: cdktf.json's \"output\", else cdktf.out)")
     .option("--steps", "list every step of every host")
-    .action(async (opts: { output: string; steps?: boolean }) => {
+    .action(async (opts: { output?: string; steps?: boolean }) => {
       const projectDir = process.cwd();
-      const { stacks } = await synthesizeApp({ projectDir, outDir: opts.output });
+      const { stacks } = await synthesizeApp({ projectDir, ...(opts.output !== undefined ? { outDir: opts.output } : {}) });
       process.stdout.write(renderSynthSummary(stacks, projectDir, { steps: opts.steps ?? false }));
     });
 }
