@@ -191,3 +191,19 @@ describe("document-wide ids", () => {
     );
   });
 });
+
+describe("guest access", () => {
+  it("lists guests with SSH access and their IPMP groups on their host", () => {
+    const stack = newStack();
+    const a = new ControlDomain(stack, "t7-a", { address: "t7-a" });
+    const g = new GuestDomain(a, "ldg1", { access: { address: "ldg1.example.net", user: "admin", identityFile: "keys/ldg1" } });
+    const vf = new EthernetVf(g, "vf0", { pf: "/SYS/MB/NET0/IOVNET.PF0", name: "ldg1-app" });
+    new IpmpGroup(g, "ipmp0", { active: vf, standby: new Vnet(g, "vnet0", { vswitch: "primary-vsw0" }) });
+    new GuestDomain(a, "ldg2");
+    expect(synthesizePlan(stack, "s").hosts[0]?.guests).toEqual([{
+      domain: "ldg1",
+      access: { address: "ldg1.example.net", port: 22, user: "admin", identityFile: "keys/ldg1" },
+      ipmpGroups: [{ name: "ipmp0", activeVf: "ldg1-app", standbyVnet: "vnet0" }],
+    }]);
+  });
+});
