@@ -86,6 +86,22 @@ describe("ldoms migrate over SSH", () => {
     }
   });
 
+  it("Ctrl-C before the migration starts stops at the next phase, with nothing changed and the locks released", async () => {
+    const lab = await startMigrationLab({ stateDir });
+    try {
+      await prepare(lab);
+      const journal = lab.journalLength();
+      const control = new MigrationControl();
+      const report = await lab.migrate({ control, onEvent: (e) => void (e.type === "check" && e.check.rule === 6 && control.interrupt()) });
+      expect([report.outcome, report.summary]).toEqual(["interrupted", "Interrupted before the migration started; nothing was migrated: ldg1 stays on t7-a."]);
+      expect(lab.journalLength()).toBe(journal);
+      const files = lab.lab.store.read((s) => [...Object.keys(s.machines["t7-a"]!.files ?? {}), ...Object.keys(s.machines["t7-b"]!.files ?? {})]);
+      expect(files.filter((f) => f.includes("ldoms.lock"))).toEqual([]);
+    } finally {
+      await lab.close();
+    }
+  });
+
   it("a failed migration leaves the source domain running and says so", async () => {
     const lab = await startMigrationLab({ stateDir });
     try {

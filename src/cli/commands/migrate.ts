@@ -72,7 +72,8 @@ export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, 
   let interrupting = false;
   const unsubscribe = (io.onInterrupt ?? processInterrupt)(() => {
     if (!control.running) {
-      io.stderr.write("\nInterrupted before the migration started: stopping with no change.\n");
+      control.interrupt();
+      io.stderr.write("\nInterrupted: stopping at the next safe point; the domain will not be migrated.\n");
       return;
     }
     if (interrupting) return;

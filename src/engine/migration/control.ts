@@ -6,6 +6,7 @@
 export class MigrationControl {
   private canceller: (() => Promise<string>) | undefined;
   private requested = false;
+  private stopRequested = false;
 
   /** True while the real migration command runs. */
   get running(): boolean {
@@ -14,6 +15,16 @@ export class MigrationControl {
 
   get cancelRequested(): boolean {
     return this.requested;
+  }
+
+  /** True once `interrupt()` was called: the run stops at its next safe point. */
+  get interrupted(): boolean {
+    return this.stopRequested;
+  }
+
+  /** Before the migration runs: stop at the next phase boundary, changing nothing more. */
+  interrupt(): void {
+    this.stopRequested = true;
   }
 
   /** Runs the cancel command; returns a line saying what happened. */

@@ -29,6 +29,8 @@ export type MigrationOutcome =
   | "dry-run-passed"
   /** The user declined at the prompt: nothing changed. */
   | "declined"
+  /** Ctrl-C before the migration started: stopped at the next safe point. */
+  | "interrupted"
   /** The migration ran and every post-verify check passed. */
   | "migrated"
   /** The domain was already on the target: post-verify only, nothing migrated twice. */

@@ -146,6 +146,9 @@ export async function runMigration(options: MigrateOptions): Promise<MigrationRe
   };
   try {
     await run(ctx);
+  } catch (error) {
+    if (!(error instanceof Interrupted)) throw error;
+    finish(ctx, "interrupted", `Interrupted before the migration started; nothing was migrated: ${migration.domain} stays on ${migration.sourceHost}.`);
   } finally {
     for (const session of [...ctx.held]) await release(ctx, session);
     await Promise.all([ctx.source.close(), ctx.target.close(), ctx.guest?.session.close()]);
@@ -166,7 +169,11 @@ function lockDirOf(option: MigrateOptions["lockDir"]): (hostId: string) => strin
   return () => dir;
 }
 
+/** Thrown at a phase boundary after Ctrl-C (before the migration command runs). */
+class Interrupted extends Error {}
+
 function phase(ctx: Ctx, message: string): void {
+  if (ctx.options.control?.interrupted) throw new Interrupted();
   ctx.options.onEvent?.({ type: "phase", message });
 }
 
@@ -341,6 +348,7 @@ async function run(ctx: Ctx): Promise<void> {
     return finish(ctx, "unreachable", unreachableSummary(ctx, error, "a host became unreachable after the preflight", false));
   }
 
+  if (ctx.options.control?.interrupted) throw new Interrupted();
   const runInfo = await migrate(ctx);
   ctx.report.run = runInfo;
   if (runInfo.exitStatus !== 0) {
