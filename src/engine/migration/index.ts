@@ -3,6 +3,7 @@ export * from "./control";
 export * from "./events";
 export * from "./guest-access";
 export * from "./guest-ipmp";
+export * from "./guest-ipmp-apply";
 export * from "./preflight";
 export * from "./report";
 export * from "./run-migration";

@@ -10,7 +10,7 @@
  * the result is proven by a re-read of both hosts and the guest.
  */
 import { MigrationError, ValidationError, type Inventory, type MigrationPlan, type PlanDocument } from "../../model";
-import { ldmCommandLine, commandLine } from "../../ldm/quote";
+import { ldmCommandLine } from "../../ldm/quote";
 import { applyHosts, type ApplyOptions } from "../apply-run";
 import { engineHosts } from "../inventory-file";
 import { HostSession, isOutcomeUnknown, type ConnectHost } from "../host-session";
@@ -22,9 +22,10 @@ import { batchCommandLine } from "../read-batch";
 import type { MigrationControl } from "./control";
 import type { MigrationEventSink } from "./events";
 import { guestTarget, type GuestTarget } from "./guest-access";
-import { GuestReadError, ipmpConfigureCommands, mapGroupLinks, observeGuest, type GuestObservation } from "./guest-ipmp";
+import { GuestReadError, observeGuest, type GuestObservation } from "./guest-ipmp";
+import { convergeGuestIpmp } from "./guest-ipmp-apply";
 import { desiredDomainOf, postGuestProblems, preflightChecks, type GuestView, type PreflightInput } from "./preflight";
-import type { GuestIpmpAction, MigrationCheck, MigrationOutcome, MigrationReport, MigrationRunInfo } from "./report";
+import type { MigrationCheck, MigrationOutcome, MigrationReport, MigrationRunInfo } from "./report";
 
 export interface MigrateOptions {
   readonly connect: ConnectHost;
@@ -419,34 +420,22 @@ async function guestView(ctx: Ctx, source: ObservedHost): Promise<GuestView> {
     return { kind: "unreadable", id: session.id, message: error instanceof GuestReadError ? error.message : asLdomsError(error).message.split("\n")[0]! };
   }
   if (!ctx.options.apply) return { kind: "observed", id: session.id, observation };
-  const domain = findDomain(source, m.domain);
-  if (!domain) return { kind: "observed", id: session.id, observation };
-  const vfs = source.vfs.filter((v) => v.domain === m.domain);
-  const commands: string[][] = [];
-  for (const group of plan.ipmpGroups) {
-    const links = mapGroupLinks(observation, domain, vfs, group);
-    if ("problem" in links) continue;
-    const planned = ipmpConfigureCommands(observation, group, links);
-    if (planned.problems.length) continue;
-    commands.push(...planned.commands);
-  }
-  if (!commands.length) return { kind: "observed", id: session.id, observation };
-  if (ctx.options.confirmGuest && !(await ctx.options.confirmGuest(commands.map((argv) => commandLine(argv))))) {
-    return { kind: "observed", id: session.id, observation };
-  }
-  phase(ctx, `configuring IPMP in guest ${m.domain} (${commands.length} ipadm command(s))`);
-  for (const argv of commands) {
-    const line = commandLine(argv);
-    try {
-      const result = await session.exec(line, "mutating");
-      const action: GuestIpmpAction = { commandLine: line, exitStatus: result.exitStatus, ...(result.stderr.trim() ? { stderr: result.stderr.trim() } : {}) };
-      ctx.report.guestActions.push(action);
-      ctx.options.onEvent?.({ type: "command", host: session.id, commandLine: line, exitStatus: result.exitStatus });
-      if (result.exitStatus !== 0) break;
-    } catch (error) {
-      ctx.report.guestActions.push({ commandLine: line, exitStatus: null, stderr: asLdomsError(error).message.split("\n")[0]! });
-      break;
-    }
+  let changed = false;
+  try {
+    const result = await convergeGuestIpmp(session, m.domain, source, plan.ipmpGroups, {
+      before: observation,
+      ...(ctx.options.confirmGuest ? { confirm: ctx.options.confirmGuest } : {}),
+      onCommand: (action) => {
+        if (!changed) phase(ctx, `configuring IPMP in guest ${m.domain}`);
+        changed = true;
+        ctx.report.guestActions.push(action);
+        ctx.options.onEvent?.({ type: "command", host: session.id, commandLine: action.commandLine, exitStatus: action.exitStatus });
+      },
+    });
+    if (!result.actions.length) return { kind: "observed", id: session.id, observation: result.before };
+  } catch (error) {
+    if (error instanceof Interrupted) throw error;
+    return { kind: "unreadable", id: session.id, message: error instanceof GuestReadError ? error.message : asLdomsError(error).message.split("\n")[0]! };
   }
   try {
     return { kind: "observed", id: session.id, observation: await observeGuest(session) };
