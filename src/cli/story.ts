@@ -87,10 +87,10 @@ export async function runStory(options: StoryOptions = {}): Promise<StorySummary
     const io = { stdout: stream, stderr: quiet, cwd: projectDir, env: {} };
     const migrateIo = { ...io, stderr: { write: (text: string) => stream.write(text.replace(/^\S+Z /gm, "")), isTTY: false } };
     await step("ldoms plan: read both control domains once, show what apply would change", 0, () => runPlan(input(), io));
-    await step("ldoms apply --auto-approve: create, name and assign what is missing; verify each step", 0, () => runApply(undefined, { ...input(), autoApprove: true }, io));
+    await step("ldoms apply --auto-approve: create, name and assign what is missing, verify each step; then IPMP in the guest over SSH", 0, () => runApply(undefined, { ...input(), autoApprove: true }, io));
     await step("ldoms plan --detailed-exitcode: converged, no changes (exit 0)", 0, () => runPlan({ ...input(), detailedExitcode: true }, io));
-    await step(`ldoms migrate ${MIGRATION_ID} --dry-run --apply --auto-approve: configure IPMP in the guest over SSH, prove every rule, ldm migrate-domain -n`, 0, () =>
-      runMigrate(MIGRATION_ID, { ...input(), dryRun: true, apply: true, autoApprove: true }, { ...migrateIo, onReport: (r) => void (migration = r) }));
+    await step(`ldoms migrate ${MIGRATION_ID} --dry-run: prove every rule of the migration contract, then ldm migrate-domain -n`, 0, () =>
+      runMigrate(MIGRATION_ID, { ...input(), dryRun: true }, { ...migrateIo, onReport: (r) => void (migration = r) }));
     await step(`ldoms migrate ${MIGRATION_ID} --auto-approve: migrate with progress, then prove the result`, 0, () =>
       runMigrate(MIGRATION_ID, { ...input(), autoApprove: true, pollInterval: 250 }, { ...migrateIo, onReport: (r) => void (migration = r) }));
     let verify: MigrationReport | undefined;

@@ -35,6 +35,7 @@ describe("the npm start story", () => {
     expect(summary.steps).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
     expect(summary.outcome).toBe("migrated");
     expect(elapsed).toBeLessThan(60_000);
+    expect(result.stdout).toContain("    guest ldg1 (on t7-a): 6 ipadm command(s)\n");
     expect(result.stdout).toContain("== 5. ldoms plan --detailed-exitcode: converged, no changes (exit 0)");
     expect(result.stdout).toContain("Result: migrated. ldg1 migrated from t7-a to t7-b in");
     expect(result.stdout).toContain("Result: already-migrated. ldg1 had already migrated to t7-b; nothing was migrated again");

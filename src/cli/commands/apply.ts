@@ -5,13 +5,15 @@
  */
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
-import { ValidationError } from "../../model";
+import { ValidationError, type Inventory, type PlanDocument } from "../../model";
 import { parsePlanDocument } from "../../model/load-plan-document";
 import { applyHosts, engineHosts, loadInventoryFile, pinnedHosts, readSavedPlan, type EngineHost, type PlanRunResult } from "../../engine";
 import { addEngineInputOptions, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { applyJson, renderApply } from "../render/apply-text";
 import { renderPlan } from "../render/plan-text";
 import { progressFor } from "../render/progress";
+import { convergeDocumentGuests } from "../../engine/migration";
+import { guestsFailed, renderGuestsConverge } from "../render/migration-guests";
 import { defaultIo, type CommandIo } from "./plan";
 
 export interface ApplyCommandOptions extends EngineInputOptions {
@@ -53,16 +55,22 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
   let hosts: EngineHost[];
   let pinned;
   let stack: string;
+  let document: PlanDocument;
+  let inventory: Inventory | undefined;
   if (planFile) {
     const saved = readSavedPlan(planFile.startsWith("/") ? planFile : `${io.cwd}/${planFile}`, parsePlanDocument);
-    const inventory = options.inventory ? loadInventoryFile(options.inventory.startsWith("/") ? options.inventory : `${io.cwd}/${options.inventory}`) : undefined;
-    hosts = engineHosts(saved.document, { ...(inventory ? { inventory } : {}), ...(options.host ? { hostIds: options.host } : {}) });
+    const inventory_ = options.inventory ? loadInventoryFile(options.inventory.startsWith("/") ? options.inventory : `${io.cwd}/${options.inventory}`) : undefined;
+    hosts = engineHosts(saved.document, { ...(inventory_ ? { inventory: inventory_ } : {}), ...(options.host ? { hostIds: options.host } : {}) });
     pinned = pinnedHosts(saved);
     stack = saved.document.stack;
+    document = saved.document;
+    inventory = inventory_;
   } else {
     const input = await resolveEngineInput(options, io.cwd);
     hosts = input.hosts;
     stack = input.document.stack;
+    document = input.document;
+    inventory = input.inventory;
   }
   const progress = progressFor(io.stderr, options.json === true);
   const confirm = approvalNeeded
@@ -84,8 +92,24 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
     ...(confirm ? { confirm } : {}),
     ...(progress ? { onEvent: progress } : {}),
   });
-  io.stdout.write(options.json ? `${JSON.stringify(applyJson(run), null, 2)}\n` : renderApply(run));
-  return run.hosts.some((h) => h.status === "failed" || h.status === "stopped") ? 1 : 0;
+  const hostsFailed = run.hosts.some((h) => h.status === "failed" || h.status === "stopped");
+  // Guest side of a migration (IPMP), in every guest ldoms can reach, once the hosts converged.
+  const guests =
+    hostsFailed || run.cancelled
+      ? []
+      : await convergeDocumentGuests(
+          { ...document, hosts: document.hosts.filter((h) => hosts.some((x) => x.target.id === h.id)) },
+          {
+            connect: io.connect ?? sshConnect(options),
+            ...(inventory ? { inventory } : {}),
+            ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
+            ...(approvalNeeded
+              ? { confirm: async (lines: readonly string[]) => (await (io.ask as (q: string) => Promise<string>)(`\n${lines.map((l) => `  ${l}`).join("\n")}\nRun these commands in the guest? Only 'yes' is accepted: `)).trim() === "yes" }
+              : {}),
+          },
+        );
+  io.stdout.write(options.json ? `${JSON.stringify(guests.length ? { ...applyJson(run), guests } : applyJson(run), null, 2)}\n` : `${renderApply(run)}${renderGuestsConverge(guests)}`);
+  return hostsFailed || guestsFailed(guests) ? 1 : 0;
 }
 
 function withAsk(): Pick<ApplyIo, "ask"> {
