@@ -99,6 +99,9 @@ export function sshConnect(options: EngineInputOptions): ConnectHost {
       ...(c.identityFile ? { identityFile: c.identityFile } : {}),
       ...(options.connectTimeout ? { connectTimeoutMs: options.connectTimeout } : {}),
       ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
+      // Trust-on-first-use is only useful if the user learns what to pin afterwards.
+      onHostKeyLearned: (learned) =>
+        process.stderr.write(`${target.id}: trusted on first use: host key ${learned.fingerprint}; pin it as hostKey for ${target.id} (inventory or ControlDomain)\n`),
     });
   };
 }
