@@ -72,6 +72,8 @@ interface Ctx {
   readonly held: Set<HostSession>;
   /** Locks that could not be released (host unreachable): host id -> lock id. */
   readonly locksLeft: Map<string, string>;
+  /** State of the domain on the source when the preflight read it. */
+  sourceState?: string;
   readonly report: Mutable;
   readonly applyMutating: Record<string, number>;
 }
@@ -283,6 +285,7 @@ async function run(ctx: Ctx): Promise<void> {
   }
   ctx.report.missingPreparation = missing;
 
+  ctx.sourceState = findDomain(source, m.domain)?.state;
   const guest = await guestView(ctx, source);
   const input: PreflightInput = { migration: m, sourcePlan: ctx.sourceHost.plan, targetPlan: ctx.targetHost.plan, source, target, guest };
   phase(ctx, "preflight: rules 1-5 of the migration contract");
@@ -528,10 +531,12 @@ async function postVerify(ctx: Ctx, source: ObservedHost, target: ObservedHost):
   };
   const desired = desiredDomainOf(ctx.sourceHost.plan, m.domain);
   const arrived = findDomain(target, m.domain);
+  // A bound domain migrates as bound; otherwise (active, or not seen before) it must run.
+  const expected = ctx.sourceState === "bound" ? "bound" : "active";
   push(
-    arrived?.state === "active"
-      ? { id: "post/domain-active-on-target", status: "passed", message: `${m.domain} is active on ${m.targetHost}` }
-      : { id: "post/domain-active-on-target", status: "failed", message: arrived ? `${m.domain} is ${arrived.state} on ${m.targetHost}, not active` : `${m.domain} is not on ${m.targetHost}`, fix: `check ldm list on ${m.targetHost}` },
+    arrived?.state === expected
+      ? { id: "post/domain-active-on-target", status: "passed", message: `${m.domain} is ${expected} on ${m.targetHost}` }
+      : { id: "post/domain-active-on-target", status: "failed", message: arrived ? `${m.domain} is ${arrived.state} on ${m.targetHost}, not ${expected}` : `${m.domain} is not on ${m.targetHost}`, fix: `check ldm list on ${m.targetHost}` },
   );
   const left = findDomain(source, m.domain);
   push(
