@@ -6,7 +6,7 @@
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { ValidationError } from "../../model";
-import { MigrationControl, migrationSucceeded, runMigration, type MigrationReport } from "../../engine/migration";
+import { MigrationControl, migrationSucceeded, runMigration, type MigrationEvent, type MigrationReport } from "../../engine/migration";
 import type { PlanRunResult } from "../../engine";
 import { guestScriptArtifacts, guestScriptPath } from "../../synth/guest-script";
 import { addEngineInputOptions, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
@@ -109,7 +109,8 @@ export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, 
             },
           }
         : {}),
-      ...(options.json ? {} : { onEvent: migrationProgress(io.stderr) }),
+      // While the cancel question is on screen, the progress bar waits (it would draw over it).
+      ...(options.json ? {} : { onEvent: ((render) => (event: MigrationEvent) => void (interrupting && event.type === "progress" ? undefined : render(event)))(migrationProgress(io.stderr)) }),
       ...(options.pollInterval ? { pollIntervalMs: options.pollInterval } : {}),
       ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
     });
