@@ -102,6 +102,25 @@ describe("ldoms migrate over SSH", () => {
     }
   });
 
+  it("when the connection drops while ldm migrates (outcome unknown), it re-reads and proves where the domain is", async () => {
+    let armed = false;
+    const lab = await startMigrationLab({
+      stateDir,
+      cut: (info) => (armed && info.hostId === "t7-a" && /'migrate-domain' '-c'/.test(info.commandLine) ? "after" : undefined),
+    });
+    try {
+      await prepare(lab);
+      armed = true;
+      const report = await lab.migrate();
+      expect(report.run).toMatchObject({ exitStatus: null, stderr: "the connection to t7-a was lost while ldm migrate-domain ran (outcome unknown)" });
+      expect(report.outcome).toBe("migrated");
+      expect(report.postVerify.every((c) => c.status === "passed")).toBe(true);
+      expect(migrations(lab)).toHaveLength(1);
+    } finally {
+      await lab.close();
+    }
+  });
+
   it("a failed migration leaves the source domain running and says so", async () => {
     const lab = await startMigrationLab({ stateDir });
     try {

@@ -363,13 +363,19 @@ async function run(ctx: Ctx): Promise<void> {
       after = undefined;
     }
     const stillOnSource = after ? findDomain(after, m.domain) : undefined;
-    const where = after
-      ? stillOnSource
-        ? `${m.domain} is still on ${m.sourceHost} (${stillOnSource.state})`
-        : `${m.domain} is no longer on ${m.sourceHost}: run ldoms migrate ${m.id} again to verify it on ${m.targetHost}`
-      : `${m.sourceHost} could not be re-read; run ldoms migrate ${m.id} again to find out where ${m.domain} is`;
-    const why = runInfo.stderr.trim().split("\n").join(" / ") || `exit status ${runInfo.exitStatus ?? "unknown"}`;
-    return finish(ctx, runInfo.cancelRequested ? "cancelled" : "migration-failed", `${runInfo.cancelRequested ? "Cancelled" : "The migration failed"}: ${why}. ${where}.`);
+    // The connection dropped while ldm ran (outcome unknown): ldm goes on without its shell, so
+    // a domain gone from the source may have arrived; prove it instead of guessing.
+    const unknownButGone = runInfo.exitStatus === null && after !== undefined && !stillOnSource;
+    if (!unknownButGone) {
+      const where = after
+        ? stillOnSource
+          ? `${m.domain} is still on ${m.sourceHost} (${stillOnSource.state})`
+          : `${m.domain} is no longer on ${m.sourceHost}: run ldoms migrate ${m.id} again to verify it on ${m.targetHost}`
+        : `${m.sourceHost} could not be re-read; run ldoms migrate ${m.id} again to find out where ${m.domain} is`;
+      const why = runInfo.stderr.trim().split("\n").join(" / ") || `exit status ${runInfo.exitStatus ?? "unknown"}`;
+      return finish(ctx, runInfo.cancelRequested ? "cancelled" : "migration-failed", `${runInfo.cancelRequested ? "Cancelled" : "The migration failed"}: ${why}. ${where}.`);
+    }
+    phase(ctx, `the outcome of ldm migrate-domain is unknown (${runInfo.stderr}), and ${m.domain} is no longer on ${m.sourceHost}: verifying`);
   }
 
   phase(ctx, "post-verify");
