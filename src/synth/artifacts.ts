@@ -1,39 +1,82 @@
 /**
- * The files synthesis produces for one stack, as relative path -> content, and writing them.
- * Kept apart from building them so tests and the bench can check the bytes without a disk.
+ * The files synthesis produces for one stack: the plan document, one script per host and one
+ * IPMP script per guest with declared IPMP groups. Listed as relative path -> render function,
+ * so tests can check the bytes without a disk while writing renders one file at a time: a
+ * fleet's scripts total far more text than is worth holding in memory all at once.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { PlanDocument } from "../model";
-import { guestScriptArtifacts } from "./guest-script";
+import { guestScriptPath, renderGuestScript } from "./guest-script";
 import { renderHostScript } from "./shell-script";
-import { stableJson } from "./stable-json";
+import { byCodePoint, stableJson } from "./stable-json";
 
 export const PLAN_FILE_NAME = "ldoms.plan.json";
 export const SCRIPTS_DIR_NAME = "scripts";
 
+export interface StackArtifact {
+  /** Relative path, posix separators. */
+  readonly path: string;
+  /** Scripts are executable. */
+  readonly mode: number;
+  readonly render: () => string;
+}
+
+/** Every artifact of the plan, sorted by path; nothing is rendered yet. */
+export function stackArtifactList(plan: PlanDocument): StackArtifact[] {
+  const artifacts: StackArtifact[] = [{ path: PLAN_FILE_NAME, mode: 0o644, render: () => stableJson(plan) }];
+  for (const host of plan.hosts) {
+    artifacts.push({ path: `${SCRIPTS_DIR_NAME}/${host.id}.sh`, mode: 0o755, render: () => renderHostScript(plan, host) });
+    for (const domain of host.desired.domains) {
+      // A guest without IPMP groups has nothing to configure inside it.
+      if (domain.ipmpGroups.length === 0) continue;
+      artifacts.push({ path: guestScriptPath(domain.name), mode: 0o755, render: () => renderGuestScript(plan.stack, host.id, domain) });
+    }
+  }
+  return artifacts.sort((a, b) => byCodePoint(a.path, b.path));
+}
+
 /** Relative path (posix separators) -> file content, sorted by path. */
 export function stackArtifacts(plan: PlanDocument): Map<string, string> {
-  const files = new Map<string, string>();
-  files.set(PLAN_FILE_NAME, stableJson(plan));
-  for (const host of plan.hosts) files.set(`${SCRIPTS_DIR_NAME}/${host.id}.sh`, renderHostScript(plan, host));
-  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return new Map(stackArtifactList(plan).map((a) => [a.path, a.render()]));
+}
+
+/** Text larger than this is written in slices, so no buffer of a whole 100 MB plan is made. */
+const WRITE_SLICE_CHARS = 1 << 20;
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function writeTextFile(file: string, text: string, mode: number): void {
+  const fd = openSync(file, "w", mode);
+  try {
+    let offset = 0;
+    while (offset < text.length) {
+      let end = Math.min(offset + WRITE_SLICE_CHARS, text.length);
+      // A slice must not split a surrogate pair: each half alone would be encoded as U+FFFD.
+      if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end++;
+      const bytes = Buffer.from(offset === 0 && end === text.length ? text : text.slice(offset, end), "utf8");
+      // write(2) may write less than asked; the rest follows.
+      for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
+      offset = end;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
- * Writes the plan document and scripts into a stack directory. Scripts of hosts no longer in the
- * plan are removed; other files of the directory (Terraform state, cdk.tf.json) are left alone.
+ * Writes the plan document and scripts into a stack directory. Scripts no longer produced are
+ * removed; other files of the directory (Terraform state, cdk.tf.json) are left alone.
  */
 export function writeStackArtifacts(dir: string, plan: PlanDocument): void {
-  const files = stackArtifacts(plan);
+  const artifacts = stackArtifactList(plan);
+  const wanted = new Set(artifacts.map((a) => a.path));
   const scriptsDir = join(dir, SCRIPTS_DIR_NAME);
   mkdirSync(scriptsDir, { recursive: true });
   for (const existing of readdirSync(scriptsDir)) {
-    if (existing.endsWith(".sh") && !files.has(`${SCRIPTS_DIR_NAME}/${existing}`)) rmSync(join(scriptsDir, existing));
+    if (existing.endsWith(".sh") && !wanted.has(`${SCRIPTS_DIR_NAME}/${existing}`)) rmSync(join(scriptsDir, existing));
   }
-  for (const [path, content] of files) {
-    writeFileSync(join(dir, path), content, { mode: path.endsWith(".sh") ? 0o755 : 0o644 });
-  }
-  // Guest IPMP scripts (scripts/guest-<domain>.sh), for admins without guest SSH access.
-  for (const [path, content] of guestScriptArtifacts(plan)) writeFileSync(join(dir, path), content, { mode: 0o755 });
+  for (const artifact of artifacts) writeTextFile(join(dir, artifact.path), artifact.render(), artifact.mode);
 }

@@ -4,8 +4,10 @@ import { createHash } from "node:crypto";
  * `value` with object keys in sorted order and undefined members dropped. Subtrees that already
  * are in that shape are returned as they are, not copied: a fleet's plan has millions of small
  * objects, and copying them all costs more garbage collection than anything else in synthesis.
+ * The check walks keys with for-in, which allocates no key array for an object already in order.
  */
 function sortKeys(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
@@ -16,27 +18,35 @@ function sortKeys(value: unknown): unknown {
     }
     return copy ?? value;
   }
-  if (value === null || typeof value !== "object") return value;
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  let ordered = true;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    if ((i > 0 && (keys[i - 1] as string) >= key) || record[key] === undefined) {
-      ordered = false;
-      break;
-    }
-  }
-  let children: Map<string, unknown> | undefined;
-  for (const key of keys) {
+  let previous: string | undefined;
+  let checked = 0;
+  for (const key in record) {
     const child = record[key];
-    if (child === null || typeof child !== "object") continue;
+    if (child === undefined || (previous !== undefined && previous >= key)) return sortedCopy(record, checked);
     const sorted = sortKeys(child);
-    if (sorted !== child) (children ??= new Map()).set(key, sorted);
+    if (sorted !== child) return sortedCopy(record, checked, sorted);
+    previous = key;
+    checked++;
   }
-  if (ordered && children === undefined) return value;
+  return record;
+}
+
+/**
+ * A copy of `record` with its keys in order, undefined members dropped and every child sorted.
+ * The first `checked` children (in key order) are known to be sorted already, and `nextSorted`,
+ * when given, is the sorted form of the one after them: neither is walked again.
+ */
+function sortedCopy(record: Record<string, unknown>, checked: number, nextSorted?: unknown): Record<string, unknown> {
+  const keys = Object.keys(record);
+  const children = new Map<string, unknown>();
+  keys.forEach((key, i) => {
+    const child = record[key];
+    if (child === undefined) return;
+    children.set(key, i < checked ? child : i === checked && nextSorted !== undefined ? nextSorted : sortKeys(child));
+  });
   const out: Record<string, unknown> = {};
-  for (const key of keys.filter((k) => record[k] !== undefined).sort()) out[key] = children?.has(key) ? children.get(key) : record[key];
+  for (const key of [...children.keys()].sort()) out[key] = children.get(key);
   return out;
 }
 

@@ -84,7 +84,7 @@ describe("synthesis of the example", () => {
   it("gives identical bytes for two syntheses of the same configuration", () => {
     const first = stackArtifacts(examplePlan());
     const second = stackArtifacts(examplePlan());
-    expect([...first.keys()]).toEqual(["ldoms.plan.json", "scripts/t7-a.sh", "scripts/t7-b.sh"]);
+    expect([...first.keys()]).toEqual(["ldoms.plan.json", "scripts/guest-ldg1.sh", "scripts/t7-a.sh", "scripts/t7-b.sh"]);
     expect([...second.entries()]).toEqual([...first.entries()]);
     const text = first.get("ldoms.plan.json") as string;
     expect(text.endsWith("}\n")).toBe(true);
