@@ -41,24 +41,30 @@ export function stackArtifacts(plan: PlanDocument): Map<string, string> {
   return new Map(stackArtifactList(plan).map((a) => [a.path, a.render()]));
 }
 
-/** Text larger than this is written in slices, so no buffer of a whole 100 MB plan is made. */
-const WRITE_SLICE_CHARS = 1 << 20;
+/**
+ * Files are encoded through one reused buffer, in slices of at most this many UTF-16 units: a
+ * fleet writes over 100 MB of text, and a fresh buffer per file (or one for the whole plan)
+ * would make the garbage collector chase that much external memory.
+ */
+const SLICE_UNITS = 1 << 20;
+/** A UTF-16 unit takes at most 3 bytes in UTF-8 (a surrogate pair takes 4 for 2 units). */
+const SCRATCH_BYTES = SLICE_UNITS * 3 + 3;
 
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
 
-function writeTextFile(file: string, text: string, mode: number): void {
+function writeTextFile(file: string, text: string, mode: number, scratch: Buffer): void {
   const fd = openSync(file, "w", mode);
   try {
     let offset = 0;
     while (offset < text.length) {
-      let end = Math.min(offset + WRITE_SLICE_CHARS, text.length);
+      let end = Math.min(offset + SLICE_UNITS, text.length);
       // A slice must not split a surrogate pair: each half alone would be encoded as U+FFFD.
       if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end++;
-      const bytes = Buffer.from(offset === 0 && end === text.length ? text : text.slice(offset, end), "utf8");
+      const length = scratch.write(offset === 0 && end === text.length ? text : text.slice(offset, end), "utf8");
       // write(2) may write less than asked; the rest follows.
-      for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
+      for (let written = 0; written < length;) written += writeSync(fd, scratch, written, length - written);
       offset = end;
     }
   } finally {
@@ -78,5 +84,6 @@ export function writeStackArtifacts(dir: string, plan: PlanDocument): void {
   for (const existing of readdirSync(scriptsDir)) {
     if (existing.endsWith(".sh") && !wanted.has(`${SCRIPTS_DIR_NAME}/${existing}`)) rmSync(join(scriptsDir, existing));
   }
-  for (const artifact of artifacts) writeTextFile(join(dir, artifact.path), artifact.render(), artifact.mode);
+  const scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
+  for (const artifact of artifacts) writeTextFile(join(dir, artifact.path), artifact.render(), artifact.mode, scratch);
 }
