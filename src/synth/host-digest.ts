@@ -7,5 +7,6 @@ import { stableDigest } from "./stable-json";
  * look like a change of the host.
  */
 export function hostDigest(host: HostPlan): string {
-  return stableDigest({ id: host.id, desired: host.desired, steps: host.steps, guests: host.guests.map((g) => ({ domain: g.domain, ipmpGroups: g.ipmpGroups })) });
+  // Keys in sorted order, as stableDigest writes them: the plan's own objects are taken as they are.
+  return stableDigest({ desired: host.desired, guests: host.guests.map((g) => ({ domain: g.domain, ipmpGroups: g.ipmpGroups })), id: host.id, steps: host.steps });
 }

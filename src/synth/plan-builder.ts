@@ -1,6 +1,9 @@
 /**
  * Construct tree -> plan document. Pure: reads the constructs, returns plain data, sorted so the
  * same tree always gives the same document.
+ *
+ * Object literals list their keys in sorted order, the order the document is written in, so
+ * serialization and host digests take them as they are instead of copying them (see steps.ts).
  */
 import type { IConstruct } from "constructs";
 import {
@@ -24,52 +27,58 @@ function networkRef(network: Network | undefined): NetworkRef | undefined {
   return network.vlan === undefined ? { name: network.name } : { name: network.name, vlan: network.vlan };
 }
 
-function withNetwork<T extends object>(value: T, network: Network | undefined): T {
+/** `{ network }` when there is one, to spread into a literal at the key's sorted place. */
+function networkField(network: Network | undefined): { network?: NetworkRef } {
   const ref = networkRef(network);
-  return ref ? { ...value, network: ref } : value;
+  return ref ? { network: ref } : {};
+}
+
+/** `{ pf }` or `{ vf }`: where a VF is created, or which existing one is meant. */
+function locationField(pf: string | undefined, vf: string | undefined): { pf: string } | { vf: string } {
+  return pf !== undefined ? { pf } : { vf: vf as string };
 }
 
 function connectionOf(host: ControlDomain): HostConnection {
   return {
     address: host.address,
+    ...(host.hostKey !== undefined ? { hostKey: host.hostKey } : {}),
+    ...(host.identityFile !== undefined ? { identityFile: host.identityFile } : {}),
+    ...(host.knownHostsFile !== undefined ? { knownHostsFile: host.knownHostsFile } : {}),
+    ldmPath: host.ldmPath,
+    pfexec: host.pfexec,
     port: host.port,
     user: host.user,
-    ...(host.hostKey !== undefined ? { hostKey: host.hostKey } : {}),
-    ...(host.knownHostsFile !== undefined ? { knownHostsFile: host.knownHostsFile } : {}),
-    ...(host.identityFile !== undefined ? { identityFile: host.identityFile } : {}),
-    pfexec: host.pfexec,
-    ldmPath: host.ldmPath,
   };
 }
 
 function assignedVf(vf: EthernetVf, domain: string): DesiredVf {
-  // validateTree has proven every VF named before this runs.
-  const name = vf.vfName as string;
-  return withNetwork({
-    name,
-    ...(vf.pf !== undefined ? { pf: vf.pf } : { vf: vf.vf as string }),
+  return {
     domain,
+    // validateTree has proven every VF named before this runs.
+    name: vf.vfName as string,
+    ...networkField(vf.network),
+    ...locationField(vf.pf, vf.vf),
     properties: vf.properties(),
-  }, vf.network);
+  };
 }
 
 function desiredVnet(vnet: Vnet): DesiredVnet {
-  return withNetwork({ ifName: vnet.ifName, vswitch: vnet.vswitchName, properties: vnet.properties() }, vnet.network);
+  return { ifName: vnet.ifName, ...networkField(vnet.network), properties: vnet.properties(), vswitch: vnet.vswitchName };
 }
 
 function desiredDomain(guest: GuestDomain): DesiredDomain {
   const ipmpGroups: DesiredIpmpGroup[] = guest.ipmpGroups
-    .map((g) => ({ name: g.groupName, activeVf: g.active.vfName as string, standbyVnet: g.standby.ifName }))
+    .map((g) => ({ activeVf: g.active.vfName as string, name: g.groupName, standbyVnet: g.standby.ifName }))
     .sort(by((g) => g.name));
   const otherVfs: DeclaredOtherVf[] = guest.otherVfs
     .map((o) => ({ class: o.deviceClass, device: o.device }))
     .sort(by((o) => o.device));
   return {
+    ipmpGroups,
     name: guest.domainName,
+    otherVfs,
     vfs: guest.ethernetVfs.map((vf) => assignedVf(vf, guest.domainName)).sort(by((v) => v.name)),
     vnets: guest.vnets.map(desiredVnet).sort(by((v) => v.ifName)),
-    ipmpGroups,
-    otherVfs,
   };
 }
 
@@ -79,23 +88,24 @@ function desiredDomain(guest: GuestDomain): DesiredDomain {
  */
 function targetVfProperties(source: EthernetVf): VfProperties {
   const { pvid, vid, mtu } = source.properties();
-  return { ...(pvid !== undefined ? { pvid } : {}), ...(vid !== undefined ? { vid } : {}), ...(mtu !== undefined ? { mtu } : {}) };
+  return { ...(mtu !== undefined ? { mtu } : {}), ...(pvid !== undefined ? { pvid } : {}), ...(vid !== undefined ? { vid } : {}) };
 }
 
 function unassignedVfs(incoming: readonly SriovMigration[]): DesiredVf[] {
   return incoming
-    .flatMap((m) => m.targetVfs().map((t) => withNetwork({
+    .flatMap((m) => m.targetVfs().map((t): DesiredVf => ({
       name: t.name as string,
-      ...(t.pf !== undefined ? { pf: t.pf } : { vf: t.vf as string }),
+      ...networkField(t.source.network),
+      ...locationField(t.pf, t.vf),
       properties: targetVfProperties(t.source),
-    }, t.source.network)))
+    })))
     .sort(by((v) => v.name));
 }
 
 function desiredVswitches(host: ControlDomain, domains: readonly GuestDomain[], incoming: readonly SriovMigration[]): DesiredVswitch[] {
   const switches = new Map<string, DesiredVswitch>();
   for (const vsw of host.virtualSwitches) {
-    switches.set(vsw.switchName, withNetwork({ name: vsw.switchName, ...(vsw.netDev !== undefined ? { netDev: vsw.netDev } : {}) }, vsw.network));
+    switches.set(vsw.switchName, { name: vsw.switchName, ...(vsw.netDev !== undefined ? { netDev: vsw.netDev } : {}), ...networkField(vsw.network) });
   }
   // Switches the configuration relies on without declaring them: assumed to exist, checked by the engine.
   const used = [...domains.flatMap((d) => d.vnets), ...incoming.flatMap((m) => m.domain.vnets)];
@@ -103,28 +113,29 @@ function desiredVswitches(host: ControlDomain, domains: readonly GuestDomain[], 
   return [...switches.values()].sort(by((s) => s.name));
 }
 
-function guestPlans(domains: readonly GuestDomain[]): GuestPlan[] {
-  return domains
-    .filter((d) => d.access !== undefined)
-    .map((d) => ({ domain: d.domainName, access: d.access!, ipmpGroups: desiredDomain(d).ipmpGroups }))
+function guestPlans(guests: readonly GuestDomain[], domains: readonly DesiredDomain[]): GuestPlan[] {
+  const byName = new Map(domains.map((d) => [d.name, d]));
+  return guests
+    .filter((g) => g.access !== undefined)
+    .map((g) => ({ access: g.access!, domain: g.domainName, ipmpGroups: byName.get(g.domainName)?.ipmpGroups ?? [] }))
     .sort(by((g) => g.domain));
 }
 
 function migrationPlan(m: SriovMigration): MigrationPlan {
   return {
-    id: m.node.id,
-    domain: m.domain.domainName,
-    sourceHost: m.domain.controlDomain.hostId,
-    targetHost: m.target.hostId,
-    targetAddress: m.targetAddress,
-    ...(m.targetUser !== undefined ? { targetUser: m.targetUser } : {}),
     auth: m.passwordFile !== undefined ? { kind: "password-file", path: m.passwordFile } : { kind: "certificate" },
-    migrate: m.migrate,
-    targetVfs: m.targetVfs()
-      .map((t) => ({ name: t.name as string, ...(t.pf !== undefined ? { pf: t.pf } : { vf: t.vf as string }) }))
-      .sort(by((t) => t.name)),
-    requiredVswitches: [...new Set(m.domain.vnets.map((v) => v.vswitchName))].sort(byCodePoint),
     blockingVfs: m.domain.otherVfs.map((o) => ({ class: o.deviceClass, device: o.device })).sort(by((o) => o.device)),
+    domain: m.domain.domainName,
+    id: m.node.id,
+    migrate: m.migrate,
+    requiredVswitches: [...new Set(m.domain.vnets.map((v) => v.vswitchName))].sort(byCodePoint),
+    sourceHost: m.domain.controlDomain.hostId,
+    targetAddress: m.targetAddress,
+    targetHost: m.target.hostId,
+    ...(m.targetUser !== undefined ? { targetUser: m.targetUser } : {}),
+    targetVfs: m.targetVfs()
+      .map((t) => ({ name: t.name as string, ...locationField(t.pf, t.vf) }))
+      .sort(by((t) => t.name)),
   };
 }
 
@@ -145,29 +156,34 @@ function requireUniqueIds(kind: string, items: readonly { id: string; path: stri
  * control domains and migrations found under `root`.
  */
 export function synthesizePlan(root: IConstruct, stack: string): PlanDocument {
-  validateTree(root);
   const all = root.node.findAll();
+  validateTree(root, all);
   const hosts = all.filter((c): c is ControlDomain => c instanceof ControlDomain);
   const migrations = all.filter((c): c is SriovMigration => c instanceof SriovMigration);
   requireUniqueIds("ControlDomain", hosts.map((h) => ({ id: h.hostId, path: h.node.path })));
   requireUniqueIds("SriovMigration", migrations.map((m) => ({ id: m.node.id, path: m.node.path })));
   const incomingByHost = new Map<ControlDomain, SriovMigration[]>();
-  for (const m of migrations) incomingByHost.set(m.target, [...(incomingByHost.get(m.target) ?? []), m]);
+  for (const m of migrations) {
+    const incoming = incomingByHost.get(m.target);
+    if (incoming) incoming.push(m);
+    else incomingByHost.set(m.target, [m]);
+  }
 
   const hostPlans: HostPlan[] = hosts.map((host) => {
     const guests = host.guestDomains;
     const incoming = incomingByHost.get(host) ?? [];
+    const domains = guests.map(desiredDomain).sort(by((d) => d.name));
     const desired: DesiredHostState = {
-      vswitches: desiredVswitches(host, guests, incoming),
-      domains: guests.map(desiredDomain).sort(by((d) => d.name)),
+      domains,
       unassignedVfs: unassignedVfs(incoming),
+      vswitches: desiredVswitches(host, guests, incoming),
     };
-    return { id: host.hostId, connection: connectionOf(host), desired, steps: hostSteps(desired), guests: guestPlans(guests) };
+    return { connection: connectionOf(host), desired, guests: guestPlans(guests, domains), id: host.hostId, steps: hostSteps(desired) };
   });
   return {
     formatVersion: PLAN_FORMAT_VERSION,
-    stack,
     hosts: hostPlans.sort(by((h) => h.id)),
     migrations: migrations.map(migrationPlan).sort(by((m) => m.id)),
+    stack,
   };
 }
