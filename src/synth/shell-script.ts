@@ -8,6 +8,8 @@ import { shellQuote } from "../ldm/quote";
 import type { Condition, HostPlan, Operand, PlanDocument, Step } from "../model";
 
 const q = shellQuote;
+/** The quoted list-io key of a VF's name; a fleet's scripts use it hundreds of thousands of times. */
+const NAME_KEY = q(LIST_IO_VF_NAME_KEY);
 
 function usesVswitchCondition(condition: Condition): boolean {
   switch (condition.kind) {
@@ -20,18 +22,17 @@ function usesVswitchCondition(condition: Condition): boolean {
 
 /** A Condition as a sh command list whose exit status is its truth, over the last listing. */
 export function conditionToShell(condition: Condition): string {
-  const nameKey = q(LIST_IO_VF_NAME_KEY);
   switch (condition.kind) {
     case "vf-exists":
-      return `[ -n "$(ldoms_vf_field ${nameKey} ${q(condition.name)} 'alias')" ]`;
+      return `[ -n "$(ldoms_vf_field ${NAME_KEY} ${q(condition.name)} 'alias')" ]`;
     case "vf-pseudonym-named":
-      return `[ "$(ldoms_vf_field 'alias' ${q(condition.vf)} ${nameKey})" = ${q(condition.name)} ]`;
+      return `[ "$(ldoms_vf_field 'alias' ${q(condition.vf)} ${NAME_KEY})" = ${q(condition.name)} ]`;
     case "vf-assigned":
-      return `[ "$(ldoms_vf_field ${nameKey} ${q(condition.name)} 'domain')" = ${q(condition.domain)} ]`;
+      return `[ "$(ldoms_vf_field ${NAME_KEY} ${q(condition.name)} 'domain')" = ${q(condition.domain)} ]`;
     case "vf-unassigned":
-      return `{ [ -n "$(ldoms_vf_field ${nameKey} ${q(condition.name)} 'alias')" ] && [ -z "$(ldoms_vf_field ${nameKey} ${q(condition.name)} 'domain')" ]; }`;
+      return `{ [ -n "$(ldoms_vf_field ${NAME_KEY} ${q(condition.name)} 'alias')" ] && [ -z "$(ldoms_vf_field ${NAME_KEY} ${q(condition.name)} 'domain')" ]; }`;
     case "vf-property":
-      return `[ "$(ldoms_vf_field ${nameKey} ${q(condition.name)} ${q(condition.property)})" = ${q(condition.value)} ]`;
+      return `[ "$(ldoms_vf_field ${NAME_KEY} ${q(condition.name)} ${q(condition.property)})" = ${q(condition.value)} ]`;
     case "vnet-exists":
       return `[ -n "$(ldoms_vnet_line ${q(condition.domain)} ${q(condition.ifName)})" ]`;
     case "vnet-property":
@@ -71,7 +72,7 @@ function stepToShell(step: Step, index: number): string {
     lines.push(`  ldoms_require_stopped ${q(step.domain)} ${q(step.summary)}`);
   }
   for (const [name, variable] of refs) {
-    lines.push(`  ${variable}=$(ldoms_vf_field ${q(LIST_IO_VF_NAME_KEY)} ${q(name)} 'alias')`);
+    lines.push(`  ${variable}=$(ldoms_vf_field ${NAME_KEY} ${q(name)} 'alias')`);
     lines.push(`  [ -n "$${variable}" ] || ldoms_fail ${q(`VF "${name}" is not on this machine; an earlier step should have created or named it`)}`);
   }
   lines.push(`  ldoms_say ${q(`+ ${step.summary}`)}`);
@@ -181,7 +182,7 @@ ldoms_wait_settled() {
   ldoms_tries=0
   while :; do
     ldoms_refresh
-    [ "$(ldoms_vf_field ${q(LIST_IO_VF_NAME_KEY)} "$1" status)" = INV ] || return 0
+    [ "$(ldoms_vf_field ${NAME_KEY} "$1" status)" = INV ] || return 0
     ldoms_tries=$((ldoms_tries + 1))
     [ "$ldoms_tries" -lt 60 ] || ldoms_fail "VF $1 still shows INV after 5 minutes; check the PF with ldm list-io"
     sleep 5
