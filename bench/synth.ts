@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- synth`: synthesizes a generated fleet (1,000 control domains x 10 guest
  * domains, each guest with a named VF, a vnet, an IPMP group and a migration to a partner host)
- * through LdomsStack, as `ldoms synth` does, and prints wall time per phase and peak memory.
+ * through LdomsStack, as `ldoms synth` does, and prints wall and CPU time per phase and peak memory.
  * Target on a 2-core machine: under 5 s and under 1 GiB.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -61,9 +61,8 @@ export async function run(): Promise<object> {
   try {
     const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
-    // CPU time per phase (user + system; the process's, so garbage-collector threads count):
-    // on a shared machine wall time also measures the neighbours. System time of the last phase
-    // is mostly creating the 11,001 files.
+    // System time of the last phase is mostly creating the 11,001 files; user time includes the
+    // garbage collector's helper threads, so it can exceed wall time.
     const phases: Record<string, PhaseFigures> = {};
     const app = new App({ outdir });
     const stack = measure(phases, "constructs", () => defineFleet(app));
