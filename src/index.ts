@@ -26,3 +26,6 @@ export {
 export { parseCommandLine, runCommandLine, type ShellEndpoint, type ShellResult } from "./lab/shell";
 export { FileLabStore } from "./lab/standalone/file-store";
 export * from "./model/load-plan-document";
+// Engine and transport: for programs that plan/apply without the CLI.
+export * from "./engine";
+export * from "./transport";
