@@ -6,7 +6,7 @@ import { GuestDomain } from "./guest-domain";
 import { Network } from "./network";
 import { migrationsOf } from "./registry";
 import {
-  checkEthernetPf, checkEthernetVfPseudonym, checkIntegerRange, checkMac, checkName, checkVlan, checkVlanList, invalid, show,
+  addVidTo, checkEthernetPf, checkEthernetVfPseudonym, checkIntegerRange, checkMac, checkName, checkVlan, checkVlanList, invalid, show,
 } from "./validation";
 import { vlanMismatch } from "./vlan-consistency";
 
@@ -95,10 +95,7 @@ export class EthernetVf extends Construct {
 
   /** Adds a tagged VLAN id to the VF's `vid` list. */
   addVid(vlan: number): void {
-    const path = this.node.path;
-    checkVlan(path, "vid", vlan);
-    if (this.vids.includes(vlan)) invalid(path, "vid", vlan, "is already in the vid list", "add each VLAN id once");
-    this.vids.push(vlan);
+    addVidTo(this.node.path, this.vids, vlan);
   }
 
   get vid(): readonly number[] {

@@ -55,6 +55,13 @@ export function checkVlanList(path: string, property: string, value: unknown): n
   return ids;
 }
 
+/** Appends a tagged VLAN id to a `vid` list (VF or vnet), refusing an invalid or repeated one. */
+export function addVidTo(path: string, vids: number[], vlan: number): void {
+  checkVlan(path, "vid", vlan);
+  if (vids.includes(vlan)) invalid(path, "vid", vlan, "is already in the vid list", "add each VLAN id once");
+  vids.push(vlan);
+}
+
 export function checkIntegerRange(path: string, property: string, value: unknown, range: { min: number; max: number }, what: string): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < range.min || value > range.max) {
     invalid(path, property, value, `is not a valid ${what}`, `use an integer from ${range.min} to ${range.max}`);

@@ -5,7 +5,7 @@ import { VNET_MTU_RANGE } from "../ldm/assumptions";
 import { GuestDomain } from "./guest-domain";
 import { Network } from "./network";
 import { VirtualSwitch } from "./virtual-switch";
-import { checkIntegerRange, checkName, checkOneOf, checkVlan, checkVlanList, invalid } from "./validation";
+import { addVidTo, checkIntegerRange, checkName, checkOneOf, checkVlan, checkVlanList, invalid } from "./validation";
 import { vlanMismatch } from "./vlan-consistency";
 
 export interface VnetProps {
@@ -72,10 +72,7 @@ export class Vnet extends Construct {
   }
 
   addVid(vlan: number): void {
-    const path = this.node.path;
-    checkVlan(path, "vid", vlan);
-    if (this.vids.includes(vlan)) invalid(path, "vid", vlan, "is already in the vid list", "add each VLAN id once");
-    this.vids.push(vlan);
+    addVidTo(this.node.path, this.vids, vlan);
   }
 
   get vid(): readonly number[] {
