@@ -18,7 +18,8 @@ import { parseListIo } from "../ldm/parse-list-io";
 import { describeObservedChanges, fingerprintObservedHost, findVfByName, type ObservedHost, type ObservedVf } from "./observed-state";
 import { resolveArgv } from "./operands";
 import { mapWithLimit } from "./pool";
-import { asLdomsError, DEFAULT_PARALLELISM, evaluateHost, type EngineHost, type EngineOptions, type HostPlanResult, type PlanRunResult } from "./plan-run";
+import { asLdomsError, DEFAULT_PARALLELISM, evaluateHost, migrationContextOf, type EngineHost, type EngineOptions, type HostMigrationContext, type HostPlanResult, type PlanRunResult } from "./plan-run";
+import { findMigratedDomains, type MigratedDomainNote, type MigrationTargetRead } from "./migrated-domains";
 import { batchCommandLine, DELIMITER, ldmParts, splitBatchOutput, type ListingName } from "./read-batch";
 
 export const DEFAULT_INV_TIMEOUT_MS = 180_000;
@@ -62,11 +63,15 @@ export interface HostApplyResult {
   readonly error?: LdomsError;
   /** Why the host stopped early, when it did. */
   readonly stopReason?: string;
+  /** Domains that migrated away as configured: their steps here were skipped (notes). */
+  readonly migrated?: readonly MigratedDomainNote[];
 }
 
 export interface ApplyRunResult {
   readonly hosts: readonly HostApplyResult[];
   readonly cancelled: boolean;
+  /** Migration targets outside the run read to decide whether a domain migrated there. */
+  readonly migrationTargetReads?: readonly MigrationTargetRead[];
 }
 
 interface Prepared {
@@ -79,6 +84,7 @@ interface Prepared {
   unchanged: number;
   problems: readonly string[];
   error?: LdomsError;
+  migrated?: readonly MigratedDomainNote[];
 }
 
 interface Shared {
@@ -91,9 +97,11 @@ export async function applyHosts(hosts: readonly EngineHost[], options: ApplyOpt
   const parallelism = options.parallelism ?? DEFAULT_PARALLELISM;
   const lockDir = options.lockDir ?? DEFAULT_LOCK_DIR;
   const prepared = await mapWithLimit(hosts, parallelism, (host) => prepareHost(host, lockDir, options));
+  const findings = await findMigratedDomains(new Map(prepared.map((p) => [p.host.target.id, p.error ? undefined : p.observed])), options.migrations, options);
+  for (const p of prepared) evaluatePrepared(p, migrationContextOf(findings, p.host.target.id), options);
   const failedEarly = prepared.filter((p) => p.error || p.problems.length);
   const anyChange = prepared.some((p) => p.actions.length > 0);
-  const planView: PlanRunResult = { hosts: prepared.map(toPlanResult) };
+  const planView: PlanRunResult = { hosts: prepared.map(toPlanResult), ...(findings.targetReads.length ? { migrationTargetReads: findings.targetReads } : {}) };
 
   let stopReason: string | undefined;
   let cancelled = false;
@@ -118,7 +126,9 @@ export async function applyHosts(hosts: readonly EngineHost[], options: ApplyOpt
         problems: p.problems,
         ...(p.error ? { error: p.error } : p.problems.length ? { error: preconditionError(p) } : {}),
         ...(p.error || p.problems.length ? {} : { stopReason }),
+        ...(p.migrated ? { migrated: p.migrated } : {}),
       })),
+      ...(findings.targetReads.length ? { migrationTargetReads: findings.targetReads } : {}),
     };
   }
 
@@ -130,7 +140,7 @@ export async function applyHosts(hosts: readonly EngineHost[], options: ApplyOpt
       await p.session.close();
     }
   });
-  return { hosts: results, cancelled: false };
+  return { hosts: results, cancelled: false, ...(findings.targetReads.length ? { migrationTargetReads: findings.targetReads } : {}) };
 }
 
 function toPlanResult(p: Prepared): HostPlanResult {
@@ -142,6 +152,7 @@ function toPlanResult(p: Prepared): HostPlanResult {
     problems: p.problems,
     ...(p.error ? { error: p.error } : {}),
     counters: p.session.counters,
+    ...(p.migrated ? { migrated: p.migrated } : {}),
   };
 }
 
@@ -173,17 +184,29 @@ async function prepareHost(host: EngineHost, lockDir: string, options: ApplyOpti
         `${id}: the saved plan is stale: the host changed since the plan was made:\n${(changes.length ? changes : ["(state differs)"]).map((c) => `  - ${c}`).join("\n")}\nRun ldoms plan --out FILE again, review it, and apply the new plan.`,
       );
     }
-    const evaluated = evaluateHost(host.plan, outcome.observed, options.allowDisruptive ?? false);
+  } catch (error) {
+    prepared.error = asLdomsError(error);
+    options.onEvent?.({ type: "host-failed", host: id, message: prepared.error.message });
+  }
+  return prepared;
+}
+
+/** Plans a locked and read host (once every host is read: migrations may span two of them). */
+function evaluatePrepared(prepared: Prepared, migration: HostMigrationContext, options: ApplyOptions): void {
+  if (prepared.error || !prepared.observed) return;
+  const id = prepared.host.target.id;
+  try {
+    const evaluated = evaluateHost(prepared.host.plan, prepared.observed, options.allowDisruptive ?? false, migration);
     prepared.actions = evaluated.actions;
     prepared.unchanged = evaluated.unchanged;
     prepared.problems = evaluated.problems;
+    if (evaluated.migrated) prepared.migrated = evaluated.migrated;
     options.onEvent?.({ type: "host-planned", host: id, changes: evaluated.actions.length, unchanged: evaluated.unchanged });
     if (evaluated.problems.length) options.onEvent?.({ type: "host-failed", host: id, message: preconditionError(prepared).message });
   } catch (error) {
     prepared.error = asLdomsError(error);
     options.onEvent?.({ type: "host-failed", host: id, message: prepared.error.message });
   }
-  return prepared;
 }
 
 /** Retries an idempotent exec whose outcome was unknown (connection lost): re-read, never assume. */
@@ -246,6 +269,7 @@ async function executeHost(p: Prepared, shared: Shared, lockDir: string, options
     mutatingCommands: session.counters.mutatingExecs,
     counters: session.counters,
     problems: [],
+    ...(p.migrated ? { migrated: p.migrated } : {}),
     ...extra,
   });
 

@@ -14,3 +14,4 @@ export * from "./plan-run";
 export * from "./saved-plan";
 export * from "./preconditions";
 export * from "./host-lock";
+export * from "./migrated-domains";

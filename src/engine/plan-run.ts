@@ -11,6 +11,7 @@ import { readHost } from "./observe";
 import { canonicalObservedHost, fingerprintObservedHost, type ObservedHost } from "./observed-state";
 import { mapWithLimit } from "./pool";
 import { checkPreconditions } from "./preconditions";
+import { findMigratedDomains, withoutMigratedSteps, type MigratedDomain, type MigratedDomainNote, type MigrationAwareness, type MigrationTargetRead } from "./migrated-domains";
 
 export const DEFAULT_PARALLELISM = 10;
 
@@ -29,6 +30,11 @@ export interface EngineOptions {
   readonly commandTimeoutMs?: number;
   /** Accept disruptive steps (apply refuses them otherwise; plan lists them as problems). */
   readonly allowDisruptive?: boolean;
+  /**
+   * The document's migrations: a domain found moved as configured is not undone (its steps on
+   * the source are reported as a note). Without it, every step is planned as written.
+   */
+  readonly migrations?: MigrationAwareness;
 }
 
 export interface HostPlanResult {
@@ -42,44 +48,75 @@ export interface HostPlanResult {
   readonly problems: readonly string[];
   readonly error?: LdomsError;
   readonly counters: HostCounters;
+  /** Domains this host's configuration names that have migrated away as configured (notes). */
+  readonly migrated?: readonly MigratedDomainNote[];
 }
 
 export interface PlanRunResult {
   readonly hosts: readonly HostPlanResult[];
+  /** Migration targets outside the run read to decide whether a domain migrated there. */
+  readonly migrationTargetReads?: readonly MigrationTargetRead[];
+}
+
+/** What is known about the migrations of a source host (see migrated-domains.ts). */
+export interface HostMigrationContext {
+  readonly migrated: readonly MigratedDomain[];
+  /** Migrations that could not be decided, added to the problems the host already has. */
+  readonly undecided: readonly string[];
 }
 
 /** Actions and precondition problems of one host on one observation. */
-export function evaluateHost(plan: HostPlan, observed: ObservedHost, allowDisruptive: boolean) {
-  const { actions, unchanged } = planHostActions(plan, observed);
-  const needed = actions.map((a) => stepById(plan, a.stepId));
-  const problems = checkPreconditions(plan, observed, needed, { allowDisruptive });
-  return { actions, unchanged, problems };
+export function evaluateHost(plan: HostPlan, observed: ObservedHost, allowDisruptive: boolean, migration?: HostMigrationContext) {
+  const { plan: planned, notes } = withoutMigratedSteps(plan, migration?.migrated ?? []);
+  const { actions, unchanged } = planHostActions(planned, observed);
+  const needed = actions.map((a) => stepById(planned, a.stepId));
+  const problems = checkPreconditions(planned, observed, needed, { allowDisruptive });
+  if (problems.length && migration?.undecided.length) problems.push(...migration.undecided);
+  return { actions, unchanged, problems, ...(notes.length ? { migrated: notes } : {}) };
+}
+
+/** The migration context of one host from the run's findings. */
+export function migrationContextOf(findings: { migrated: ReadonlyMap<string, readonly MigratedDomain[]>; undecided: ReadonlyMap<string, readonly string[]> }, hostId: string): HostMigrationContext {
+  return { migrated: findings.migrated.get(hostId) ?? [], undecided: findings.undecided.get(hostId) ?? [] };
 }
 
 export async function planHosts(hosts: readonly EngineHost[], options: EngineOptions): Promise<PlanRunResult> {
-  const results = await mapWithLimit(hosts, options.parallelism ?? DEFAULT_PARALLELISM, async (host) => {
+  // Read every host first: a source host's plan may depend on what its migration target shows.
+  const reads = await mapWithLimit(hosts, options.parallelism ?? DEFAULT_PARALLELISM, async (host) => {
     const session = new HostSession(host.target, options.connect, options.commandTimeoutMs);
     try {
       options.onEvent?.({ type: "host-reading", host: host.target.id });
       const { observed } = await readHost(session);
-      const evaluated = evaluateHost(host.plan, observed, options.allowDisruptive ?? false);
-      options.onEvent?.({ type: "host-planned", host: host.target.id, changes: evaluated.actions.length, unchanged: evaluated.unchanged });
-      return {
-        id: host.target.id,
-        fingerprint: fingerprintObservedHost(observed),
-        observed: canonicalObservedHost(observed),
-        ...evaluated,
-        counters: session.counters,
-      } satisfies HostPlanResult;
+      return { host, session, observed };
     } catch (error) {
       const typed = asLdomsError(error);
       options.onEvent?.({ type: "host-failed", host: host.target.id, message: typed.message });
-      return { id: host.target.id, actions: [], unchanged: 0, problems: [], error: typed, counters: session.counters } satisfies HostPlanResult;
+      return { host, session, error: typed };
     } finally {
       await session.close();
     }
   });
-  return { hosts: results };
+  const findings = await findMigratedDomains(new Map(reads.map((r) => [r.host.target.id, r.observed])), options.migrations, options);
+  const results = reads.map((read): HostPlanResult => {
+    const id = read.host.target.id;
+    if (!read.observed) return { id, actions: [], unchanged: 0, problems: [], error: read.error as LdomsError, counters: read.session.counters };
+    try {
+      const evaluated = evaluateHost(read.host.plan, read.observed, options.allowDisruptive ?? false, migrationContextOf(findings, id));
+      options.onEvent?.({ type: "host-planned", host: id, changes: evaluated.actions.length, unchanged: evaluated.unchanged });
+      return {
+        id,
+        fingerprint: fingerprintObservedHost(read.observed),
+        observed: canonicalObservedHost(read.observed),
+        ...evaluated,
+        counters: read.session.counters,
+      };
+    } catch (error) {
+      const typed = asLdomsError(error);
+      options.onEvent?.({ type: "host-failed", host: id, message: typed.message });
+      return { id, actions: [], unchanged: 0, problems: [], error: typed, counters: read.session.counters };
+    }
+  });
+  return { hosts: results, ...(findings.targetReads.length ? { migrationTargetReads: findings.targetReads } : {}) };
 }
 
 /** Typed errors pass through; anything else is wrapped so one host's bug does not hide others. */

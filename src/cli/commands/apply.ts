@@ -7,7 +7,7 @@ import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { ValidationError, type Inventory, type PlanDocument } from "../../model";
 import { parsePlanDocument } from "../../model/load-plan-document";
-import { applyHosts, engineHosts, loadInventoryFile, pinnedHosts, readSavedPlan, type EngineHost, type PlanRunResult } from "../../engine";
+import { applyHosts, engineHosts, loadInventoryFile, migrationAwareness, pinnedHosts, readSavedPlan, type EngineHost, type PlanRunResult } from "../../engine";
 import { addEngineInputOptions, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { applyJson, renderApply } from "../render/apply-text";
 import { renderPlan } from "../render/plan-text";
@@ -86,6 +86,8 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
     parallelism: options.parallelism ?? 10,
     allowDisruptive: options.allowDisruptive ?? false,
     operation: `ldoms apply (stack ${stack})`,
+    // A domain moved by a configured migration is not undone; its target is read even outside --host.
+    migrations: migrationAwareness(document.migrations, engineHosts(document, inventory ? { inventory } : {})),
     ...(options.invTimeout ? { invTimeoutMs: options.invTimeout } : {}),
     ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
     ...(pinned ? { pinned } : {}),

@@ -4,7 +4,7 @@
  * 2 changes.
  */
 import type { Command } from "commander";
-import { planHosts, savedPlanFrom, writeSavedPlan, type ConnectHost } from "../../engine";
+import { engineHosts, migrationAwareness, planHosts, savedPlanFrom, writeSavedPlan, type ConnectHost } from "../../engine";
 import { addEngineInputOptions, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { planJson, planTotals, renderPlan } from "../render/plan-text";
 import { progressFor, type ProgressStream } from "../render/progress";
@@ -39,6 +39,8 @@ export async function runPlan(rawOptions: PlanCommandOptions, io: CommandIo = de
     connect: io.connect ?? sshConnect(options),
     parallelism: options.parallelism ?? 10,
     allowDisruptive: options.allowDisruptive ?? false,
+    // A domain moved by a configured migration is not undone; its target is read even outside --host.
+    migrations: migrationAwareness(input.document.migrations, engineHosts(input.document, input.inventory ? { inventory: input.inventory } : {})),
     ...(progress ? { onEvent: progress } : {}),
     ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
   });

@@ -1,7 +1,13 @@
 /** The result of an apply, as text for people and as `--json` for pipelines. */
 import type { ApplyRunResult, HostApplyResult } from "../../engine";
+import { migratedJson } from "./plan-text";
 
 export function renderHostApply(host: HostApplyResult): string {
+  const notes = (host.migrated ?? []).map((m) => `\n  note: ${m.note}`).join("");
+  return `${renderHostStatus(host)}${notes}`;
+}
+
+function renderHostStatus(host: HostApplyResult): string {
   const done = host.actions.filter((a) => a.status === "done").length;
   switch (host.status) {
     case "unchanged":
@@ -41,6 +47,7 @@ export function applyJson(run: ApplyRunResult): object {
       unchanged: h.unchanged,
       ...(h.problems.length ? { problems: h.problems } : {}),
       ...(h.error ? { error: { kind: h.error.kind, message: h.error.message } } : {}),
+      ...migratedJson(h.migrated),
     })),
     cancelled: run.cancelled,
   };

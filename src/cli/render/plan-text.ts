@@ -1,5 +1,5 @@
 /** Terraform-like text of a plan: per host its actions with reasons, then the totals. */
-import type { HostPlanResult, PlannedAction, PlanRunResult } from "../../engine";
+import type { HostPlanResult, MigratedDomainNote, PlannedAction, PlanRunResult } from "../../engine";
 import { commandLine } from "../../ldm/quote";
 
 export interface PlanTotals {
@@ -32,7 +32,7 @@ export function renderHostPlan(host: HostPlanResult): string {
   const head = host.actions.length
     ? `${host.id}: ${host.actions.length} to change, ${host.unchanged} unchanged`
     : `${host.id}: no changes (${host.unchanged} unchanged)`;
-  const lines = [head, ...host.actions.map((a) => renderAction(a))];
+  const lines = [head, ...(host.migrated ?? []).map((m) => `  note: ${m.note}`), ...host.actions.map((a) => renderAction(a))];
   if (host.problems.length) {
     lines.push("  apply would refuse this host:", ...host.problems.map((p) => `    - ${p}`));
   }
@@ -61,7 +61,17 @@ export function planJson(stack: string, run: PlanRunResult): object {
       unchanged: h.unchanged,
       problems: h.problems,
       ...(h.error ? { error: { kind: h.error.kind, message: h.error.message } } : {}),
+      ...migratedJson(h.migrated),
     })),
     totals: planTotals(run),
+  };
+}
+
+/** `--json` fields of a host whose configured domain migrated away: present only then. */
+export function migratedJson(migrated: readonly MigratedDomainNote[] | undefined): object {
+  if (!migrated?.length) return {};
+  return {
+    notes: migrated.map((m) => m.note),
+    migrated: migrated.map((m) => ({ migration: m.migration, domain: m.domain, sourceHost: m.sourceHost, targetHost: m.targetHost, skippedSteps: m.skippedSteps })),
   };
 }
