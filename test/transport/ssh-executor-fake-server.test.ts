@@ -8,6 +8,7 @@ import { OutcomeUnknownError } from "../../src/transport/executor";
 import { fingerprintOf } from "../../src/transport/host-key";
 import { SshExecutor, type SshExecutorOptions } from "../../src/transport/ssh-executor";
 import { TransportError } from "../../src/transport/transport-error";
+import { generateEd25519 } from "../../src/lab/ssh-server/keys";
 
 /**
  * An in-test ssh2 server for what a real sshd will not do on demand: close a channel without an
@@ -37,13 +38,19 @@ const behaviours: Record<string, Behaviour> = {
   },
 };
 
+/** A parseable ed25519 pair (ssh2's generator sometimes writes one its parser rejects). */
+function ed25519(): { private: string; public: string } {
+  const pair = generateEd25519();
+  return { private: pair.privateKey, public: pair.publicKey };
+}
+
 let scratch: string;
 let identityFile: string;
 const servers: Server[] = [];
 const executors: SshExecutor[] = [];
 
 async function startServer(algorithms?: ConstructorParameters<typeof Server>[0]["algorithms"], keyType: "ed25519" | "rsa" = "ed25519"): Promise<{ port: number; fingerprint: string; connections: () => number }> {
-  const hostKey = keyType === "rsa" ? utils.generateKeyPairSync("rsa", { bits: 2048 }) : utils.generateKeyPairSync("ed25519");
+  const hostKey = keyType === "rsa" ? utils.generateKeyPairSync("rsa", { bits: 2048 }) : ed25519();
   const parsed = utils.parseKey(hostKey.public);
   if (parsed instanceof Error) throw parsed;
   let connections = 0;
@@ -83,7 +90,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), "ldoms-fake-ssh-"));
   identityFile = join(scratch, "client_key");
-  writeFileSync(identityFile, utils.generateKeyPairSync("ed25519").private);
+  writeFileSync(identityFile, ed25519().private);
 });
 
 afterAll(async () => {

@@ -9,9 +9,17 @@ export interface KeyPair {
   readonly publicKey: string;
 }
 
+/**
+ * A fresh ed25519 pair. ssh2's generator now and then (about 1 in 200) writes a private key that
+ * its own parser rejects as malformed; such a key would make the SSH server throw, so it is
+ * drawn again.
+ */
 export function generateEd25519(): KeyPair {
-  const pair = utils.generateKeyPairSync("ed25519");
-  return { privateKey: pair.private, publicKey: pair.public.trim() };
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const pair = utils.generateKeyPairSync("ed25519");
+    if (!(utils.parseKey(pair.private) instanceof Error)) return { privateKey: pair.private, publicKey: pair.public.trim() };
+  }
+  throw new Error("could not generate a parseable ed25519 key pair (ssh2)");
 }
 
 /** OpenSSH-style `SHA256:<base64, no padding>` fingerprint of a public key line. */
