@@ -29,6 +29,8 @@ export class StoryError extends LdomsError {
 export interface StoryOptions {
   readonly write?: (text: string) => void;
   readonly projectDir?: string;
+  /** Where the example is synthesized (kept), relative to projectDir. Default: a temporary folder, removed. */
+  readonly outDir?: string;
 }
 
 export interface StoryStep {
@@ -74,11 +76,11 @@ export async function runStory(options: StoryOptions = {}): Promise<StorySummary
       return 0;
     });
     await step("ldoms synth: examples/sriov-migration (ldg1 with named VF ldg1-app + vnet0 in IPMP group ipmp0, migrating to t7-b)", 0, async () => {
-      const { stacks } = await synthesizeApp({ projectDir, outDir: join(work, "cdktf.out") });
+      const { stacks } = await synthesizeApp({ projectDir, outDir: options.outDir ?? join(work, "cdktf.out") });
       const stack = stacks.find((s) => s.name === "prod-move") ?? stacks[0];
       if (!stack) throw new StoryError("the example synthesized no stack");
       planDocument = stack.planFile;
-      stream.write(renderSynthSummary(stacks, work, { steps: true }).replace(relative(work, stack.dir), "cdktf.out/stacks/prod-move"));
+      stream.write(options.outDir !== undefined ? renderSynthSummary(stacks, projectDir, { steps: true }) : renderSynthSummary(stacks, work, { steps: true }).replace(relative(work, stack.dir), "cdktf.out/stacks/prod-move"));
       return 0;
     });
     const input = () => ({ planDocument, inventory });
