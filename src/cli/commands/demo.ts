@@ -35,9 +35,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<{ stacks: Synt
 export function register(program: Command): void {
   program
     .command("demo")
-    .description("walk through the example: synthesize it and show the plan")
-    .option("-o, --output <dir>", "output directory, relative to the repository", "cdktf.out")
-    .action(async (opts: { output: string }) => {
-      await runDemo({ outDir: opts.output });
+    .description("the whole story on the embedded lab over SSH (npm start): synthesize the example, plan, apply, plan again, migrate --dry-run, migrate, verify")
+    .option("-o, --output <dir>", "output directory of the synthesized example, relative to the repository", "cdktf.out")
+    .option("--synth-only", "only synthesize the example and show its plan")
+    .action(async (opts: { output: string; synthOnly?: boolean }) => {
+      if (opts.synthOnly) {
+        await runDemo({ outDir: opts.output });
+        return;
+      }
+      // Loaded on use: the story imports this file (packageRoot).
+      const { runStory } = await import("../story");
+      await runStory({ outDir: opts.output });
     });
 }
