@@ -48,6 +48,13 @@ describe("ldoms migrate (CLI)", () => {
     );
   });
 
+  it("refuses --host: a migration always involves both of its hosts", async () => {
+    const out = capture();
+    await expect(runMigrate("ldg1-to-b", { planDocument, dryRun: true, host: ["t7-a"] }, { stdout: out.stream, stderr: out.stream, cwd: dir, env: {} })).rejects.toThrow(
+      "ldoms migrate does not take --host (got t7-a): migration ldg1-to-b always involves its source and target hosts; drop --host",
+    );
+  });
+
   it("names the migrations when the id is unknown", async () => {
     const out = capture();
     await expect(runMigrate("ldg9-to-b", { planDocument, dryRun: true }, { stdout: out.stream, stderr: out.stream, cwd: dir, env: {} })).rejects.toThrow(

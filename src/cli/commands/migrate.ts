@@ -52,6 +52,10 @@ function processInterrupt(handler: () => void): () => void {
 
 export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, io: MigrateIo = { ...defaultIo(), ...withTerminal() }): Promise<number> {
   const options = withInventoryDefault(rawOptions, io.env);
+  if (options.host?.length) {
+    // A migration always reads and locks both its source and its target: a subset makes no sense.
+    throw new ValidationError(`ldoms migrate does not take --host (got ${options.host.join(",")}): migration ${id} always involves its source and target hosts; drop --host`);
+  }
   const approvalNeeded = !options.autoApprove && !options.dryRun;
   // --apply changes hosts even with --dry-run (which only spares the migration): it asks too.
   const applyApprovalNeeded = !options.autoApprove && options.apply === true;
