@@ -106,11 +106,14 @@ export function sshConnect(options: EngineInputOptions): ConnectHost {
   };
 }
 
-/** Options every engine command shares. */
-export function addEngineInputOptions(command: Command): Command {
+/**
+ * Options every engine command shares. `--host` is left out where a subset of hosts makes no
+ * sense (a migration always involves its source and its target).
+ */
+export function addEngineInputOptions(command: Command, { hostFilter = true }: { hostFilter?: boolean } = {}): Command {
+  if (hostFilter) command.option("--host <id>", "only this host (repeat or comma-separate for several)", collectList);
   return command
     .option("--stack <name>", "stack to use when the app has several")
-    .option("--host <id>", "only this host (repeat or comma-separate for several)", collectList)
     .option("--inventory <file>", "inventory JSON overriding connections per host id (default: $LDOMS_INVENTORY)")
     .option("--skip-synth", "use the plan document already in cdktf.out instead of synthesizing first")
     .option("--plan-document <file>", "use this ldoms.plan.json (no synthesis)")

@@ -142,6 +142,7 @@ export function register(program: Command): void {
       .command("migrate")
       .argument("<id>", "the SriovMigration to run (its construct id)")
       .description("prove the migration contract, dry-run, live-migrate with progress, verify the result"),
+    { hostFilter: false },
   )
     .option("--dry-run", "stop after the preflight checks and ldm migrate-domain -n")
     .option("--auto-approve", "do not ask before migrating (pipelines)")
