@@ -7,9 +7,10 @@ import { parseListIo, type ListIoDevice } from "../ldm/parse-list-io";
 import { parseListDomains } from "../ldm/parse-list-domains";
 import { parseListServices } from "../ldm/parse-list-services";
 import type { ObservedBus, ObservedDomain, ObservedHost, ObservedPf, ObservedVf, ObservedVnet } from "./observed-state";
+import { LIST_IO_VF_PROPERTY_KEYS } from "../ldm/assumptions";
 
 /** VF properties the engine compares (`ldm` spelling). */
-const VF_PROPERTY_KEYS = ["mac-addr", "alt-mac-addrs", "pvid", "vid", "mtu"] as const;
+const VF_PROPERTY_KEYS = LIST_IO_VF_PROPERTY_KEYS;
 const VNET_PROPERTY_KEYS = ["pvid", "vid", "mtu", "id", "linkprop", "mac-addr"] as const;
 
 /** `/SYS/MB/NET0/IOVNET.PF0.VF3` -> `/SYS/MB/NET0/IOVNET.PF0`. */

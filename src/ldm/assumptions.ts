@@ -246,6 +246,14 @@ export const LIST_IO_HUMAN_VF_NAME = "long-listing-property" as const;
 export const LIST_IO_LONG_PARSEABLE_KEYS = ["dev", "alias", "status", "domain", "type", "class", "bus"] as const;
 
 /**
+ * The Ethernet VF properties `list-io -l -p` shows, one `|key=value` line each under the VF,
+ * under the same names `create-vf`/`set-io` take, empty when unset. Ref §3.3/§3.9 [I]: the
+ * property lines exist [V-code for `maxvfs=`], their names for VFs are not verified. The engine
+ * reads drift from these keys; the lab prints them.
+ */
+export const LIST_IO_VF_PROPERTY_KEYS = ["mac-addr", "alt-mac-addrs", "pvid", "vid", "mtu"] as const;
+
+/**
  * Commands refused while a device shows `INV`. Ref §3.1 [V: INV while the OS re-probes; whether
  * ldm refuses anything meanwhile ?]. The lab refuses add-io of an INV VF and create-vf /
  * destroy-vf on an INV PF: the stricter choice, so the engine learns to wait.
