@@ -3,7 +3,7 @@
  * the needed steps; prove the result by a re-read. A saved plan (PLANFILE) is applied only if no
  * host changed since it was made, and needs no approval (it was reviewed when saved).
  */
-import { createInterface } from "node:readline";
+import { askIfTerminal } from "../terminal-ask";
 import type { Command } from "commander";
 import { ValidationError, type Inventory, type PlanDocument } from "../../model";
 import { parsePlanDocument } from "../../model/load-plan-document";
@@ -29,19 +29,7 @@ export interface ApplyIo extends CommandIo {
   readonly ask?: (question: string) => Promise<string>;
 }
 
-function terminalAsk(): ((question: string) => Promise<string>) | undefined {
-  if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
-  return (question) =>
-    new Promise((resolve) => {
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      rl.question(question, (answer) => {
-        rl.close();
-        resolve(answer);
-      });
-    });
-}
-
-export async function runApply(planFile: string | undefined, rawOptions: ApplyCommandOptions, io: ApplyIo = { ...defaultIo(), ...withAsk() }): Promise<number> {
+export async function runApply(planFile: string | undefined, rawOptions: ApplyCommandOptions, io: ApplyIo = { ...defaultIo(), ...askIfTerminal() }): Promise<number> {
   const options = withInventoryDefault(rawOptions, io.env);
   if (planFile && (options.planDocument || options.skipSynth)) {
     throw new ValidationError(`a saved plan (${planFile}) already holds its plan document; drop --plan-document/--skip-synth`);
@@ -112,11 +100,6 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
         );
   io.stdout.write(options.json ? `${JSON.stringify(guests.length ? { ...applyJson(run), guests } : applyJson(run), null, 2)}\n` : `${renderApply(run)}${renderGuestsConverge(guests)}`);
   return hostsFailed || guestsFailed(guests) ? 1 : 0;
-}
-
-function withAsk(): Pick<ApplyIo, "ask"> {
-  const ask = terminalAsk();
-  return ask ? { ask } : {};
 }
 
 export function register(program: Command): void {

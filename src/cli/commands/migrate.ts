@@ -3,7 +3,7 @@
  * run), migrate with progress (Ctrl-C asks, then cancels), prove the result. Exit 0 when the
  * domain is on the target and every check passed (or --dry-run passed); 1 otherwise.
  */
-import { createInterface } from "node:readline";
+import { askIfTerminal } from "../terminal-ask";
 import type { Command } from "commander";
 import { ValidationError } from "../../model";
 import { MigrationControl, migrationSucceeded, runMigration, type MigrationEvent, type MigrationReport } from "../../engine/migration";
@@ -33,24 +33,12 @@ export interface MigrateIo extends CommandIo {
   readonly onReport?: (report: MigrationReport) => void;
 }
 
-function terminalAsk(): ((question: string) => Promise<string>) | undefined {
-  if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
-  return (question) =>
-    new Promise((resolve) => {
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      rl.question(question, (answer) => {
-        rl.close();
-        resolve(answer);
-      });
-    });
-}
-
 function processInterrupt(handler: () => void): () => void {
   process.on("SIGINT", handler);
   return () => void process.off("SIGINT", handler);
 }
 
-export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, io: MigrateIo = { ...defaultIo(), ...withTerminal() }): Promise<number> {
+export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, io: MigrateIo = { ...defaultIo(), ...askIfTerminal() }): Promise<number> {
   const options = withInventoryDefault(rawOptions, io.env);
   if (options.host?.length) {
     // A migration always reads and locks both its source and its target: a subset makes no sense.
@@ -129,11 +117,6 @@ export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, 
   io.onReport?.(report);
   io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderMigrationReport(report));
   return migrationSucceeded(report) ? 0 : 1;
-}
-
-function withTerminal(): Pick<MigrateIo, "ask"> {
-  const ask = terminalAsk();
-  return ask ? { ask } : {};
 }
 
 export function register(program: Command): void {
