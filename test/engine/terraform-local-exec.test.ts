@@ -3,7 +3,6 @@
  * Terraform would (`sh -c` in the stack's output folder, `ldoms` on PATH), against the lab over
  * SSH, with the inventory from LDOMS_INVENTORY. It converges, and running it again changes nothing.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -13,21 +12,14 @@ import { Lab } from "../../src/lab/lab";
 import { loadLabDefinitionFile } from "../../src/lab/definition";
 import { DEFAULT_LAB_FILE } from "../../src/lab/paths";
 import { startLabServer, type RunningLabServer } from "../../src/lab/ssh-server";
+import { runProcess, type ProcessRun } from "../support/run-process";
 
 const REPO = resolve(__dirname, "../..");
 const TSX = join(REPO, "node_modules/tsx/dist/cli.mjs");
 
 /** Runs `sh -c COMMAND` without blocking this process (the lab's SSH server runs in it). */
-function sh(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn("sh", ["-c", command], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.once("error", fail);
-    child.once("close", (status) => done({ status, stdout, stderr }));
-  });
+function sh(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<ProcessRun> {
+  return runProcess("sh", ["-c", command], { cwd, env });
 }
 
 function localExecCommands(cdkTfJson: string): string[] {

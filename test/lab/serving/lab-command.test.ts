@@ -7,19 +7,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Inventory } from "../../../src/model";
 import { systemSsh } from "./ssh-client";
 import { REPO } from "./standalone-support";
+import { runProcess, type ProcessRun } from "../../support/run-process";
 
 const CLI = [join(REPO, "node_modules/tsx/dist/cli.mjs"), join(REPO, "test/lab/serving/fixtures/ldoms-cli.ts")];
 
-function ldoms(args: readonly string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.once("error", fail);
-    child.once("close", (status) => done({ status, stdout, stderr }));
-  });
+function ldoms(args: readonly string[], cwd: string): Promise<ProcessRun> {
+  return runProcess(process.execPath, [...CLI, ...args], { cwd });
 }
 
 function portOpen(port: number): Promise<boolean> {

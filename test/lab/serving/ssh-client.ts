@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
 import type { InventoryEntry } from "../../../src/model";
+import { runProcess } from "../../support/run-process";
 
 export interface SshRun {
   readonly status: number | null;
@@ -30,13 +30,5 @@ export function systemSsh(
     `${entry.user}@${entry.address}`,
     ...(command === null ? [] : [command]),
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn("ssh", args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.once("error", reject);
-    child.once("close", (status) => resolve({ status, stdout, stderr }));
-  });
+  return runProcess("ssh", args);
 }

@@ -1,4 +1,6 @@
-import { spawn } from "node:child_process";
+import { runProcess, type ProcessRun } from "../../support/run-process";
+
+export type { ProcessRun };
 import { join, resolve } from "node:path";
 
 export const REPO = resolve(__dirname, "../../..");
@@ -10,24 +12,9 @@ export function ldmWrapperScript(): string {
   return `#!/bin/sh\nexec ${process.execPath} ${TSX} ${STANDALONE_ENTRY} "$@"\n`;
 }
 
-export interface ProcessRun {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs the standalone `ldm` with the given argv and environment additions. */
 export function runStandalone(argv: readonly string[], env: Record<string, string | undefined>): Promise<ProcessRun> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [TSX, STANDALONE_ENTRY, ...argv], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.once("error", fail);
-    child.once("close", (status) => done({ status, stdout, stderr }));
+  return runProcess(process.execPath, [TSX, STANDALONE_ENTRY, ...argv], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
   });
 }
