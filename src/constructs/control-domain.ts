@@ -3,11 +3,10 @@ import { ValidationError } from "../model";
 import { GuestDomain, type GuestDomainProps } from "./guest-domain";
 import { incomingMigrations, migrationsOf } from "./registry";
 import { VirtualSwitch, type VirtualSwitchProps } from "./virtual-switch";
-import {
-  checkAddress, checkCommandPath, checkFilePath, checkHostKey, checkName, checkPort, checkUser, invalid,
-} from "./validation";
+import { checkSshEndpoint, type SshEndpointProps } from "./ssh-endpoint";
+import { checkCommandPath, checkName } from "./validation";
 
-export interface ControlDomainProps {
+export interface ControlDomainProps extends SshEndpointProps {
   /** Host name or IP address of the control domain's SSH server. */
   readonly address: string;
   /**
@@ -70,15 +69,13 @@ export class ControlDomain extends Construct {
     if (props === undefined || props === null) {
       throw new ValidationError(`${path}: props are missing; give at least { address: "<host name or IP>" }`);
     }
-    this.address = checkAddress(path, "address", props.address);
-    this.port = props.port === undefined ? 22 : checkPort(path, "port", props.port);
-    this.user = props.user === undefined ? "root" : checkUser(path, "user", props.user);
-    if (props.hostKey !== undefined && props.knownHostsFile !== undefined) {
-      invalid(path, "knownHostsFile", props.knownHostsFile, "is given together with hostKey", "pin the host key one way: remove hostKey or knownHostsFile");
-    }
-    if (props.hostKey !== undefined) this.hostKey = checkHostKey(path, "hostKey", props.hostKey);
-    if (props.knownHostsFile !== undefined) this.knownHostsFile = checkFilePath(path, "knownHostsFile", props.knownHostsFile);
-    if (props.identityFile !== undefined) this.identityFile = checkFilePath(path, "identityFile", props.identityFile);
+    const endpoint = checkSshEndpoint(path, props);
+    this.address = endpoint.address;
+    this.port = endpoint.port;
+    this.user = endpoint.user;
+    this.hostKey = endpoint.hostKey;
+    this.knownHostsFile = endpoint.knownHostsFile;
+    this.identityFile = endpoint.identityFile;
     this.pfexec = props.pfexec ?? false;
     this.ldmPath = props.ldmPath === undefined ? "ldm" : checkCommandPath(path, "ldmPath", props.ldmPath);
     this.node.addValidation({ validate: () => this.validateMachine() });

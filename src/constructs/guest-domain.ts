@@ -1,12 +1,13 @@
 import { Construct } from "constructs";
-import { ValidationError } from "../model";
+import { ValidationError, type GuestAccess } from "../model";
 import { ControlDomain } from "./control-domain";
 import { EthernetVf, type EthernetVfProps } from "./ethernet-vf";
 import { FibreChannelVf, type FibreChannelVfProps } from "./fibre-channel-vf";
 import { InfiniBandVf, type InfiniBandVfProps } from "./infiniband-vf";
 import { IpmpGroup, type IpmpGroupProps } from "./ipmp-group";
 import { Vnet, type VnetProps } from "./vnet";
-import { checkAddress, checkFilePath, checkHostKey, checkName, checkPort, checkUser, invalid } from "./validation";
+import { checkSshEndpoint } from "./ssh-endpoint";
+import { checkName, invalid } from "./validation";
 
 /** SSH access to the guest's own operating system (IPMP verification and configuration). */
 export interface GuestAccessProps {
@@ -36,14 +37,8 @@ export interface GuestDomainProps {
   readonly access?: GuestAccessProps;
 }
 
-export interface ResolvedGuestAccess {
-  readonly address: string;
-  readonly port: number;
-  readonly user: string;
-  readonly hostKey?: string;
-  readonly knownHostsFile?: string;
-  readonly identityFile?: string;
-}
+/** Guest access with defaults filled in: the plan document's shape. */
+export type ResolvedGuestAccess = GuestAccess;
 
 /** A logical domain on a control domain. Its devices are declared as its children. */
 export class GuestDomain extends Construct {
@@ -60,20 +55,7 @@ export class GuestDomain extends Construct {
     if (this.domainName === "primary") {
       invalid(path, "name", this.domainName, "is the control domain itself", "declare a guest domain, not primary");
     }
-    if (props.access !== undefined) {
-      const a = props.access;
-      if (a.hostKey !== undefined && a.knownHostsFile !== undefined) {
-        invalid(path, "access.knownHostsFile", a.knownHostsFile, "is given together with access.hostKey", "pin the host key one way");
-      }
-      this.access = {
-        address: checkAddress(path, "access.address", a.address),
-        port: a.port === undefined ? 22 : checkPort(path, "access.port", a.port),
-        user: a.user === undefined ? "root" : checkUser(path, "access.user", a.user),
-        ...(a.hostKey !== undefined ? { hostKey: checkHostKey(path, "access.hostKey", a.hostKey) } : {}),
-        ...(a.knownHostsFile !== undefined ? { knownHostsFile: checkFilePath(path, "access.knownHostsFile", a.knownHostsFile) } : {}),
-        ...(a.identityFile !== undefined ? { identityFile: checkFilePath(path, "access.identityFile", a.identityFile) } : {}),
-      };
-    }
+    if (props.access !== undefined) this.access = checkSshEndpoint(path, props.access, "access.");
     this.node.addValidation({ validate: () => this.validateDevices() });
   }
 
