@@ -17,6 +17,7 @@ import { observeDevices, pfOfVf } from "./observed-from-listings";
 import { parseListIo } from "../ldm/parse-list-io";
 import { describeObservedChanges, fingerprintObservedHost, findVfByName, type ObservedHost, type ObservedVf } from "./observed-state";
 import { resolveArgv } from "./operands";
+import { retryUnknown } from "./retry-unknown";
 import { mapWithLimit } from "./pool";
 import { asLdomsError, DEFAULT_PARALLELISM, evaluateHost, migrationContextOf, type EngineHost, type EngineOptions, type HostMigrationContext, type HostPlanResult, type PlanRunResult } from "./plan-run";
 import { findMigratedDomains, type MigratedDomainNote, type MigrationTargetRead } from "./migrated-domains";
@@ -207,26 +208,6 @@ function evaluatePrepared(prepared: Prepared, migration: HostMigrationContext, o
     prepared.error = asLdomsError(error);
     options.onEvent?.({ type: "host-failed", host: id, message: prepared.error.message });
   }
-}
-
-/** Retries an idempotent exec whose outcome was unknown (connection lost): re-read, never assume. */
-async function retryUnknown<T>(fn: () => Promise<T>, options: ApplyOptions, recovering = false): Promise<T> {
-  const sleep = options.sleep ?? defaultSleep;
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 4; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      const retryable = isOutcomeUnknown(error) || (recovering && error instanceof ConnectionError);
-      if (!retryable) throw error;
-      lastError = error;
-      recovering = true;
-      await sleep(100 * 2 ** attempt);
-    }
-  }
-  throw lastError instanceof ConnectionError
-    ? lastError
-    : new ConnectionError(`lost the connection repeatedly: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
 }
 
 async function releaseQuietly(p: Prepared, lockDir: string): Promise<void> {
