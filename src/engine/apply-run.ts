@@ -5,7 +5,7 @@
  * releases the lock. Hosts run in parallel; when one fails, the others finish their current step
  * and stop.
  */
-import { ApplyError, ConnectionError, PlanError, type HostPlan, type LdomsError, type Step } from "../model";
+import { ApplyError, PlanError, type HostPlan, type LdomsError, type Step } from "../model";
 import { ldmCommandLine, shellQuote } from "../ldm/quote";
 import { stepById, type PlannedAction } from "./actions";
 import { evaluateCondition, unmetParts } from "./conditions";
