@@ -7,6 +7,7 @@ import {
   readFile,
   removeDirectory,
   removePath,
+  renamePath,
 } from "./filesystem";
 
 /** What a builtin sees: its two output streams (after redirection) and the endpoint. */
@@ -180,6 +181,21 @@ const rm: Builtin = (args, io) =>
     return status;
   });
 
+const mv: Builtin = (args, io) =>
+  fileCommand("mv", args, io, "f", (_flags, operands) => {
+    if (operands.length !== 2) {
+      io.err(operands.length < 2 ? "mv: missing operand\n" : "mv: more than two operands: not supported by the lab\n");
+      return 2;
+    }
+    const [source, target] = operands as [string, string];
+    try {
+      io.files.update((table) => renamePath(table, normalizePath(source), normalizePath(target)));
+      return 0;
+    } catch (error) {
+      return reportFileError(io, "mv", source, error);
+    }
+  });
+
 const cat: Builtin = (args, io) => {
   if (args.length === 0 || args.includes("-")) {
     io.err("cat: reading standard input: not supported by the lab\n");
@@ -246,6 +262,7 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
   mkdir,
   rmdir,
   rm,
+  mv,
   cat,
   test,
   "[": bracket,

@@ -146,3 +146,30 @@ export function appendToFile(table: FileTable, path: string, text: string): void
   if (node?.type !== "file") return;
   table[path] = { type: "file", content: (node.content ?? "") + text };
 }
+
+/**
+ * `rename(2)` as `mv SOURCE TARGET` uses it: atomic in one table update; onto an existing
+ * directory it moves SOURCE inside it, as POSIX `mv` does. The engine's lock release relies on
+ * the rename being atomic.
+ */
+export function renamePath(table: FileTable, source: string, target: string): void {
+  const kind = kindOf(table, source);
+  if (kind === null) throw new FileError("No such file or directory");
+  if (isProtected(source)) throw new FileError("Device busy");
+  let destination = target;
+  if (kindOf(table, target) === "dir") destination = target === "/" ? `/${source.split("/").pop()}` : `${target}/${source.split("/").pop()}`;
+  if (destination === source) return;
+  if (destination.startsWith(`${source}/`)) throw new FileError("Invalid argument");
+  const existing = kindOf(table, destination);
+  if (existing === "dir") throw new FileError(kind === "dir" ? "File exists" : "Is a directory");
+  if (existing === "device") throw new FileError("Device busy");
+  if (existing === "file" && kind === "dir") throw new FileError("Not a directory");
+  requireParentDirectory(table, destination);
+  const moved = kind === "dir" ? children(table, source) : [];
+  table[destination] = table[source] as FileNode;
+  delete table[source];
+  for (const child of moved) {
+    table[`${destination}${child.slice(source.length)}`] = table[child] as FileNode;
+    delete table[child];
+  }
+}

@@ -239,6 +239,15 @@ describe("lab shell: builtins over the machine's filesystem", () => {
     expect(result.stderr).toBe("rm: /tmp/d: is a directory\nrm: /tmp/none: No such file or directory\n");
   });
 
+  it("mv renames atomically, moves into an existing directory, and names a missing source", async () => {
+    const result = await run(
+      "mkdir /tmp/lock; echo id > /tmp/lock/info; mv /tmp/lock /tmp/released; echo $?; test -d /tmp/lock; echo $?; cat /tmp/released/info; " +
+        "mkdir /tmp/into; mv /tmp/released /tmp/into; cat /tmp/into/released/info; mv /tmp/lock /tmp/x; echo $?",
+    );
+    expect(result.stdout).toBe("0\n1\nid\nid\n1\n");
+    expect(result.stderr).toBe("mv: /tmp/lock: No such file or directory\n");
+  });
+
   it("uname, id and printf", async () => {
     const result = await run("uname; uname -n; id -un; printf '%s=%d\\t%s\\n' a 1 b 2; printf 'x%%\\n'");
     expect(result.stdout).toBe("SunOS\nt7-a\nldmops\na=1\tb\n2=0\t\nx%\n");
