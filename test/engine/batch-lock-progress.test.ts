@@ -54,4 +54,14 @@ describe("progress", () => {
     expect(writes[0]).toBe("\x1b[2Ka: reading\n");
     expect(writes[2]).toBe("\x1b[2A\x1b[2Ka: done (2 mutating command(s))\n\x1b[2Kb: reading\n");
   });
+  it("live: a terminal that reports 0 columns (unknown width) cuts nothing; a known width cuts to fit", () => {
+    const writes: string[] = [];
+    const sink = liveProgress({ write: (t: string) => writes.push(t), isTTY: true, columns: 0 } as { write(t: string): number; isTTY: boolean });
+    sink({ type: "host-reading", host: "t7-a" });
+    expect(writes[0]).toBe("\x1b[2Kt7-a: reading\n");
+    const narrow: string[] = [];
+    const cut = liveProgress({ write: (t: string) => narrow.push(t), isTTY: true, columns: 8 } as { write(t: string): number; isTTY: boolean });
+    cut({ type: "host-reading", host: "t7-a" });
+    expect(narrow[0]).toBe("\x1b[2Kt7-a: r\n");
+  });
 });

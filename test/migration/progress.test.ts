@@ -26,6 +26,17 @@ describe("migration progress", () => {
     );
   });
 
+  it("a terminal that reports 0 columns (unknown width) gets the whole bar; a known narrow one a bar cut to fit", () => {
+    let text = "";
+    const render = migrationProgress({ write: (t: string) => void (text += t), isTTY: true, columns: 0 } as { write(t: string): void; isTTY: boolean });
+    render({ type: "progress", percent: 10, elapsedMs: 200 });
+    expect(text).toBe("\r\x1b[2K  migrating [###---------------------------]  10%  0.2 s");
+    text = "";
+    const narrow = migrationProgress({ write: (t: string) => void (text += t), isTTY: true, columns: 20 } as { write(t: string): void; isTTY: boolean });
+    narrow({ type: "progress", percent: 10, elapsedMs: 200 });
+    expect(text).toBe("\r\x1b[2K  migrating [###---");
+  });
+
   it("prints at most one line per 10 % in CI, and always 100 %", () => {
     const s = sink(false);
     for (const percent of [3, 7, 12, 18, 25, 99, 100]) s.render({ type: "progress", percent, elapsedMs: percent * 10 });

@@ -3,7 +3,7 @@
  * percentage step (no more than one per 10 %), plus phase lines and commands run.
  */
 import type { MigrationEvent, MigrationEventSink } from "../../engine/migration";
-import { describeEvent, type ProgressStream } from "./progress";
+import { describeEvent, fitLine, type ProgressStream } from "./progress";
 
 const BAR_WIDTH = 30;
 
@@ -25,7 +25,8 @@ export function migrationProgress(stream: ProgressStream, now: () => Date = () =
     switch (event.type) {
       case "progress": {
         if (tty) {
-          stream.write(`\r\x1b[2K  migrating ${progressBar(event.percent)}  ${(event.elapsedMs / 1000).toFixed(1)} s`);
+          // Cut to the width when known: a wrapped bar could not be redrawn in place.
+          stream.write(`\r\x1b[2K${fitLine(stream, `  migrating ${progressBar(event.percent)}  ${(event.elapsedMs / 1000).toFixed(1)} s`)}`);
           barShown = true;
         } else if (event.percent === 100 || Math.floor(event.percent / 10) > Math.floor(lastLogged / 10) || lastLogged < 0) {
           stream.write(`${stamp()}migration progress ${event.percent}% (${(event.elapsedMs / 1000).toFixed(1)} s)\n`);

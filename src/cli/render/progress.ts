@@ -7,6 +7,20 @@ import type { EngineEvent, EngineEventSink } from "../../engine";
 export interface ProgressStream {
   write(text: string): unknown;
   readonly isTTY?: boolean;
+  /** Terminal width; 0 or absent when the terminal does not say (a serial console, some CI TTYs). */
+  readonly columns?: number;
+}
+
+/** Room for one live line (one column is kept free so the cursor never wraps); undefined: unknown, do not cut. */
+export function lineWidth(stream: ProgressStream): number | undefined {
+  const columns = stream.columns;
+  return typeof columns === "number" && Number.isFinite(columns) && columns > 1 ? columns - 1 : undefined;
+}
+
+/** `line` cut to the terminal's width when it is known, whole otherwise. */
+export function fitLine(stream: ProgressStream, line: string): string {
+  const width = lineWidth(stream);
+  return width === undefined ? line : line.slice(0, width);
 }
 
 export function describeEvent(event: EngineEvent): string {
@@ -46,10 +60,9 @@ export function liveProgress(stream: ProgressStream): EngineEventSink & { finish
   const order: string[] = [];
   const lines = new Map<string, string>();
   let drawn = 0;
-  const width = () => ((stream as { columns?: number }).columns ?? 100) - 1;
   const draw = () => {
     let out = drawn ? `\x1b[${drawn}A` : "";
-    for (const host of order) out += `\x1b[2K${`${host}: ${lines.get(host) ?? ""}`.slice(0, width())}\n`;
+    for (const host of order) out += `\x1b[2K${fitLine(stream, `${host}: ${lines.get(host) ?? ""}`)}\n`;
     drawn = order.length;
     stream.write(out);
   };
