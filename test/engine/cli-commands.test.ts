@@ -7,6 +7,7 @@ import { runPlan, type CommandIo } from "../../src/cli/commands/plan";
 import { runForceUnlock } from "../../src/cli/commands/force-unlock";
 import { examplePlan } from "./support/example-plan";
 import { inProcessLab, type InProcessLab } from "./support/engine-lab";
+import { defaultLabJson } from "../migration/support";
 
 class Capture {
   text = "";
@@ -82,13 +83,26 @@ describe("ldoms plan / apply / force-unlock (commands, against the lab in-proces
     expect(env.counters.connections).toBe(0);
   });
 
-  it("apply asks on a terminal: anything but yes cancels, yes applies", async () => {
-    expect(await runApply(undefined, { planDocument }, { ...io(), ask: async () => "no" })).toBe(0);
+  it("apply asks on a terminal: anything but yes cancels (exit 1, as Terraform), yes applies", async () => {
+    expect(await runApply(undefined, { planDocument }, { ...io(), ask: async () => "no" })).toBe(1);
     expect(out.text).toContain("Apply cancelled. Nothing was changed.");
     expect(err.text).toContain("Plan: 3 to create, 1 to update in place");
     expect(env.lab.mutatingCount()).toBe(0);
     expect(await runApply(undefined, { planDocument }, { ...io(), ask: async () => "yes" })).toBe(0);
     expect(env.lab.mutatingCount()).toBe(4);
+  });
+
+  it("apply: declining the guest's IPMP commands exits 1 and says nothing ran in the guest", async () => {
+    const lab = inProcessLab(defaultLabJson());
+    const inventory = join(dir, "guest-inventory.json");
+    const entry = (port: number) => ({ address: "127.0.0.1", port, user: "ldmops" });
+    writeFileSync(inventory, JSON.stringify({ hosts: { "t7-a": entry(1), "t7-b": entry(2), "guest/ldg1": entry(3) } }));
+    const questions: string[] = [];
+    const ask = async (q: string) => (questions.push(q), q.includes("in the guest") ? "no" : "yes");
+    expect(await runApply(undefined, { planDocument, inventory, invTimeout: 10_000 }, { ...io({ connect: lab.connect() }), ask })).toBe(1);
+    expect(questions.map((q) => q.split("\n").pop())).toEqual(["Apply these changes? Only 'yes' is accepted: ", "Run these commands in the guest? Only 'yes' is accepted: "]);
+    expect(out.text).toContain("guest ldg1 (on t7-a): IPMP commands not confirmed; nothing ran in the guest");
+    expect(lab.lab.journal().some((j) => JSON.stringify(j).includes("ipadm"))).toBe(false);
   });
 
   it("force-unlock of a lock that is not there", async () => {

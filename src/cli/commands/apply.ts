@@ -13,7 +13,7 @@ import { applyJson, renderApply } from "../render/apply-text";
 import { renderPlan } from "../render/plan-text";
 import { progressFor } from "../render/progress";
 import { convergeDocumentGuests } from "../../engine/migration";
-import { guestsFailed, renderGuestsConverge } from "../render/migration-guests";
+import { guestsDeclined, guestsFailed, renderGuestsConverge } from "../render/migration-guests";
 import { defaultIo, type CommandIo } from "./plan";
 
 export interface ApplyCommandOptions extends EngineInputOptions {
@@ -99,7 +99,8 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
           },
         );
   io.stdout.write(options.json ? `${JSON.stringify(guests.length ? { ...applyJson(run), guests } : applyJson(run), null, 2)}\n` : `${renderApply(run)}${renderGuestsConverge(guests)}`);
-  return hostsFailed || guestsFailed(guests) ? 1 : 0;
+  // Answering no is not success (as in Terraform): a pipeline must not go on as if applied.
+  return hostsFailed || run.cancelled || guestsFailed(guests) || guestsDeclined(guests) ? 1 : 0;
 }
 
 export function register(program: Command): void {

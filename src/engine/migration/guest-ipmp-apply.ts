@@ -83,6 +83,8 @@ export interface GuestsConvergeResult {
   readonly actions: readonly GuestIpmpAction[];
   readonly problems: readonly string[];
   readonly error?: string;
+  /** The user answered no to the guest's commands: nothing ran in the guest. */
+  readonly declined?: true;
 }
 
 /** Every guest of the document that ldoms can reach (GuestPlan access or inventory `guest/<domain>`). */
@@ -105,7 +107,7 @@ export async function convergeDocumentGuests(
             ...(options.confirm ? { confirm: options.confirm } : {}),
             ...(options.onCommand ? { onCommand: options.onCommand } : {}),
           });
-          results.push({ domain: domain.name, host: host.plan.id, actions: r.actions, problems: r.problems });
+          results.push({ domain: domain.name, host: host.plan.id, actions: r.actions, problems: r.problems, ...(r.confirmed ? {} : { declined: true as const }) });
         } catch (error) {
           results.push({ domain: domain.name, host: host.plan.id, actions: [], problems: [], error: asLdomsError(error).message.split("\n")[0]! });
         } finally {
