@@ -5,7 +5,7 @@ import { EthernetVf } from "./ethernet-vf";
 import { GuestDomain } from "./guest-domain";
 import { migrationsOf, registerMigration } from "./registry";
 import {
-  checkAddress, checkEthernetPf, checkEthernetVfPseudonym, checkFilePath, checkUser, invalid, show,
+  checkAddress, checkEthernetPf, checkEthernetVfPseudonym, checkFilePath, checkName, checkUser, invalid, show,
 } from "./validation";
 
 /** Where the same-named VF lives on the target: created on a PF, or an existing VF to name. */
@@ -83,6 +83,8 @@ export class SriovMigration extends Construct {
   constructor(scope: Construct, id: string, props: SriovMigrationProps) {
     super(scope, id);
     const path = this.node.path;
+    // The id names the migration on the command line (`ldoms migrate <id>`, Terraform's local-exec).
+    checkName(path, "id", id);
     if (props === undefined || props === null) throw new ValidationError(`${path}: props are missing; give { domain, target, targetPf }`);
     if (!(props.domain instanceof GuestDomain)) invalid(path, "domain", props.domain, "is not a GuestDomain", "pass the GuestDomain to migrate");
     if (!(props.target instanceof ControlDomain)) invalid(path, "target", props.target, "is not a ControlDomain", "pass the target machine's ControlDomain");

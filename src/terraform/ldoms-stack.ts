@@ -4,6 +4,7 @@ import { LocalBackend, TerraformResource, TerraformStack, type ISynthesisSession
 import {
   ControlDomain, EthernetVf, FibreChannelVf, GuestDomain, InfiniBandVf, IpmpGroup, Network, SriovMigration, VirtualSwitch, Vnet,
 } from "../constructs";
+import { checkName } from "../constructs/validation";
 import { ValidationError, type PlanDocument } from "../model";
 import { hostDigest, synthesizePlan, writeStackArtifacts } from "../synth";
 
@@ -13,6 +14,14 @@ const LDOMS_CONSTRUCTS = [
 
 function isLdomsConstruct(construct: IConstruct): boolean {
   return LDOMS_CONSTRUCTS.some((type) => construct instanceof type);
+}
+
+/**
+ * The stack id names the output folder, the state file and `--stack` in the local-exec commands;
+ * it is checked before cdktf sees it, so the message is ours whatever cdktf would say.
+ */
+function checkedStackId(scope: Construct, id: string): string {
+  return checkName(scope.node.path ? `${scope.node.path}/${id}` : id, "id", id);
 }
 
 export interface LdomsStackProps {
@@ -44,7 +53,7 @@ export class LdomsStack extends TerraformStack {
   private plan?: PlanDocument;
 
   constructor(scope: Construct, id: string, props: LdomsStackProps = {}) {
-    super(scope, id);
+    super(scope, checkedStackId(scope, id));
     // cdktf's default state path is absolute (the synthesizing machine's cwd); a relative one
     // keeps the output folder portable and byte-stable.
     new LocalBackend(this, { path: props.stateFile ?? `terraform.${id}.tfstate` });

@@ -120,6 +120,27 @@ describe("ControlDomain call-site validation", () => {
   });
 });
 
+describe("ids written into commands (ldoms apply --host, ldoms migrate, Terraform local-exec)", () => {
+  const rule = "use 1-64 characters: letters, digits and - _ + . : (starting with a letter or digit)";
+
+  it("refuses a ControlDomain id that would be shell text", () => {
+    expect(errorOf(() => new ControlDomain(newStack(), "t7-a;touch pwned;", { address: "t7-a" })))
+      .toBe(`prod-move/t7-a;touch pwned;: id "t7-a;touch pwned;" contains ";", which is not allowed in LDoms names here; ${rule}`);
+  });
+
+  it("refuses a SriovMigration id that would be shell text, an option or empty", () => {
+    const { stack, ldg1 } = guest();
+    const target = new ControlDomain(stack, "t7-b", { address: "t7-b" });
+    const props = { domain: ldg1, target, targetPf: "/SYS/MB/NET2/IOVNET.PF0" };
+    expect(errorOf(() => new SriovMigration(stack, "m1;touch pwned;", props)))
+      .toBe(`prod-move/m1;touch pwned;: id "m1;touch pwned;" contains ";", which is not allowed in LDoms names here; ${rule}`);
+    expect(errorOf(() => new SriovMigration(stack, "m1 --dry-run", props))).toContain('id "m1 --dry-run" contains " "');
+    expect(errorOf(() => new SriovMigration(stack, "m1'x", props))).toContain(`id "m1'x" contains "'"`);
+    expect(errorOf(() => new SriovMigration(stack, "--force", props))).toBe(`prod-move/--force: id "--force" is not a valid LDoms name; ${rule}`);
+    expect(errorOf(() => new SriovMigration(stack, "m$(id)", props))).toContain('id "m$(id)" contains "$"');
+  });
+});
+
 describe("placement and relations checked at the call site", () => {
   it("requires a GuestDomain inside a ControlDomain and refuses primary", () => {
     const stack = newStack();

@@ -108,6 +108,16 @@ describe("LdomsStack", () => {
     expect(migration?.depends_on).toEqual(["terraform_data.ldoms-host-a", "terraform_data.ldoms-host-b"]);
   });
 
+  it("refuses a stack id that would be shell text or a path, where it is written", () => {
+    const rule = "use 1-64 characters: letters, digits and - _ + . : (starting with a letter or digit)";
+    const app = new App({ outdir: outdir() });
+    expect(() => new LdomsStack(app, "prod;touch pwned;")).toThrow(ValidationError);
+    expect(() => new LdomsStack(app, "move;touch pwned;"))
+      .toThrow(`move;touch pwned;: id "move;touch pwned;" contains ";", which is not allowed in LDoms names here; ${rule}`);
+    expect(() => new LdomsStack(app, "prod move")).toThrow('prod move: id "prod move" contains " "');
+    expect(() => new LdomsStack(app, "..")).toThrow('..: id ".." is not a valid LDoms name');
+  });
+
   it("stops on a configuration error before writing the stack", () => {
     const out = outdir();
     const app = new App({ outdir: out });
