@@ -127,9 +127,28 @@ ldoms_refresh() {
   LDOMS_SERVICES=$(ldoms_ldm list-services -p) || ldoms_fail 'ldm list-services -p failed'` : ""}
 }
 
-# ldoms_vf_field KEY VALUE FIELD: FIELD of the VF record whose KEY is VALUE (empty if none).
+# ldoms_vf_field KEY VALUE FIELD: FIELD of the first VF whose KEY is VALUE (empty if none).
+# A device starts on a line holding type=; its properties may be on that line or on the
+# following |key=value lines, up to the next device (the first value of a key counts).
 ldoms_vf_field() {
-  printf '%s\\n' "$LDOMS_IO" | sed 's/$/|/' | grep -F -e '|type=VF|' | grep -F -e "|$1=$2|" | sed -n '1p' | tr '|' '\\n' | sed -n "s/^$3=//p" | sed -n '1p'
+  printf '%s\\n' "$LDOMS_IO" | LDOMS_KEY=$1 LDOMS_VALUE=$2 LDOMS_FIELD=$3 awk -F'|' '
+    function ldoms_check() {
+      if (!found && started && rec["type"] == "VF" && (ENVIRON["LDOMS_KEY"] in rec) && rec[ENVIRON["LDOMS_KEY"]] == ENVIRON["LDOMS_VALUE"]) {
+        found = 1
+        if (ENVIRON["LDOMS_FIELD"] in rec) print rec[ENVIRON["LDOMS_FIELD"]]
+      }
+    }
+    {
+      device = 0
+      for (i = 1; i <= NF; i++) if (index($i, "type=") == 1) device = 1
+      if (device) { ldoms_check(); split("", rec); started = 1 }
+      if (!started) next
+      for (i = 1; i <= NF; i++) {
+        eq = index($i, "=")
+        if (eq > 1 && !(substr($i, 1, eq - 1) in rec)) rec[substr($i, 1, eq - 1)] = substr($i, eq + 1)
+      }
+    }
+    END { ldoms_check() }'
 }
 
 # ldoms_vnet_line DOMAIN IFNAME: the VNET record of IFNAME under DOMAIN (empty if none).

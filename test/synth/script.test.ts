@@ -1,13 +1,19 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ControlDomain, EthernetVf, GuestDomain } from "../../src/constructs";
+import { loadLabDefinition } from "../../src/lab/definition";
+import { readLabStateFile, writeLabStateFile } from "../../src/lab/standalone/file-store";
+import { initialLabState } from "../../src/lab/state";
 import { stackArtifacts, synthesizePlan } from "../../src/synth";
 import { exampleTree, newStack } from "../constructs/fixture";
+import { installStandaloneLdm } from "../support/standalone-ldm";
 
 const SHELLS = ["sh", "bash", "ksh93"] as const;
+const NET0 = "/SYS/MB/NET0/IOVNET.PF0";
+const NET2 = "/SYS/MB/NET2/IOVNET.PF0";
 let work: string;
 let binDir: string;
 
@@ -21,55 +27,53 @@ function writeScript(name: string, text: string): string {
   return path;
 }
 
-interface FakeState {
-  pfs: { alias: string }[];
-  vfs: { alias: string; name?: string; domain?: string; props: Record<string, string> }[];
-  domains: { name: string; state: string; vnets: { name: string; vswitch: string; props: Record<string, string> }[] }[];
-  switches: string[];
-}
+/** Existing VFs of a lab PF, as the lab definition declares them. */
+type LabVf = { name?: string; domain?: string; pvid?: number };
 
-function freshHost(extra: Partial<FakeState> = {}): FakeState {
-  return {
-    pfs: [{ alias: "/SYS/MB/NET0/IOVNET.PF0" }, { alias: "/SYS/MB/NET2/IOVNET.PF0" }],
-    vfs: [],
-    domains: [{ name: "primary", state: "active", vnets: [] }, { name: "ldg1", state: "active", vnets: [] }],
-    switches: ["primary-vsw0"],
-    ...extra,
+/**
+ * A two-machine lab shaped like the example (t7-a with the active guest ldg1 and PF NET0, t7-b
+ * with PF NET2, primary-vsw0 on both), INV settling at once so the scripts never sleep.
+ */
+function labState(vfsOnNet0: readonly LabVf[] = []): string {
+  const machine = (name: string, net: string, vfs: readonly LabVf[], domains: object[]) => ({
+    name,
+    buses: [{ name: "pci_0", alias: "/SYS/PM0/CMP0/PEX", dev: "pci@300", iov: true }],
+    slots: [{ alias: `/SYS/MB/${net}`, bus: "pci_0", dev: "pci@300/pci@1/pci@0/pci@4", status: "OCC" }],
+    pfs: [{ alias: `/SYS/MB/${net}/IOVNET.PF0`, maxvfs: 7, network: "app", vfs }],
+    domains: [{ name: "primary", state: "active" }, ...domains],
+    vswitches: [{ name: "primary-vsw0", netDev: "net0", network: "app" }],
+  });
+  const json = {
+    options: { invSettleMs: 0 },
+    machines: [machine("t7-a", "NET0", vfsOnNet0, [{ name: "ldg1", state: "active", console: 5000 }]), machine("t7-b", "NET2", [], [])],
   };
+  const path = join(work, `state-${Math.random().toString(36).slice(2)}.json`);
+  writeLabStateFile(path, initialLabState(loadLabDefinition(json, "script test lab")));
+  return path;
 }
 
-let runCount = 0;
-/** Runs `script` with `shell` against a fake ldm holding `state`; returns output and mutating calls. */
-function runAgainstFake(shell: string, script: string, statePath: string, env: Record<string, string> = {}) {
-  const logPath = `${statePath}.log`;
-  if (!existsSync(logPath)) writeFileSync(logPath, "");
-  const before = readFileSync(logPath, "utf8").split("\n").filter(Boolean).length;
+/** Mutating ldm commands the lab journaled on `machine`, as command lines. */
+function mutations(statePath: string, machine: string): string[] {
+  return readLabStateFile(statePath).journal.filter((j) => j.kind === "ldm" && j.machine === machine).map((j) => j.argv.join(" "));
+}
+
+/** Runs `script` with `shell` as the lab machine's `ldm` user would; returns its output and the mutating commands it sent. */
+function runOnLab(shell: string, script: string, statePath: string, machine = "t7-a") {
+  const before = mutations(statePath, machine).length;
   const result = spawnSync(shell, [script], {
     encoding: "utf8",
-    env: { PATH: `${binDir}:${process.env["PATH"]}`, FAKE_LDM_STATE: statePath, FAKE_LDM_LOG: logPath, ...env },
+    env: { PATH: `${binDir}:${process.env["PATH"]}`, LDOMS_LAB_STATE: statePath, LDOMS_LAB_HOST: machine },
   });
-  const calls = readFileSync(logPath, "utf8").split("\n").filter(Boolean).slice(before);
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls };
-}
-
-function stateFile(state: FakeState): string {
-  runCount += 1;
-  const path = join(work, `state-${runCount}.json`);
-  writeFileSync(path, JSON.stringify(state));
-  return path;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls: mutations(statePath, machine).slice(before) };
 }
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "ldoms-script-"));
-  binDir = join(work, "bin");
-  execFileSync("mkdir", ["-p", binDir]);
-  const ldm = join(binDir, "ldm");
-  writeFileSync(ldm, `#!/bin/sh\nexec '${process.execPath}' '${join(__dirname, "fake-ldm.cjs")}' "$@"\n`);
-  chmodSync(ldm, 0o755);
+  binDir = installStandaloneLdm(work);
 });
 
 afterAll(() => {
-  execFileSync("rm", ["-rf", work]);
+  rmSync(work, { recursive: true, force: true });
 });
 
 describe("per-host scripts", () => {
@@ -94,74 +98,75 @@ describe("per-host scripts", () => {
     }
   });
 
-  it.each(SHELLS)("converges the source host under %s, and a second run issues no mutating call", (shell) => {
+  it.each(SHELLS)("converges the source host on the lab under %s; a second run changes nothing and exits 0", (shell) => {
     const script = writeScript(`t7-a-${shell}.sh`, scriptsOf(() => exampleTree().stack).get("scripts/t7-a.sh") as string);
-    const state = stateFile(freshHost());
-    const first = runAgainstFake(shell, script, state);
-    expect(first.status, first.stderr).toBe(0);
-    expect(first.calls).toEqual([
-      "create-vf name=ldg1-app pvid=100 /SYS/MB/NET0/IOVNET.PF0",
-      "add-io /SYS/MB/NET0/IOVNET.PF0.VF0 ldg1",
-      "add-vnet pvid=100 vnet0 primary-vsw0 ldg1",
-    ]);
-    const second = runAgainstFake(shell, script, state);
-    expect(second.status, second.stderr).toBe(0);
+    const state = labState();
+    const first = runOnLab(shell, script, state);
+    expect(first.stderr).toBe("");
+    expect(first.status).toBe(0);
+    expect(first.calls).toEqual([`create-vf name=ldg1-app pvid=100 ${NET0}`, `add-io ${NET0}.VF0 ldg1`, "add-vnet pvid=100 vnet0 primary-vsw0 ldg1"]);
+    const second = runOnLab(shell, script, state);
+    expect(second.stderr).toBe("");
+    expect(second.status).toBe(0);
     expect(second.calls).toEqual([]);
+    expect(second.stdout).toContain('= create VF "ldg1-app" on /SYS/MB/NET0/IOVNET.PF0 (pvid=100) (already done)');
     expect(second.stdout).toContain('= assign VF "ldg1-app" to domain ldg1 (already done)');
+    expect(second.stdout).toContain("t7-a: done\n");
   });
 
-  it.each(["ksh93"])("creates the target VF unassigned under %s", (shell) => {
+  it.each(SHELLS)("creates the target VF unassigned on the lab under %s, once", (shell) => {
     const script = writeScript(`t7-b-${shell}.sh`, scriptsOf(() => exampleTree().stack).get("scripts/t7-b.sh") as string);
-    const state = stateFile(freshHost());
-    const run = runAgainstFake(shell, script, state);
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.calls).toEqual(["create-vf name=ldg1-app pvid=100 /SYS/MB/NET2/IOVNET.PF0"]);
-    const after = JSON.parse(readFileSync(state, "utf8")) as FakeState;
-    expect(after.vfs).toEqual([{ alias: "/SYS/MB/NET2/IOVNET.PF0.VF0", name: "ldg1-app", props: { pvid: "100" } }]);
-    expect(runAgainstFake(shell, script, state).calls).toEqual([]);
+    const state = labState();
+    const run = runOnLab(shell, script, state, "t7-b");
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.calls).toEqual([`create-vf name=ldg1-app pvid=100 ${NET2}`]);
+    const vf = readLabStateFile(state).machines["t7-b"]!.pfs[0]!.vfs[0]!;
+    expect([vf.name, vf.domain, vf.pvid]).toEqual(["ldg1-app", undefined, 100]);
+    const again = runOnLab(shell, script, state, "t7-b");
+    expect([again.status, again.calls, again.stderr]).toEqual([0, [], ""]);
   });
 
-  it("corrects drift on an existing VF by its pseudonym, resolved from the name", () => {
+  it("corrects drift on an existing VF by its pseudonym, resolved from the name (its pvid is on a property line)", () => {
     const script = writeScript("drift.sh", scriptsOf(() => exampleTree().stack).get("scripts/t7-a.sh") as string);
-    const state = stateFile(freshHost({
-      vfs: [
-        { alias: "/SYS/MB/NET0/IOVNET.PF0.VF0", name: "other", props: {} },
-        { alias: "/SYS/MB/NET0/IOVNET.PF0.VF1", name: "ldg1-app", domain: "ldg1", props: { pvid: "200" } },
-      ],
-    }));
-    const run = runAgainstFake("sh", script, state);
-    expect(run.status, run.stderr).toBe(0);
-    expect(run.calls).toEqual(["set-io pvid=100 /SYS/MB/NET0/IOVNET.PF0.VF1", "add-vnet pvid=100 vnet0 primary-vsw0 ldg1"]);
+    const state = labState([{ name: "other" }, { name: "ldg1-app", domain: "ldg1", pvid: 200 }]);
+    const run = runOnLab("sh", script, state);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.calls).toEqual([`set-io pvid=100 ${NET0}.VF1`, "add-vnet pvid=100 vnet0 primary-vsw0 ldg1"]);
+    expect(runOnLab("sh", script, state).calls).toEqual([]);
   });
 
   it("names an adopted VF, and refuses a MAC change while its domain is active", () => {
     const build = () => {
       const stack = newStack();
       const a = new ControlDomain(stack, "t7-a", { address: "t7-a" });
-      new EthernetVf(new GuestDomain(a, "ldg1"), "vf0", { vf: "/SYS/MB/NET0/IOVNET.PF0.VF0", name: "ldg1-app", macAddr: "00:14:4f:f8:1c:a5" });
+      new EthernetVf(new GuestDomain(a, "ldg1"), "vf0", { vf: `${NET0}.VF0`, name: "ldg1-app", macAddr: "00:14:4f:f8:1c:a5" });
       return stack;
     };
     const script = writeScript("adopt.sh", scriptsOf(build).get("scripts/t7-a.sh") as string);
-    const state = stateFile(freshHost({ vfs: [{ alias: "/SYS/MB/NET0/IOVNET.PF0.VF0", props: {} }] }));
-    const run = runAgainstFake("bash", script, state);
-    expect(run.calls).toEqual(["set-io name=ldg1-app /SYS/MB/NET0/IOVNET.PF0.VF0"]);
+    const state = labState([{}]);
+    const run = runOnLab("bash", script, state);
+    expect(run.calls).toEqual([`set-io name=ldg1-app ${NET0}.VF0`]);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe('ldoms: set mac-addr=00:14:4f:f8:1c:a5 on VF "ldg1-app": domain ldg1 is active; this change needs it inactive or bound (ldm stop-domain ldg1), then run this script again\n');
-    const stopped = JSON.parse(readFileSync(state, "utf8")) as FakeState;
-    stopped.domains[1]!.state = "bound";
-    writeFileSync(state, JSON.stringify(stopped));
-    const again = runAgainstFake("bash", script, state);
-    expect(again.status, again.stderr).toBe(0);
-    expect(again.calls).toEqual(["set-io mac-addr=00:14:4f:f8:1c:a5 /SYS/MB/NET0/IOVNET.PF0.VF0", "add-io /SYS/MB/NET0/IOVNET.PF0.VF0 ldg1"]);
+    const stop = spawnSync("ldm", ["stop-domain", "ldg1"], { encoding: "utf8", env: { PATH: `${binDir}:${process.env["PATH"]}`, LDOMS_LAB_STATE: state, LDOMS_LAB_HOST: "t7-a" } });
+    expect(stop.status, stop.stderr).toBe(0);
+    const again = runOnLab("bash", script, state);
+    expect(again.stderr).toBe("");
+    expect(again.status).toBe(0);
+    expect(again.calls).toEqual([`set-io mac-addr=00:14:4f:f8:1c:a5 ${NET0}.VF0`, `add-io ${NET0}.VF0 ldg1`]);
+    expect(runOnLab("bash", script, state).calls).toEqual([]);
   });
 
   it("stops at the first failing ldm listing, before any change", () => {
     const script = writeScript("fail.sh", scriptsOf(() => exampleTree().stack).get("scripts/t7-a.sh") as string);
-    const state = stateFile(freshHost());
-    const run = runAgainstFake("ksh93", script, state, { FAKE_LDM_FAIL: "list-io" });
+    const state = labState();
+    // A machine the lab does not have: every ldm call fails (exit status 125).
+    const run = runOnLab("ksh93", script, state, "t7-z");
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("ldoms: ldm list-io -l -p failed");
-    expect(run.calls).toEqual([]);
+    expect(mutations(state, "t7-a")).toEqual([]);
   });
 
   it("runs ldm through pfexec and the configured path", () => {
