@@ -4,3 +4,4 @@ export * from "./shell-script";
 export * from "./artifacts";
 export * from "./host-digest";
 export * from "./stable-json";
+export * from "./local-exec";

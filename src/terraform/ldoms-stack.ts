@@ -6,7 +6,7 @@ import {
 } from "../constructs";
 import { checkName } from "../constructs/validation";
 import { ValidationError, type PlanDocument } from "../model";
-import { hostDigest, synthesizePlan, writeStackArtifacts } from "../synth";
+import { hostDigest, ldomsApplyCommand, ldomsMigrateCommand, synthesizePlan, writeStackArtifacts, type LdomsInvocation } from "../synth";
 
 const LDOMS_CONSTRUCTS = [
   ControlDomain, EthernetVf, FibreChannelVf, GuestDomain, InfiniBandVf, IpmpGroup, Network, SriovMigration, VirtualSwitch, Vnet,
@@ -31,15 +31,6 @@ export interface LdomsStackProps {
    * @default `terraform.<stack>.tfstate`
    */
   readonly stateFile?: string;
-}
-
-/** The `ldoms` command a Terraform `local-exec` runs; on PATH via the project's node_modules/.bin. */
-export function applyCommand(stack: string, host: string): string {
-  return `ldoms apply --stack ${stack} --host ${host} --auto-approve`;
-}
-
-export function migrateCommand(stack: string, migration: string): string {
-  return `ldoms migrate ${migration} --stack ${stack} --auto-approve`;
 }
 
 /**
@@ -98,11 +89,12 @@ export class LdomsStack extends TerraformStack {
   private addHostResources(plan: PlanDocument): void {
     if (this.resourcesAdded) return;
     this.resourcesAdded = true;
+    const ldoms: LdomsInvocation = { command: ["ldoms"] };
     const hostResources = new Map<string, TerraformResource>();
     for (const host of plan.hosts) {
       const resource = new TerraformResource(this, `ldoms-host-${host.id}`, {
         terraformResourceType: "terraform_data",
-        provisioners: [{ type: "local-exec", command: applyCommand(plan.stack, host.id) }],
+        provisioners: [{ type: "local-exec", command: ldomsApplyCommand(ldoms, plan.stack, host.id) }],
       });
       resource.addOverride("triggers_replace", { host: host.id, desired: hostDigest(host) });
       hostResources.set(host.id, resource);
@@ -114,7 +106,7 @@ export class LdomsStack extends TerraformStack {
         .filter((r): r is TerraformResource => r !== undefined);
       const resource = new TerraformResource(this, `ldoms-migration-${migration.id}`, {
         terraformResourceType: "terraform_data",
-        provisioners: [{ type: "local-exec", command: migrateCommand(plan.stack, migration.id) }],
+        provisioners: [{ type: "local-exec", command: ldomsMigrateCommand(ldoms, plan.stack, migration.id) }],
         dependsOn,
       });
       resource.addOverride("triggers_replace", {

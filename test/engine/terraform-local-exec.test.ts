@@ -25,7 +25,7 @@ function sh(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<Proce
 function localExecCommands(cdkTfJson: string): string[] {
   const found: string[] = [];
   const walk = (value: unknown) => {
-    if (typeof value === "string" && value.startsWith("ldoms apply")) found.push(value);
+    if (typeof value === "string" && value.startsWith("'ldoms' 'apply'")) found.push(value);
     else if (value && typeof value === "object") Object.values(value).forEach(walk);
   };
   walk(JSON.parse(cdkTfJson));
@@ -60,8 +60,8 @@ describe("Terraform local-exec: ldoms apply from the stack output folder", () =>
   it("runs the commands as written, converges, and a second run changes nothing", async () => {
     const commands = localExecCommands(readFileSync(join(stackDir, "cdk.tf.json"), "utf8"));
     expect(commands).toEqual([
-      "ldoms apply --stack prod-move --host t7-a --auto-approve",
-      "ldoms apply --stack prod-move --host t7-b --auto-approve",
+      "'ldoms' 'apply' '--stack' 'prod-move' '--host' 't7-a' '--auto-approve'",
+      "'ldoms' 'apply' '--stack' 'prod-move' '--host' 't7-b' '--auto-approve'",
     ]);
     for (const command of commands) {
       const run = await sh(command, stackDir, env);

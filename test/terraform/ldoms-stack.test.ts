@@ -55,9 +55,24 @@ describe("LdomsStack", () => {
     expect(tf.terraform.backend.local.path).toBe("terraform.prod-move.tfstate");
     const resources = tf.resource.terraform_data;
     expect(Object.keys(resources).sort()).toEqual(["ldoms-host-t7-a", "ldoms-host-t7-b"]);
-    expect(resources["ldoms-host-t7-a"]?.provisioner).toEqual([{ "local-exec": { command: "ldoms apply --stack prod-move --host t7-a --auto-approve" } }]);
+    expect(resources["ldoms-host-t7-a"]?.provisioner).toEqual([{ "local-exec": { command: "'ldoms' 'apply' '--stack' 'prod-move' '--host' 't7-a' '--auto-approve'" } }]);
     const plan = stack.planDocument();
     expect(resources["ldoms-host-t7-b"]?.triggers_replace).toEqual({ host: "t7-b", desired: hostDigest(plan.hosts[1]!) });
+  });
+
+  it("single-quotes every word of every local-exec command", () => {
+    const { tf } = synthExample((stack) => {
+      const [, target] = stack.node.findAll().filter((c): c is ControlDomain => c instanceof ControlDomain);
+      const g = new GuestDomain(target!, "g2");
+      const net = new Network(stack, "net2");
+      const vf = new EthernetVf(g, "vf0", { pf: "/SYS/MB/NET0/IOVNET.PF1", name: "g2-app", network: net });
+      new IpmpGroup(g, "ipmp0", { active: vf, standby: new Vnet(g, "vnet0", { vswitch: "primary-vsw0", network: net }) });
+      const [source] = stack.node.findAll().filter((c): c is ControlDomain => c instanceof ControlDomain);
+      new SriovMigration(stack, "g2-to-a", { domain: g, target: source!, targetPf: "/SYS/MB/NET2/IOVNET.PF1", migrate: true });
+    });
+    const commands = Object.values(tf.resource.terraform_data).flatMap((r) => r.provisioner.map((p) => p["local-exec"].command));
+    expect(commands).toHaveLength(3);
+    for (const command of commands) expect(command).toMatch(/^'[^']*'( '[^']*')*$/);
   });
 
   it("has no absolute path in cdk.tf.json", () => {
@@ -104,7 +119,7 @@ describe("LdomsStack", () => {
     app.synth();
     const tf = JSON.parse(readFileSync(join(out, "stacks/move/cdk.tf.json"), "utf8")) as TfJson;
     const migration = tf.resource.terraform_data["ldoms-migration-g-to-b"];
-    expect(migration?.provisioner).toEqual([{ "local-exec": { command: "ldoms migrate g-to-b --stack move --auto-approve" } }]);
+    expect(migration?.provisioner).toEqual([{ "local-exec": { command: "'ldoms' 'migrate' 'g-to-b' '--stack' 'move' '--auto-approve'" } }]);
     expect(migration?.depends_on).toEqual(["terraform_data.ldoms-host-a", "terraform_data.ldoms-host-b"]);
   });
 
