@@ -59,7 +59,16 @@ describe("ldoms plan / apply / force-unlock (commands, against the lab in-proces
     expect(json.stack).toBe("prod-move");
     expect(json.totals).toEqual({ create: 3, update: 1, disruptive: 0, unchanged: 4, failedHosts: 0 });
     expect(json.hosts[0].fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(err.text).toBe("");
+    // Progress stays on stderr (README): stdout is the report alone.
+    expect(err.text).toMatch(/^\S+Z t7-a reading\n/m);
+    expect(err.text).toMatch(/^\S+Z t7-b 1 to change, 1 unchanged\n/m);
+  });
+
+  it("apply --json: progress on stderr, only the report on stdout", async () => {
+    expect(await runApply(undefined, { planDocument, autoApprove: true, json: true }, io())).toBe(0);
+    expect(JSON.parse(out.text).hosts.map((h: { id: string; status: string }) => `${h.id} ${h.status}`)).toEqual(["t7-a applied", "t7-b applied"]);
+    expect(err.text).toMatch(/^\S+Z t7-a \[1\/3\] \+ create VF "ldg1-app"/m);
+    expect(err.text).toMatch(/^\S+Z t7-a done \(3 mutating command\(s\)\)\n/m);
   });
 
   it("plan --out then apply FILE; a host changed since makes it stale", async () => {

@@ -62,6 +62,43 @@ describe("ldoms migrate (CLI)", () => {
     );
   });
 
+  it("names an unknown id before anything about approval (no terminal, no --auto-approve, --apply)", async () => {
+    const out = capture();
+    for (const options of [{}, { apply: true }, { apply: true, dryRun: true }]) {
+      await expect(runMigrate("ldg9-to-b", { planDocument, ...options }, { stdout: out.stream, stderr: out.stream, cwd: dir, env: {} })).rejects.toThrow(
+        "no migration ldg9-to-b in stack prod-move; migrations: ldg1-to-b",
+      );
+    }
+    const questions: string[] = [];
+    const ask = async (q: string) => (questions.push(q), "yes");
+    await expect(runMigrate("ldg9-to-b", { planDocument, apply: true }, { stdout: out.stream, stderr: out.stream, cwd: dir, env: {}, ask })).rejects.toThrow("no migration ldg9-to-b");
+    expect(questions).toEqual([]);
+  });
+
+  it("shows the preflight report before asking to migrate; answering no exits 1 and moves nothing", async () => {
+    const lab = await startMigrationLab({ stateDir: join(dir, "keys") });
+    try {
+      await prepare(lab);
+      const journal = lab.journalLength();
+      const out = capture();
+      const err = capture();
+      let shownBeforeQuestion = "";
+      const ask = async (q: string) => {
+        shownBeforeQuestion = err.text();
+        expect(q).toBe("Migrate ldg1 from t7-a to t7-b now? Only 'yes' is accepted: ");
+        return "no";
+      };
+      const code = await runMigrate("ldg1-to-b", { planDocument, inventory: inventoryFile(lab, true) }, { stdout: out.stream, stderr: err.stream, cwd: dir, env: {}, ask });
+      expect(code).toBe(1);
+      expect(shownBeforeQuestion).toContain("\nPreflight (migration contract):\n  passed      1. ");
+      expect(shownBeforeQuestion).toMatch(/\n {2}passed {6}5\. .*\n {2}passed {6}6\. ldm migrate-domain -n succeeded on t7-a\n/);
+      expect(out.text()).toContain("Result: declined. Not confirmed; nothing was changed: ldg1 stays on t7-a.");
+      expect(lab.journalLength()).toBe(journal);
+    } finally {
+      await lab.close();
+    }
+  });
+
   it("--dry-run --apply --json prints the report of every check; Ctrl-C asks, then cancels the running migration", async () => {
     const lab = await startMigrationLab({ stateDir: join(dir, "keys") });
     try {
@@ -80,7 +117,9 @@ describe("ldoms migrate (CLI)", () => {
         "preflight/5-target-ready passed",
         "preflight/6-dry-run passed",
       ]);
-      expect(err.text()).toBe("");
+      // Progress goes to stderr with --json too; stdout holds only the report (parsed above).
+      expect(err.text()).toMatch(/^\S+Z reading t7-a and t7-b\n/);
+      expect(err.text()).toContain("preflight: rules 1-5 of the migration contract\n");
 
       let interrupt: (() => void) | undefined;
       const questions: string[] = [];

@@ -60,12 +60,13 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
     document = input.document;
     inventory = input.inventory;
   }
-  const progress = progressFor(io.stderr, options.json === true);
+  // Progress goes to stderr with --json too: stdout holds only the report.
+  const progress = progressFor(io.stderr);
   const confirm = approvalNeeded
     ? async (plan: PlanRunResult) => {
         io.stderr.write(`\n${renderPlan(plan)}\n`);
         const answer = await (io.ask as (q: string) => Promise<string>)("Apply these changes? Only 'yes' is accepted: ");
-        (progress as { reset?: () => void } | undefined)?.reset?.();
+        (progress as { reset?: () => void }).reset?.();
         return answer.trim() === "yes";
       }
     : undefined;
@@ -80,7 +81,7 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
     ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
     ...(pinned ? { pinned } : {}),
     ...(confirm ? { confirm } : {}),
-    ...(progress ? { onEvent: progress } : {}),
+    onEvent: progress,
   });
   const hostsFailed = run.hosts.some((h) => h.status === "failed" || h.status === "stopped");
   // Guest side of a migration (IPMP), in every guest ldoms can reach, once the hosts converged.

@@ -6,12 +6,12 @@
 import { askIfTerminal } from "../terminal-ask";
 import type { Command } from "commander";
 import { ValidationError } from "../../model";
-import { MigrationControl, migrationSucceeded, runMigration, type MigrationEvent, type MigrationReport } from "../../engine/migration";
+import { findMigration, MigrationControl, migrationSucceeded, runMigration, type MigrationCheck, type MigrationEvent, type MigrationReport } from "../../engine/migration";
 import type { PlanRunResult } from "../../engine";
 import { guestScriptArtifacts, guestScriptPath } from "../../synth/guest-script";
 import { addEngineInputOptions, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { migrationProgress } from "../render/migration-progress";
-import { renderMigrationReport } from "../render/migration-text";
+import { renderMigrationReport, renderPreflight } from "../render/migration-text";
 import { renderPlan } from "../render/plan-text";
 import { defaultIo, type CommandIo } from "./plan";
 
@@ -44,6 +44,9 @@ export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, 
     // A migration always reads and locks both its source and its target: a subset makes no sense.
     throw new ValidationError(`ldoms migrate does not take --host (got ${options.host.join(",")}): migration ${id} always involves its source and target hosts; drop --host`);
   }
+  const input = await resolveEngineInput(options, io.cwd);
+  // An unknown id is a mistake to name before anything asks for approval.
+  const migration = findMigration(input.document, id);
   const approvalNeeded = !options.autoApprove && !options.dryRun;
   // --apply changes hosts even with --dry-run (which only spares the migration): it asks too.
   const applyApprovalNeeded = !options.autoApprove && options.apply === true;
@@ -57,11 +60,12 @@ export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, 
       `ldoms migrate ${id} --apply needs approval before it changes the hosts, and there is no terminal to ask on: review with ldoms plan, then add --auto-approve`,
     );
   }
-  const input = await resolveEngineInput(options, io.cwd);
   const control = new MigrationControl();
   const ask = io.ask;
   const yes = async (question: string) => (await (ask as (q: string) => Promise<string>)(`${question} Only 'yes' is accepted: `)).trim() === "yes";
   let interrupting = false;
+  const checks: MigrationCheck[] = [];
+  const progress = migrationProgress(io.stderr);
   const unsubscribe = (io.onInterrupt ?? processInterrupt)(() => {
     if (!control.running) {
       control.interrupt();
@@ -88,7 +92,8 @@ export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, 
       apply: options.apply === true,
       acceptUnverified: options.acceptUnverified === true,
       control,
-      ...(approvalNeeded ? { confirm: yes } : {}),
+      // The question comes after the preflight and the dry run: show what they proved first.
+      ...(approvalNeeded ? { confirm: async (question: string) => (io.stderr.write(`\n${renderPreflight(checks)}\n\n`), yes(question)) } : {}),
       ...(applyApprovalNeeded
         ? {
             confirmApply: async (plan: PlanRunResult) => {
@@ -96,13 +101,17 @@ export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, 
               return yes("Apply these preparation changes?");
             },
             confirmGuest: async (lines: readonly string[]) => {
-              io.stderr.write(`\nIn guest ${input.document.migrations.find((m) => m.id === id)?.domain ?? "?"}:\n${lines.map((l) => `  ${l}`).join("\n")}\n`);
+              io.stderr.write(`\nIn guest ${migration.domain}:\n${lines.map((l) => `  ${l}`).join("\n")}\n`);
               return yes("Run these commands in the guest?");
             },
           }
         : {}),
-      // While the cancel question is on screen, the progress bar waits (it would draw over it).
-      ...(options.json ? {} : { onEvent: ((render) => (event: MigrationEvent) => void (interrupting && event.type === "progress" ? undefined : render(event)))(migrationProgress(io.stderr)) }),
+      // Progress goes to stderr, with --json too (stdout holds only the report). While the
+      // cancel question is on screen, the progress bar waits (it would draw over it).
+      onEvent: (event: MigrationEvent) => {
+        if (event.type === "check") checks.push(event.check);
+        if (!(interrupting && event.type === "progress")) progress(event);
+      },
       ...(options.pollInterval ? { pollIntervalMs: options.pollInterval } : {}),
       ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
     });

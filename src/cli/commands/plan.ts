@@ -34,14 +34,15 @@ export function defaultIo(): CommandIo {
 export async function runPlan(rawOptions: PlanCommandOptions, io: CommandIo = defaultIo()): Promise<number> {
   const options = withInventoryDefault(rawOptions, io.env);
   const input = await resolveEngineInput(options, io.cwd);
-  const progress = progressFor(io.stderr, options.json === true);
+  // Progress goes to stderr with --json too: stdout holds only the report.
+  const progress = progressFor(io.stderr);
   const run = await planHosts(input.hosts, {
     connect: io.connect ?? sshConnect(options),
     parallelism: options.parallelism ?? 10,
     allowDisruptive: options.allowDisruptive ?? false,
     // A domain moved by a configured migration is not undone; its target is read even outside --host.
     migrations: migrationAwareness(input.document.migrations, engineHosts(input.document, input.inventory ? { inventory: input.inventory } : {})),
-    ...(progress ? { onEvent: progress } : {}),
+    onEvent: progress,
     ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
   });
   if (options.out) writeSavedPlan(options.out.startsWith("/") ? options.out : `${io.cwd}/${options.out}`, savedPlanFrom(input.document, run));

@@ -13,6 +13,11 @@ function renderCheck(c: MigrationCheck): string[] {
   return lines;
 }
 
+/** The preflight checks so far, shown before the question that approves the migration. */
+export function renderPreflight(checks: readonly MigrationCheck[]): string {
+  return ["Preflight (migration contract):", ...checks.flatMap(renderCheck)].join("\n");
+}
+
 export function renderMigrationReport(report: MigrationReport): string {
   const lines: string[] = [];
   lines.push(`Migration ${report.migration}: domain ${report.domain} from ${report.source} to ${report.target} (${report.targetOperand})`);

@@ -79,7 +79,6 @@ export function liveProgress(stream: ProgressStream): EngineEventSink & { finish
   return sink;
 }
 
-export function progressFor(stream: ProgressStream, quiet: boolean): EngineEventSink | undefined {
-  if (quiet) return undefined;
+export function progressFor(stream: ProgressStream): EngineEventSink {
   return stream.isTTY ? liveProgress(stream) : plainProgress(stream);
 }
