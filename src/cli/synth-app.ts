@@ -9,6 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { ValidationError } from "../model";
+import { parsePlanDocument } from "../model/load-plan-document";
 import { PLAN_FILE_NAME, SCRIPTS_DIR_NAME } from "../synth";
 
 export interface SynthesizeAppOptions {
@@ -110,8 +111,14 @@ export async function synthesizeApp(options: SynthesizeAppOptions): Promise<{ st
       throw new ValidationError(`the app \`${config.app}\` of cdktf.json ran but synthesized nothing (no manifest.json); make it call app.synth() (or use runLdomsApp)`);
     }
     const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { stacks?: Record<string, { workingDirectory: string }> };
+    const entries = Object.entries(manifest.stacks ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    // A plan document the engine would refuse is a synthesis error: nothing is installed.
+    for (const [name, entry] of entries) {
+      const staged = join(staging, entry.workingDirectory, PLAN_FILE_NAME);
+      if (existsSync(staged)) parsePlanDocument(readFileSync(staged, "utf8"), `the plan document of stack ${name} (nothing was written to ${outDir})`);
+    }
     const stacks: SynthesizedStack[] = [];
-    for (const [name, entry] of Object.entries(manifest.stacks ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const [name, entry] of entries) {
       const dir = join(outDir, entry.workingDirectory);
       installStack(join(staging, entry.workingDirectory), dir);
       if (existsSync(join(dir, PLAN_FILE_NAME))) stacks.push({ name, dir, planFile: join(dir, PLAN_FILE_NAME) });

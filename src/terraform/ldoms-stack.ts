@@ -24,6 +24,30 @@ function checkedStackId(scope: Construct, id: string): string {
   return checkName(scope.node.path ? `${scope.node.path}/${id}` : id, "id", id);
 }
 
+/** Apps whose constructs outside any LdomsStack have been validated. */
+const validatedApps = new WeakSet<IConstruct>();
+
+/**
+ * cdktf checks a stack just before writing it, and the app's own constructs after writing every
+ * stack: an invalid construct in a later stack or directly under the app would leave the files
+ * of the stacks written before it. The first LdomsStack prepared checks, once per app, every
+ * construct no LdomsStack checks, before anything is written.
+ */
+function validateOutsideLdomsStacks(app: IConstruct): void {
+  if (validatedApps.has(app)) return;
+  const problems: string[] = [];
+  const visit = (construct: IConstruct): void => {
+    if (construct instanceof LdomsStack) return;
+    for (const message of construct.node.validate()) problems.push(`${construct.node.path || "the app"}: ${message}`);
+    construct.node.children.forEach(visit);
+  };
+  visit(app);
+  if (problems.length) {
+    throw new ValidationError(`the app has ${problems.length} validation error${problems.length === 1 ? "" : "s"} outside its LDoms stacks; nothing was written:`, problems);
+  }
+  validatedApps.add(app);
+}
+
 export interface LdomsStackProps {
   /**
    * Terraform state file, relative to the stack's output directory
@@ -80,7 +104,9 @@ export class LdomsStack extends TerraformStack {
   override prepareStack(): void {
     // The Terraform resources depend on the plan, so the tree is validated and the plan built
     // before cdktf resolves anything: a configuration error stops synthesis before any write.
+    // cdktf prepares every stack before it writes the first one.
     this.addHostResources(this.planDocument());
+    validateOutsideLdomsStacks(this.node.root);
     super.prepareStack();
   }
 

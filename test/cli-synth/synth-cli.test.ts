@@ -84,6 +84,49 @@ describe("ldoms synth", () => {
     expect(existsSync(join(dir, "cdktf.out"))).toBe(false);
   });
 
+  it("refuses a migration id that is shell text and leaves the output folder as it was", () => {
+    const source = (id: string) => `
+      import { ControlDomain, EthernetVf, GuestDomain, IpmpGroup, LdomsStack, Network, SriovMigration, Vnet, runLdomsApp } from "@src";
+      runLdomsApp((app) => {
+        const stack = new LdomsStack(app, "prod-move");
+        const net = new Network(stack, "net");
+        const a = new ControlDomain(stack, "t7-a", { address: "t7-a" });
+        const b = new ControlDomain(stack, "t7-b", { address: "t7-b" });
+        const g = new GuestDomain(a, "ldg1");
+        const vf = new EthernetVf(g, "vf0", { pf: "/SYS/MB/NET0/IOVNET.PF0", name: "ldg1-app", network: net });
+        new IpmpGroup(g, "ipmp0", { active: vf, standby: new Vnet(g, "vnet0", { vswitch: "primary-vsw0", network: net }) });
+        new SriovMigration(stack, ${JSON.stringify(id)}, { domain: g, target: b, targetPf: "/SYS/MB/NET2/IOVNET.PF0", migrate: true });
+      });
+    `;
+    const dir = project(source("ldg1-to-b"));
+    expect(ldoms(["synth"], dir).status).toBe(0);
+    const before = snapshot(join(dir, "cdktf.out"));
+    writeFileSync(join(dir, "main.ts"), source("m1;touch pwned;").replace(/@src/g, join(repo, "src")));
+    const run = ldoms(["synth"], dir);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('prod-move/m1;touch pwned;: id "m1;touch pwned;" contains ";"');
+    expect(snapshot(join(dir, "cdktf.out"))).toEqual(before);
+  });
+
+  it("installs nothing when a stack's plan document would not read back", () => {
+    const dir = tempDir("ldoms-project-");
+    // An app that writes what cdktf would, with a plan document the engine refuses.
+    writeFileSync(join(dir, "app.js"), `
+      const { mkdirSync, writeFileSync } = require("node:fs");
+      const { join } = require("node:path");
+      const out = process.env.CDKTF_OUTDIR;
+      mkdirSync(join(out, "stacks", "s1"), { recursive: true });
+      writeFileSync(join(out, "manifest.json"), JSON.stringify({ stacks: { s1: { workingDirectory: "stacks/s1" } } }));
+      writeFileSync(join(out, "stacks", "s1", "cdk.tf.json"), "{}");
+      writeFileSync(join(out, "stacks", "s1", "ldoms.plan.json"), JSON.stringify({ formatVersion: 1, stack: "s1;touch pwned", hosts: [], migrations: [] }));
+    `);
+    writeFileSync(join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: `"${process.execPath}" app.js` }));
+    const run = ldoms(["synth"], dir);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`the plan document of stack s1 (nothing was written to ${join(dir, "cdktf.out")}) is not a valid plan document`);
+    expect(existsSync(join(dir, "cdktf.out"))).toBe(false);
+  });
+
   it("reports every tree problem of the app together and writes nothing", async () => {
     const dir = project(`
       import { ControlDomain, EthernetVf, GuestDomain, LdomsStack, runLdomsApp } from "@src";

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App } from "cdktf";
+import { App, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { afterEach, describe, expect, it } from "vitest";
 import { defineSriovMigrationExample } from "../../examples/sriov-migration/stack";
@@ -142,6 +142,20 @@ describe("LdomsStack", () => {
     expect(() => app.synth()).toThrow(ValidationError);
     expect(() => app.synth()).toThrow('broken/a/g/vf0: VF has no user-assigned name');
     expect(existsSync(join(out, "stacks", "broken"))).toBe(false);
+  });
+
+  it("writes no stack when a construct outside the LDoms stacks is invalid", () => {
+    const out = outdir();
+    const app = new App({ outdir: out });
+    defineSriovMigrationExample(app);
+    const other = new TerraformStack(app, "other");
+    new Construct(other, "custom").node.addValidation({ validate: () => ["custom rule broken"] });
+    new Construct(app, "loose").node.addValidation({ validate: () => ["loose rule broken"] });
+    expect(() => app.synth()).toThrow(
+      "the app has 2 validation errors outside its LDoms stacks; nothing was written:\n  - other/custom: custom rule broken\n  - loose: loose rule broken",
+    );
+    // cdktf makes the empty output folders when the App is created; no file is written.
+    expect(readdirSync(out, { recursive: true })).toEqual(["stacks"]);
   });
 
   it("reports the validations of other constructs of the stack with the LDoms rules", () => {
