@@ -1,4 +1,5 @@
 import { type ExecOptions, type ExecResult, OutcomeUnknownError, type RemoteExecutor } from "../transport/executor";
+import { OutputLimitError, outputLimit } from "../transport/output-limit";
 import { DEFAULT_LAB_USER, type ServableLab, labEndpoint } from "./executor-endpoints";
 import { type ShellEndpoint, runCommandLine } from "./shell";
 
@@ -40,13 +41,16 @@ export interface LabExecutorOptions {
   readonly counters?: LabExecCounters;
   /** Label for messages. Default the host id. */
   readonly label?: string;
+  /** Most bytes of output per stream when `exec` gets none. Default 16 MiB, as over SSH. */
+  readonly maxOutputBytes?: number;
 }
 
 /**
  * A `RemoteExecutor` that runs command lines through the lab shell on one lab machine or
  * guest, in this process. It behaves like one SSH connection: opened on first use, counted,
  * lost on a simulated cut (the exec rejects with `OutcomeUnknownError`) and reopened by the
- * next exec, so retry and re-read logic meets the same situations as over the network.
+ * next exec, so retry and re-read logic meets the same situations as over the network. Timeouts
+ * (`timeoutMs`, 0 = none) and the output cap (`maxOutputBytes`) behave as the SSH executor's.
  */
 export class LabExecutor implements RemoteExecutor {
   readonly label: string;
@@ -83,13 +87,13 @@ export class LabExecutor implements RemoteExecutor {
       totalExecIndex: this.counters.execs,
       commandLine,
     };
-    const run = this.runOnce(info);
-    if (options.timeoutMs === undefined) return run;
+    const run = this.runOnce(info, outputLimit(this.label, options.maxOutputBytes, this.options.maxOutputBytes));
+    if (options.timeoutMs === undefined || options.timeoutMs <= 0) return run;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         this.connected = false;
-        reject(new OutcomeUnknownError(`${this.label}: command timed out after ${options.timeoutMs} ms`, commandLine));
+        reject(new OutcomeUnknownError(`${this.label}: no exit status after ${options.timeoutMs} ms (command timeout); the command may or may not have run. Command: ${commandLine}`, commandLine, "timeout"));
       }, options.timeoutMs);
     });
     try {
@@ -99,20 +103,24 @@ export class LabExecutor implements RemoteExecutor {
     }
   }
 
-  private async runOnce(info: LabExecInfo): Promise<ExecResult> {
+  private async runOnce(info: LabExecInfo, maxOutputBytes: number): Promise<ExecResult> {
     const latency = this.options.latencyMs ?? 0;
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     const cut = this.options.cut?.(info);
     if (cut === "before") throw this.cutError(info);
     const result = await runCommandLine(this.endpoint, info.commandLine);
     if (cut === "after") throw this.cutError(info);
+    // The lab answers in one piece; measured as the bytes an SSH channel would carry.
+    for (const [name, text] of [["stdout", result.stdout], ["stderr", result.stderr]] as const) {
+      if (Buffer.byteLength(text) > maxOutputBytes) throw new OutputLimitError(this.label, info.commandLine, name, maxOutputBytes);
+    }
     return { exitStatus: result.exitStatus, stdout: result.stdout, stderr: result.stderr };
   }
 
   private cutError(info: LabExecInfo): OutcomeUnknownError {
     this.connected = false;
     this.counters.cuts += 1;
-    return new OutcomeUnknownError(`${this.label}: connection lost (lab fault injection, exec ${info.execIndex})`, info.commandLine);
+    return new OutcomeUnknownError(`${this.label}: connection lost (lab fault injection, exec ${info.execIndex})`, info.commandLine, "connection-lost");
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,11 @@ export interface ExecOptions {
   readonly timeoutMs?: number;
   /** Text written to the command's standard input, then closed. */
   readonly stdin?: string;
+  /**
+   * Most bytes kept per stream (stdout, stderr). A command printing more is stopped and the exec
+   * rejects with OutputLimitError. Default: the executor's, else DEFAULT_MAX_OUTPUT_BYTES (16 MiB).
+   */
+  readonly maxOutputBytes?: number;
 }
 
 export interface RemoteExecutor {
@@ -32,7 +37,7 @@ export interface RemoteExecutor {
 }
 
 /** Why a command's outcome is unknown. */
-export type OutcomeUnknownReason = "timeout" | "connection-lost" | "no-exit-status" | "signal";
+export type OutcomeUnknownReason = "timeout" | "connection-lost" | "no-exit-status" | "signal" | "output-limit";
 
 /** Rejection of `exec` when the command's outcome is not known (it may or may not have run). */
 export class OutcomeUnknownError extends Error {

@@ -1,5 +1,6 @@
 // Public surface of src/transport: the RemoteExecutor seam and its SSH and local implementations.
 export * from "./executor";
+export * from "./output-limit";
 export * from "./transport-error";
 export * from "./host-key";
 export * from "./legacy-algorithms";

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Client, utils, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from "ssh2";
 import { ChannelLimiter } from "./channel-limiter";
 import { OutcomeUnknownError, type ExecOptions, type ExecResult, type RemoteExecutor } from "./executor";
+import { CappedOutput, OutputLimitError, outputLimit } from "./output-limit";
 import { keyTypeOf, preferredHostKeyAlgorithms, readKnownHosts, verifyHostKey, type HostKeyPolicy, type KnownHostEntry } from "./host-key";
 import { LEGACY_ALGORITHMS } from "./legacy-algorithms";
 import { TransportError } from "./transport-error";
@@ -26,6 +27,8 @@ export interface SshExecutorOptions {
   readonly connectTimeoutMs?: number;
   /** Default per-command limit when `exec` gets none. Default 0 = no limit. */
   readonly commandTimeoutMs?: number;
+  /** Most bytes kept per stream of a command when `exec` gets none. Default 16 MiB (DEFAULT_MAX_OUTPUT_BYTES). */
+  readonly maxOutputBytes?: number;
   /** Keepalive probe interval. Default 15000 ms; 0 disables. */
   readonly keepaliveIntervalMs?: number;
   /** Unanswered keepalives before the connection counts as lost. Default 3. */
@@ -105,7 +108,8 @@ export class SshExecutor implements RemoteExecutor {
     try {
       const client = await this.connection();
       this.counters.execs++;
-      return await this.run(client, commandLine, options.timeoutMs ?? this.options.commandTimeoutMs ?? 0, options.stdin);
+      const limit = outputLimit(this.label, options.maxOutputBytes, this.options.maxOutputBytes);
+      return await this.run(client, commandLine, options.timeoutMs ?? this.options.commandTimeoutMs ?? 0, options.stdin, limit);
     } finally {
       this.limiter.release();
     }
@@ -200,10 +204,10 @@ export class SshExecutor implements RemoteExecutor {
     });
   }
 
-  private run(client: Client, commandLine: string, timeoutMs: number, stdin: string | undefined): Promise<ExecResult> {
+  private run(client: Client, commandLine: string, timeoutMs: number, stdin: string | undefined, maxOutputBytes: number): Promise<ExecResult> {
     return new Promise<ExecResult>((resolve, reject) => {
-      const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
+      const stdout = new CappedOutput(maxOutputBytes);
+      const stderr = new CappedOutput(maxOutputBytes);
       let exitStatus: number | undefined;
       let exitSignal: string | undefined;
       let channel: ClientChannel | undefined;
@@ -241,15 +245,20 @@ export class SshExecutor implements RemoteExecutor {
           closeChannel(stream); // timed out or lost before the channel opened
           return;
         }
-        stream.on("data", (chunk: Buffer) => stdout.push(chunk));
-        stream.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+        const keep = (output: CappedOutput, name: "stdout" | "stderr") => (chunk: Buffer) => {
+          if (settled || output.push(chunk)) return;
+          finish({ error: new OutputLimitError(this.label, commandLine, name, maxOutputBytes) });
+          closeChannel(stream);
+        };
+        stream.on("data", keep(stdout, "stdout"));
+        stream.stderr.on("data", keep(stderr, "stderr"));
         stream.on("exit", (code: number | null, signal?: string) => {
           if (typeof code === "number") exitStatus = code;
           else if (signal) exitSignal = signal;
         });
         stream.on("close", () => {
           if (exitStatus !== undefined) {
-            finish({ result: { exitStatus, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") } });
+            finish({ result: { exitStatus, stdout: stdout.text(), stderr: stderr.text() } });
           } else if (exitSignal !== undefined) {
             unknown(`the command was killed by signal ${exitSignal}`, "signal");
           } else if (this.client !== client) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ChannelLimiter } from "../../src/transport/channel-limiter";
 import { OutcomeUnknownError } from "../../src/transport/executor";
 import { LocalExecutor } from "../../src/transport/local-executor";
+import { OutputLimitError } from "../../src/transport/output-limit";
 import { commandLine } from "../../src/ldm/quote";
 
 describe("LocalExecutor", () => {
@@ -22,6 +23,19 @@ describe("LocalExecutor", () => {
     expect((error as OutcomeUnknownError).reason).toBe("timeout");
     expect((error as Error).message).toContain("no exit status after 200 ms (command timeout)");
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("stops a command printing more than the limit per stream (default 16 MiB) and says so", async () => {
+    const local = new LocalExecutor({ label: "t7-a" });
+    const big = "head -c 17000000 /dev/zero";
+    const error = (await local.exec(big).then(() => undefined, (e: unknown) => e)) as OutputLimitError;
+    expect(error).toBeInstanceOf(OutputLimitError);
+    expect(error.message).toBe(`t7-a: the command printed more than 16 MiB on stdout (the output limit per stream) and was stopped; it may or may not have completed. Command: ${big}`);
+    const small = new LocalExecutor({ maxOutputBytes: 4 });
+    expect((await small.exec("printf 1234; printf 5678 >&2")).stdout).toBe("1234");
+    const over = (await small.exec("printf 1; printf 12345 >&2").then(() => undefined, (e: unknown) => e)) as OutputLimitError;
+    expect([over.stream, over.limitBytes, over.message.startsWith("local: the command printed more than 4 bytes on stderr")]).toEqual(["stderr", 4, true]);
+    expect((await small.exec("printf 123456", { maxOutputBytes: 10 })).stdout).toBe("123456");
   });
 
   it("rejects a command killed by a signal as outcome unknown", async () => {

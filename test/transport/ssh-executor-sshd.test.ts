@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSshd, type RunningSshd } from "../support/sshd";
 import { OutcomeUnknownError } from "../../src/transport/executor";
+import { OutputLimitError } from "../../src/transport/output-limit";
 import { SshConnectionPool } from "../../src/transport/ssh-connection-pool";
 import { SshExecutor, type SshExecutorOptions } from "../../src/transport/ssh-executor";
 import { TransportError } from "../../src/transport/transport-error";
@@ -145,6 +146,22 @@ describe("SshExecutor against a real OpenSSH sshd", () => {
     expect(error.message).toContain("no exit status after 300 ms (command timeout)");
     expect(Date.now() - started).toBeLessThan(3000);
     expect((await ssh.exec("echo after")).stdout).toBe("after\n");
+    expect(ssh.stats.connections).toBe(1);
+  });
+
+  it("keeps at most 16 MiB per stream by default: a command printing more is stopped and refused, naming the host, the command and the limit", async () => {
+    const ssh = executor({ label: "t7-a" });
+    const big = "head -c 17000000 /dev/zero | tr '\\000' x";
+    const out = await rejection(ssh.exec(big));
+    expect(out).toBeInstanceOf(OutputLimitError);
+    expect(out).toBeInstanceOf(OutcomeUnknownError);
+    expect((out as OutputLimitError).reason).toBe("output-limit");
+    expect(out.message).toBe(`t7-a: the command printed more than 16 MiB on stdout (the output limit per stream) and was stopped; it may or may not have completed. Command: ${big}`);
+    const err = (await rejection(ssh.exec(`${big} >&2`))) as OutputLimitError;
+    expect([err.stream, err.limitBytes]).toEqual(["stderr", 16 * 1024 * 1024]);
+    expect((await ssh.exec("head -c 1000000 /dev/zero | wc -c")).stdout.trim()).toBe("1000000");
+    expect((await ssh.exec("printf x", { maxOutputBytes: 1 })).stdout).toBe("x");
+    expect(((await rejection(ssh.exec("printf xy", { maxOutputBytes: 1 }))) as OutputLimitError).limitBytes).toBe(1);
     expect(ssh.stats.connections).toBe(1);
   });
 

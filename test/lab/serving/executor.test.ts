@@ -72,6 +72,8 @@ describe("LabExecutor", () => {
     const started = Date.now();
     await executor.exec("true");
     expect(Date.now() - started).toBeGreaterThanOrEqual(55);
-    await expect(executor.exec("true", { timeoutMs: 10 })).rejects.toThrow("t7-a: command timed out after 10 ms");
+    await expect(executor.exec("true", { timeoutMs: 10 })).rejects.toMatchObject({ reason: "timeout", message: "t7-a: no exit status after 10 ms (command timeout); the command may or may not have run. Command: true" });
+    // 0 means no limit, as over SSH.
+    expect((await executor.exec("echo late", { timeoutMs: 0 })).stdout).toBe("late\n");
   });
 });
