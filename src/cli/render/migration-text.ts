@@ -3,6 +3,7 @@
  * post-verify check, and the outcome in one paragraph. `--json` prints the report object instead.
  */
 import type { MigrationCheck, MigrationReport } from "../../engine/migration";
+import { guestActionLine } from "./migration-guests";
 
 const MARK: Record<MigrationCheck["status"], string> = { passed: "passed    ", failed: "FAILED    ", unverified: "UNVERIFIED" };
 
@@ -28,7 +29,7 @@ export function renderMigrationReport(report: MigrationReport): string {
     lines.push("", "Preparation: converged (no changes needed on either host)");
   }
   if (report.guestActions.length) {
-    lines.push("", `Guest ${report.domain}: IPMP configured`, ...report.guestActions.map((a) => `  ${a.exitStatus === 0 ? "ok  " : "FAIL"} ${a.commandLine}${a.stderr ? `  (${a.stderr})` : ""}`));
+    lines.push("", `Guest ${report.domain}: IPMP configured`, ...report.guestActions.map((a) => guestActionLine(a)));
   }
   if (report.preflight.length) lines.push("", "Preflight (migration contract):", ...report.preflight.flatMap(renderCheck));
   if (report.guestScript) {

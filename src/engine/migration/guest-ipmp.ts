@@ -4,6 +4,7 @@
  * `ipadm show-if`, `ipmpstat -P`), configured idempotently with `ipadm` (only the missing
  * pieces), and verified before and after the migration.
  */
+import { createHash } from "node:crypto";
 import type { DesiredIpmpGroup } from "../../model";
 import { GUEST_VNET_DEVICE_PATTERN, guestVnetDevice } from "../../ldm/assumptions";
 import { commandLine } from "../../ldm/quote";
@@ -134,27 +135,73 @@ function describeLinks(links: readonly GuestLink[]): string {
   return links.length ? links.map((l) => `${l.link} (${l.device})`).join(", ") : "none";
 }
 
-/** The `ipadm` commands still needed for the group (empty when it is configured). */
-export function ipmpConfigureCommands(guest: GuestObservation, group: DesiredIpmpGroup, links: GroupLinks): { commands: string[][]; problems: string[] } {
-  const commands: string[][] = [];
+/**
+ * One `ipadm` command the guest still needs, shown like a host action: `+` adds an interface
+ * or a member, `~` changes a member in place.
+ */
+export interface GuestIpmpStep {
+  readonly symbol: "+" | "~";
+  readonly summary: string;
+  /** Why it is needed, on the guest as read. */
+  readonly reason: string;
+  readonly argv: readonly string[];
+  /** The quoted command line that runs in the guest. */
+  readonly commandLine: string;
+}
+
+function guestStep(symbol: GuestIpmpStep["symbol"], summary: string, reason: string, argv: readonly string[]): GuestIpmpStep {
+  return { symbol, summary, reason, argv, commandLine: commandLine(argv) };
+}
+
+/** The `ipadm` steps still needed for the group, in order (empty when it is configured). */
+export function ipmpConfigureSteps(guest: GuestObservation, group: DesiredIpmpGroup, links: GroupLinks): { steps: GuestIpmpStep[]; problems: string[] } {
+  const steps: GuestIpmpStep[] = [];
   const problems: string[] = [];
   const iface = (name: string) => guest.interfaces.find((i) => i.name === name);
   const groupOf = (name: string) => guest.interfaces.find((i) => i.class === "ipmp" && i.over.includes(name))?.name;
-  for (const link of [links.vfLink, links.vnetLink]) if (!iface(link)) commands.push(["ipadm", "create-ip", link]);
+  const roles = [
+    { link: links.vfLink, what: `VF "${group.activeVf}"` },
+    { link: links.vnetLink, what: `vnet ${group.standbyVnet}` },
+  ];
+  for (const { link, what } of roles) {
+    if (!iface(link)) steps.push(guestStep("+", `create IP interface ${link} (${what})`, `the guest has no IP interface on datalink ${link}`, ["ipadm", "create-ip", link]));
+  }
   const ipmp = iface(group.name);
   if (ipmp && ipmp.class !== "ipmp") problems.push(`interface ${group.name} exists in the guest but is not an IPMP interface (class ${ipmp.class})`);
-  if (!ipmp) commands.push(["ipadm", "create-ipmp", group.name]);
-  for (const link of [links.vfLink, links.vnetLink]) {
+  if (!ipmp) steps.push(guestStep("+", `create IPMP group ${group.name}`, `the guest has no interface ${group.name}`, ["ipadm", "create-ipmp", group.name]));
+  for (const { link, what } of roles) {
     const current = groupOf(link);
     if (current === group.name) continue;
     if (current) problems.push(`${link} is already in IPMP group ${current}; remove it (ipadm remove-ipmp -i ${link} ${current}) or declare that group`);
-    else commands.push(["ipadm", "add-ipmp", "-i", link, group.name]);
+    else steps.push(guestStep("+", `add ${link} (${what}) to IPMP group ${group.name}`, `${link} is in no IPMP group`, ["ipadm", "add-ipmp", "-i", link, group.name]));
   }
   const standbyMember = guest.members.find((m) => m.name === links.vnetLink);
-  if (!standbyMember?.standby) commands.push(["ipadm", "set-ifprop", "-p", "standby=on", "-m", "ip", links.vnetLink]);
+  if (!standbyMember?.standby) {
+    steps.push(
+      guestStep("~", `make ${links.vnetLink} (vnet ${group.standbyVnet}) standby in ${group.name}`, standbyMember ? `${links.vnetLink} is not standby` : `${links.vnetLink} is not an IPMP member yet`, [
+        "ipadm",
+        "set-ifprop",
+        "-p",
+        "standby=on",
+        "-m",
+        "ip",
+        links.vnetLink,
+      ]),
+    );
+  }
   const vfMember = guest.members.find((m) => m.name === links.vfLink);
-  if (vfMember?.standby) commands.push(["ipadm", "set-ifprop", "-p", "standby=off", "-m", "ip", links.vfLink]);
-  return { commands, problems };
+  if (vfMember?.standby) {
+    steps.push(
+      guestStep("~", `make ${links.vfLink} (VF "${group.activeVf}") active in ${group.name}`, `${links.vfLink} is standby; the VF must be the active interface`, ["ipadm", "set-ifprop", "-p", "standby=off", "-m", "ip", links.vfLink]),
+    );
+  }
+  return { steps, problems };
+}
+
+/** The `ipadm` commands still needed for the group (empty when it is configured). */
+export function ipmpConfigureCommands(guest: GuestObservation, group: DesiredIpmpGroup, links: GroupLinks): { commands: string[][]; problems: string[] } {
+  const { steps, problems } = ipmpConfigureSteps(guest, group, links);
+  return { commands: steps.map((s) => [...s.argv]), problems };
 }
 
 /**
@@ -178,4 +225,73 @@ export function ipmpProblems(guest: GuestObservation, group: DesiredIpmpGroup, l
 
 export function describeGroup(group: DesiredIpmpGroup, links: GroupLinks): string {
   return `IPMP group ${group.name}: ${links.vfLink} (VF ${group.activeVf}) active, ${links.vnetLink} (vnet ${group.standbyVnet}) standby`;
+}
+
+/**
+ * What the guest's IPMP steps depend on: datalinks, IP interfaces and their members, and which
+ * members are standby. Link state, failures and which member is active are left out: they
+ * change without anyone changing the configuration.
+ */
+export interface GuestConfiguration {
+  readonly links: readonly GuestLink[];
+  readonly interfaces: readonly GuestInterface[];
+  readonly members: readonly { readonly name: string; readonly group: string; readonly standby: boolean }[];
+}
+
+const byName = <T>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+
+/** The canonical configuration of a guest (sorted, so equal guests give equal JSON). */
+export function guestConfiguration(guest: GuestObservation | GuestConfiguration): GuestConfiguration {
+  return {
+    links: guest.links.map((l) => ({ link: l.link, device: l.device })).sort(byName((l) => l.link)),
+    interfaces: guest.interfaces.map((i) => ({ name: i.name, class: i.class, over: [...i.over].sort() })).sort(byName((i) => i.name)),
+    members: guest.members.map((m) => ({ name: m.name, group: m.group, standby: m.standby })).sort(byName((m) => m.name)),
+  };
+}
+
+/** `sha256:` of the guest's canonical configuration: what a saved plan pins. */
+export function fingerprintGuest(guest: GuestObservation | GuestConfiguration): string {
+  return `sha256:${createHash("sha256").update(JSON.stringify(guestConfiguration(guest))).digest("hex")}`;
+}
+
+/** Human lines naming what differs between two configurations of one guest (for stale plans). */
+export function describeGuestChanges(before: GuestConfiguration, after: GuestConfiguration): string[] {
+  const a = guestConfiguration(before);
+  const b = guestConfiguration(after);
+  const changes: string[] = [];
+  const compare = <T>(items: (side: GuestConfiguration) => readonly T[], key: (t: T) => string, label: (t: T) => string, change: (l: T, r: T) => string | undefined) => {
+    const left = new Map(items(a).map((t) => [key(t), t]));
+    const right = new Map(items(b).map((t) => [key(t), t]));
+    for (const [k, l] of left) {
+      const r = right.get(k);
+      if (!r) changes.push(`${label(l)} is gone`);
+      else {
+        const what = change(l, r);
+        if (what) changes.push(`${label(l)} changed: ${what}`);
+      }
+    }
+    for (const [k, r] of right) if (!left.has(k)) changes.push(`${label(r)} appeared`);
+  };
+  compare(
+    (g) => g.links,
+    (l) => l.link,
+    (l) => `datalink ${l.link}`,
+    (l, r) => (l.device !== r.device ? `device ${l.device} -> ${r.device}` : undefined),
+  );
+  const words = (xs: readonly string[]) => (xs.length ? xs.join(" ") : "none");
+  compare(
+    (g) => g.interfaces,
+    (i) => i.name,
+    (i) => `${i.class === "ipmp" ? "IPMP" : "IP"} interface ${i.name}`,
+    (l, r) =>
+      [l.class !== r.class ? `class ${l.class} -> ${r.class}` : "", words(l.over) !== words(r.over) ? `members ${words(l.over)} -> ${words(r.over)}` : ""].filter(Boolean).join(", ") || undefined,
+  );
+  const role = (m: { group: string; standby: boolean }) => `${m.standby ? "standby" : "not standby"} in ${m.group || "no group"}`;
+  compare(
+    (g) => g.members,
+    (m) => m.name,
+    (m) => `IPMP member ${m.name}`,
+    (l, r) => (role(l) !== role(r) ? `${role(l)} -> ${role(r)}` : undefined),
+  );
+  return changes;
 }

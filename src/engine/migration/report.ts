@@ -47,6 +47,16 @@ export interface GuestIpmpAction {
   readonly commandLine: string;
   readonly exitStatus: number | null;
   readonly stderr?: string;
+  /**
+   * The connection dropped while the command ran (exit status unknown); the guest was read
+   * again: the command had taken effect, or had not (then it ran again if still needed).
+   */
+  readonly lost?: "took-effect" | "not-applied";
+}
+
+/** A command that failed: a non-zero exit status, or an unknown one the re-read did not settle. */
+export function guestActionFailed(action: GuestIpmpAction): boolean {
+  return action.lost === undefined && action.exitStatus !== 0;
 }
 
 export interface MigrationRunInfo {
