@@ -7,6 +7,7 @@ import type { HostConnection } from "../model";
 import { ConnectionError } from "../model";
 import { OutcomeUnknownError, type ExecResult, type RemoteExecutor } from "../transport/executor";
 import { toConnectionError } from "./connection-errors";
+import { timeoutFor, type CommandTimeouts } from "./timeouts";
 
 export interface HostTarget {
   readonly id: string;
@@ -36,7 +37,8 @@ export class HostSession {
   constructor(
     readonly target: HostTarget,
     private readonly connect: ConnectHost,
-    private readonly commandTimeoutMs?: number,
+    /** Limits per exec kind, or one number for every command; defaults in timeouts.ts. */
+    private readonly commandTimeoutMs?: number | CommandTimeouts,
   ) {}
 
   get id(): string {
@@ -64,7 +66,7 @@ export class HostSession {
     if (kind === "read") this.counters.readExecs++;
     if (kind === "mutating") this.counters.mutatingExecs++;
     try {
-      const result = await executor.exec(commandLine, this.commandTimeoutMs ? { timeoutMs: this.commandTimeoutMs } : {});
+      const result = await executor.exec(commandLine, { timeoutMs: timeoutFor(kind, this.commandTimeoutMs) });
       if (result.exitStatus === null) {
         await this.drop();
         throw new OutcomeUnknownError(`${this.id}: the command ended without an exit status`, commandLine);
