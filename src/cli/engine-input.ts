@@ -71,14 +71,24 @@ export async function resolvePlanDocumentPath(options: EngineInputOptions, cwd: 
   return chosen.planFile;
 }
 
-export async function resolveEngineInput(options: EngineInputOptions, cwd: string = process.cwd()): Promise<EngineInput> {
+/**
+ * The plan document, inventory and hosts of a run. `hostsOf` picks the hosts from the document
+ * when the command knows them better than --host (a migration: its source and target); each
+ * host of the run must be in the inventory, when one is given.
+ */
+export async function resolveEngineInput(
+  options: EngineInputOptions,
+  cwd: string = process.cwd(),
+  hostsOf?: (document: PlanDocument) => readonly string[],
+): Promise<EngineInput> {
   const source = await resolvePlanDocumentPath(options, cwd);
   const document = loadPlanDocumentFile(source);
   if (options.stack !== undefined && document.stack !== options.stack) {
     throw new ValidationError(`--stack ${options.stack}: ${source} holds stack ${document.stack}; choose that stack or another plan document`);
   }
   const inventory = options.inventory ? loadInventoryFile(resolve(cwd, options.inventory)) : undefined;
-  const hosts = engineHosts(document, { ...(inventory ? { inventory } : {}), ...(options.host ? { hostIds: options.host } : {}) });
+  const hostIds = hostsOf ? hostsOf(document) : options.host;
+  const hosts = engineHosts(document, { ...(inventory ? { inventory } : {}), ...(hostIds ? { hostIds } : {}) });
   return { document, hosts, ...(inventory ? { inventory } : {}), source };
 }
 

@@ -4,17 +4,50 @@
  * path in the file and the fix.
  */
 import { readFileSync } from "node:fs";
-import { ValidationError, type HostConnection, type HostPlan, type Inventory, type InventoryEntry, type PlanDocument } from "../model";
+import { INVENTORY_ENTRY_KEYS, ValidationError, type HostConnection, type HostPlan, type Inventory, type InventoryEntry, type PlanDocument } from "../model";
 import type { EngineHost } from "./plan-run";
+
+/** Edit distance of two words, case ignored (a `hostkey` is one step from `hostKey`, not two). */
+function distance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= y.length; j++) {
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[y.length]!;
+}
+
+/** The known word closest to `word`, when it is close enough to be a typo. */
+function closest(word: string, known: readonly string[]): string | undefined {
+  let best: { word: string; d: number } | undefined;
+  for (const k of known) {
+    const d = distance(word, k);
+    if (!best || d < best.d) best = { word: k, d };
+  }
+  return best && best.d <= Math.max(1, Math.floor(best.word.length / 3)) ? best.word : undefined;
+}
+
+function unknownKey(at: string, key: string, known: readonly string[]): string {
+  const near = closest(key, known);
+  return `${at}: unknown key ${JSON.stringify(key)}${near ? `; did you mean ${JSON.stringify(near)}?` : ""} (known keys: ${known.join(", ")})`;
+}
 
 export function parseInventory(json: unknown, source: string): Inventory {
   const problems: string[] = [];
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new ValidationError(`${source}: an inventory is a JSON object { "hosts": { "<host-id>": { "address", "port", "user", ... } } }`);
   }
+  for (const key of Object.keys(json)) {
+    if (key !== "hosts") problems.push(unknownKey(source, key, ["hosts"]));
+  }
   const hosts = (json as { hosts?: unknown }).hosts;
   if (typeof hosts !== "object" || hosts === null || Array.isArray(hosts)) {
-    throw new ValidationError(`${source}: "hosts" must be an object keyed by host id`);
+    throw new ValidationError(`${source}: "hosts" must be an object keyed by host id`, problems);
   }
   const out: Record<string, InventoryEntry> = {};
   for (const [id, raw] of Object.entries(hosts as Record<string, unknown>)) {
@@ -24,6 +57,9 @@ export function parseInventory(json: unknown, source: string): Inventory {
       continue;
     }
     const e = raw as Record<string, unknown>;
+    for (const key of Object.keys(e)) {
+      if (!(INVENTORY_ENTRY_KEYS as readonly string[]).includes(key)) problems.push(unknownKey(at, key, INVENTORY_ENTRY_KEYS));
+    }
     if (typeof e.address !== "string" || e.address === "") problems.push(`${at}.address must be a host name or IP address (got ${JSON.stringify(e.address)})`);
     if (typeof e.port !== "number" || !Number.isInteger(e.port) || e.port < 1 || e.port > 65535) problems.push(`${at}.port must be an integer 1-65535 (got ${JSON.stringify(e.port)})`);
     if (typeof e.user !== "string" || e.user === "") problems.push(`${at}.user must be a user name (got ${JSON.stringify(e.user)})`);
@@ -37,7 +73,7 @@ export function parseInventory(json: unknown, source: string): Inventory {
     out[id] = e as unknown as InventoryEntry;
   }
   if (problems.length) throw new ValidationError(`invalid inventory ${source}`, problems);
-  return { hosts: out };
+  return { hosts: out, source };
 }
 
 export function loadInventoryFile(path: string): Inventory {
@@ -77,7 +113,24 @@ export function connectionFor(host: HostPlan, inventory?: Inventory): HostConnec
   };
 }
 
-/** Hosts of the document to work on (all, or those named), with their connections. */
+/**
+ * Why hosts of a run cannot be reached through the inventory given: it has no entry for them.
+ * Reaching them at the constructs' addresses instead would be the wrong machine (a lab inventory
+ * against production addresses) or end in a host-key mismatch; the inventory is fixed instead.
+ */
+export function missingFromInventory(hostIds: readonly string[], inventory: Inventory | undefined): string | undefined {
+  if (!inventory) return undefined;
+  const missing = hostIds.filter((id) => !Object.prototype.hasOwnProperty.call(inventory.hosts, id));
+  if (!missing.length) return undefined;
+  const file = inventory.source ?? "the inventory";
+  const has = Object.keys(inventory.hosts);
+  return (
+    `${missing.length === 1 ? "host" : "hosts"} ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not in ${file}, which has ${has.length ? has.join(", ") : "no hosts"}; ` +
+    `add ${missing.map((id) => JSON.stringify(id)).join(", ")} under "hosts" (address, port, user), or drop --inventory (and $LDOMS_INVENTORY) to use the addresses of the constructs`
+  );
+}
+
+/** Hosts of the document to work on (all, or those named), with their connections; each must be in a given inventory. */
 export function engineHosts(document: PlanDocument, options: { inventory?: Inventory; hostIds?: readonly string[] } = {}): EngineHost[] {
   const wanted = options.hostIds?.length ? options.hostIds : undefined;
   if (wanted) {
@@ -86,7 +139,23 @@ export function engineHosts(document: PlanDocument, options: { inventory?: Inven
       throw new ValidationError(`--host ${unknown.join(", ")}: no such host in stack ${document.stack}; hosts: ${document.hosts.map((h) => h.id).join(", ") || "(none)"}`);
     }
   }
-  return document.hosts
-    .filter((h) => !wanted || wanted.includes(h.id))
-    .map((plan) => ({ plan, target: { id: plan.id, connection: connectionFor(plan, options.inventory) } }));
+  const selected = document.hosts.filter((h) => !wanted || wanted.includes(h.id));
+  const missing = missingFromInventory(selected.map((h) => h.id), options.inventory);
+  if (missing) throw new ValidationError(missing);
+  return selected.map((plan) => ({ plan, target: { id: plan.id, connection: connectionFor(plan, options.inventory) } }));
+}
+
+/**
+ * Every host of the document that can be reached (a host outside the run may be read to decide
+ * about a migration), and why the others cannot: not in the inventory given.
+ */
+export function documentHosts(document: PlanDocument, inventory?: Inventory): { hosts: EngineHost[]; unreachable: Map<string, string> } {
+  const unreachable = new Map<string, string>();
+  const hosts: EngineHost[] = [];
+  for (const plan of document.hosts) {
+    const missing = missingFromInventory([plan.id], inventory);
+    if (missing) unreachable.set(plan.id, missing);
+    else hosts.push({ plan, target: { id: plan.id, connection: connectionFor(plan, inventory) } });
+  }
+  return { hosts, unreachable };
 }

@@ -20,6 +20,8 @@ export interface MigrationAwareness {
    * restricted to the source) is still read once, read-only, to decide.
    */
   readonly hosts: readonly HostTarget[];
+  /** Hosts of the document that cannot be reached (not in the inventory given), with why. */
+  readonly unreachable?: ReadonlyMap<string, string>;
 }
 
 /** A migrated domain as seen from its source host. */
@@ -52,8 +54,12 @@ export interface MigrationFindings {
 }
 
 /** The awareness plan/apply need, from the whole document (not only the hosts of the run). */
-export function migrationAwareness(migrations: readonly MigrationPlan[], hosts: readonly { readonly target: HostTarget }[]): MigrationAwareness {
-  return { migrations, hosts: hosts.map((h) => h.target) };
+export function migrationAwareness(
+  migrations: readonly MigrationPlan[],
+  hosts: readonly { readonly target: HostTarget }[],
+  unreachable?: ReadonlyMap<string, string>,
+): MigrationAwareness {
+  return { migrations, hosts: hosts.map((h) => h.target), ...(unreachable?.size ? { unreachable } : {}) };
 }
 
 export const NO_MIGRATION_FINDINGS: MigrationFindings = { migrated: new Map(), undecided: new Map(), targetReads: [] };
@@ -124,7 +130,7 @@ export async function findMigratedDomains(
     outside.map(async (id) => {
       const target = awareness.hosts.find((h) => h.id === id);
       if (!target) {
-        extra.set(id, { error: `${id} is not a host of this stack` });
+        extra.set(id, { error: awareness.unreachable?.get(id) ?? `${id} is not a host of this stack` });
         return;
       }
       const session = new HostSession(target, connection.connect, connection.commandTimeoutMs);

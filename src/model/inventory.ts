@@ -21,7 +21,12 @@ export interface InventoryEntry {
 
 export interface Inventory {
   readonly hosts: Readonly<Record<string, InventoryEntry>>;
+  /** Where it was read from (the file), for messages. Absent when built in code. */
+  readonly source?: string;
 }
+
+/** The keys an inventory entry may have; any other key is refused (a misspelled `hostkey` would pin nothing). */
+export const INVENTORY_ENTRY_KEYS: readonly (keyof InventoryEntry)[] = ["address", "port", "user", "hostKey", "knownHostsFile", "identityFile", "pfexec", "ldmPath"];
 
 /** Inventory id of a guest domain's own SSH endpoint. */
 export function guestInventoryId(domain: string): string {

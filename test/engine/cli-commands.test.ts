@@ -145,6 +145,35 @@ describe("ldoms plan / apply / force-unlock (commands, against the lab in-proces
         ].join("\n"),
       );
     });
+    it("an unknown inventory key is an error naming the key, the host, the file and the known keys (closest first)", async () => {
+      const inv = join(dir, "typo.json");
+      writeFileSync(inv, JSON.stringify({ hosts: { "t7-a": { address: "127.0.0.1", port: 22, user: "ldmops", hostkey: "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }, "t7-b": { address: "127.0.0.1", port: 22, user: "ldmops", pfexce: true, colour: "blue" } } }));
+      const known = "(known keys: address, port, user, hostKey, knownHostsFile, identityFile, pfexec, ldmPath)";
+      await expect(runPlan({ planDocument, inventory: "typo.json" }, io())).rejects.toThrow(
+        [
+          `invalid inventory ${inv}`,
+          `  - ${inv}: hosts.t7-a: unknown key "hostkey"; did you mean "hostKey"? ${known}`,
+          `  - ${inv}: hosts.t7-b: unknown key "pfexce"; did you mean "pfexec"? ${known}`,
+          `  - ${inv}: hosts.t7-b: unknown key "colour" ${known}`,
+        ].join("\n"),
+      );
+      expect(env.counters.connections).toBe(0);
+      writeFileSync(inv, JSON.stringify({ host: {} }));
+      await expect(runPlan({ planDocument, inventory: "typo.json" }, io())).rejects.toThrow(`${inv}: unknown key "host"; did you mean "hosts"? (known keys: hosts)`);
+    });
+    it("a host missing from the inventory given is named, with the file and the hosts it has", async () => {
+      const inv = join(dir, "partial.json");
+      const entry = { address: "127.0.0.1", port: 22, user: "ldmops" };
+      writeFileSync(inv, JSON.stringify({ hosts: { "t7-a": entry, "guest/ldg1": entry, "t7-z": entry } }));
+      await expect(runPlan({ planDocument, inventory: "partial.json" }, io())).rejects.toThrow(
+        `host t7-b is not in ${inv}, which has t7-a, guest/ldg1, t7-z; add "t7-b" under "hosts" (address, port, user), or drop --inventory (and $LDOMS_INVENTORY) to use the addresses of the constructs`,
+      );
+      await expect(runApply(undefined, { planDocument, inventory: "partial.json", autoApprove: true }, io())).rejects.toThrow(`host t7-b is not in ${inv}`);
+      expect(env.counters.connections).toBe(0);
+      // --host limits the run: the other host need not be in the inventory; extra entries are fine.
+      expect(await runPlan({ planDocument, inventory: "partial.json", host: ["t7-a"] }, io())).toBe(0);
+      expect(out.text).toContain("t7-a: 3 to change, 3 unchanged");
+    });
     it("LDOMS_INVENTORY is used when --inventory is absent", async () => {
       await expect(runPlan({ planDocument }, io({ env: { LDOMS_INVENTORY: join(dir, "absent.json") } }))).rejects.toThrow(`cannot read inventory ${join(dir, "absent.json")}: ENOENT`);
     });

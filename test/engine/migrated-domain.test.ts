@@ -134,6 +134,27 @@ describe("a domain migrated as configured is not undone by plan or apply", () =>
   });
 });
 
+describe("a migration target missing from the inventory", () => {
+  it("plan --host SOURCE says the target could not be read because the inventory lacks it", async () => {
+    const { env, document } = await appliedAndMigrated();
+    const dir = mkdtempSync(join(tmpdir(), "ldoms-migrated-inv-"));
+    try {
+      const planDocument = join(dir, "ldoms.plan.json");
+      const inventory = join(dir, "inventory.json");
+      writeFileSync(planDocument, JSON.stringify(document));
+      writeFileSync(inventory, JSON.stringify({ hosts: { "t7-a": { address: "127.0.0.1", port: 22, user: "ldmops" } } }));
+      const out = new Capture();
+      const io: CommandIo = { stdout: out, stderr: new Capture(), cwd: dir, connect: env.connect(), env: {} };
+      expect(await runPlan({ planDocument, inventory, host: ["t7-a"] }, io)).toBe(1);
+      expect(out.text).toContain(
+        `    - could not read t7-b to check whether ldg1 migrated there (migration ldg1-to-b): host t7-b is not in ${inventory}, which has t7-a; add "t7-b" under "hosts"`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("ldoms plan / apply commands after the migration", () => {
   it("plan --detailed-exitcode exits 0 with the note in text and --json; apply --host t7-a changes nothing", async () => {
     const { env, document } = await appliedAndMigrated();

@@ -75,6 +75,15 @@ describe("ldoms migrate (CLI)", () => {
     expect(questions).toEqual([]);
   });
 
+  it("needs the migration's two hosts in the inventory given, and says which one is missing", async () => {
+    const out = capture();
+    const inventory = join(dir, "one-host.json");
+    writeFileSync(inventory, JSON.stringify({ hosts: { "t7-a": { address: "127.0.0.1", port: 22, user: "ldmops" } } }));
+    await expect(runMigrate("ldg1-to-b", { planDocument, inventory, dryRun: true }, { stdout: out.stream, stderr: out.stream, cwd: dir, env: {} })).rejects.toThrow(
+      `host t7-b is not in ${inventory}, which has t7-a; add "t7-b" under "hosts" (address, port, user)`,
+    );
+  });
+
   it("shows the preflight report before asking to migrate; answering no exits 1 and moves nothing", async () => {
     const lab = await startMigrationLab({ stateDir: join(dir, "keys") });
     try {

@@ -7,7 +7,7 @@ import { askIfTerminal } from "../terminal-ask";
 import type { Command } from "commander";
 import { ValidationError, type Inventory, type PlanDocument } from "../../model";
 import { parsePlanDocument } from "../../model/load-plan-document";
-import { applyHosts, engineHosts, loadInventoryFile, migrationAwareness, pinnedHosts, readSavedPlan, type EngineHost, type PlanRunResult } from "../../engine";
+import { applyHosts, documentHosts, engineHosts, loadInventoryFile, migrationAwareness, pinnedHosts, readSavedPlan, type EngineHost, type PlanRunResult } from "../../engine";
 import { addEngineInputOptions, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { applyJson, renderApply } from "../render/apply-text";
 import { renderPlan } from "../render/plan-text";
@@ -70,13 +70,14 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
         return answer.trim() === "yes";
       }
     : undefined;
+  const everyHost = documentHosts(document, inventory);
   const run = await applyHosts(hosts, {
     connect: io.connect ?? sshConnect(options),
     parallelism: options.parallelism ?? 10,
     allowDisruptive: options.allowDisruptive ?? false,
     operation: `ldoms apply (stack ${stack})`,
     // A domain moved by a configured migration is not undone; its target is read even outside --host.
-    migrations: migrationAwareness(document.migrations, engineHosts(document, inventory ? { inventory } : {})),
+    migrations: migrationAwareness(document.migrations, everyHost.hosts, everyHost.unreachable),
     ...(options.invTimeout ? { invTimeoutMs: options.invTimeout } : {}),
     ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
     ...(pinned ? { pinned } : {}),

@@ -44,8 +44,12 @@ export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, 
     // A migration always reads and locks both its source and its target: a subset makes no sense.
     throw new ValidationError(`ldoms migrate does not take --host (got ${options.host.join(",")}): migration ${id} always involves its source and target hosts; drop --host`);
   }
-  const input = await resolveEngineInput(options, io.cwd);
-  // An unknown id is a mistake to name before anything asks for approval.
+  // An unknown id is a mistake to name before anything asks for approval; the inventory needs
+  // the migration's two hosts only.
+  const input = await resolveEngineInput(options, io.cwd, (document) => {
+    const m = findMigration(document, id);
+    return [m.sourceHost, m.targetHost];
+  });
   const migration = findMigration(input.document, id);
   const approvalNeeded = !options.autoApprove && !options.dryRun;
   // --apply changes hosts even with --dry-run (which only spares the migration): it asks too.

@@ -4,7 +4,7 @@
  * 2 changes.
  */
 import type { Command } from "commander";
-import { engineHosts, migrationAwareness, planHosts, savedPlanFrom, writeSavedPlan, type ConnectHost } from "../../engine";
+import { documentHosts, migrationAwareness, planHosts, savedPlanFrom, writeSavedPlan, type ConnectHost } from "../../engine";
 import { addEngineInputOptions, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { planJson, planTotals, renderPlan } from "../render/plan-text";
 import { progressFor, type ProgressStream } from "../render/progress";
@@ -36,12 +36,13 @@ export async function runPlan(rawOptions: PlanCommandOptions, io: CommandIo = de
   const input = await resolveEngineInput(options, io.cwd);
   // Progress goes to stderr with --json too: stdout holds only the report.
   const progress = progressFor(io.stderr);
+  const everyHost = documentHosts(input.document, input.inventory);
   const run = await planHosts(input.hosts, {
     connect: io.connect ?? sshConnect(options),
     parallelism: options.parallelism ?? 10,
     allowDisruptive: options.allowDisruptive ?? false,
     // A domain moved by a configured migration is not undone; its target is read even outside --host.
-    migrations: migrationAwareness(input.document.migrations, engineHosts(input.document, input.inventory ? { inventory: input.inventory } : {})),
+    migrations: migrationAwareness(input.document.migrations, everyHost.hosts, everyHost.unreachable),
     onEvent: progress,
     ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
   });

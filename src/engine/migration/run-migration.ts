@@ -109,7 +109,7 @@ function ldmLine(session: HostSession, argv: readonly string[]): string {
 
 export async function runMigration(options: MigrateOptions): Promise<MigrationReport> {
   const migration = findMigration(options.document, options.migrationId);
-  const hosts = engineHosts(options.document, { ...(options.inventory ? { inventory: options.inventory } : {}) });
+  const hosts = engineHosts(options.document, { ...(options.inventory ? { inventory: options.inventory } : {}), hostIds: [migration.sourceHost, migration.targetHost] });
   const pick = (id: string, role: string): EngineHost => {
     const host = hosts.find((h) => h.target.id === id);
     if (!host) throw new ValidationError(`migration ${migration.id}: ${role} host ${id} is not a host of stack ${options.document.stack}`);
