@@ -4,6 +4,7 @@
  * unless the user opts in). Steps whose guard does not hold are counted as unchanged.
  */
 import type { HostPlan, Step, StepKind } from "../model";
+import { SET_VNET_ACCEPTS_ID } from "../ldm/assumptions";
 import { Assumptions, evaluateCondition, explainCondition } from "./conditions";
 import { findDomain, type ObservedHost } from "./observed-state";
 import { displayArgv } from "./operands";
@@ -21,6 +22,8 @@ export interface PlannedAction {
   readonly argv: readonly string[];
   /** Present when the step would disturb a running domain. */
   readonly disruption?: string;
+  /** Present when `ldm` will refuse the step as things are (with the fix): no option makes it run. */
+  readonly refusal?: string;
 }
 
 export interface HostActions {
@@ -48,6 +51,25 @@ export function describeDisruption(step: Step): string {
   }
 }
 
+/**
+ * Why `ldm` will refuse the step on the host as observed, with the fix; undefined when it should
+ * accept it. Such a step is a precondition problem whatever --allow-disruptive says, so apply
+ * stops before the first change on any host instead of failing halfway through.
+ */
+export function ldmRefusal(step: Step, observed: ObservedHost): string | undefined {
+  if (step.kind === "set-vnet" && !SET_VNET_ACCEPTS_ID && step.argv.some((a) => typeof a === "string" && a.startsWith("id="))) {
+    const [, , ifName, domain] = step.argv.map(String);
+    return `ldm set-vnet cannot change a vnet's id (only add-vnet sets it): remove the vnet and add it again with its id (ldm rm-vnet ${ifName} ${domain}, then run apply again), or drop id from the Vnet`;
+  }
+  // Ref §3.9 [V]: an Ethernet VF's mac-addr, alt-mac-addrs and mtu change only while the owning
+  // (non-primary) domain is inactive or bound; ldm rejects them while it is active.
+  if (step.disruption === "needs-domain-stopped" && step.domain !== undefined && findDomain(observed, step.domain)?.state === "active") {
+    const d = step.domain;
+    return `ldm refuses it while domain ${d} is active (the domain must be inactive or bound): stop it (ldm stop-domain ${d}), run apply again, then start it (ldm start-domain ${d})`;
+  }
+  return undefined;
+}
+
 export function planHostActions(host: HostPlan, observed: ObservedHost): HostActions {
   const actions: PlannedAction[] = [];
   let unchanged = 0;
@@ -60,6 +82,7 @@ export function planHostActions(host: HostPlan, observed: ObservedHost): HostAct
     }
     assumed.add(step.postcondition);
     const disruptive = disruptionApplies(step, observed);
+    const refusal = ldmRefusal(step, observed);
     actions.push({
       stepId: step.id,
       kind: step.kind,
@@ -68,6 +91,7 @@ export function planHostActions(host: HostPlan, observed: ObservedHost): HostAct
       reason: explainCondition(step.guard, observed),
       argv: displayArgv(step, observed),
       ...(disruptive ? { disruption: describeDisruption(step) } : {}),
+      ...(refusal ? { refusal } : {}),
     });
   }
   return { actions, unchanged };

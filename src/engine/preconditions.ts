@@ -6,7 +6,7 @@
  */
 import type { Condition, DesiredVf, HostPlan, Step } from "../model";
 import { IO_CLASSES } from "../ldm/assumptions";
-import { disruptionApplies, describeDisruption } from "./actions";
+import { disruptionApplies, describeDisruption, ldmRefusal } from "./actions";
 import { findDomain, findVfByAlias, findVfByName, type ObservedHost } from "./observed-state";
 import { isSymbolic } from "./operands";
 
@@ -57,7 +57,12 @@ export function checkPreconditions(host: HostPlan, observed: ObservedHost, neede
   };
 
   for (const step of needed) {
-    if (disruptionApplies(step, observed) && !options.allowDisruptive) {
+    const refusal = ldmRefusal(step, observed);
+    if (refusal) {
+      // ldm would refuse it: no opt-in helps, and running the other hosts' steps first would
+      // leave them changed and this one not.
+      problems.push(`step ${step.id} (${step.summary}) cannot run: ${refusal}`);
+    } else if (disruptionApplies(step, observed) && !options.allowDisruptive) {
       problems.push(`step ${step.id} (${step.summary}) is disruptive: ${describeDisruption(step)}; stop the domain first, or re-run with --allow-disruptive`);
     }
     for (const operand of step.argv) {

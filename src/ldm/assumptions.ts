@@ -59,6 +59,14 @@ export const VF_NAME_ACCEPTED_AS_OPERAND = false;
  */
 export const VF_NAME_SETTABLE_WHILE_ACTIVE = true;
 
+/**
+ * Whether `ldm set-vnet` takes `id=` (changing an existing vnet's device id). Ref §4.2: the
+ * verified 1.3 synopsis of `set-vnet` has no `id=` (only `add-vnet` has); 3.x [?]. Chosen: no.
+ * The lab refuses it as an invalid property, and the engine refuses a plan step that would change
+ * a vnet's id before the first change on any host (the fix: remove the vnet and add it again).
+ */
+export const SET_VNET_ACCEPTS_ID = false;
+
 /** Ethernet VF MTU range. Ref §3.4 [V for max-vf-mtu default 9216]; minimum 1500 [I]. */
 export const VF_MTU_RANGE = { min: 1500, max: 9216 } as const;
 

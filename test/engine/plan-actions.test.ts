@@ -109,12 +109,12 @@ describe("fingerprint and stale description", () => {
     expect(describeObservedChanges(sourceHost(), converged())).toEqual([`VF ${PF0}.VF0 appeared`, "domain ldg1 changed: vnets differ"]);
   });
 
-  it("evaluateHost reports disruptive steps as problems unless allowed", () => {
+  it("evaluateHost reports a step that needs its running domain stopped as a problem, allowed or not (ldm refuses it)", () => {
     const plan = examplePlan().hosts.find((h) => h.id === "t7-a")!;
     const disruptive = { ...plan, steps: plan.steps.map((s) => (s.id === "vf/ldg1-app/set/pvid" ? { ...s, disruption: "needs-domain-stopped" as const, domain: "ldg1" } : s)) };
     const observed = converged("5");
     expect(evaluateHost(disruptive, observed, false).actions.map((a) => a.symbol)).toEqual(["!"]);
-    expect(evaluateHost(disruptive, observed, false).problems[0]).toMatch(/^step vf\/ldg1-app\/set\/pvid \(set pvid=100 on VF "ldg1-app"\) is disruptive: needs domain ldg1 inactive or bound/);
-    expect(evaluateHost(disruptive, observed, true).problems).toEqual([]);
+    expect(evaluateHost(disruptive, observed, false).problems[0]).toMatch(/^step vf\/ldg1-app\/set\/pvid \(set pvid=100 on VF "ldg1-app"\) cannot run: ldm refuses it while domain ldg1 is active/);
+    expect(evaluateHost(disruptive, observed, true).problems).toEqual(evaluateHost(disruptive, observed, false).problems);
   });
 });

@@ -115,7 +115,7 @@ export function register(program: Command): void {
     .option("--auto-approve", "do not ask for approval (pipelines)")
     .option("--json", 'print { "hosts": [ { "id", "actions", "mutatingCommands" } ] }')
     .option("--parallelism <n>", "hosts changed at once (default 10)", positiveInteger("--parallelism"))
-    .option("--allow-disruptive", "run steps that need a domain stopped (refused by default)")
+    .option("--allow-disruptive", "run steps marked disruptive (!) that ldm accepts (refused by default); a change ldm refuses while a domain runs is never run: stop the domain first")
     .option("--inv-timeout <ms>", "longest wait for a device to leave INV (default 180000)", positiveInteger("--inv-timeout"))
     .action(async (planFile: string | undefined, options: ApplyCommandOptions) => {
       process.exitCode = await runApply(planFile, options);

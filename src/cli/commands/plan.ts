@@ -60,7 +60,7 @@ export function register(program: Command): void {
     .option("--json", "print the plan as JSON")
     .option("--out <file>", "save the plan, pinned to the state read, for ldoms apply FILE")
     .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on error")
-    .option("--allow-disruptive", "do not list disruptive steps as problems")
+    .option("--allow-disruptive", "do not list disruptive steps ldm accepts as problems (a change ldm refuses stays one)")
     .option("--parallelism <n>", "hosts read at once (default 10)", positiveInteger("--parallelism"))
     .action(async (options: PlanCommandOptions) => {
       process.exitCode = await runPlan(options);

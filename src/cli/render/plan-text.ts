@@ -23,7 +23,9 @@ export function planTotals(run: PlanRunResult): PlanTotals {
 
 export function renderAction(action: PlannedAction, indent = "  "): string {
   const lines = [`${indent}${action.symbol} ${action.summary}`, `${indent}    because ${action.reason}`, `${indent}    ldm ${commandLine(action.argv).replace(/'([A-Za-z0-9_=.,:/@+-]+)'/g, "$1")}`];
-  if (action.disruption) lines.push(`${indent}    disruptive: ${action.disruption}; refused unless --allow-disruptive`);
+  // A step ldm will refuse is not offered --allow-disruptive: only its fix helps.
+  if (action.refusal) lines.push(`${indent}    refused: ${action.refusal}`);
+  else if (action.disruption) lines.push(`${indent}    disruptive: ${action.disruption}; refused unless --allow-disruptive`);
   return lines.join("\n");
 }
 

@@ -1,5 +1,5 @@
 /** `add-vnet`, `set-vnet`, `remove-vnet` (ref §4.2) and `add-vswitch`, `remove-vswitch` (§4.1). */
-import { LDM_ERRORS, VNET_MTU_RANGE } from "../../ldm/assumptions";
+import { LDM_ERRORS, SET_VNET_ACCEPTS_ID, VNET_MTU_RANGE } from "../../ldm/assumptions";
 import type { VnetState } from "../state";
 import { nextMac } from "../state";
 import { parseArgs } from "./args";
@@ -67,7 +67,7 @@ function nextVnetId(vnets: readonly VnetState[]): number {
 export function setVnet(ctx: LdmContext, argv: readonly string[]): void {
   const args = parseArgs("set-vnet", argv, { props: true, minOperands: 2, maxOperands: 2 });
   const [ifName, domainName] = args.operands as [string, string];
-  const props = propMap(args.props, [...VNET_PROPS.filter((p) => p !== "id"), "vswitch"]);
+  const props = propMap(args.props, [...VNET_PROPS.filter((p) => SET_VNET_ACCEPTS_ID || p !== "id"), "vswitch"]);
   const domain = findDomain(ctx.machine, domainName);
   const vnet = domain.vnets.find((v) => v.name === ifName);
   if (!vnet) fail(LDM_ERRORS.vnetUnknown(ifName, domain.name));
