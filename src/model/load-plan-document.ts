@@ -4,14 +4,20 @@
  */
 import { readFileSync } from "node:fs";
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import schema from "../../schema/ldoms-plan.schema.json";
 import { ValidationError } from "./errors";
+import { packageFile } from "./package-files";
 import { PLAN_FORMAT_VERSION, type PlanDocument } from "./plan-document";
 
 let validator: ValidateFunction | undefined;
 
+/**
+ * The schema is read from the package root (`schema/` is shipped as it is), not imported: an
+ * import would make the compiler copy it under `dist/`, a folder the package does not ship.
+ */
 function compiled(): ValidateFunction {
-  validator ??= new Ajv({ allErrors: true, strict: false, discriminator: true }).compile(schema);
+  if (validator) return validator;
+  const schema = JSON.parse(readFileSync(packageFile("schema", "ldoms-plan.schema.json"), "utf8")) as object;
+  validator = new Ajv({ allErrors: true, strict: false, discriminator: true }).compile(schema);
   return validator;
 }
 

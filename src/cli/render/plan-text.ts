@@ -1,6 +1,7 @@
 /** Terraform-like text of a plan: per host its actions with reasons, then the totals. */
 import type { HostPlanResult, MigratedDomainNote, PlannedAction, PlanRunResult } from "../../engine";
 import { commandLine } from "../../ldm/quote";
+import type { GuestPlanText } from "./guest-plan-text";
 
 export interface PlanTotals {
   readonly create: number;
@@ -41,15 +42,18 @@ export function renderHostPlan(host: HostPlanResult): string {
   return lines.join("\n");
 }
 
-export function renderPlan(run: PlanRunResult): string {
+/** `guests`: the guests' IPMP sections and closing line (guest-plan-text.ts), shown after the hosts. */
+export function renderPlan(run: PlanRunResult, guests?: GuestPlanText): string {
   const totals = planTotals(run);
-  const parts = run.hosts.map(renderHostPlan);
+  const parts = [...run.hosts.map(renderHostPlan), ...(guests?.sections ?? [])];
   const summary =
     totals.create + totals.update + totals.disruptive === 0
-      ? `No changes. ${totals.unchanged} step(s) already in the desired state.`
+      ? guests?.changes
+        ? `No changes on the control domains. ${totals.unchanged} step(s) already in the desired state.`
+        : `No changes. ${totals.unchanged} step(s) already in the desired state.`
       : `Plan: ${totals.create} to create, ${totals.update} to update in place, ${totals.disruptive} disruptive, ${totals.unchanged} unchanged.`;
   const failed = totals.failedHosts ? `\n${totals.failedHosts} host(s) with errors or problems: apply would refuse them.` : "";
-  return `${parts.join("\n\n")}\n\n${summary}${failed}\n`;
+  return `${parts.join("\n\n")}\n\n${summary}${guests ? `\n${guests.summary}` : ""}${failed}\n`;
 }
 
 /** `--json` shape of a plan. */

@@ -4,6 +4,7 @@ export * from "./events";
 export * from "./guest-access";
 export * from "./guest-ipmp";
 export * from "./guest-ipmp-apply";
+export * from "./guest-ipmp-plan";
 export * from "./preflight";
 export * from "./report";
 export * from "./run-migration";
