@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { LdomsError } from "../model";
+import { packageVersion } from "../model/package-files";
 import { registerCommands } from "./commands";
 
 /**
@@ -9,6 +10,7 @@ import { registerCommands } from "./commands";
 export async function main(argv: readonly string[]): Promise<void> {
   const program = new Command("ldoms")
     .description("Infrastructure as code for Oracle VM Server for SPARC: SR-IOV VF preparation and live migration")
+    .version(packageVersion(), "-V, --version", "print the version of cdktf-ldoms")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)");
   registerCommands(program);
