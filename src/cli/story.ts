@@ -8,15 +8,16 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { loadLabDefinitionFile } from "../lab/definition";
 import { Lab } from "../lab/lab";
 import { DEFAULT_LAB_FILE } from "../lab/paths";
 import { startLabServer, type RunningLabServer } from "../lab/ssh-server";
 import { LdomsError } from "../model";
 import type { MigrationReport } from "../engine/migration";
+import { packageRoot } from "../model/package-files";
 import { runApply } from "./commands/apply";
-import { packageRoot } from "./commands/demo";
+import { exampleAppCommand } from "./commands/demo";
 import { runMigrate } from "./commands/migrate";
 import { runPlan } from "./commands/plan";
 import { renderSynthSummary } from "./commands/synth";
@@ -28,8 +29,7 @@ export class StoryError extends LdomsError {
 
 export interface StoryOptions {
   readonly write?: (text: string) => void;
-  readonly projectDir?: string;
-  /** Where the example is synthesized (kept), relative to projectDir. Default: a temporary folder, removed. */
+  /** Where the example is synthesized (kept), relative to the current directory. Default: a temporary folder, removed. */
   readonly outDir?: string;
 }
 
@@ -49,7 +49,7 @@ const MIGRATION_ID = "ldg1-to-b";
 
 export async function runStory(options: StoryOptions = {}): Promise<StorySummary> {
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
-  const projectDir = options.projectDir ?? packageRoot();
+  const cwd = process.cwd();
   const started = performance.now();
   const work = mkdtempSync(join(tmpdir(), "ldoms-story-"));
   const steps: StoryStep[] = [];
@@ -76,17 +76,18 @@ export async function runStory(options: StoryOptions = {}): Promise<StorySummary
       return 0;
     });
     await step("ldoms synth: examples/sriov-migration (ldg1 with named VF ldg1-app + vnet0 in IPMP group ipmp0, migrating to t7-b)", 0, async () => {
-      const { stacks } = await synthesizeApp({ projectDir, outDir: options.outDir ?? join(work, "cdktf.out") });
+      const outDir = options.outDir !== undefined ? resolve(options.outDir) : join(work, "cdktf.out");
+      const { stacks } = await synthesizeApp({ projectDir: packageRoot(), app: exampleAppCommand(), outDir });
       const stack = stacks.find((s) => s.name === "prod-move") ?? stacks[0];
       if (!stack) throw new StoryError("the example synthesized no stack");
       planDocument = stack.planFile;
-      stream.write(options.outDir !== undefined ? renderSynthSummary(stacks, projectDir, { steps: true }) : renderSynthSummary(stacks, work, { steps: true }).replace(relative(work, stack.dir), "cdktf.out/stacks/prod-move"));
+      stream.write(options.outDir !== undefined ? renderSynthSummary(stacks, cwd, { steps: true }) : renderSynthSummary(stacks, work, { steps: true }).replace(relative(work, stack.dir), "cdktf.out/stacks/prod-move"));
       return 0;
     });
     const input = () => ({ planDocument, inventory });
     // plan/apply progress repeats what their output says; migrate's (phases, percentages) does not.
     const quiet = { write: () => undefined, isTTY: false };
-    const io = { stdout: stream, stderr: quiet, cwd: projectDir, env: {} };
+    const io = { stdout: stream, stderr: quiet, cwd, env: {} };
     const migrateIo = { ...io, stderr: { write: (text: string) => stream.write(text.replace(/^\S+Z /gm, "")), isTTY: false } };
     await step("ldoms plan: read both control domains once, show what apply would change", 0, () => runPlan(input(), io));
     await step("ldoms apply --auto-approve: create, name and assign what is missing, verify each step; then IPMP in the guest over SSH", 0, () => runApply(undefined, { ...input(), autoApprove: true }, io));

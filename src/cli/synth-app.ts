@@ -17,6 +17,11 @@ export interface SynthesizeAppOptions {
   readonly projectDir: string;
   /** Output directory, relative to `projectDir` unless absolute. @default cdktf.json's `output`, else `cdktf.out` */
   readonly outDir?: string;
+  /**
+   * The command that runs the app (a shell command line), instead of cdktf.json's `app`;
+   * cdktf.json is then not read. @default cdktf.json's `app`
+   */
+  readonly app?: string;
 }
 
 export interface SynthesizedStack {
@@ -89,7 +94,7 @@ function installStack(from: string, to: string): void {
 /** Runs the cdktf app of `projectDir` and installs its stacks into the output directory. */
 export async function synthesizeApp(options: SynthesizeAppOptions): Promise<{ stacks: SynthesizedStack[] }> {
   const projectDir = resolve(options.projectDir);
-  const config = readCdktfJson(projectDir);
+  const config: CdktfJson = options.app !== undefined ? { app: options.app } : readCdktfJson(projectDir);
   const outDir = resolve(projectDir, options.outDir ?? config.output ?? "cdktf.out");
   const staging = mkdtempSync(join(tmpdir(), "ldoms-synth-"));
   try {

@@ -1,50 +1,61 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { commandLine } from "../../ldm/quote";
+import { packageRoot } from "../../model/package-files";
 import { synthesizeApp, type SynthesizedStack } from "../synth-app";
 import { renderSynthSummary } from "./synth";
 
-/** The repository (package) root: where cdktf.json names the example app. */
-export function packageRoot(from: string = __dirname): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg) && existsSync(join(dir, "cdktf.json")) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "cdktf-ldoms") return dir;
-    if (dirname(dir) === dir) throw new Error(`cdktf-ldoms package root not found above ${from}`);
-  }
+/**
+ * The command that runs the example app shipped with the package, so the demo needs neither the
+ * repository's cdktf.json nor a TypeScript runner: next to compiled code (`dist/src`, also in an
+ * installed package) the compiled example `dist/examples/sriov-migration/main.js` runs with this
+ * node; from source (a checkout run with tsx) the TypeScript example runs with tsx.
+ */
+export function exampleAppCommand(): string {
+  const example = resolve(__dirname, "..", "..", "..", "examples", "sriov-migration");
+  const compiled = join(example, "main.js");
+  if (existsSync(compiled)) return commandLine([process.execPath, compiled]);
+  const tsx = join(packageRoot(), "node_modules", "tsx", "dist", "cli.mjs");
+  return commandLine([process.execPath, tsx, join(example, "main.ts")]);
 }
 
 export interface DemoOptions {
-  readonly projectDir?: string;
+  /** Where the example is synthesized (kept), relative to the current directory. Default: a temporary folder, removed. */
   readonly outDir?: string;
   readonly write?: (text: string) => void;
 }
 
-/**
- * The guided story of `npm start`. First chapter: synthesize the example and show its plan.
- * Later chapters (lab, plan, apply, migrate) extend this function and reuse `stacks`.
- */
+/** `ldoms demo --synth-only`: synthesize the example and show its plan. */
 export async function runDemo(options: DemoOptions = {}): Promise<{ stacks: SynthesizedStack[] }> {
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
-  const projectDir = options.projectDir ?? packageRoot();
-  write("== synthesize examples/sriov-migration (ldoms synth)\n");
-  const result = await synthesizeApp({ projectDir, ...(options.outDir !== undefined ? { outDir: options.outDir } : {}) });
-  write(renderSynthSummary(result.stacks, projectDir, { steps: true }));
-  return result;
+  const work = options.outDir === undefined ? mkdtempSync(join(tmpdir(), "ldoms-demo-")) : undefined;
+  try {
+    write("== synthesize examples/sriov-migration (ldoms synth)\n");
+    const outDir = work !== undefined ? join(work, "cdktf.out") : resolve(options.outDir!);
+    const result = await synthesizeApp({ projectDir: packageRoot(), app: exampleAppCommand(), outDir });
+    write(renderSynthSummary(result.stacks, work ?? process.cwd(), { steps: true }));
+    return result;
+  } finally {
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  }
 }
 
 export function register(program: Command): void {
   program
     .command("demo")
     .description("the whole story on the embedded lab over SSH (npm start): synthesize the example, plan, apply, plan again, migrate --dry-run, migrate, verify")
-    .option("-o, --output <dir>", "output directory of the synthesized example, relative to the repository", "cdktf.out")
+    .option("-o, --output <dir>", "keep the synthesized example in this directory (default: a temporary folder, removed)")
     .option("--synth-only", "only synthesize the example and show its plan")
-    .action(async (opts: { output: string; synthOnly?: boolean }) => {
+    .action(async (opts: { output?: string; synthOnly?: boolean }) => {
+      const outDir = opts.output !== undefined ? { outDir: resolve(opts.output) } : {};
       if (opts.synthOnly) {
-        await runDemo({ outDir: opts.output });
+        await runDemo(outDir);
         return;
       }
-      // Loaded on use: the story imports this file (packageRoot).
+      // Loaded on use: the story imports this file.
       const { runStory } = await import("../story");
-      await runStory({ outDir: opts.output });
+      await runStory(outDir);
     });
 }

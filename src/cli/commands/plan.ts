@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { documentHosts, migrationAwareness, planHosts, savedPlanFrom, writeSavedPlan, type ConnectHost } from "../../engine";
-import { addEngineInputOptions, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
+import { addEngineInputOptions, engineTimeouts, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { planJson, planTotals, renderPlan } from "../render/plan-text";
 import { progressFor, type ProgressStream } from "../render/progress";
 
@@ -44,7 +44,7 @@ export async function runPlan(rawOptions: PlanCommandOptions, io: CommandIo = de
     // A domain moved by a configured migration is not undone; its target is read even outside --host.
     migrations: migrationAwareness(input.document.migrations, everyHost.hosts, everyHost.unreachable),
     onEvent: progress,
-    ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
+    commandTimeoutMs: engineTimeouts(options),
   });
   if (options.out) writeSavedPlan(options.out.startsWith("/") ? options.out : `${io.cwd}/${options.out}`, savedPlanFrom(input.document, run));
   io.stdout.write(options.json ? `${JSON.stringify(planJson(input.document.stack, run), null, 2)}\n` : renderPlan(run));
