@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import { ValidationError, type Inventory, type PlanDocument } from "../../model";
 import { parsePlanDocument } from "../../model/load-plan-document";
 import { applyHosts, documentHosts, engineHosts, loadInventoryFile, migrationAwareness, pinnedHosts, readSavedPlan, type EngineHost, type PlanRunResult } from "../../engine";
-import { addEngineInputOptions, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
+import { addEngineInputOptions, engineTimeouts, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { applyJson, renderApply } from "../render/apply-text";
 import { renderPlan } from "../render/plan-text";
 import { progressFor } from "../render/progress";
@@ -79,7 +79,7 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
     // A domain moved by a configured migration is not undone; its target is read even outside --host.
     migrations: migrationAwareness(document.migrations, everyHost.hosts, everyHost.unreachable),
     ...(options.invTimeout ? { invTimeoutMs: options.invTimeout } : {}),
-    ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
+    commandTimeoutMs: engineTimeouts(options),
     ...(pinned ? { pinned } : {}),
     ...(confirm ? { confirm } : {}),
     onEvent: progress,
