@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import { join, resolve } from "node:path";
 import { ValidationError, type Inventory, type PlanDocument } from "../model";
 import { loadPlanDocumentFile } from "../model/load-plan-document";
-import { engineHosts, loadInventoryFile, type ConnectHost, type EngineHost, type HostTarget } from "../engine";
+import { commandTimeouts, engineHosts, loadInventoryFile, type CommandTimeouts, type ConnectHost, type EngineHost, type HostTarget } from "../engine";
 import { SshExecutor } from "../transport";
 import { synthesizeApp } from "./synth-app";
 
@@ -23,7 +23,12 @@ export interface EngineInputOptions {
   readonly planDocument?: string;
   readonly trustOnFirstUse?: boolean;
   readonly connectTimeout?: number;
+  /** Limit of each command that changes a host; of reads too unless readTimeout is given. */
   readonly commandTimeout?: number;
+  /** Limit of each read (listings, lock handling). */
+  readonly readTimeout?: number;
+  /** Most bytes kept per output stream of one command. */
+  readonly maxOutput?: number;
 }
 
 export interface EngineInput {
@@ -108,7 +113,8 @@ export function sshConnect(options: EngineInputOptions): ConnectHost {
       },
       ...(c.identityFile ? { identityFile: c.identityFile } : {}),
       ...(options.connectTimeout ? { connectTimeoutMs: options.connectTimeout } : {}),
-      ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
+      // Command time limits are the engine's, per exec kind (engine/timeouts.ts).
+      ...(options.maxOutput ? { maxOutputBytes: options.maxOutput } : {}),
       // Trust-on-first-use is only useful if the user learns what to pin afterwards.
       onHostKeyLearned: (learned) =>
         process.stderr.write(`${target.id}: trusted on first use: host key ${learned.fingerprint}; pin it as hostKey for ${target.id} (inventory or ControlDomain)\n`),
@@ -129,7 +135,17 @@ export function addEngineInputOptions(command: Command, { hostFilter = true }: {
     .option("--plan-document <file>", "use this ldoms.plan.json (no synthesis)")
     .option("--trust-on-first-use", "accept and report the host key of a host nothing pins yet")
     .option("--connect-timeout <ms>", "SSH connect timeout in milliseconds", positiveInteger("--connect-timeout"))
-    .option("--command-timeout <ms>", "timeout of each remote command in milliseconds", positiveInteger("--command-timeout"));
+    .option("--read-timeout <ms>", "limit of each read (ldm listings, lock handling) in milliseconds (default 120000)", positiveInteger("--read-timeout"))
+    .option("--command-timeout <ms>", "limit of each command that changes a host in milliseconds (default 600000); alone, it limits reads too", positiveInteger("--command-timeout"))
+    .option("--max-output <bytes>", "most bytes of output kept per stream of one command (default 16777216, 16 MiB)", positiveInteger("--max-output"));
+}
+
+/** The engine's per-kind command time limits from --read-timeout and --command-timeout. */
+export function engineTimeouts(options: EngineInputOptions): CommandTimeouts {
+  return commandTimeouts({
+    ...(options.readTimeout !== undefined ? { readTimeoutMs: options.readTimeout } : {}),
+    ...(options.commandTimeout !== undefined ? { commandTimeoutMs: options.commandTimeout } : {}),
+  });
 }
 
 /** The inventory path: the option, else $LDOMS_INVENTORY (so Terraform's local-exec can use one). */

@@ -60,3 +60,66 @@ export function readFailure(target: HostTarget, listing: string, exitStatus: num
 function firstLine(text: string): string {
   return text.split(/\r?\n/).find((l) => l.trim() !== "")?.trim() ?? "";
 }
+
+/** What an unknown-outcome rejection carries (OutcomeUnknownError and look-alikes). */
+interface UnknownOutcome {
+  readonly message: string;
+  readonly commandLine?: string;
+  readonly reason?: string;
+  readonly context?: { readonly label?: string; readonly timeoutMs?: number; readonly detail?: string };
+}
+
+/**
+ * A command whose outcome is unknown (it ran out of time, its connection was lost, it printed
+ * more than the output limit) as a one-paragraph ConnectionError: what happened, on which host,
+ * to which command, and what to do. Such a command was stopped or cut off, not refused: a read
+ * changed nothing, a change may or may not have been made, and the next run re-reads the host
+ * instead of assuming either.
+ */
+export function outcomeUnknownError(error: unknown, host?: string): ConnectionError {
+  const e = error as UnknownOutcome;
+  const where = e.context?.label ?? host ?? "the host";
+  const what = e.commandLine ? describeCommand(e.commandLine) : "a command";
+  const outcome = "If it only read the host, nothing changed; if it changed the host, the change may or may not have been made.";
+  const rerun = "run ldoms again: it re-reads the host and continues where it stopped, never assuming either way.";
+  let text: string;
+  switch (e.reason) {
+    case "timeout":
+      text =
+        `${where}: ${what} did not finish within ${seconds(e.context?.timeoutMs)} (the command time limit) and was stopped. ${outcome} ` +
+        `Check that ldm answers on ${where} (run \`ldm list\` there; \`svcs ldmd\`), then ${rerun} ` +
+        "For a slow host raise the limit: --read-timeout for reads (default 120 s), --command-timeout for changes (default 600 s).";
+      break;
+    case "output-limit":
+      text =
+        `${where}: ${what} printed ${e.context?.detail ?? "more than the output limit"} (the output limit per stream) and was stopped. ${outcome} ` +
+        `No ldm listing is that large: check what \`ldm\` runs on ${where} (ldmPath, wrappers, a looping script); if the output is genuine, raise --max-output; then ${rerun}`;
+      break;
+    case "connection-lost":
+      text = `${where}: the connection was lost while ${what} ran${e.context?.detail ? ` (${e.context.detail})` : ""}. ${outcome} Once ${where} is reachable, ${rerun}`;
+      break;
+    default:
+      text = `${where}: ${what} ended without an exit status${e.context?.detail ? ` (${e.context.detail})` : ""}. ${outcome} Check the host's sshd and ldm, then ${rerun}`;
+  }
+  return new ConnectionError(text, host ?? e.context?.label);
+}
+
+/**
+ * The `ldm` invocations of a command line (`ldm list-io -l -p`, `ldm list -l -p`), which is
+ * what a reader recognises in a batched exec; other command lines shortened.
+ */
+export function describeCommand(commandLine: string): string {
+  const invocations: string[] = [];
+  const ldm = /(?:'pfexec' )?'(?:[^']*\/)?ldm'((?: '(?:[^']|'\\'')*')*)/g;
+  for (const match of commandLine.matchAll(ldm)) {
+    const args = [...(match[1] ?? "").matchAll(/ '((?:[^']|'\\'')*)'/g)].map((m) => (m[1] ?? "").replace(/'\\''/g, "'"));
+    invocations.push(`\`ldm ${args.join(" ")}\``);
+  }
+  if (invocations.length) return invocations.join(", ");
+  return `\`${commandLine.length > 120 ? `${commandLine.slice(0, 117)}...` : commandLine}\``;
+}
+
+function seconds(ms: number | undefined): string {
+  if (ms === undefined) return "its time limit";
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}

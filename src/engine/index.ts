@@ -15,3 +15,4 @@ export * from "./saved-plan";
 export * from "./preconditions";
 export * from "./host-lock";
 export * from "./migrated-domains";
+export * from "./timeouts";

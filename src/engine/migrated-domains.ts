@@ -10,6 +10,7 @@ import type { Condition, HostPlan, MigrationPlan, Step } from "../model";
 import { HostSession, type ConnectHost, type HostCounters, type HostTarget } from "./host-session";
 import { readHost } from "./observe";
 import { findDomain, type ObservedHost } from "./observed-state";
+import type { CommandTimeouts } from "./timeouts";
 
 /** What plan/apply need to recognise a migration that already happened. */
 export interface MigrationAwareness {
@@ -113,7 +114,7 @@ export function withoutMigratedSteps(plan: HostPlan, migrated: readonly Migrated
 export async function findMigratedDomains(
   observed: ReadonlyMap<string, ObservedHost | undefined>,
   awareness: MigrationAwareness | undefined,
-  connection: { readonly connect: ConnectHost; readonly commandTimeoutMs?: number },
+  connection: { readonly connect: ConnectHost; readonly commandTimeoutMs?: number | CommandTimeouts },
 ): Promise<MigrationFindings> {
   if (!awareness) return NO_MIGRATION_FINDINGS;
   const candidates = awareness.migrations.filter((m) => {

@@ -6,11 +6,13 @@ import type { HostPlan, LdomsError } from "../model";
 import { PlanError } from "../model";
 import { planHostActions, stepById, type PlannedAction } from "./actions";
 import type { EngineEventSink } from "./events";
-import { HostSession, type ConnectHost, type HostCounters, type HostTarget } from "./host-session";
+import { outcomeUnknownError } from "./connection-errors";
+import { HostSession, isOutcomeUnknown, type ConnectHost, type HostCounters, type HostTarget } from "./host-session";
 import { readHost } from "./observe";
 import { canonicalObservedHost, fingerprintObservedHost, type ObservedHost } from "./observed-state";
 import { mapWithLimit } from "./pool";
 import { checkPreconditions } from "./preconditions";
+import type { CommandTimeouts } from "./timeouts";
 import { findMigratedDomains, withoutMigratedSteps, type MigratedDomain, type MigratedDomainNote, type MigrationAwareness, type MigrationTargetRead } from "./migrated-domains";
 
 export const DEFAULT_PARALLELISM = 10;
@@ -26,8 +28,11 @@ export interface EngineOptions {
   /** Hosts worked on at once. Default 10. */
   readonly parallelism?: number;
   readonly onEvent?: EngineEventSink;
-  /** Timeout of each remote command. */
-  readonly commandTimeoutMs?: number;
+  /**
+   * Time limit of each remote command: per kind (reads, mutations), or one number for every
+   * command. Defaults and the `migrate-domain` exception: timeouts.ts.
+   */
+  readonly commandTimeoutMs?: number | CommandTimeouts;
   /** Accept disruptive steps (apply refuses them otherwise; plan lists them as problems). */
   readonly allowDisruptive?: boolean;
   /**
@@ -89,7 +94,7 @@ export async function planHosts(hosts: readonly EngineHost[], options: EngineOpt
       const { observed } = await readHost(session);
       return { host, session, observed };
     } catch (error) {
-      const typed = asLdomsError(error);
+      const typed = asLdomsError(error, host.target.id);
       options.onEvent?.({ type: "host-failed", host: host.target.id, message: typed.message });
       return { host, session, error: typed };
     } finally {
@@ -119,9 +124,14 @@ export async function planHosts(hosts: readonly EngineHost[], options: EngineOpt
   return { hosts: results, ...(findings.targetReads.length ? { migrationTargetReads: findings.targetReads } : {}) };
 }
 
-/** Typed errors pass through; anything else is wrapped so one host's bug does not hide others. */
-export function asLdomsError(error: unknown): LdomsError {
+/**
+ * Typed errors pass through; a command whose outcome is unknown (time limit, lost connection,
+ * output limit) becomes a ConnectionError saying so and what to do; anything else is a bug,
+ * wrapped so one host's bug does not hide the others.
+ */
+export function asLdomsError(error: unknown, host?: string): LdomsError {
   if (typeof error === "object" && error !== null && "exitCode" in error && "kind" in error && error instanceof Error) return error as LdomsError;
+  if (isOutcomeUnknown(error)) return outcomeUnknownError(error, host);
   if (error instanceof Error) {
     const wrapped = new PlanError(`unexpected failure: ${error.message}`);
     wrapped.stack = error.stack;

@@ -93,7 +93,7 @@ export class LabExecutor implements RemoteExecutor {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         this.connected = false;
-        reject(new OutcomeUnknownError(`${this.label}: no exit status after ${options.timeoutMs} ms (command timeout); the command may or may not have run. Command: ${commandLine}`, commandLine, "timeout"));
+        reject(new OutcomeUnknownError(`${this.label}: no exit status after ${options.timeoutMs} ms (command timeout); the command may or may not have run. Command: ${commandLine}`, commandLine, "timeout", { label: this.label, timeoutMs: options.timeoutMs }));
       }, options.timeoutMs);
     });
     try {
@@ -120,7 +120,7 @@ export class LabExecutor implements RemoteExecutor {
   private cutError(info: LabExecInfo): OutcomeUnknownError {
     this.connected = false;
     this.counters.cuts += 1;
-    return new OutcomeUnknownError(`${this.label}: connection lost (lab fault injection, exec ${info.execIndex})`, info.commandLine, "connection-lost");
+    return new OutcomeUnknownError(`${this.label}: connection lost (lab fault injection, exec ${info.execIndex})`, info.commandLine, "connection-lost", { label: this.label, detail: `connection lost (lab fault injection, exec ${info.execIndex})` });
   }
 
   async close(): Promise<void> {

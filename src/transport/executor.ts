@@ -39,6 +39,16 @@ export interface RemoteExecutor {
 /** Why a command's outcome is unknown. */
 export type OutcomeUnknownReason = "timeout" | "connection-lost" | "no-exit-status" | "signal" | "output-limit";
 
+/** What an executor knows about an unknown outcome, for messages. */
+export interface OutcomeUnknownContext {
+  /** The executor's label (the host id). */
+  readonly label?: string;
+  /** The limit that ran out (reason `timeout`). */
+  readonly timeoutMs?: number;
+  /** What the transport saw, e.g. `connection to ldmops@t7-a:22 closed`. */
+  readonly detail?: string;
+}
+
 /** Rejection of `exec` when the command's outcome is not known (it may or may not have run). */
 export class OutcomeUnknownError extends Error {
   readonly outcomeUnknown = true;
@@ -47,6 +57,7 @@ export class OutcomeUnknownError extends Error {
     readonly commandLine: string,
     /** What happened; absent when the executor cannot tell. */
     readonly reason?: OutcomeUnknownReason,
+    readonly context: OutcomeUnknownContext = {},
   ) {
     super(message);
     this.name = "OutcomeUnknownError";

@@ -70,8 +70,8 @@ export class LocalExecutor implements RemoteExecutor {
       child.on("close", (code, signal) => {
         if (timer) clearTimeout(timer);
         if (overflow !== undefined) reject(new OutputLimitError(this.label, commandLine, overflow, maxOutputBytes));
-        else if (timedOut) reject(new OutcomeUnknownError(`${this.label}: no exit status after ${timeoutMs} ms (command timeout); the command may or may not have completed. Command: ${commandLine}`, commandLine, "timeout"));
-        else if (code === null) reject(new OutcomeUnknownError(`${this.label}: the command was killed by signal ${signal}. Command: ${commandLine}`, commandLine, "signal"));
+        else if (timedOut) reject(new OutcomeUnknownError(`${this.label}: no exit status after ${timeoutMs} ms (command timeout); the command may or may not have completed. Command: ${commandLine}`, commandLine, "timeout", { label: this.label, timeoutMs }));
+        else if (code === null) reject(new OutcomeUnknownError(`${this.label}: the command was killed by signal ${signal}. Command: ${commandLine}`, commandLine, "signal", { label: this.label, detail: `killed by signal ${signal}` }));
         else resolve({ exitStatus: code, stdout: stdout.text(), stderr: stderr.text() });
       });
       child.stdin.end(options.stdin ?? "");

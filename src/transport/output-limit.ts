@@ -36,6 +36,7 @@ export class OutputLimitError extends OutcomeUnknownError {
       `${label}: the command printed more than ${formatBytes(limitBytes)} on ${stream} (the output limit per stream) and was stopped; it may or may not have completed. Command: ${commandLine}`,
       commandLine,
       "output-limit",
+      { label, detail: `more than ${formatBytes(limitBytes)} on ${stream}` },
     );
     this.name = "OutputLimitError";
   }

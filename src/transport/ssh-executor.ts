@@ -222,7 +222,13 @@ export class SshExecutor implements RemoteExecutor {
         else reject(outcome.error);
       };
       const unknown = (message: string, reason: OutcomeUnknownError["reason"]) =>
-        finish({ error: new OutcomeUnknownError(`${this.label}: ${message}; the command may or may not have run: re-read the host's state before retrying. Command: ${commandLine}`, commandLine, reason) });
+        finish({
+          error: new OutcomeUnknownError(`${this.label}: ${message}; the command may or may not have run: re-read the host's state before retrying. Command: ${commandLine}`, commandLine, reason, {
+            label: this.label,
+            detail: message,
+            ...(reason === "timeout" ? { timeoutMs } : {}),
+          }),
+        });
       const onLost = (error: Error) => unknown(`${error.message} while the command ran`, "connection-lost");
       const commands = this.inFlight.get(client);
       commands?.add(onLost);
