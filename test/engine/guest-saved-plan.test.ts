@@ -116,6 +116,7 @@ describe("guest IPMP steps in plan and saved plans", () => {
   it("a saved plan made while the host still had changes runs no guest command", async () => {
     expect(await runPlan({ planDocument, inventory, out: "early.saved" }, io())).toBe(0);
     expect(out.text).toContain("guest ldg1 (on t7-a): IPMP not planned yet: its datalinks depend on t7-a's 3 pending change(s); apply them, then plan again");
+    expect(out.text).toContain("Plan: 3 to create, 1 to update in place, 0 disruptive, 4 unchanged.\nGuests: 1 waiting on host changes.\n");
     const saved = JSON.parse(readFileSync(join(dir, "early.saved"), "utf8"));
     expect(saved.guests[0]).toMatchObject({ domain: "ldg1", status: "waiting", steps: [] });
     out.text = "";
@@ -143,6 +144,7 @@ describe("guest IPMP steps in plan and saved plans", () => {
     await convergeHosts();
     expect(await runPlan({ planDocument, inventory, out: "down.saved", detailedExitcode: true }, io({ connect: unreachableGuest() }))).toBe(0);
     expect(out.text).toContain("guest ldg1 (on t7-a): unreachable, IPMP not planned: guest/ldg1: connect ECONNREFUSED ldg1.lab:22");
+    expect(out.text).toContain("No changes. 8 step(s) already in the desired state.\nGuests: 1 unreachable.\n");
     const saved = JSON.parse(readFileSync(join(dir, "down.saved"), "utf8"));
     expect(saved.guests[0]).toMatchObject({ domain: "ldg1", status: "unreachable", steps: [] });
     out.text = "";

@@ -38,9 +38,13 @@ export function guestPlanText(guests: readonly GuestIpmpPlan[]): GuestPlanText |
   const changes = guestPlanCommands(guests);
   const waiting = guests.filter((g) => g.status === "waiting").length;
   const unreachable = guests.filter((g) => g.status === "unreachable").length;
-  const notes = [waiting ? `${waiting} waiting on host changes` : "", unreachable ? `${unreachable} unreachable` : ""].filter(Boolean);
   const planned = guests.length - waiting - unreachable;
-  const summary = `Guests: ${changes ? `${changes} ipadm command(s) in ${guests.filter((g) => g.steps.length).length} guest(s)` : `no changes in ${planned} guest(s)`}${notes.length ? `; ${notes.join(", ")}` : ""}.`;
+  const parts = [
+    changes ? `${changes} ipadm command(s) in ${guests.filter((g) => g.steps.length).length} guest(s)` : planned ? `no changes in ${planned} guest(s)` : "",
+    waiting ? `${waiting} waiting on host changes` : "",
+    unreachable ? `${unreachable} unreachable` : "",
+  ].filter(Boolean);
+  const summary = `Guests: ${parts.join("; ")}.`;
   return { sections: guests.map(renderGuestPlan), changes, summary };
 }
 
