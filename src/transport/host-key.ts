@@ -98,8 +98,9 @@ export type HostKeyVerdict =
  * Decides whether `keyBlob` is the right key for `host:port` under `policy`.
  * Changed = something pins this host and the presented key is not among the pinned ones
  * (or is `@revoked`). Unknown = nothing pins it; accepted only with `trustOnFirstUse`.
+ * `knownHostsMissing`: the policy's known_hosts file does not exist (said so in the reason).
  */
-export function verifyHostKey(policy: HostKeyPolicy, host: string, port: number, keyBlob: Buffer, knownHosts?: readonly KnownHostEntry[]): HostKeyVerdict {
+export function verifyHostKey(policy: HostKeyPolicy, host: string, port: number, keyBlob: Buffer, knownHosts?: readonly KnownHostEntry[], knownHostsMissing = false): HostKeyVerdict {
   const fingerprint = fingerprintOf(keyBlob);
   const pinnedFingerprints = (policy.fingerprints ?? []).map(normalizeFingerprint);
   const name = knownHostsName(host, port);
@@ -115,7 +116,9 @@ export function verifyHostKey(policy: HostKeyPolicy, host: string, port: number,
     return { ok: false, kind: "host-key-changed", fingerprint, expected, reason: "the presented key is not the pinned one" };
   }
   if (policy.trustOnFirstUse) return { ok: true, learned: true, fingerprint };
-  return { ok: false, kind: "host-key-unknown", fingerprint, expected, reason: `no fingerprint is configured and ${policy.knownHostsFile ? `${policy.knownHostsFile} has no entry for ${name}` : "no known_hosts file is configured"}` };
+  const file = policy.knownHostsFile;
+  const inFile = file === undefined ? "no known_hosts file is configured" : knownHostsMissing ? `the known_hosts file ${file} does not exist` : `${file} has no entry for ${name}`;
+  return { ok: false, kind: "host-key-unknown", fingerprint, expected, reason: `no fingerprint is configured and ${inFile}` };
 }
 
 /** Accepts `SHA256:abc`, `sha256:abc` and a trailing `=` padding; returns `SHA256:abc`. */

@@ -3,7 +3,7 @@ import { Client, utils, type ClientChannel, type ConnectConfig, type ServerHostK
 import { ChannelLimiter } from "./channel-limiter";
 import { OutcomeUnknownError, type ExecOptions, type ExecResult, type RemoteExecutor } from "./executor";
 import { CappedOutput, OutputLimitError, outputLimit } from "./output-limit";
-import { keyTypeOf, preferredHostKeyAlgorithms, readKnownHosts, verifyHostKey, type HostKeyPolicy, type KnownHostEntry } from "./host-key";
+import { keyTypeOf, parseKnownHosts, preferredHostKeyAlgorithms, verifyHostKey, type HostKeyPolicy, type KnownHostEntry } from "./host-key";
 import { LEGACY_ALGORITHMS } from "./legacy-algorithms";
 import { TransportError } from "./transport-error";
 
@@ -150,7 +150,7 @@ export class SshExecutor implements RemoteExecutor {
   private connect(): Promise<Client> {
     const { host, user } = this.options;
     const port = this.port;
-    const knownHosts = this.loadKnownHosts();
+    const { entries: knownHosts, missing: knownHostsMissing } = this.loadKnownHosts();
     const config: ConnectConfig = {
       host,
       port,
@@ -167,9 +167,9 @@ export class SshExecutor implements RemoteExecutor {
       let hostKeyError: TransportError | undefined;
       let ready = false;
       config.hostVerifier = (key: Buffer): boolean => {
-        const verdict = verifyHostKey(this.options.hostKey, host, port, key, knownHosts);
+        const verdict = verifyHostKey(this.options.hostKey, host, port, key, knownHosts, knownHostsMissing);
         if (!verdict.ok) {
-          hostKeyError = hostKeyRefusal(this.target, this.options.hostKey, verdict.kind, verdict.fingerprint, verdict.expected, verdict.reason);
+          hostKeyError = hostKeyRefusal(this.target, this.options.hostKey, verdict.kind, verdict.fingerprint, verdict.expected, verdict.reason, knownHostsMissing ? { host, port } : undefined);
           return false;
         }
         if (verdict.learned) {
@@ -279,14 +279,16 @@ export class SshExecutor implements RemoteExecutor {
     });
   }
 
-  private loadKnownHosts(): KnownHostEntry[] | undefined {
+  /** The known_hosts entries (none when no file is configured), and whether the file is missing. */
+  private loadKnownHosts(): { entries: KnownHostEntry[] | undefined; missing: boolean } {
     const path = this.options.hostKey.knownHostsFile;
-    if (path === undefined) return undefined;
+    if (path === undefined) return { entries: undefined, missing: false };
     try {
-      return readKnownHosts(path);
+      return { entries: parseKnownHosts(readFileSync(path, "utf8")), missing: false };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === "ENOENT" && this.options.hostKey.trustOnFirstUse) return [];
+      // A pinned fingerprint or trust-on-first-use may still decide; the refusal says the file is missing.
+      if (code === "ENOENT") return { entries: [], missing: true };
       throw new TransportError("config", `Cannot read the known_hosts file ${path} for ${this.target} (${code ?? String(error)}). Point hostKey.knownHostsFile at a readable file, or pin the host key fingerprint instead.`, this.target, { cause: error });
     }
   }
@@ -355,9 +357,25 @@ function closeChannel(channel: ClientChannel | undefined): void {
   channel.close();
 }
 
-function hostKeyRefusal(target: string, policy: HostKeyPolicy, kind: "host-key-unknown" | "host-key-changed", presented: string, expected: readonly string[], reason: string): TransportError {
+function hostKeyRefusal(
+  target: string,
+  policy: HostKeyPolicy,
+  kind: "host-key-unknown" | "host-key-changed",
+  presented: string,
+  expected: readonly string[],
+  reason: string,
+  /** Set when the configured known_hosts file does not exist: how to create it. */
+  missingFile?: { readonly host: string; readonly port: number },
+): TransportError {
+  const file = policy.knownHostsFile;
   const message =
-    kind === "host-key-changed"
+    kind === "host-key-unknown" && missingFile && file !== undefined
+      ? `UNKNOWN HOST KEY for ${target}: the server presented ${presented}, and ${reason}. ` +
+        "Check this fingerprint on the host's console (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then either pin it as hostKey (inventory or ControlDomain) " +
+        `or create the file with the host's key: ssh-keyscan${missingFile.port === 22 ? "" : ` -p ${missingFile.port}`} ${missingFile.host} > ${file} ` +
+        `and compare what ssh-keygen -lf ${file} prints with the console's fingerprint` +
+        `${policy.trustOnFirstUse ? "" : ", or allow trust-on-first-use explicitly"}.`
+      : kind === "host-key-changed"
       ? `HOST KEY MISMATCH for ${target}: expected ${expected.join(" or ")}, but the server presented ${presented} (${reason}). ` +
         "Someone may be intercepting the connection, or the host was reinstalled. Do not connect until you have checked the key on the host's console " +
         "(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub); if the change is legitimate, update the pinned fingerprint or known_hosts entry."

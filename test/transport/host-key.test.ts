@@ -69,6 +69,8 @@ describe("verifyHostKey", () => {
 
   it("learns an unknown key only with trust-on-first-use", () => {
     expect(verifyHostKey({}, "h", 22, a.blob)).toMatchObject({ ok: false, kind: "host-key-unknown", reason: "no fingerprint is configured and no known_hosts file is configured" });
+    expect(verifyHostKey({ knownHostsFile: "kh" }, "h", 22, a.blob, [])).toMatchObject({ reason: "no fingerprint is configured and kh has no entry for h" });
+    expect(verifyHostKey({ knownHostsFile: "kh" }, "h", 22, a.blob, [], true)).toMatchObject({ ok: false, kind: "host-key-unknown", reason: "no fingerprint is configured and the known_hosts file kh does not exist" });
     expect(verifyHostKey({ trustOnFirstUse: true }, "h", 22, a.blob)).toEqual({ ok: true, learned: true, fingerprint: fa });
   });
 

@@ -112,6 +112,19 @@ describe("SshExecutor against a real OpenSSH sshd", () => {
     expect(learned).toEqual([`ssh-ed25519 ${sshd.hostKeyFingerprint}`]);
   });
 
+  it("a known_hosts file that does not exist is reported as missing, with how to create it or pin the key", async () => {
+    const missing = join(scratch, "no-such-dir", "known_hosts");
+    const refused = (await rejection(executor({ hostKey: { knownHostsFile: missing } }).exec("true"))) as TransportError;
+    expect(refused.kind).toBe("host-key-unknown");
+    expect(refused.message).toBe(
+      `UNKNOWN HOST KEY for ${sshd.user}@127.0.0.1:${sshd.port}: the server presented ${sshd.hostKeyFingerprint}, and no fingerprint is configured and the known_hosts file ${missing} does not exist. ` +
+        "Check this fingerprint on the host's console (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub), then either pin it as hostKey (inventory or ControlDomain) " +
+        `or create the file with the host's key: ssh-keyscan -p ${sshd.port} 127.0.0.1 > ${missing} and compare what ssh-keygen -lf ${missing} prints with the console's fingerprint, or allow trust-on-first-use explicitly.`,
+    );
+    expect((await executor({ hostKey: { knownHostsFile: missing, fingerprints: [sshd.hostKeyFingerprint] } }).exec("echo pinned")).stdout).toBe("pinned\n");
+    expect((await executor({ hostKey: { knownHostsFile: missing, trustOnFirstUse: true } }).exec("echo tofu")).stdout).toBe("tofu\n");
+  });
+
   it("trust-on-first-use never overrides a pinned key that differs", async () => {
     const error = (await rejection(executor({ hostKey: { fingerprints: [OTHER_FINGERPRINT], trustOnFirstUse: true } }).exec("true"))) as TransportError;
     expect(error.kind).toBe("host-key-changed");
