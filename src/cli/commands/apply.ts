@@ -12,8 +12,8 @@ import { addEngineInputOptions, engineTimeouts, positiveInteger, resolveEngineIn
 import { applyJson, renderApply } from "../render/apply-text";
 import { renderPlan } from "../render/plan-text";
 import { progressFor } from "../render/progress";
-import { convergeDocumentGuests } from "../../engine/migration";
-import { guestsDeclined, guestsFailed, renderGuestsConverge } from "../render/migration-guests";
+import { applyDocumentGuests, refuseStaleGuests, type SavedGuestRecord } from "../../engine/migration";
+import { guestsApplyJson, guestsDeclined, guestsFailed, renderGuestsConverge } from "../render/migration-guests";
 import { defaultIo, type CommandIo } from "./plan";
 
 export interface ApplyCommandOptions extends EngineInputOptions {
@@ -45,11 +45,13 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
   let stack: string;
   let document: PlanDocument;
   let inventory: Inventory | undefined;
+  let savedGuests: readonly SavedGuestRecord[] | undefined;
   if (planFile) {
     const saved = readSavedPlan(planFile.startsWith("/") ? planFile : `${io.cwd}/${planFile}`, parsePlanDocument);
     const inventory_ = options.inventory ? loadInventoryFile(options.inventory.startsWith("/") ? options.inventory : `${io.cwd}/${options.inventory}`) : undefined;
     hosts = engineHosts(saved.document, { ...(inventory_ ? { inventory: inventory_ } : {}), ...(options.host ? { hostIds: options.host } : {}) });
     pinned = pinnedHosts(saved);
+    savedGuests = saved.guests;
     stack = saved.document.stack;
     document = saved.document;
     inventory = inventory_;
@@ -71,6 +73,15 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
       }
     : undefined;
   const everyHost = documentHosts(document, inventory);
+  // A saved plan pins its guest steps like its host steps: a changed guest refuses it before any change.
+  if (savedGuests) {
+    await refuseStaleGuests(document, savedGuests, {
+      connect: io.connect ?? sshConnect(options),
+      hostIds: hosts.map((h) => h.target.id),
+      ...(inventory ? { inventory } : {}),
+      ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
+    });
+  }
   const run = await applyHosts(hosts, {
     connect: io.connect ?? sshConnect(options),
     parallelism: options.parallelism ?? 10,
@@ -86,13 +97,16 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
   });
   const hostsFailed = run.hosts.some((h) => h.status === "failed" || h.status === "stopped");
   // Guest side of a migration (IPMP), in every guest ldoms can reach, once the hosts converged.
-  const guests =
+  // With a saved plan, only the guest steps it lists run; a domain migrated away is the migration's.
+  const guestRun =
     hostsFailed || run.cancelled
-      ? []
-      : await convergeDocumentGuests(
+      ? { guests: [], unreachable: [], notInPlan: [] }
+      : await applyDocumentGuests(
           { ...document, hosts: document.hosts.filter((h) => hosts.some((x) => x.target.id === h.id)) },
           {
             connect: io.connect ?? sshConnect(options),
+            skipDomains: new Set(run.hosts.flatMap((h) => (h.migrated ?? []).map((m) => m.domain))),
+            ...(savedGuests ? { saved: savedGuests } : {}),
             ...(inventory ? { inventory } : {}),
             ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
             ...(approvalNeeded
@@ -100,7 +114,8 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
               : {}),
           },
         );
-  io.stdout.write(options.json ? `${JSON.stringify(guests.length ? { ...applyJson(run), guests } : applyJson(run), null, 2)}\n` : `${renderApply(run)}${renderGuestsConverge(guests)}`);
+  const guests = guestRun.guests;
+  io.stdout.write(options.json ? `${JSON.stringify({ ...applyJson(run), ...guestsApplyJson(guestRun) }, null, 2)}\n` : `${renderApply(run)}${renderGuestsConverge(guests, guestRun.notInPlan)}`);
   // Answering no is not success (as in Terraform): a pipeline must not go on as if applied.
   return hostsFailed || run.cancelled || guestsFailed(guests) || guestsDeclined(guests) ? 1 : 0;
 }

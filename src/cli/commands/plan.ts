@@ -7,6 +7,8 @@ import type { Command } from "commander";
 import { documentHosts, migrationAwareness, planHosts, savedPlanFrom, writeSavedPlan, type ConnectHost } from "../../engine";
 import { addEngineInputOptions, engineTimeouts, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { planJson, planTotals, renderPlan } from "../render/plan-text";
+import { planDocumentGuests } from "../../engine/migration";
+import { guestPlanCommands, guestPlanJson, guestPlanProblems, guestPlanText } from "../render/guest-plan-text";
 import { progressFor, type ProgressStream } from "../render/progress";
 
 export interface PlanCommandOptions extends EngineInputOptions {
@@ -46,12 +48,25 @@ export async function runPlan(rawOptions: PlanCommandOptions, io: CommandIo = de
     onEvent: progress,
     commandTimeoutMs: engineTimeouts(options),
   });
-  if (options.out) writeSavedPlan(options.out.startsWith("/") ? options.out : `${io.cwd}/${options.out}`, savedPlanFrom(input.document, run));
-  io.stdout.write(options.json ? `${JSON.stringify(planJson(input.document.stack, run), null, 2)}\n` : renderPlan(run));
+  // Guest IPMP steps, in every guest ldoms can reach, shown and saved like host actions.
+  const guests = await planDocumentGuests(input.document, run, {
+    connect: io.connect ?? sshConnect(options),
+    parallelism: options.parallelism ?? 10,
+    onEvent: progress,
+    ...(input.inventory ? { inventory: input.inventory } : {}),
+    ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
+  });
+  if (options.out) writeSavedPlan(options.out.startsWith("/") ? options.out : `${io.cwd}/${options.out}`, savedPlanFrom(input.document, run, guests));
+  const json = planJson(input.document.stack, run) as { totals: object };
+  io.stdout.write(
+    options.json
+      ? `${JSON.stringify(guests.length ? { ...json, ...guestPlanJson(guests), totals: { ...json.totals, guestCommands: guestPlanCommands(guests) } } : json, null, 2)}\n`
+      : renderPlan(run, guestPlanText(guests)),
+  );
   if (options.out && !options.json) io.stdout.write(`Saved the plan to ${options.out}; apply exactly it with: ldoms apply ${options.out}\n`);
   const totals = planTotals(run);
-  if (run.hosts.some((h) => h.error || h.problems.length)) return 1;
-  const changes = totals.create + totals.update + totals.disruptive;
+  if (run.hosts.some((h) => h.error || h.problems.length) || guestPlanProblems(guests)) return 1;
+  const changes = totals.create + totals.update + totals.disruptive + guestPlanCommands(guests);
   return options.detailedExitcode && changes > 0 ? 2 : 0;
 }
 
