@@ -11,6 +11,7 @@ import { delimiter, join, resolve } from "node:path";
 import { ValidationError } from "../model";
 import { parsePlanDocument } from "../model/load-plan-document";
 import { PLAN_FILE_NAME, SCRIPTS_DIR_NAME } from "../synth";
+import { FINAL_OUTDIR_ENV } from "../terraform/local-exec-placement";
 
 export interface SynthesizeAppOptions {
   /** Directory holding `cdktf.json`; the app runs there. */
@@ -101,6 +102,8 @@ export async function synthesizeApp(options: SynthesizeAppOptions): Promise<{ st
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       CDKTF_OUTDIR: staging,
+      // Paths in cdk.tf.json are relative to where the stacks are installed, not to the staging folder.
+      [FINAL_OUTDIR_ENV]: outDir,
       CDKTF_CONTEXT_JSON: JSON.stringify(config.context ?? {}),
       PATH: [join(projectDir, "node_modules", ".bin"), process.env["PATH"] ?? ""].join(delimiter),
       NODE_OPTIONS: withLargerYoungGeneration(process.env["NODE_OPTIONS"]),

@@ -1,12 +1,13 @@
 import { join } from "node:path";
 import type { Construct, IConstruct } from "constructs";
-import { LocalBackend, TerraformResource, TerraformStack, type ISynthesisSession } from "cdktf";
+import { App, LocalBackend, Manifest, TerraformResource, TerraformStack, type ISynthesisSession } from "cdktf";
 import {
   ControlDomain, EthernetVf, FibreChannelVf, GuestDomain, InfiniBandVf, IpmpGroup, Network, SriovMigration, VirtualSwitch, Vnet,
 } from "../constructs";
 import { checkName } from "../constructs/validation";
 import { ValidationError, type PlanDocument } from "../model";
-import { hostDigest, ldomsApplyCommand, ldomsMigrateCommand, synthesizePlan, writeStackArtifacts, type LdomsInvocation } from "../synth";
+import { PLAN_FILE_NAME, hostDigest, ldomsApplyCommand, ldomsMigrateCommand, synthesizePlan, writeStackArtifacts } from "../synth";
+import { finalOutdir, localExecPlacement, type LocalExecPlacement } from "./local-exec-placement";
 
 const LDOMS_CONSTRUCTS = [
   ControlDomain, EthernetVf, FibreChannelVf, GuestDomain, InfiniBandVf, IpmpGroup, Network, SriovMigration, VirtualSwitch, Vnet,
@@ -112,15 +113,22 @@ export class LdomsStack extends TerraformStack {
 
   private resourcesAdded = false;
 
+  /** Where the local-exec commands run (the project folder: the app's) and how they start `ldoms`. */
+  private localExecPlacement(): LocalExecPlacement {
+    const stackDir = join(finalOutdir(App.of(this).outdir), Manifest.stacksFolder, this.node.id);
+    return localExecPlacement({ projectDir: process.cwd(), stackDir, planFile: join(stackDir, PLAN_FILE_NAME) });
+  }
+
   private addHostResources(plan: PlanDocument): void {
     if (this.resourcesAdded) return;
     this.resourcesAdded = true;
-    const ldoms: LdomsInvocation = { command: ["ldoms"] };
+    const { workingDir, invocation } = this.localExecPlacement();
+    const localExec = (command: string) => [{ type: "local-exec" as const, command, workingDir }];
     const hostResources = new Map<string, TerraformResource>();
     for (const host of plan.hosts) {
       const resource = new TerraformResource(this, `ldoms-host-${host.id}`, {
         terraformResourceType: "terraform_data",
-        provisioners: [{ type: "local-exec", command: ldomsApplyCommand(ldoms, plan.stack, host.id) }],
+        provisioners: localExec(ldomsApplyCommand(invocation, plan.stack, host.id)),
       });
       resource.addOverride("triggers_replace", { host: host.id, desired: hostDigest(host) });
       hostResources.set(host.id, resource);
@@ -132,7 +140,7 @@ export class LdomsStack extends TerraformStack {
         .filter((r): r is TerraformResource => r !== undefined);
       const resource = new TerraformResource(this, `ldoms-migration-${migration.id}`, {
         terraformResourceType: "terraform_data",
-        provisioners: [{ type: "local-exec", command: ldomsMigrateCommand(ldoms, plan.stack, migration.id) }],
+        provisioners: localExec(ldomsMigrateCommand(invocation, plan.stack, migration.id)),
         dependsOn,
       });
       resource.addOverride("triggers_replace", {

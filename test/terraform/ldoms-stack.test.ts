@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { App, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { afterEach, describe, expect, it } from "vitest";
@@ -10,11 +10,30 @@ import { ValidationError } from "../../src/model";
 import { hostDigest } from "../../src/synth";
 import { LdomsStack } from "../../src/terraform";
 
+const REPO = resolve(__dirname, "../..");
 const dirs: string[] = [];
 function outdir(): string {
   const dir = mkdtempSync(join(tmpdir(), "ldoms-tf-"));
   dirs.push(dir);
   return dir;
+}
+
+/** Runs `build` with a new temporary folder as the project folder (the app's cwd, as under `ldoms synth`). */
+function inProject<T>(build: (project: string) => T): T {
+  const project = outdir();
+  const saved = process.cwd();
+  process.chdir(project);
+  try {
+    return build(project);
+  } finally {
+    process.chdir(saved);
+  }
+}
+
+/** The local-exec provisioner synthesis writes for a stack of `project`: node runs this package's bin script there. */
+function localExec(project: string, ...args: string[]): { "local-exec": { command: string; working_dir: string } } {
+  const bin = relative(project, join(REPO, "bin", "ldoms.js"));
+  return { "local-exec": { command: ["node", bin, ...args].map((word) => `'${word}'`).join(" "), working_dir: "../../.." } };
 }
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -22,17 +41,18 @@ afterEach(() => {
 
 interface TfJson {
   terraform: { backend: { local: { path: string } } };
-  resource: { terraform_data: Record<string, { provisioner: { "local-exec": { command: string } }[]; triggers_replace: Record<string, string>; depends_on?: string[] }> };
+  resource: { terraform_data: Record<string, { provisioner: { "local-exec": { command: string; working_dir: string } }[]; triggers_replace: Record<string, string>; depends_on?: string[] }> };
 }
 
-function synthExample(customize?: (stack: LdomsStack) => void): { dir: string; tf: TfJson; stack: LdomsStack } {
-  const out = outdir();
-  const app = new App({ outdir: out });
-  const stack = defineSriovMigrationExample(app);
-  customize?.(stack);
-  app.synth();
-  const dir = join(out, "stacks", "prod-move");
-  return { dir, tf: JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as TfJson, stack };
+function synthExample(customize?: (stack: LdomsStack) => void): { dir: string; tf: TfJson; stack: LdomsStack; project: string } {
+  return inProject((project) => {
+    const app = new App({ outdir: "cdktf.out" });
+    const stack = defineSriovMigrationExample(app);
+    customize?.(stack);
+    app.synth();
+    const dir = join(project, "cdktf.out", "stacks", "prod-move");
+    return { dir, tf: JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as TfJson, stack, project };
+  });
 }
 
 /** Every string value in a JSON value. */
@@ -51,11 +71,13 @@ describe("LdomsStack", () => {
   });
 
   it("declares a terraform_data per control domain running ldoms apply for it, with a relative state file", () => {
-    const { tf, stack } = synthExample();
+    const { tf, stack, project } = synthExample();
     expect(tf.terraform.backend.local.path).toBe("terraform.prod-move.tfstate");
     const resources = tf.resource.terraform_data;
     expect(Object.keys(resources).sort()).toEqual(["ldoms-host-t7-a", "ldoms-host-t7-b"]);
-    expect(resources["ldoms-host-t7-a"]?.provisioner).toEqual([{ "local-exec": { command: "'ldoms' 'apply' '--stack' 'prod-move' '--host' 't7-a' '--auto-approve'" } }]);
+    expect(resources["ldoms-host-t7-a"]?.provisioner).toEqual([
+      localExec(project, "apply", "--stack", "prod-move", "--host", "t7-a", "--plan-document", "cdktf.out/stacks/prod-move/ldoms.plan.json", "--auto-approve"),
+    ]);
     const plan = stack.planDocument();
     expect(resources["ldoms-host-t7-b"]?.triggers_replace).toEqual({ host: "t7-b", desired: hostDigest(plan.hosts[1]!) });
   });
@@ -76,9 +98,9 @@ describe("LdomsStack", () => {
   });
 
   it("has no absolute path in cdk.tf.json", () => {
-    const { tf } = synthExample();
+    const { tf, project } = synthExample();
     const text = JSON.stringify(tf);
-    expect(text).not.toContain(process.cwd());
+    expect(text).not.toContain(project);
     expect(text).not.toContain(tmpdir());
     expect(strings(tf).filter((s) => s.startsWith("/") || /^[A-Za-z]:\\/.test(s))).toEqual([]);
   });
@@ -105,8 +127,8 @@ describe("LdomsStack", () => {
     expect(triggerOf("t7-a.example.net", 9000)).not.toBe(base);
   });
 
-  it("runs an opted-in migration after both hosts", () => {
-    const out = outdir();
+  it("runs an opted-in migration after both hosts", () => inProject((project) => {
+    const out = join(project, "build");
     const app = new App({ outdir: out });
     const stack = new LdomsStack(app, "move");
     const net = new Network(stack, "net");
@@ -119,9 +141,9 @@ describe("LdomsStack", () => {
     app.synth();
     const tf = JSON.parse(readFileSync(join(out, "stacks/move/cdk.tf.json"), "utf8")) as TfJson;
     const migration = tf.resource.terraform_data["ldoms-migration-g-to-b"];
-    expect(migration?.provisioner).toEqual([{ "local-exec": { command: "'ldoms' 'migrate' 'g-to-b' '--stack' 'move' '--auto-approve'" } }]);
+    expect(migration?.provisioner).toEqual([localExec(project, "migrate", "g-to-b", "--stack", "move", "--plan-document", "build/stacks/move/ldoms.plan.json", "--auto-approve")]);
     expect(migration?.depends_on).toEqual(["terraform_data.ldoms-host-a", "terraform_data.ldoms-host-b"]);
-  });
+  }));
 
   it("refuses a stack id that would be shell text or a path, where it is written", () => {
     const rule = "use 1-64 characters: letters, digits and - _ + . : (starting with a letter or digit)";

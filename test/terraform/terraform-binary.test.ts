@@ -1,0 +1,161 @@
+/**
+ * The Terraform path with the real `terraform` binary, as a user runs it: the package is
+ * installed in a project's node_modules (built from this checkout), `ldoms synth` writes the
+ * example's stack, and `terraform init / validate / apply / plan` run in the stack folder with a
+ * PATH that has no `ldoms` on it, an inventory given as a path relative to the project folder,
+ * Terraform's checkpoint off and no provider installation allowed (terraform_data is built in).
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadLabDefinitionFile } from "../../src/lab/definition";
+import { Lab } from "../../src/lab/lab";
+import { DEFAULT_LAB_FILE } from "../../src/lab/paths";
+import { startLabServer, type RunningLabServer } from "../../src/lab/ssh-server";
+import { runProcess, type ProcessRun } from "../support/run-process";
+
+const REPO = resolve(__dirname, "../..");
+/** node (for the local-exec commands) and the system tools; no node_modules/.bin, no ldoms. */
+const PATH = [dirname(process.execPath), "/usr/bin", "/bin"].join(delimiter);
+
+function findTerraform(): string {
+  for (const dir of (process.env["PATH"] ?? "").split(delimiter)) {
+    if (dir && existsSync(join(dir, "terraform"))) return join(dir, "terraform");
+  }
+  throw new Error("terraform is not on PATH; this test runs the real binary (Terraform >= 1.5)");
+}
+
+/** A copy of this package as `npm install` lays it out: package.json, bin, schema, labs and a build of src. */
+async function installPackage(into: string, work: string): Promise<void> {
+  for (const entry of ["package.json", "bin", "schema", "labs"]) cpSync(join(REPO, entry), join(into, entry), { recursive: true });
+  // Its dependencies: those of the checkout.
+  symlinkSync(join(REPO, "node_modules"), join(into, "node_modules"), "dir");
+  const tsconfig = join(work, "tsconfig.json");
+  writeFileSync(tsconfig, JSON.stringify({
+    extends: join(REPO, "tsconfig.json"),
+    compilerOptions: {
+      rootDir: REPO,
+      outDir: join(into, "dist"),
+      declaration: false,
+      sourceMap: false,
+      noCheck: true,
+      typeRoots: [join(REPO, "node_modules", "@types")],
+    },
+    include: [join(REPO, "src"), join(REPO, "examples")],
+  }));
+  const build = await runProcess(process.execPath, [join(REPO, "node_modules", "typescript", "bin", "tsc"), "-p", tsconfig]);
+  // Type checking is the lint's business (noCheck); what matters here is that the build was written.
+  if (!existsSync(join(into, "dist", "src", "cli", "main.js")) || !existsSync(join(into, "dist", "examples", "sriov-migration", "main.js"))) {
+    throw new Error(`building the package failed:\n${build.stdout}${build.stderr}`);
+  }
+}
+
+describe("terraform init / validate / apply / plan on the synthesized stack, ldoms not on PATH", () => {
+  let work: string;
+  let project: string;
+  let stackDir: string;
+  let server: RunningLabServer;
+  let lab: Lab;
+  let terraformEnv: NodeJS.ProcessEnv;
+  const terraform = findTerraform();
+
+  const tf = (args: string[]): Promise<ProcessRun> => runProcess(terraform, [...args, "-no-color"], { cwd: stackDir, env: terraformEnv });
+  const ldoms = (args: string[]): Promise<ProcessRun> =>
+    runProcess(process.execPath, [join(project, "node_modules", "cdktf-ldoms", "bin", "ldoms.js"), ...args], { cwd: project, env: terraformEnv });
+  const show = (run: ProcessRun) => `exit ${run.status}\n${run.stdout}\n${run.stderr}`;
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "ldoms-terraform-"));
+    project = join(work, "project");
+    const installed = join(project, "node_modules", "cdktf-ldoms");
+    mkdirSync(installed, { recursive: true });
+    await installPackage(installed, work);
+    writeFileSync(join(project, "cdktf.json"), JSON.stringify({ language: "typescript", app: "node node_modules/cdktf-ldoms/dist/examples/sriov-migration/main.js" }));
+
+    lab = Lab.fromDefinition(loadLabDefinitionFile(DEFAULT_LAB_FILE));
+    server = await startLabServer({ lab, stateDir: join(project, "lab") });
+
+    const cliConfig = join(work, "terraform.rc");
+    mkdirSync(join(work, "no-providers"));
+    writeFileSync(cliConfig, [
+      "disable_checkpoint = true",
+      "provider_installation {",
+      "  filesystem_mirror {",
+      `    path    = ${JSON.stringify(join(work, "no-providers"))}`,
+      '    include = ["example.invalid/*/*"]',
+      "  }",
+      "}",
+      "",
+    ].join("\n"));
+    mkdirSync(join(work, "home"));
+    terraformEnv = {
+      PATH,
+      HOME: join(work, "home"),
+      TF_CLI_CONFIG_FILE: cliConfig,
+      CHECKPOINT_DISABLE: "1",
+      TF_IN_AUTOMATION: "1",
+      // Relative: read from the project folder, where the local-exec commands run.
+      LDOMS_INVENTORY: "lab/inventory.json",
+    };
+
+    const synth = await ldoms(["synth"]);
+    expect(synth.status, show(synth)).toBe(0);
+    stackDir = join(project, "cdktf.out", "stacks", "prod-move");
+  }, 240_000);
+
+  afterAll(async () => {
+    await server?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("converges the lab through Terraform, then plans no changes; only ldoms plan sees host drift", async () => {
+    const noLdoms = await runProcess("/bin/sh", ["-c", "command -v ldoms"], { env: terraformEnv });
+    expect(noLdoms.status, "ldoms must not be on the PATH Terraform gets").not.toBe(0);
+
+    // What Terraform will run: node on the installed package's bin, in the project folder.
+    const config = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as {
+      resource: { terraform_data: Record<string, { provisioner: { "local-exec": { command: string; working_dir: string } }[] }> };
+    };
+    const localExec = Object.entries(config.resource.terraform_data).map(([name, r]) => [name, r.provisioner[0]?.["local-exec"]]);
+    const apply = (host: string) =>
+      `'node' 'node_modules/cdktf-ldoms/bin/ldoms.js' 'apply' '--stack' 'prod-move' '--host' '${host}' '--plan-document' 'cdktf.out/stacks/prod-move/ldoms.plan.json' '--auto-approve'`;
+    expect(localExec).toEqual([
+      ["ldoms-host-t7-a", { command: apply("t7-a"), working_dir: "../../.." }],
+      ["ldoms-host-t7-b", { command: apply("t7-b"), working_dir: "../../.." }],
+    ]);
+
+    const before = await ldoms(["plan", "--skip-synth", "--detailed-exitcode"]);
+    expect(before.status, show(before)).toBe(2);
+
+    const init = await tf(["init", "-input=false"]);
+    expect(init.status, show(init)).toBe(0);
+    expect(init.stdout).toContain("terraform.io/builtin/terraform is built in to Terraform");
+    const validate = await tf(["validate"]);
+    expect(validate.status, show(validate)).toBe(0);
+
+    const applied = await tf(["apply", "-auto-approve", "-input=false"]);
+    expect(applied.status, show(applied)).toBe(0);
+    expect(applied.stdout).toContain("Apply complete! Resources: 2 added, 0 changed, 0 destroyed.");
+    expect(applied.stdout).toMatch(/terraform_data\.ldoms-host-t7-a \(local-exec\): .*Apply complete/);
+    expect(lab.mutatingCount()).toBeGreaterThan(0);
+    expect(existsSync(join(stackDir, "terraform.prod-move.tfstate"))).toBe(true);
+
+    const plan = await tf(["plan", "-detailed-exitcode", "-input=false"]);
+    expect(plan.status, show(plan)).toBe(0);
+    const converged = await ldoms(["plan", "--skip-synth", "--detailed-exitcode"]);
+    expect(converged.status, show(converged)).toBe(0);
+
+    // Drift on a host: Terraform's state only knows what it ran, ldoms reads the hosts.
+    let destroyed = await lab.runLdm("t7-b", ["destroy-vf", "-n", "max", "/SYS/MB/NET2/IOVNET.PF0"]);
+    for (let tries = 0; destroyed.exitCode !== 0 && tries < 20; tries++) {
+      await new Promise((done) => setTimeout(done, 250)); // the PF may still settle after the VF was created
+      destroyed = await lab.runLdm("t7-b", ["destroy-vf", "-n", "max", "/SYS/MB/NET2/IOVNET.PF0"]);
+    }
+    expect(destroyed.exitCode, destroyed.stderr).toBe(0);
+    const blind = await tf(["plan", "-detailed-exitcode", "-input=false"]);
+    expect(blind.status, show(blind)).toBe(0);
+    const drift = await ldoms(["plan", "--skip-synth", "--detailed-exitcode"]);
+    expect(drift.status, show(drift)).toBe(2);
+  }, 240_000);
+});
