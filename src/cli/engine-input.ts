@@ -58,7 +58,7 @@ function selectStack<T extends { name: string }>(stacks: readonly T[], wanted: s
 /** Plan document path, by the rules: --plan-document; a stack output folder; --skip-synth; synth. */
 export async function resolvePlanDocumentPath(options: EngineInputOptions, cwd: string = process.cwd()): Promise<string> {
   if (options.planDocument) return resolve(cwd, options.planDocument);
-  // Terraform's local-exec runs `ldoms apply --stack S --host H` from cdktf.out/stacks/S.
+  // Run by hand in a stack output folder (cdktf.out/stacks/S). Terraform's local-exec passes --plan-document.
   if (existsSync(join(cwd, PLAN_FILE)) && !existsSync(join(cwd, "cdktf.json"))) {
     return join(cwd, PLAN_FILE);
   }
