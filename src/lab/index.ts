@@ -2,7 +2,7 @@
 // network models, migration between lab machines, fault injection and a journal.
 export type { LdmInvocationResult, LdmRunner } from "./api";
 export * from "./definition";
-export type { FaultControl } from "./faults";
+export type { FaultControl, ReplacedAnswer } from "./faults";
 export { Lab, type LabOptionsOverride } from "./lab";
 export { DEFAULT_LAB_FILE, FC_IB_LAB_FILE } from "./paths";
 export * from "./state";

@@ -110,9 +110,19 @@ export class Lab implements LdmRunner {
     const spec = lookupCommand(first);
     if (!spec) return result(LDM_FAILURE_EXIT_STATUS, "", `${LDM_ERRORS.unknownSubcommand(first)}\n`);
     const rest = argv.slice(1);
-    const faults = this.store.read((s) => ({ latency: s.faults.latencyMs[spec.name] ?? s.faults.latencyMs["*"] ?? 0, stall: s.faults.stallMs[spec.name] ?? s.faults.stallMs["*"] ?? 0 }));
+    const faults = this.store.read((s) => ({
+      latency: s.faults.latencyMs[spec.name] ?? s.faults.latencyMs["*"] ?? 0,
+      stall: s.faults.stallMs[spec.name] ?? s.faults.stallMs["*"] ?? 0,
+      replaced: [...(s.faults.answers ?? [])].reverse().find((a) => (a.subcommand === spec.name || a.subcommand === "*") && (a.machine === undefined || a.machine === machine)),
+      version: s.faults.parseableVersion,
+    }));
     if (faults.latency > 0) await this.sleep(faults.latency);
-    const answer = spec.name === "migrate-domain" ? await this.migrate(machine, argv) : this.runSimple(machine, spec, argv, rest);
+    let answer = faults.replaced
+      ? result(faults.replaced.exitCode, faults.replaced.stdout, faults.replaced.stderr)
+      : spec.name === "migrate-domain"
+        ? await this.migrate(machine, argv)
+        : this.runSimple(machine, spec, argv, rest);
+    if (faults.version !== undefined && !faults.replaced) answer = { ...answer, stdout: answer.stdout.replace(/^VERSION \S+$/m, `VERSION ${faults.version}`) };
     if (faults.stall > 0) await this.sleep(faults.stall);
     return answer;
   }

@@ -164,11 +164,26 @@ export interface FailNthState {
   machine?: string;
 }
 
+/** An answer `ldm <subcommand>` gives instead of running (set through the fault API). */
+export interface AnswerFaultState {
+  /** Canonical subcommand, or `*` for every one. */
+  subcommand: string;
+  /** Only on this machine; every machine when absent. */
+  machine?: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
 export interface FaultState {
   failNth: FailNthState[];
   extraInvMs: number;
   latencyMs: Record<string, number>;
   stallMs: Record<string, number>;
+  /** Replaced answers; the last matching one wins. Absent in states written before they existed. */
+  answers?: AnswerFaultState[];
+  /** `VERSION` printed by `-p` listings instead of the lab's. */
+  parseableVersion?: string;
 }
 
 export interface JournalEntry {

@@ -42,6 +42,22 @@ describe("fault injection and journal", () => {
     expect(slept).toEqual([5, 40, 5]);
   });
 
+  it("replaces a subcommand's answer (per machine or lab-wide) without running it, and prints another VERSION", async () => {
+    const t = testLab();
+    t.lab.faults.answer("list-io", { stderr: "Authorization failed\n", machine: "t7-a" });
+    expect(await t.ldm("t7-a", "list-io", "-l", "-p")).toEqual({ exitCode: 0, stdout: "", stderr: "Authorization failed\n" });
+    expect((await t.ldm("t7-b", "list-io", "-p")).stdout).toMatch(/^VERSION 1\.11\n\|/);
+    t.lab.faults.answer("*", { stdout: "nothing here\n", exitCode: 3 });
+    expect(await t.ldm("t7-b", "create-vf", NET0)).toEqual({ exitCode: 3, stdout: "nothing here\n", stderr: "" });
+    expect(t.lab.journal()).toEqual([]);
+    t.lab.faults.clear();
+    t.lab.faults.parseableVersion("9.9");
+    expect((await t.ldm("t7-a", "list", "-l", "-p")).stdout).toMatch(/^VERSION 9\.9\nDOMAIN\|/);
+    expect((await t.ldm("t7-a", "list-io", "-l", "-p")).stdout).toMatch(/^VERSION 9\.9\n\|/);
+    t.lab.faults.parseableVersion(undefined);
+    expect((await t.ldm("t7-a", "list-services", "-p")).stdout).toMatch(/^VERSION 1\.11\n/);
+  });
+
   it("adds latency and stalls set through the API", async () => {
     const slept: number[] = [];
     const lab = Lab.fromDefinition(loadLabDefinitionFile(DEFAULT_LAB_FILE), { sleep: async (ms) => void slept.push(ms) });
