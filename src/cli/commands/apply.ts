@@ -79,7 +79,7 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
       connect: io.connect ?? sshConnect(options),
       hostIds: hosts.map((h) => h.target.id),
       ...(inventory ? { inventory } : {}),
-      ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
+      commandTimeoutMs: engineTimeouts(options),
     });
   }
   const run = await applyHosts(hosts, {
@@ -108,7 +108,7 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
             skipDomains: new Set(run.hosts.flatMap((h) => (h.migrated ?? []).map((m) => m.domain))),
             ...(savedGuests ? { saved: savedGuests } : {}),
             ...(inventory ? { inventory } : {}),
-            ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
+            commandTimeoutMs: engineTimeouts(options),
             ...(approvalNeeded
               ? { confirm: async (lines: readonly string[]) => (await (io.ask as (q: string) => Promise<string>)(`\n${lines.map((l) => `  ${l}`).join("\n")}\nRun these commands in the guest? Only 'yes' is accepted: `)).trim() === "yes" }
               : {}),

@@ -54,7 +54,7 @@ export async function runPlan(rawOptions: PlanCommandOptions, io: CommandIo = de
     parallelism: options.parallelism ?? 10,
     onEvent: progress,
     ...(input.inventory ? { inventory: input.inventory } : {}),
-    ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
+    commandTimeoutMs: engineTimeouts(options),
   });
   if (options.out) writeSavedPlan(options.out.startsWith("/") ? options.out : `${io.cwd}/${options.out}`, savedPlanFrom(input.document, run, guests));
   const json = planJson(input.document.stack, run) as { totals: object };

@@ -10,6 +10,7 @@ import { readHost } from "../observe";
 import { findDomain, type ObservedHost } from "../observed-state";
 import { asLdomsError } from "../plan-run";
 import { retryUnknown } from "../retry-unknown";
+import type { CommandTimeouts } from "../timeouts";
 import { describeGuestChanges, fingerprintGuest, guestConfiguration, ipmpConfigureSteps, mapGroupLinks, observeGuest, type GuestConfiguration, type GuestIpmpStep, type GuestObservation } from "./guest-ipmp";
 import { guestTarget, type GuestTarget } from "./guest-access";
 import type { GuestIpmpAction } from "./report";
@@ -204,7 +205,8 @@ export interface SavedGuestRecord {
 export interface DocumentGuestsOptions extends Omit<GuestIpmpConvergeOptions, "before" | "pinned"> {
   readonly connect: ConnectHost;
   readonly inventory?: Inventory;
-  readonly commandTimeoutMs?: number;
+  /** Per-kind time limits (reads, changes), as for hosts. */
+  readonly commandTimeoutMs?: number | CommandTimeouts;
   /** Domains to leave out (migrated away as configured: the migration checks their guest). */
   readonly skipDomains?: ReadonlySet<string>;
   /**

@@ -13,6 +13,7 @@ import type { PlanRunResult } from "../plan-run";
 import { asLdomsError } from "../plan-run";
 import { mapWithLimit } from "../pool";
 import { retryUnknown } from "../retry-unknown";
+import type { CommandTimeouts } from "../timeouts";
 import { guestTarget, type GuestTarget } from "./guest-access";
 import { describeGuestChanges, fingerprintGuest, guestConfiguration, observeGuest, type GuestConfiguration, type GuestIpmpStep } from "./guest-ipmp";
 import { planGuestSteps, type SavedGuestRecord } from "./guest-ipmp-apply";
@@ -44,7 +45,8 @@ export interface GuestIpmpPlan extends SavedGuestRecord {
 export interface PlanGuestsOptions {
   readonly connect: ConnectHost;
   readonly inventory?: Inventory;
-  readonly commandTimeoutMs?: number;
+  /** Per-kind time limits (reads, changes), as for hosts. */
+  readonly commandTimeoutMs?: number | CommandTimeouts;
   /** Guests read at once. Default 10. */
   readonly parallelism?: number;
   readonly onEvent?: EngineEventSink;
