@@ -125,6 +125,7 @@ export class LdomsStack extends TerraformStack {
     const { workingDir, invocation } = this.localExecPlacement();
     const localExec = (command: string) => [{ type: "local-exec" as const, command, workingDir }];
     const hostResources = new Map<string, TerraformResource>();
+    const resourceIds = new Map<TerraformResource, string>();
     for (const host of plan.hosts) {
       const resource = new TerraformResource(this, `ldoms-host-${host.id}`, {
         terraformResourceType: "terraform_data",
@@ -132,6 +133,7 @@ export class LdomsStack extends TerraformStack {
       });
       resource.addOverride("triggers_replace", { host: host.id, desired: hostDigest(host) });
       hostResources.set(host.id, resource);
+      resourceIds.set(resource, `host id "${host.id}"`);
     }
     for (const migration of plan.migrations) {
       if (!migration.migrate) continue;
@@ -148,6 +150,23 @@ export class LdomsStack extends TerraformStack {
         source: hostResources.get(migration.sourceHost)?.getStringAttribute("id") ?? migration.sourceHost,
         target: hostResources.get(migration.targetHost)?.getStringAttribute("id") ?? migration.targetHost,
       });
+      resourceIds.set(resource, `migration id "${migration.id}"`);
     }
+    this.requireDistinctResourceNames(resourceIds);
+  }
+
+  /**
+   * Terraform names keep only letters, digits, `-` and `_`, so cdktf drops the `.`, `+` and `:`
+   * an id may hold: two ids that differ only there would become one resource, silently.
+   */
+  private requireDistinctResourceNames(resourceIds: ReadonlyMap<TerraformResource, string>): void {
+    const byName = new Map<string, string[]>();
+    for (const [resource, what] of resourceIds) {
+      const name = resource.friendlyUniqueId;
+      byName.set(name, [...(byName.get(name) ?? []), what]);
+    }
+    const problems = [...byName].filter(([, ids]) => ids.length > 1)
+      .map(([name, ids]) => `${this.node.path}: ${ids.join(" and ")} become the same Terraform resource name "${name}" (Terraform names drop . + :); rename one`);
+    if (problems.length) throw new ValidationError(`stack ${this.node.id} cannot be written for Terraform:`, problems);
   }
 }

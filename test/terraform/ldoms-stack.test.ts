@@ -155,6 +155,23 @@ describe("LdomsStack", () => {
     expect(() => new LdomsStack(app, "..")).toThrow('..: id ".." is not a valid LDoms name');
   });
 
+  it("refuses ids that Terraform would merge into one resource name, before writing", () => {
+    const out = outdir();
+    const app = new App({ outdir: out });
+    const stack = new LdomsStack(app, "s");
+    new ControlDomain(stack, "t7.a", { address: "a" });
+    new ControlDomain(stack, "t7a", { address: "b" });
+    new ControlDomain(stack, "t7:b", { address: "c" });
+    new ControlDomain(stack, "t7+b", { address: "d" });
+    new ControlDomain(stack, "t7-c", { address: "e" });
+    expect(() => app.synth()).toThrow([
+      "stack s cannot be written for Terraform:",
+      '  - s: host id "t7+b" and host id "t7:b" become the same Terraform resource name "ldoms-host-t7b" (Terraform names drop . + :); rename one',
+      '  - s: host id "t7.a" and host id "t7a" become the same Terraform resource name "ldoms-host-t7a" (Terraform names drop . + :); rename one',
+    ].join("\n"));
+    expect(readdirSync(out, { recursive: true })).toEqual(["stacks"]);
+  });
+
   it("stops on a configuration error before writing the stack", () => {
     const out = outdir();
     const app = new App({ outdir: out });
