@@ -6,12 +6,14 @@
  * and stop.
  */
 import { ApplyError, PlanError, type HostPlan, type LdomsError, type Step } from "../model";
-import { ldmCommandLine, shellQuote } from "../ldm/quote";
+import { ldmCommandLine } from "../ldm/quote";
 import { stepById, type PlannedAction } from "./actions";
-import { evaluateCondition, unmetParts } from "./conditions";
+import { unmetParts } from "./conditions";
 import { createdVfPseudonyms } from "./created-vfs";
 import { HostSession, isOutcomeUnknown, type HostCounters } from "./host-session";
-import { DEFAULT_LOCK_DIR, lockHeldError, newLockInfo, releaseLockPart, type LockInfo } from "./lock";
+import { acquireHostLock, lockMayRemain, releaseHostLock } from "./host-lock";
+import { journaledCommandLine, readJournal, type JournalState } from "./journaled-exec";
+import { DEFAULT_LOCK_DIR, describeLockHolder, newLockInfo, parseLockInfo, readLockPart, releaseHint, type LockInfo, type ReleaseOutcome } from "./lock";
 import { readHost, type LockRequest } from "./observe";
 import { observeDevices, pfOfVf } from "./observed-from-listings";
 import { parseListIo } from "../ldm/parse-list-io";
@@ -21,9 +23,14 @@ import { retryUnknown } from "./retry-unknown";
 import { mapWithLimit } from "./pool";
 import { asLdomsError, DEFAULT_PARALLELISM, evaluateHost, migrationContextOf, type EngineHost, type EngineOptions, type HostMigrationContext, type HostPlanResult, type PlanRunResult } from "./plan-run";
 import { findMigratedDomains, type MigratedDomainNote, type MigrationTargetRead } from "./migrated-domains";
-import { batchCommandLine, DELIMITER, ldmParts, splitBatchOutput, type ListingName } from "./read-batch";
+import { batchCommandLine, ldmParts, splitBatchOutput, type BatchSection, type ListingName } from "./read-batch";
 
 export const DEFAULT_INV_TIMEOUT_MS = 180_000;
+/**
+ * Longest wait for a command that outlived its exec (timeout or lost connection) to end on the
+ * host before apply gives up on it, keeping the lock. Default 10 minutes.
+ */
+export const DEFAULT_RUNAWAY_WAIT_MS = 600_000;
 
 /** A saved plan's view of one host: apply refuses to run when the host no longer matches. */
 export interface PinnedHost {
@@ -44,6 +51,13 @@ export interface ApplyOptions extends EngineOptions {
   readonly confirm?: (plan: PlanRunResult) => Promise<boolean>;
   /** Injected for tests; default setTimeout. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Stop request (SIGINT/SIGTERM at the CLI): no new command is sent; the exec in flight
+   * finishes, every lock this run holds is released, and the hosts report what remains.
+   */
+  readonly signal?: AbortSignal;
+  /** How long to wait for a command still running on the host after its exec was lost. */
+  readonly runawayWaitMs?: number;
 }
 
 export type ActionStatus = "done" | "failed" | "not-run";
@@ -66,11 +80,17 @@ export interface HostApplyResult {
   readonly stopReason?: string;
   /** Domains that migrated away as configured: their steps here were skipped (notes). */
   readonly migrated?: readonly MigratedDomainNote[];
+  /** This run's lock may still be on the host (it could not be released): how to release it. */
+  readonly lockLeft?: { readonly dir: string; readonly id: string; readonly hint: string; readonly reason: string };
+  /** Things the run noticed about the lock, e.g. another run's lock found where ours was. */
+  readonly lockNotes?: readonly string[];
 }
 
 export interface ApplyRunResult {
   readonly hosts: readonly HostApplyResult[];
   readonly cancelled: boolean;
+  /** The run was stopped by `signal` (its reason). */
+  readonly interrupted?: string;
   /** Migration targets outside the run read to decide whether a domain migrated there. */
   readonly migrationTargetReads?: readonly MigrationTargetRead[];
 }
@@ -79,7 +99,13 @@ interface Prepared {
   readonly host: EngineHost;
   readonly session: HostSession;
   readonly lock: LockInfo;
+  readonly lockDir: string;
   lockHeld: boolean;
+  /** Why the lock may remain on the host, once a release could not be confirmed. */
+  lockLeftReason?: string;
+  readonly lockNotes: string[];
+  /** Journal sequence of the next mutating exec. */
+  nextSeq: number;
   observed?: ObservedHost;
   actions: readonly PlannedAction[];
   unchanged: number;
@@ -103,23 +129,28 @@ export async function applyHosts(hosts: readonly EngineHost[], options: ApplyOpt
   const failedEarly = prepared.filter((p) => p.error || p.problems.length);
   const anyChange = prepared.some((p) => p.actions.length > 0);
   const planView: PlanRunResult = { hosts: prepared.map(toPlanResult), ...(findings.targetReads.length ? { migrationTargetReads: findings.targetReads } : {}) };
+  const targetReads = findings.targetReads.length ? { migrationTargetReads: findings.targetReads } : {};
 
   let stopReason: string | undefined;
   let cancelled = false;
   if (failedEarly.length) {
     stopReason = `nothing was changed: ${failedEarly.map((p) => p.host.target.id).join(", ")} failed before any change`;
+  } else if (options.signal?.aborted) {
+    stopReason = `${interruptReason(options.signal)} before any change: nothing was changed`;
   } else if (anyChange && options.confirm && !(await options.confirm(planView))) {
     cancelled = true;
-    stopReason = "cancelled: nothing was changed";
+    stopReason = options.signal?.aborted ? `${interruptReason(options.signal)} before any change: nothing was changed` : "cancelled: nothing was changed";
   }
   if (stopReason !== undefined) {
-    await mapWithLimit(prepared, parallelism, (p) => releaseQuietly(p, lockDir));
+    await mapWithLimit(prepared, parallelism, (p) => releaseQuietly(p, options));
     await Promise.all(prepared.map((p) => p.session.close()));
+    const interrupted = options.signal?.aborted && !failedEarly.length ? { interrupted: interruptReason(options.signal) } : {};
     return {
-      cancelled,
+      cancelled: cancelled && !interrupted.interrupted,
+      ...interrupted,
       hosts: prepared.map((p) => ({
         id: p.host.target.id,
-        status: p.error || p.problems.length ? "failed" : cancelled ? "cancelled" : "stopped",
+        status: p.error || p.problems.length ? "failed" : interrupted.interrupted ? "stopped" : cancelled ? "cancelled" : "stopped",
         actions: p.actions.map((a) => ({ ...a, status: "not-run" as const })),
         unchanged: p.unchanged,
         mutatingCommands: 0,
@@ -128,20 +159,37 @@ export async function applyHosts(hosts: readonly EngineHost[], options: ApplyOpt
         ...(p.error ? { error: p.error } : p.problems.length ? { error: preconditionError(p) } : {}),
         ...(p.error || p.problems.length ? {} : { stopReason }),
         ...(p.migrated ? { migrated: p.migrated } : {}),
+        ...lockReport(p),
       })),
-      ...(findings.targetReads.length ? { migrationTargetReads: findings.targetReads } : {}),
+      ...targetReads,
     };
   }
 
   const shared: Shared = {};
   const results = await mapWithLimit(prepared, parallelism, async (p) => {
     try {
-      return await executeHost(p, shared, lockDir, options);
+      return await executeHost(p, shared, options);
     } finally {
       await p.session.close();
     }
   });
-  return { hosts: results, cancelled: false, ...(findings.targetReads.length ? { migrationTargetReads: findings.targetReads } : {}) };
+  const interrupted = options.signal?.aborted ? { interrupted: interruptReason(options.signal) } : {};
+  return { hosts: results, cancelled: false, ...interrupted, ...targetReads };
+}
+
+/** The words for a stop request: the signal's reason when it is a string, else "interrupted". */
+export function interruptReason(signal: AbortSignal): string {
+  return typeof signal.reason === "string" ? signal.reason : "interrupted";
+}
+
+/** The lock fields of a host result: a lock that may remain (with its release command), notes. */
+function lockReport(p: Prepared): Pick<HostApplyResult, "lockLeft" | "lockNotes"> {
+  return {
+    ...(p.lockLeftReason !== undefined
+      ? { lockLeft: { dir: p.lockDir, id: p.lock.id, hint: releaseHint(p.host.target.id, p.lockDir, p.lock), reason: p.lockLeftReason } }
+      : {}),
+    ...(p.lockNotes.length ? { lockNotes: [...p.lockNotes] } : {}),
+  };
 }
 
 function toPlanResult(p: Prepared): HostPlanResult {
@@ -166,26 +214,26 @@ function preconditionError(p: Prepared): PlanError {
 async function prepareHost(host: EngineHost, lockDir: string, options: ApplyOptions): Promise<Prepared> {
   const session = new HostSession(host.target, options.connect, options.commandTimeoutMs);
   const lock = newLockInfo(options.operation ?? "ldoms apply");
-  const prepared: Prepared = { host, session, lock, lockHeld: false, actions: [], unchanged: 0, problems: [] };
+  const prepared: Prepared = { host, session, lock, lockDir, lockHeld: false, lockNotes: [], nextSeq: 1, actions: [], unchanged: 0, problems: [] };
   const id = host.target.id;
   try {
     options.onEvent?.({ type: "host-reading", host: id });
-    const request: LockRequest = { dir: lockDir, info: lock, acquire: true };
-    const outcome = await retryUnknown(() => readHost(session, { lock: request }), options);
-    if (!outcome.lock?.held) throw lockHeldError(id, lockDir, outcome.lock?.holder);
+    const held = await acquireHostLock(session, lock, lockDir, options);
     prepared.lockHeld = true;
-    prepared.observed = outcome.observed;
+    options.onEvent?.({ type: "lock-taken", host: id, dir: lockDir, lockId: lock.id });
+    prepared.observed = held.observed;
     const pinned = options.pinned?.get(id);
     if (options.pinned && !pinned) {
       throw new PlanError(`${id}: the saved plan does not cover this host; run ldoms plan --out FILE again`);
     }
-    if (pinned && pinned.fingerprint !== fingerprintObservedHost(outcome.observed)) {
-      const changes = describeObservedChanges(pinned.observed, outcome.observed);
+    if (pinned && pinned.fingerprint !== fingerprintObservedHost(held.observed)) {
+      const changes = describeObservedChanges(pinned.observed, held.observed);
       throw new PlanError(
         `${id}: the saved plan is stale: the host changed since the plan was made:\n${(changes.length ? changes : ["(state differs)"]).map((c) => `  - ${c}`).join("\n")}\nRun ldoms plan --out FILE again, review it, and apply the new plan.`,
       );
     }
   } catch (error) {
+    if (lockMayRemain(error)) prepared.lockLeftReason = "the connection was lost while the lock was being taken, and it could not be released";
     prepared.error = asLdomsError(error);
     options.onEvent?.({ type: "host-failed", host: id, message: prepared.error.message });
   }
@@ -210,14 +258,26 @@ function evaluatePrepared(prepared: Prepared, migration: HostMigrationContext, o
   }
 }
 
-async function releaseQuietly(p: Prepared, lockDir: string): Promise<void> {
+/** Releases this run's lock on the host (id-checked, retried); a failure is reported, not thrown. */
+async function releaseQuietly(p: Prepared, options: ApplyOptions): Promise<void> {
   if (!p.lockHeld) return;
   try {
-    await p.session.exec(batchCommandLine([releaseLockPart(lockDir)]), "lock");
-    p.lockHeld = false;
-  } catch {
-    // Reported by the caller's error already; a lock left behind names its owner.
+    noteRelease(p, await releaseHostLock(p.session, p.lockDir, p.lock, options), options);
+  } catch (error) {
+    p.lockLeftReason = `it could not be released: ${asLdomsError(error).message.split("\n")[0]}`;
   }
+  p.lockHeld = false;
+}
+
+/** Records what a release found; "another run's lock" means ours was removed while we held it. */
+function noteRelease(p: Prepared, outcome: ReleaseOutcome | undefined, options: ApplyOptions): void {
+  const id = p.host.target.id;
+  if (outcome?.kind === "other") {
+    p.lockNotes.push(
+      `${id}: this run's lock was no longer there when it was released; ${outcome.holder ? `the lock now present is ${describeLockHolder(outcome.holder)}` : "the lock now present has no owner file"}, and was left alone`,
+    );
+  }
+  options.onEvent?.({ type: "lock-released", host: id, dir: p.lockDir, lockId: p.lock.id });
 }
 
 function ldmOptions(host: EngineHost) {
@@ -234,7 +294,16 @@ function vfNameMadeBy(step: Step): string | undefined {
   return find(step.postcondition);
 }
 
-async function executeHost(p: Prepared, shared: Shared, lockDir: string, options: ApplyOptions): Promise<HostApplyResult> {
+/** Thrown inside a host's run when a stop was requested at a point where nothing is in flight. */
+class StopRequested extends Error {}
+
+/**
+ * A command's outcome is still unknown and it may still run on the host: the lock is kept (so
+ * no other run touches the host while it may run) and nothing is sent again.
+ */
+class RunawayCommand extends ApplyError {}
+
+async function executeHost(p: Prepared, shared: Shared, options: ApplyOptions): Promise<HostApplyResult> {
   const id = p.host.target.id;
   const session = p.session;
   const plan: HostPlan = p.host.plan;
@@ -252,23 +321,25 @@ async function executeHost(p: Prepared, shared: Shared, lockDir: string, options
     problems: [],
     ...(p.migrated ? { migrated: p.migrated } : {}),
     ...extra,
+    ...lockReport(p),
   });
+  const stopped = async (reason: string, mutatingCommands: number): Promise<HostApplyResult> => {
+    await releaseQuietly(p, options);
+    options.onEvent?.({ type: "host-stopped", host: id, reason });
+    return result("stopped", { stopReason: reason, mutatingCommands });
+  };
 
   if (p.actions.length === 0) {
-    await releaseQuietly(p, lockDir);
+    await releaseQuietly(p, options);
     options.onEvent?.({ type: "host-done", host: id, mutatingCommands: 0 });
     return result("unchanged");
   }
 
   let mutatingCommands = 0;
-  const retried = new Set<string>();
   let next = 0;
   while (next < p.actions.length) {
-    if (shared.stopReason !== undefined) {
-      await releaseQuietly(p, lockDir);
-      options.onEvent?.({ type: "host-stopped", host: id, reason: shared.stopReason });
-      return result("stopped", { stopReason: shared.stopReason, mutatingCommands });
-    }
+    if (options.signal?.aborted) shared.stopReason ??= interruptReason(options.signal);
+    if (shared.stopReason !== undefined) return stopped(shared.stopReason, mutatingCommands);
     let failing: PlannedAction = p.actions[next] as PlannedAction;
     let failingLine = "";
     try {
@@ -305,37 +376,9 @@ async function executeHost(p: Prepared, shared: Shared, lockDir: string, options
         done.push(action);
         options.onEvent?.({ type: "step-finished", host: id, action, ok: true, exitStatus: 0 });
       }
-      if (outcome.lost) {
-        // The connection dropped mid-exec: the re-read decided which steps are done.
-        for (const step of batch.slice(0, outcome.doneAfterLoss)) {
-          const action = actionOf(p, step);
-          learnFromState(step, view, known);
-          statuses.set(action.stepId, "done");
-          done.push(action);
-          mutatingCommands++;
-          options.onEvent?.({ type: "outcome-unknown", host: id, action, decision: "the re-read shows it done" });
-        }
-        const pending = batch[outcome.doneAfterLoss];
-        if (pending) {
-          const action = actionOf(p, pending);
-          failing = action;
-          failingLine = lines[outcome.doneAfterLoss] as string;
-          if (retried.has(pending.id) || !evaluateCondition(pending.guard, view)) {
-            throw new ApplyError(
-              `${id}: the connection was lost while running step ${pending.id}, and a re-read shows it neither done nor still needed:\n${unmetParts(pending.postcondition, view).map((u) => `  - ${u}`).join("\n")}`,
-              id,
-              failingLine,
-              null,
-            );
-          }
-          retried.add(pending.id);
-          options.onEvent?.({ type: "outcome-unknown", host: id, action, decision: "the re-read shows it not done; running it again" });
-        }
-        next += outcome.doneAfterLoss;
-        continue;
-      }
-      next += batch.length;
+      next += outcome.ran.length;
     } catch (error) {
+      if (error instanceof StopRequested) return stopped(shared.stopReason ?? interruptReason(options.signal as AbortSignal), mutatingCommands);
       const typed = error instanceof ApplyError ? error : asLdomsError(error);
       if (statuses.get(failing.stepId) !== "failed") statuses.set(failing.stepId, "failed");
       shared.stopReason ??= `${id} failed`;
@@ -348,7 +391,13 @@ async function executeHost(p: Prepared, shared: Shared, lockDir: string, options
               id,
               failingLine || undefined,
             );
-      await releaseQuietly(p, lockDir);
+      if (error instanceof RunawayCommand) {
+        // Keep the lock: the command may still change the host.
+        p.lockHeld = false;
+        p.lockLeftReason = "kept on purpose: a command may still be running on the host";
+      } else {
+        await releaseQuietly(p, options);
+      }
       options.onEvent?.({ type: "host-failed", host: id, message: final.message });
       return result("failed", { error: final, mutatingCommands });
     }
@@ -357,10 +406,11 @@ async function executeHost(p: Prepared, shared: Shared, lockDir: string, options
   // Prove every postcondition on a fresh read; the same exec releases the lock.
   try {
     options.onEvent?.({ type: "host-verifying", host: id });
-    const request: LockRequest = { dir: lockDir, info: p.lock, release: true };
+    const request: LockRequest = { dir: p.lockDir, info: p.lock, release: true };
     const listings = listingsProving(done.map((a) => stepById(plan, a.stepId)));
     const final = await retryUnknown(() => readHost(session, { previous: view, lock: request, listings }), options, true);
     p.lockHeld = false;
+    noteRelease(p, final.lock?.release, options);
     const unmet: string[] = [];
     for (const action of done) {
       const step = stepById(plan, action.stepId);
@@ -376,7 +426,7 @@ async function executeHost(p: Prepared, shared: Shared, lockDir: string, options
   } catch (error) {
     const typed = asLdomsError(error);
     shared.stopReason ??= `${id} failed`;
-    await releaseQuietly(p, lockDir);
+    await releaseQuietly(p, options);
     options.onEvent?.({ type: "host-failed", host: id, message: typed.message });
     return result("failed", { error: typed, mutatingCommands });
   }
@@ -458,57 +508,135 @@ interface RanStep {
 }
 
 interface BatchOutcome {
-  /** Steps that ran, in order (the last one may have failed); empty when the outcome was lost. */
+  /** Steps that ran, in order (the last one may have failed). */
   readonly ran: readonly RanStep[];
   readonly stderr: string;
   readonly view: ObservedHost;
   /** `view` was read after the commands (devices at least). */
   readonly fresh: boolean;
-  /** The connection dropped: the outcome was decided by a re-read. */
-  readonly lost: boolean;
-  /** With `lost`: how many steps of the batch, from the start, the re-read shows done. */
-  readonly doneAfterLoss: number;
 }
 
+/** How many times a batch is sent again after its exec was lost before it could start. */
+const MAX_RESENDS = 3;
+
 /**
- * Runs a batch in one exec: `echo begin && CMD && echo rc=0 && ... || echo rc=$?`, so the
- * first failing command stops the rest and reports its own status. After a create-vf the same
+ * Runs a batch in one journaled exec (see journaled-exec.ts): each command's status comes back
+ * in its own section, and the first failing command stops the rest. After a create-vf the same
  * exec lists the devices: that confirms the printed pseudonym and shows INV without a round trip.
+ * When the exec's outcome is lost (connection cut, timeout), the host's journal decides: never
+ * started (sent again), ended (its record is used), or still running (waited for, never resent).
  */
 async function runBatch(p: Prepared, batch: readonly Step[], lines: readonly string[], view: ObservedHost, options: ApplyOptions): Promise<BatchOutcome> {
-  const chain = `${lines
-    .map((line, i) => `echo ${shellQuote(`${DELIMITER}begin s${i}`)} && ${line} && echo ${shellQuote(`${DELIMITER}rc=0`)}`)
-    .join(" && ")} || echo "${DELIMITER}rc=$?"`;
   const listAfter = (batch[batch.length - 1] as Step).kind === "create-vf";
-  const commandLine = listAfter ? `${chain}; ${batchCommandLine(ldmParts(["list-io"], ldmOptions(p.host)))}` : chain;
-  try {
-    const raw = await p.session.exec(commandLine, "mutating");
-    const sections = splitBatchOutput(raw.stdout);
-    const ran: RanStep[] = [];
-    for (let i = 0; i < batch.length; i++) {
-      const section = sections.find((x) => x.name === `s${i}`);
-      if (!section) break;
-      ran.push({ exitStatus: section.exitStatus, stdout: section.output });
-      if (section.exitStatus !== 0) break;
+  const after = listAfter ? batchCommandLine(ldmParts(["list-io"], ldmOptions(p.host))) : undefined;
+  const id = p.host.target.id;
+  for (let resend = 0; ; resend++) {
+    const seq = p.nextSeq++;
+    const commandLine = journaledCommandLine(p.lockDir, p.lock.id, seq, lines, after);
+    let sections: readonly BatchSection[];
+    let stderr: string;
+    let listing: BatchSection | undefined;
+    try {
+      const raw = await p.session.exec(commandLine, "mutating");
+      sections = splitBatchOutput(raw.stdout);
+      stderr = raw.stderr;
+      listing = sections.find((x) => x.name === "list-io");
+    } catch (error) {
+      if (!isOutcomeUnknown(error)) throw error;
+      const state = await settleJournal(p, seq, lines, options);
+      if (state.kind === "never-started") {
+        if (resend >= MAX_RESENDS) throw new ApplyError(`${id}: the connection was lost ${resend + 1} times before the commands could start; nothing of them ran. Check the network to ${id} and run apply again.`, id);
+        for (const step of batch) options.onEvent?.({ type: "outcome-unknown", host: id, action: actionOf(p, step), decision: "the host's journal shows it never started; sending it again" });
+        continue;
+      }
+      sections = state.sections;
+      stderr = state.stderr;
+      for (const step of batch.slice(0, ranSteps(sections, batch.length).length)) {
+        options.onEvent?.({ type: "outcome-unknown", host: id, action: actionOf(p, step), decision: "the host's journal shows it ran; using its recorded result" });
+      }
     }
-    const listing = sections.find((x) => x.name === "list-io");
-    const devices = listAfter && listing?.exitStatus === 0 ? devicesOrUndefined(listing.output) : undefined;
-    return { ran, stderr: raw.stderr, view: devices ? { ...view, ...devices } : view, fresh: devices !== undefined, lost: false, doneAfterLoss: 0 };
-  } catch (error) {
-    if (!isOutcomeUnknown(error)) throw error;
-    // The commands may or may not have run: re-read and decide from the host's state.
-    const reread = await retryUnknown(() => readHost(p.session, { previous: view }), options, true);
-    let doneAfterLoss = 0;
-    while (doneAfterLoss < batch.length && evaluateCondition((batch[doneAfterLoss] as Step).postcondition, reread.observed)) doneAfterLoss++;
-    return { ran: [], stderr: "", view: reread.observed, fresh: true, lost: true, doneAfterLoss };
+    const ran = ranSteps(sections, batch.length);
+    if (ran.length === 0) throw await lockLostError(p, lines[0] as string, options);
+    const devices = listing?.exitStatus === 0 ? devicesOrUndefined(listing.output) : undefined;
+    return { ran, stderr, view: devices ? { ...view, ...devices } : view, fresh: devices !== undefined };
   }
 }
 
-/** After a lost connection showed a step done: learn the pseudonym it gave its VF. */
-function learnFromState(step: Step, view: ObservedHost, known: Map<string, string>): void {
-  const name = vfNameMadeBy(step);
-  const vf = name === undefined ? undefined : findVfByName(view, name);
-  if (vf?.name) known.set(vf.name, vf.alias);
+/** The `s<i>` sections in order, up to and including the first failure. */
+function ranSteps(sections: readonly BatchSection[], count: number): RanStep[] {
+  const ran: RanStep[] = [];
+  for (let i = 0; i < count; i++) {
+    const section = sections.find((x) => x.name === `s${i}`);
+    if (!section) break;
+    ran.push({ exitStatus: section.exitStatus, stdout: section.output });
+    if (section.exitStatus !== 0) break;
+  }
+  return ran;
+}
+
+/**
+ * After a lost exec: reads the journal until the commands are known to have ended or never to
+ * start; a command still running past the wait keeps the lock and fails the host.
+ */
+async function settleJournal(p: Prepared, seq: number, lines: readonly string[], options: ApplyOptions): Promise<Exclude<JournalState, { kind: "running" } | { kind: "lock-lost" }>> {
+  const id = p.host.target.id;
+  const sleep = options.sleep ?? defaultSleep;
+  const limit = options.runawayWaitMs ?? DEFAULT_RUNAWAY_WAIT_MS;
+  const started = Date.now();
+  let delay = 200;
+  for (;;) {
+    const state = await retryUnknown(() => readJournal(p.session, p.lockDir, p.lock.id, seq), options, true);
+    if (state.kind === "lock-lost") throw await lockLostError(p, lines[0] as string, options);
+    if (state.kind !== "running") return state;
+    const elapsed = Date.now() - started;
+    options.onEvent?.({ type: "waiting-runaway", host: id, commandLine: lines.join("; "), elapsedMs: elapsed });
+    if (elapsed >= limit || options.signal?.aborted) {
+      throw new RunawayCommand(
+        [
+          `${id}: a command whose connection was lost (or that outlived its timeout) is still running on the host after ${Math.round(elapsed / 1000)} s:`,
+          ...lines.map((l) => `    ${l}`),
+          `  It is not sent again, and this run's lock ${p.lockDir} (id ${p.lock.id}) stays on ${id} so no other run changes the host meanwhile.`,
+          `  Once it has ended (ps -ef | grep ldm on ${id}), release the lock with: ldoms force-unlock ${id} ${p.lock.id}, then run apply again: it re-reads and continues.`,
+        ].join("\n"),
+        id,
+        lines.join("; "),
+      );
+    }
+    await sleep(Math.min(delay, Math.max(0, limit - elapsed)));
+    delay = Math.min(delay * 2, 5_000);
+  }
+}
+
+/**
+ * The error for a batch that reported no step: normally this run's lock is gone (the journal
+ * refused to start), and the message says who holds it now; otherwise the host answered without
+ * the commands' results.
+ */
+async function lockLostError(p: Prepared, commandLine: string, options: ApplyOptions): Promise<ApplyError> {
+  const id = p.host.target.id;
+  let holder: LockInfo | undefined;
+  let known = false;
+  try {
+    const read = await retryUnknown(() => p.session.exec(batchCommandLine([readLockPart(p.lockDir)]), "read"), options, true);
+    holder = parseLockInfo(splitBatchOutput(read.stdout).find((x) => x.name === "lock-info")?.output ?? "");
+    known = true;
+  } catch {
+    // The message below stands without it.
+  }
+  if (holder?.id === p.lock.id) {
+    return new ApplyError(
+      `${id}: the host did not report the results of the commands it was sent (no framed output came back). Run apply again: it re-reads the host and continues; if this repeats, check the login shell of the account on ${id}.`,
+      id,
+      commandLine,
+    );
+  }
+  p.lockHeld = false;
+  const now = !known ? "" : holder ? ` The lock is now ${describeLockHolder(holder)}.` : " There is no lock on the host now.";
+  return new ApplyError(
+    `${id}: this run's lock ${p.lockDir} (id ${p.lock.id}) was removed while the run held it (force-unlock, or by hand), so the next command was not run.${now} Make sure no other run is changing ${id}, then run apply again: it re-reads the host and continues.`,
+    id,
+    commandLine,
+  );
 }
 
 function devicesOrUndefined(listIo: string): Pick<ObservedHost, "buses" | "pfs" | "vfs"> | undefined {
@@ -580,6 +708,7 @@ async function waitSettled(p: Prepared, step: Step, view: ObservedHost, known: R
   let delay = 100;
   let current = view;
   for (;;) {
+    if (options.signal?.aborted) throw new StopRequested();
     const read = await retryUnknown(() => readHost(p.session, { listings: ["list-io"], previous: current }), options, true);
     current = read.observed;
     pending = unsettledDevices(step, current, known);

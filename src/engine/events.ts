@@ -14,6 +14,9 @@ export type EngineEvent =
   | { readonly type: "host-verifying"; readonly host: string }
   | { readonly type: "host-done"; readonly host: string; readonly mutatingCommands: number }
   | { readonly type: "host-failed"; readonly host: string; readonly message: string }
-  | { readonly type: "host-stopped"; readonly host: string; readonly reason: string };
+  | { readonly type: "host-stopped"; readonly host: string; readonly reason: string }
+  | { readonly type: "lock-taken"; readonly host: string; readonly dir: string; readonly lockId: string }
+  | { readonly type: "lock-released"; readonly host: string; readonly dir: string; readonly lockId: string }
+  | { readonly type: "waiting-runaway"; readonly host: string; readonly commandLine: string; readonly elapsedMs: number };
 
 export type EngineEventSink = (event: EngineEvent) => void;

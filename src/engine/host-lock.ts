@@ -1,12 +1,23 @@
 /**
- * The per-host lock for other operations than apply (e.g. a migration locks its source and
- * target): taken together with a full read in one exec, released on its own or with a final read.
+ * Taking and releasing the per-host lock over a session, for every operation that changes a
+ * host (apply, migrate, force-unlock). Taking is done in the same exec as a full read; releasing
+ * is one exec that removes the lock only while it carries this run's id (see lock.ts), so a
+ * release retried after a lost connection is safe and never removes another run's lock.
  */
 import { isOutcomeUnknown, type HostSession } from "./host-session";
-import { DEFAULT_LOCK_DIR, lockHeldError, newLockInfo, releaseLockPart, type LockInfo } from "./lock";
-import { readHost } from "./observe";
+import { batchCommandLine, splitBatchOutput } from "./read-batch";
+import { lockExistsPart, lockHeldError, readLockPart, releaseLockPart, releaseOutcome, type LockInfo, type ReleaseOutcome } from "./lock";
+import { readFailedHoldingLock, readHost } from "./observe";
 import type { ObservedHost } from "./observed-state";
-import { batchCommandLine } from "./read-batch";
+import { retryUnknown, type RetryOptions } from "./retry-unknown";
+
+/** Errors of an acquire whose lock may have been taken and could not be released. */
+const mayRemain = new WeakSet<object>();
+
+/** True when `acquireHostLock` failed in a way that may leave this run's lock on the host. */
+export function lockMayRemain(error: unknown): boolean {
+  return typeof error === "object" && error !== null && mayRemain.has(error);
+}
 
 export interface HeldLock {
   readonly info: LockInfo;
@@ -16,24 +27,50 @@ export interface HeldLock {
 }
 
 /**
- * Takes the lock and reads the host in one exec; throws the lock-held ApplyError (naming the
- * owner and the force-unlock command) when another run holds it. A lost connection is retried:
- * finding our own id in the lock means the first attempt took it.
+ * Takes the lock and reads the host in one exec, retried after an unknown outcome (finding our
+ * own id in the lock means an earlier attempt took it). Throws the lock-held error (owner,
+ * whether it is stale, how to release) when another run holds it. When the read fails after the
+ * lock was taken (authorization, unparsable listing), the lock is released before the error is
+ * rethrown: nothing was changed, so nothing should stay locked.
  */
-export async function acquireHostLock(session: HostSession, operation: string, dir: string = DEFAULT_LOCK_DIR): Promise<HeldLock> {
-  const info = newLockInfo(operation);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const outcome = await readHost(session, { lock: { dir, info, acquire: true } });
-      if (!outcome.lock?.held) throw lockHeldError(session.id, dir, outcome.lock?.holder);
-      return { info, dir, observed: outcome.observed };
-    } catch (error) {
-      if (!isOutcomeUnknown(error) || attempt >= 3) throw error;
+export async function acquireHostLock(session: HostSession, info: LockInfo, dir: string, options: RetryOptions = {}): Promise<HeldLock> {
+  let outcome;
+  let unknown = false;
+  try {
+    outcome = await retryUnknown(async () => {
+      try {
+        return await readHost(session, { lock: { dir, info, acquire: true } });
+      } catch (error) {
+        if (isOutcomeUnknown(error)) unknown = true;
+        throw error;
+      }
+    }, options);
+  } catch (error) {
+    let released = !unknown;
+    if (readFailedHoldingLock(error) || unknown) {
+      released = await releaseHostLock(session, dir, info, options).then(
+        () => true,
+        () => false,
+      );
     }
+    if (!released && typeof error === "object" && error !== null) mayRemain.add(error);
+    throw error;
   }
+  if (!outcome.lock?.held) throw lockHeldError(session.id, dir, outcome.lock?.holder);
+  return { info, dir, observed: outcome.observed };
 }
 
-/** Releases a lock this run holds (idempotent: removing a missing directory succeeds). */
-export async function releaseHostLock(session: HostSession, lock: Pick<HeldLock, "dir">): Promise<void> {
-  await session.exec(batchCommandLine([releaseLockPart(lock.dir)]), "lock");
+/**
+ * Releases this run's lock in one exec, retried after an unknown outcome: a retry that finds no
+ * lock (the first attempt removed it) or another run's lock (taken since) leaves it alone and
+ * says so in the outcome. Rejects only when the host cannot be reached.
+ */
+export async function releaseHostLock(session: HostSession, dir: string, info: LockInfo, options: RetryOptions = {}): Promise<ReleaseOutcome> {
+  return retryUnknown(async () => {
+    const before = { ...readLockPart(dir), name: "lock-before" };
+    const result = await session.exec(batchCommandLine([before, releaseLockPart(dir, info.id), lockExistsPart(dir), readLockPart(dir)]), "lock");
+    const sections = new Map(splitBatchOutput(result.stdout).map((s) => [s.name, s]));
+    const text = (name: string) => sections.get(name)?.output ?? "";
+    return releaseOutcome(sections.get("unlock")?.exitStatus ?? null, text("lock-info"), sections.get("lock-exists")?.exitStatus === 0, text("lock-before"));
+  }, options);
 }

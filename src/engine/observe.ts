@@ -5,7 +5,7 @@
 import { PlanError } from "../model";
 import { readFailure } from "./connection-errors";
 import type { HostSession } from "./host-session";
-import { acquireLockPart, parseLockInfo, readLockPart, releaseLockPart, type LockInfo } from "./lock";
+import { acquireLockPart, lockExistsPart, parseLockInfo, readLockPart, releaseLockPart, releaseOutcome, type LockInfo, type ReleaseOutcome } from "./lock";
 import { observeDevices, observeDomains, observeVswitches } from "./observed-from-listings";
 import type { ObservedHost } from "./observed-state";
 import { parseListIo } from "../ldm/parse-list-io";
@@ -27,6 +27,15 @@ export interface LockOutcome {
   readonly held: boolean;
   /** Who holds it, when someone does. */
   readonly holder?: LockInfo;
+  /** With a release request: what the release found. */
+  readonly release?: ReleaseOutcome;
+}
+
+/** Errors of a read that took the lock before it failed: the caller still holds it and must release it. */
+const lockTakenBy = new WeakSet<object>();
+
+export function readFailedHoldingLock(error: unknown): boolean {
+  return typeof error === "object" && error !== null && lockTakenBy.has(error);
 }
 
 export interface ReadOutcome {
@@ -51,7 +60,7 @@ export async function readHost(
   const parts: BatchPart[] = [];
   if (options.lock?.acquire) parts.push(acquireLockPart(options.lock.dir, options.lock.info), readLockPart(options.lock.dir));
   parts.push(...ldmParts(listings, ldmOptions(session)));
-  if (options.lock?.release) parts.push(releaseLockPart(options.lock.dir));
+  if (options.lock?.release) parts.push(releaseLockPart(options.lock.dir, options.lock.info.id), lockExistsPart(options.lock.dir), readLockPart(options.lock.dir));
   const result = await session.exec(batchCommandLine(parts), options.lock?.acquire || options.lock?.release ? "lock" : "read");
   const sections = new Map<string, BatchSection>(splitBatchOutput(result.stdout).map((s) => [s.name, s]));
 
@@ -60,9 +69,27 @@ export async function readHost(
     const holder = parseLockInfo(sections.get("lock-info")?.output ?? "");
     const taken = sections.get("lock")?.exitStatus === 0;
     lock = { held: taken || holder?.id === options.lock.info.id, ...(holder ? { holder } : {}) };
+  } else if (options.lock?.release) {
+    const release = releaseOutcome(sections.get("unlock")?.exitStatus ?? null, sections.get("lock-info")?.output ?? "", sections.get("lock-exists")?.exitStatus === 0);
+    lock = { held: false, release, ...(release.kind === "other" && release.holder ? { holder: release.holder } : {}) };
   }
+  try {
+    return { observed: observeListings(session, listings, sections, result, options.previous), ...(lock ? { lock } : {}) };
+  } catch (error) {
+    // Nothing was read, but the lock was taken in this exec: the caller must release it.
+    if (lock?.held && typeof error === "object" && error !== null) lockTakenBy.add(error);
+    throw error;
+  }
+}
 
-  const previous = options.previous;
+function observeListings(
+  session: HostSession,
+  listings: readonly ListingName[],
+  sections: ReadonlyMap<string, BatchSection>,
+  result: { readonly exitStatus: number | null; readonly stderr: string },
+  previous: ObservedHost | undefined,
+): ObservedHost {
+
   let devices = previous ? { buses: previous.buses, pfs: previous.pfs, vfs: previous.vfs } : undefined;
   let domains = previous?.domains;
   let vswitches = previous?.vswitches;
@@ -80,7 +107,7 @@ export async function readHost(
     }
   }
   if (!devices || !domains || !vswitches) throw new Error("readHost: a partial read needs a previous observation");
-  return { observed: { ...devices, domains, vswitches }, ...(lock ? { lock } : {}) };
+  return { ...devices, domains, vswitches };
 }
 
 function listingLabel(name: ListingName): string {

@@ -23,12 +23,14 @@ describe("batched read", () => {
 
 describe("lock commands", () => {
   const info = { id: "00ff", owner: "ci@runner", pid: "7", time: "2026-01-01T00:00:00.000Z", operation: "it's apply" };
-  it("mkdir then printf the owner file; cat to read; rm -rf to release", () => {
+  it("mkdir then printf the owner file and the id marker; cat to read; release only with the marker", () => {
     expect(acquireLockPart("/var/tmp/ldoms.lock", info).commandLine).toBe(
-      `mkdir '/var/tmp/ldoms.lock' 2>/dev/null && printf 'id=%s\\nowner=%s\\npid=%s\\ntime=%s\\noperation=%s\\n' '00ff' 'ci@runner' '7' '2026-01-01T00:00:00.000Z' 'it'\\''s apply' > '/var/tmp/ldoms.lock/info'`,
+      `mkdir '/var/tmp/ldoms.lock' 2>/dev/null && printf 'id=%s\\nowner=%s\\npid=%s\\ntime=%s\\noperation=%s\\n' '00ff' 'ci@runner' '7' '2026-01-01T00:00:00.000Z' 'it'\\''s apply' > '/var/tmp/ldoms.lock/info' && echo > '/var/tmp/ldoms.lock/held-00ff'`,
     );
     expect(readLockPart("/var/tmp/ldoms.lock").commandLine).toBe("cat '/var/tmp/ldoms.lock/info' 2>/dev/null");
-    expect(releaseLockPart("/var/tmp/ldoms.lock").commandLine).toBe("rm -rf '/var/tmp/ldoms.lock'");
+    expect(releaseLockPart("/var/tmp/ldoms.lock", "00ff").commandLine).toBe(
+      "rm -rf '/var/tmp/ldoms.lock.released-00ff'; test -f '/var/tmp/ldoms.lock/held-00ff' && mv '/var/tmp/ldoms.lock' '/var/tmp/ldoms.lock.released-00ff' && rm -rf '/var/tmp/ldoms.lock.released-00ff'",
+    );
   });
   it("parses the owner file; no id means no readable lock", () => {
     expect(parseLockInfo("id=00ff\nowner=ci@runner\npid=7\ntime=2026-01-01T00:00:00.000Z\noperation=it's apply\n")).toEqual(info);

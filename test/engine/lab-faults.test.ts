@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { acquireHostLock, applyHosts, engineHosts, forceUnlock, HostSession, planHosts, releaseHostLock, savedPlanFrom, pinnedHosts, type EngineHost } from "../../src/engine";
 import { LabExecutor } from "../../src/lab/executor";
+import { DEFAULT_LOCK_DIR, newLockInfo } from "../../src/engine/lock";
 import { examplePlan } from "./support/example-plan";
 import { exampleLabJson, inProcessLab, type InProcessLab } from "./support/engine-lab";
 
@@ -51,7 +52,9 @@ describe("faults and concurrency (lab in-process)", () => {
     const env = inProcessLab();
     const hosts = engineHosts(examplePlan()).filter((h) => h.target.id === "t7-a");
     const shell = new LabExecutor(env.lab, "t7-a");
-    await shell.exec("mkdir /var/tmp/ldoms.lock && printf 'id=%s\\nowner=%s\\npid=%s\\ntime=%s\\noperation=%s\\n' 0123456789abcdef ci@runner 4242 2026-01-01T00:00:00.000Z 'ldoms apply (stack prod-move)' > /var/tmp/ldoms.lock/info");
+    await shell.exec(
+      "mkdir /var/tmp/ldoms.lock && printf 'id=%s\\nowner=%s\\npid=%s\\ntime=%s\\noperation=%s\\n' 0123456789abcdef ci@runner 4242 2026-01-01T00:00:00.000Z 'ldoms apply (stack prod-move)' > /var/tmp/ldoms.lock/info && echo > /var/tmp/ldoms.lock/held-0123456789abcdef",
+    );
     const refused = await applyHosts(hosts, { connect: env.connect() });
     expect(refused.hosts[0]!.error?.message).toBe(
       "t7-a: another run holds the lock /var/tmp/ldoms.lock on this host: held by ci@runner (pid 4242, ldoms apply (stack prod-move)) since 2026-01-01T00:00:00.000Z, lock id 0123456789abcdef. Wait for it to finish. If no run is active (a killed pipeline), release it with: ldoms force-unlock t7-a 0123456789abcdef",
@@ -165,15 +168,17 @@ describe("host lock helpers (for other operations, e.g. migrate)", () => {
     const env = inProcessLab();
     const [host] = engineHosts(examplePlan(), { hostIds: ["t7-b"] });
     const first = new HostSession(host!.target, env.connect());
-    const held = await acquireHostLock(first, "ldoms migrate ldg1-to-b");
+    const held = await acquireHostLock(first, newLockInfo("ldoms migrate ldg1-to-b"), DEFAULT_LOCK_DIR);
     expect(held.observed.vswitches).toEqual(["primary-vsw0"]);
     expect(first.counters.execs).toBe(1);
     const second = new HostSession(host!.target, env.connect());
-    await expect(acquireHostLock(second, "other")).rejects.toThrow(
+    const other = newLockInfo("other");
+    await expect(acquireHostLock(second, other, DEFAULT_LOCK_DIR)).rejects.toThrow(
       new RegExp(`^t7-b: another run holds the lock /var/tmp/ldoms\\.lock on this host: held by \\S+ \\(pid \\d+, ldoms migrate ldg1-to-b\\) since \\S+, lock id ${held.info.id}\\.`),
     );
-    await releaseHostLock(first, held);
-    const again = await acquireHostLock(second, "other");
-    await releaseHostLock(second, again);
+    expect(await releaseHostLock(first, DEFAULT_LOCK_DIR, held.info)).toMatchObject({ kind: "released" });
+    const again = await acquireHostLock(second, other, DEFAULT_LOCK_DIR);
+    expect(await releaseHostLock(first, DEFAULT_LOCK_DIR, held.info)).toMatchObject({ kind: "other", holder: { id: other.id } });
+    expect(await releaseHostLock(second, DEFAULT_LOCK_DIR, again.info)).toMatchObject({ kind: "released" });
   });
 });

@@ -9,16 +9,17 @@
  * nothing moved meanwhile, `ldm migrate-domain` runs while a second channel polls progress, and
  * the result is proven by a re-read of both hosts and the guest.
  */
-import { MigrationError, ValidationError, type Inventory, type MigrationPlan, type PlanDocument } from "../../model";
+import { ApplyError, MigrationError, ValidationError, type Inventory, type MigrationPlan, type PlanDocument } from "../../model";
 import { ldmCommandLine } from "../../ldm/quote";
 import { applyHosts, type ApplyOptions } from "../apply-run";
 import { engineHosts } from "../inventory-file";
 import { HostSession, isOutcomeUnknown, type ConnectHost } from "../host-session";
-import { DEFAULT_LOCK_DIR, describeLockHolder, newLockInfo, releaseLockPart, type LockInfo } from "../lock";
+import { acquireHostLock, lockMayRemain, releaseHostLock } from "../host-lock";
+import { DEFAULT_LOCK_DIR, newLockInfo, type LockInfo } from "../lock";
 import { readHost } from "../observe";
+import { retryUnknown } from "../retry-unknown";
 import { findDomain, findVfByName, fingerprintObservedHost, type ObservedHost } from "../observed-state";
 import { asLdomsError, evaluateHost, type EngineHost } from "../plan-run";
-import { batchCommandLine } from "../read-batch";
 import type { MigrationControl } from "./control";
 import type { MigrationEventSink } from "./events";
 import { guestTarget, type GuestTarget } from "./guest-access";
@@ -185,29 +186,33 @@ function finish(ctx: Ctx, outcome: MigrationOutcome, summary: string): void {
   ctx.report.summary = summary;
 }
 
-/** Reads a control domain, taking the lock in the same exec the first time. */
+/**
+ * Reads a control domain, taking the lock in the same exec the first time. Both are retried
+ * after an unknown outcome (finding this run's id in the lock means an earlier attempt took it);
+ * a read that fails after taking the lock releases it again.
+ */
 async function read(ctx: Ctx, session: HostSession, previous?: ObservedHost): Promise<ObservedHost> {
-  const acquire = !ctx.held.has(session);
-  const outcome = await readHost(session, {
-    ...(previous ? { previous } : {}),
-    ...(acquire ? { lock: { dir: ctx.lockDir(session.id), info: ctx.lock, acquire: true } } : {}),
-  });
-  if (acquire) {
-    if (!outcome.lock?.held) {
-      throw new MigrationError(
-        `${session.id} is locked: ${outcome.lock?.holder ? describeLockHolder(outcome.lock.holder) : "by another run"}. Wait for that run to finish; if it was killed, remove the lock with ldoms force-unlock ${session.id} ${outcome.lock?.holder?.id ?? "LOCK-ID"}`,
-      );
-    }
-    ctx.held.add(session);
+  const retry = ctx.options.sleep ? { sleep: ctx.options.sleep } : {};
+  if (ctx.held.has(session)) {
+    return (await retryUnknown(() => readHost(session, previous ? { previous } : {}), retry, true)).observed;
   }
-  return outcome.observed;
+  try {
+    const held = await acquireHostLock(session, ctx.lock, ctx.lockDir(session.id), retry);
+    ctx.held.add(session);
+    return held.observed;
+  } catch (error) {
+    if (lockMayRemain(error)) ctx.locksLeft.set(session.id, ctx.lock.id);
+    // Another run's lock: the migration stops here with its owner and the release command.
+    if (error instanceof ApplyError) throw new MigrationError(error.message);
+    throw error;
+  }
 }
 
+/** Releases this run's lock (id-checked: never another run's); a failure is reported in the summary. */
 async function release(ctx: Ctx, session: HostSession): Promise<void> {
   ctx.held.delete(session);
   try {
-    const result = await session.exec(batchCommandLine([releaseLockPart(ctx.lockDir(session.id))]), "lock");
-    if (result.exitStatus !== 0) ctx.locksLeft.set(session.id, ctx.lock.id);
+    await releaseHostLock(session, ctx.lockDir(session.id), ctx.lock, ctx.options.sleep ? { sleep: ctx.options.sleep } : {});
   } catch {
     // Unreachable now: the lock stays and names this run; the report says how to remove it.
     ctx.locksLeft.set(session.id, ctx.lock.id);
