@@ -9,8 +9,9 @@
  *
  * No cdktf import here: `ldoms synth` reads FINAL_OUTDIR_ENV without loading cdktf.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { readFileSync } from "node:fs";
+import { relative, resolve, sep } from "node:path";
+import { packageFile } from "../model/package-files";
 import type { LdomsInvocation } from "../synth";
 
 /**
@@ -27,22 +28,11 @@ export function finalOutdir(appOutdir: string, env: NodeJS.ProcessEnv = process.
   return final && staging && resolve(staging) === resolve(appOutdir) ? resolve(final) : resolve(appOutdir);
 }
 
-let binScript: string | undefined;
-
-/**
- * Absolute path of this package's `ldoms` bin script (package.json `bin.ldoms`), found above
- * this module: src/terraform in a checkout, dist/src/terraform in a build or an installed package.
- */
+/** Absolute path of this package's `ldoms` bin script (package.json `bin.ldoms`). */
 export function ldomsBinScript(): string {
-  if (binScript !== undefined) return binScript;
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    const file = join(dir, "package.json");
-    if (existsSync(file)) {
-      const bin = (JSON.parse(readFileSync(file, "utf8")) as { bin?: Record<string, unknown> }).bin?.["ldoms"];
-      if (typeof bin === "string") return (binScript = join(dir, bin));
-    }
-    if (dirname(dir) === dir) throw new Error(`no package.json with a bin "ldoms" above ${__dirname}; the cdktf-ldoms package is incomplete, install it again`);
-  }
+  const bin = (JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as { bin?: Record<string, unknown> }).bin?.["ldoms"];
+  if (typeof bin !== "string") throw new Error(`${packageFile("package.json")} has no bin "ldoms"; the cdktf-ldoms package is incomplete, install it again`);
+  return packageFile(bin);
 }
 
 /** A relative path with `/` separators (Terraform and sh read it on every system), never taken for an option. */
