@@ -45,6 +45,14 @@ export function describeEvent(event: EngineEvent): string {
       return `failed: ${event.message.split("\n")[0]}`;
     case "host-stopped":
       return `stopped: ${event.reason}`;
+    case "host-warning":
+      return `warning: ${event.message}`;
+    case "lock-taken":
+      return `locked (${event.dir}, lock id ${event.lockId})`;
+    case "lock-released":
+      return "lock released";
+    case "waiting-runaway":
+      return `waiting for a command still running on the host to end (${Math.round(event.elapsedMs / 1000)} s)`;
   }
 }
 
