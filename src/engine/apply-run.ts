@@ -273,9 +273,8 @@ async function releaseQuietly(p: Prepared, options: ApplyOptions): Promise<void>
 function noteRelease(p: Prepared, outcome: ReleaseOutcome | undefined, options: ApplyOptions): void {
   const id = p.host.target.id;
   if (outcome?.kind === "other") {
-    p.lockNotes.push(
-      `${id}: this run's lock was no longer there when it was released; ${outcome.holder ? `the lock now present is ${describeLockHolder(outcome.holder)}` : "the lock now present has no owner file"}, and was left alone`,
-    );
+    // After a retried release this is the normal case (the first attempt removed ours).
+    p.lockNotes.push(`${id}: the lock now on the host belongs to another run: ${outcome.holder ? describeLockHolder(outcome.holder) : "(no owner file)"}; it was left alone`);
   }
   options.onEvent?.({ type: "lock-released", host: id, dir: p.lockDir, lockId: p.lock.id });
 }
