@@ -34,15 +34,28 @@ async function snapshot(lab: MigrationLab): Promise<string> {
   return parts.join("\n").replace(/\|(uptime|util|norm_util)=[^|\n]*/g, "");
 }
 
+/**
+ * The lab's clock: the wall clock until `hold()`, then still. An INV window (create-vf,
+ * destroy-vf) is lab time: holding it keeps a device INV or not for the whole comparison,
+ * however long a loaded machine takes over it.
+ */
+function labClock() {
+  let held: number | undefined;
+  return { now: () => held ?? Date.now(), hold: () => void (held = Date.now()) };
+}
+
 /** Prepares (unless told not to), perturbs, runs migrate, and proves nothing changed. */
 async function scenario(
   setup: { json?: LabJson; document?: PlanDocument; prepared?: boolean },
   perturb: (lab: MigrationLab) => Promise<void>,
 ) {
-  const lab = await startMigrationLab({ stateDir, ...(setup.json ? { json: setup.json } : {}), ...(setup.document ? { document: setup.document } : {}) });
+  const clock = labClock();
+  const lab = await startMigrationLab({ stateDir, now: clock.now, ...(setup.json ? { json: setup.json } : {}), ...(setup.document ? { document: setup.document } : {}) });
   try {
     if (setup.prepared !== false) await prepare(lab);
     await perturb(lab);
+    // Nothing may change from here on, and lab time does not pass: preflight never waits on it.
+    clock.hold();
     const journal = lab.journalLength();
     const before = await snapshot(lab);
     const report = await lab.migrate();

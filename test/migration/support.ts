@@ -41,12 +41,14 @@ export interface MigrationLabOptions {
   readonly stateDir?: string;
   /** Drop the connection before (or after) an exec. */
   readonly cut?: (info: SshExecInfo) => "before" | "after" | undefined;
+  /** The lab's clock (INV windows, migration timing); default the wall clock. */
+  readonly now?: () => number;
 }
 
 export async function startMigrationLab(options: MigrationLabOptions = {}): Promise<MigrationLab> {
   const ownDir = options.stateDir === undefined;
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), "ldoms-migration-"));
-  const lab = Lab.fromDefinition(loadLabDefinition(options.json ?? defaultLabJson(), "migration test lab"));
+  const lab = Lab.fromDefinition(loadLabDefinition(options.json ?? defaultLabJson(), "migration test lab"), options.now ? { now: options.now } : {});
   const server = await startLabServer({ lab, stateDir, ...(options.cut ? { faults: { cut: options.cut } } : {}) });
   const document = options.document ?? examplePlan();
   const inventory = server.inventory;
