@@ -114,6 +114,16 @@ describe("ldoms plan / apply / force-unlock (commands, against the lab in-proces
     expect(lab.lab.journal().some((j) => JSON.stringify(j).includes("ipadm"))).toBe(false);
   });
 
+  it("apply names the guests whose IPMP group it could not configure for want of access (was silent until migrate)", async () => {
+    expect(await runApply(undefined, { planDocument, autoApprove: true }, io())).toBe(0);
+    expect(out.text).toContain(
+      "guest ldg1 (on t7-a): IPMP not configured: ldoms has no access to the guest; give the GuestDomain access (or an inventory entry guest/ldg1), or run scripts/guest-ldg1.sh in the guest (until then ldoms migrate reports rule 3 unverified)\n",
+    );
+    out.text = "";
+    expect(await runApply(undefined, { planDocument, autoApprove: true, json: true }, io())).toBe(0);
+    expect(JSON.parse(out.text).guestsNoAccess).toEqual([{ domain: "ldg1", host: "t7-a", guest: "guest/ldg1" }]);
+  });
+
   it("force-unlock of a lock that is not there", async () => {
     await expect(runForceUnlock("t7-a", "0123456789abcdef", { planDocument }, io())).rejects.toThrow(
       "t7-a: there is no lock (/var/tmp/ldoms.lock does not exist); nothing to release",

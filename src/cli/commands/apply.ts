@@ -115,7 +115,7 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
           },
         );
   const guests = guestRun.guests;
-  io.stdout.write(options.json ? `${JSON.stringify({ ...applyJson(run), ...guestsApplyJson(guestRun) }, null, 2)}\n` : `${renderApply(run)}${renderGuestsConverge(guests, guestRun.notInPlan)}`);
+  io.stdout.write(options.json ? `${JSON.stringify({ ...applyJson(run), ...guestsApplyJson(guestRun) }, null, 2)}\n` : `${renderApply(run)}${renderGuestsConverge(guests, guestRun.notInPlan, guestRun.noAccess)}`);
   // Answering no is not success (as in Terraform): a pipeline must not go on as if applied.
   return hostsFailed || run.cancelled || guestsFailed(guests) || guestsDeclined(guests) ? 1 : 0;
 }

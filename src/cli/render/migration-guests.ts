@@ -13,7 +13,11 @@ function commandsRun(actions: readonly GuestIpmpAction[]): number {
   return actions.filter((a) => a.lost !== "not-applied").length;
 }
 
-export function renderGuestsConverge(results: readonly GuestsConvergeResult[], notInPlan: readonly GuestNotInPlan[] = []): string {
+export function renderGuestsConverge(
+  results: readonly GuestsConvergeResult[],
+  notInPlan: readonly GuestNotInPlan[] = [],
+  noAccess: GuestIpmpApplyResult["noAccess"] = [],
+): string {
   const lines: string[] = [];
   for (const g of results) {
     const head = `guest ${g.domain} (on ${g.host})`;
@@ -22,6 +26,11 @@ export function renderGuestsConverge(results: readonly GuestsConvergeResult[], n
     else if (!g.actions.length && !g.problems.length) lines.push(`${head}: IPMP already configured, no changes`);
     else if (g.actions.length) lines.push(`${head}: ${commandsRun(g.actions)} ipadm command(s)`, ...g.actions.map((a) => guestActionLine(a)));
     for (const p of g.problems) lines.push(`${head}: left alone: ${p}`);
+  }
+  for (const g of noAccess) {
+    lines.push(
+      `guest ${g.domain} (on ${g.host}): IPMP not configured: ldoms has no access to the guest; give the GuestDomain access (or an inventory entry ${g.guest}), or run scripts/guest-${g.domain}.sh in the guest (until then ldoms migrate reports rule 3 unverified)`,
+    );
   }
   for (const g of notInPlan) lines.push(`guest ${g.domain} (on ${g.host}): not in the saved plan (${g.reason}); run ldoms plan --out FILE again to plan it`);
   return lines.length ? `\n${lines.join("\n")}\n` : "";
@@ -39,12 +48,14 @@ export function guestsDeclined(results: readonly GuestsConvergeResult[]): boolea
 /**
  * `apply --json` fields of the guests, each present only when not empty: `guests` (per guest
  * what ran), `guestsUnreachable` ({ domain, host, guest, reason }: nothing more ran there) and,
- * with a saved plan, `guestsNotInPlan` (guests it lists no steps for; not contacted).
+ * with a saved plan, `guestsNotInPlan` (guests it lists no steps for; not contacted), and
+ * `guestsNoAccess` ({ domain, host, guest }: IPMP groups ldoms cannot reach to configure).
  */
 export function guestsApplyJson(result: GuestIpmpApplyResult): object {
   return {
     ...(result.guests.length ? { guests: result.guests } : {}),
     ...(result.unreachable.length ? { guestsUnreachable: result.unreachable } : {}),
     ...(result.notInPlan.length ? { guestsNotInPlan: result.notInPlan } : {}),
+    ...(result.noAccess?.length ? { guestsNoAccess: result.noAccess } : {}),
   };
 }

@@ -3,7 +3,7 @@
  * read its control domain and the guest, and run only the missing `ipadm` commands. The
  * migration runs it with --apply; `ldoms apply` can run it after the control domains converged.
  */
-import { ConnectionError, type DesiredIpmpGroup, type Inventory, type PlanDocument } from "../../model";
+import { ConnectionError, guestInventoryId, type DesiredIpmpGroup, type Inventory, type PlanDocument } from "../../model";
 import { engineHosts } from "../inventory-file";
 import { HostSession, isOutcomeUnknown, type ConnectHost } from "../host-session";
 import { readHost } from "../observe";
@@ -188,6 +188,8 @@ export interface GuestIpmpApplyResult {
   readonly unreachable: readonly GuestUnreachable[];
   /** With a saved plan: guests it lists no steps for (waiting on host changes, or unreachable when planned). */
   readonly notInPlan: readonly GuestNotInPlan[];
+  /** Guests with IPMP groups that ldoms has no access to (no GuestDomain access, no inventory entry): not contacted. */
+  readonly noAccess?: readonly { readonly domain: string; readonly host: string; readonly guest: string }[];
 }
 
 /** What a saved plan holds per guest (see guest-ipmp-plan.ts). */
@@ -224,6 +226,7 @@ export async function applyDocumentGuests(document: PlanDocument, options: Docum
   const guests: GuestsConvergeResult[] = [];
   const unreachable: GuestUnreachable[] = [];
   const notInPlan: GuestNotInPlan[] = [];
+  const noAccess: { domain: string; host: string; guest: string }[] = [];
   const retry = { ...(options.sleep ? { sleep: options.sleep } : {}) };
   const firstLine = (error: unknown) => asLdomsError(error).message.split("\n")[0]!;
   for (const host of engineHosts(document, { ...(options.inventory ? { inventory: options.inventory } : {}) })) {
@@ -232,6 +235,7 @@ export async function applyDocumentGuests(document: PlanDocument, options: Docum
       .filter((d) => d.ipmpGroups.length && !options.skipDomains?.has(d.name))
       .flatMap((d) => {
         const target = guestTarget(document, hostId, d.name, options.inventory);
+        if (!target) noAccess.push({ domain: d.name, host: hostId, guest: guestInventoryId(d.name) });
         return target ? [{ domain: d.name, target }] : [];
       });
     const work: { domain: string; target: GuestTarget; pinned?: PinnedGuest }[] = [];
@@ -283,7 +287,7 @@ export async function applyDocumentGuests(document: PlanDocument, options: Docum
       await hostSession.close();
     }
   }
-  return { guests, unreachable, notInPlan };
+  return { guests, unreachable, notInPlan, ...(noAccess.length ? { noAccess } : {}) };
 }
 
 /** Every guest of the document that ldoms can reach; the per-guest results of applyDocumentGuests. */
