@@ -68,12 +68,13 @@ describe("ldoms migrate end to end through OpenSSH sshd and ldoms-lab-ldm", () =
     const prepared = await runMigration({
       ...options,
       connect: (target) => new LabExecutor(inProcess, target.id),
-      inventory: { hosts: { "guest/ldg1": { address: "127.0.0.1", port: 22, user: "root" } } },
+      // Every host of a run must be in a given inventory (in-process, the addresses are not used).
+      inventory: { hosts: Object.fromEntries(["t7-a", "t7-b", "guest/ldg1"].map((id) => [id, { address: "127.0.0.1", port: 22, user: "root" }])) },
       lockDir: "/var/tmp/ldoms.lock",
       apply: true,
       dryRun: true,
     });
-    expect(prepared.outcome).toBe("dry-run-passed");
+    expect(prepared.outcome, prepared.summary).toBe("dry-run-passed");
     expect(prepared.applied).toEqual(["t7-a: applied, 3 change(s)", "t7-b: applied, 1 change(s)"]);
     expect(prepared.guestActions).toHaveLength(6);
     execFileSync("chown", ["-R", `${SSHD_TEST_USER}:`, dir]);
