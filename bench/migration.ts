@@ -21,7 +21,8 @@ export async function run(): Promise<object> {
     if (!counters.has(target.id)) counters.set(target.id, newLabExecCounters());
     return new LabExecutor(lab, target.id, { counters: counters.get(target.id)! });
   };
-  const inventory = { hosts: { "guest/ldg1": { address: "127.0.0.1", port: 22, user: "root" } } };
+  // In-process the addresses are not used; every host of the run must be listed all the same.
+  const inventory = { hosts: Object.fromEntries(["t7-a", "t7-b", "guest/ldg1"].map((id) => [id, { address: "127.0.0.1", port: 22, user: "root" }])) };
   const base = { connect, document: examplePlan(), inventory, migrationId: "ldg1-to-b", dryRun: true };
   const prepared = await runMigration({ ...base, apply: true });
   counters.clear();
