@@ -123,3 +123,22 @@ function seconds(ms: number | undefined): string {
   if (ms === undefined) return "its time limit";
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
+
+/**
+ * A listing that exited 0 but is not a plausible answer (nothing printed, no device, no control
+ * domain): most often `ldm` refusing the account (`Authorization failed` on stderr) while still
+ * exiting 0. Nothing is planned from it.
+ */
+export function implausibleListing(target: HostTarget, listing: string, seen: string, stderr: string): ConnectionError {
+  const c = target.connection;
+  const ldm = c.pfexec ? `pfexec ${c.ldmPath}` : c.ldmPath;
+  const said = firstLine(stderr);
+  return new ConnectionError(
+    `\`${ldm} ${listing}\` on ${where(target)} exited 0 but ${seen}; stderr: ${said ? `"${said}"` : "(nothing)"}. ` +
+      "That is not a listing of a control domain, so nothing was planned from it. The likely cause is an account that may not read the LDoms configuration: " +
+      `give ${c.user} the "LDoms Review" rights profile for plan, "LDoms Management" for apply (usermod -P "LDoms Management" ${c.user}), ` +
+      `${c.pfexec ? "and check that pfexec grants it (profiles " + c.user + ")" : "and set pfexec: true so ldm runs through pfexec"}. ` +
+      "If the account has them, check that ldmPath is Oracle's ldm (/usr/sbin/ldm).",
+    target.id,
+  );
+}

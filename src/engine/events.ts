@@ -15,6 +15,8 @@ export type EngineEvent =
   | { readonly type: "host-done"; readonly host: string; readonly mutatingCommands: number }
   | { readonly type: "host-failed"; readonly host: string; readonly message: string }
   | { readonly type: "host-stopped"; readonly host: string; readonly reason: string }
+  /** Something a listing showed that is readable but unusual (e.g. an unknown VERSION); the run goes on. */
+  | { readonly type: "host-warning"; readonly host: string; readonly message: string }
   | { readonly type: "lock-taken"; readonly host: string; readonly dir: string; readonly lockId: string }
   | { readonly type: "lock-released"; readonly host: string; readonly dir: string; readonly lockId: string }
   | { readonly type: "waiting-runaway"; readonly host: string; readonly commandLine: string; readonly elapsedMs: number };

@@ -16,3 +16,4 @@ export * from "./preconditions";
 export * from "./host-lock";
 export * from "./migrated-domains";
 export * from "./timeouts";
+export { emitListingWarnings, listingWarnings } from "./listing-checks";

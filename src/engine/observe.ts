@@ -4,6 +4,7 @@
  */
 import { PlanError } from "../model";
 import { readFailure } from "./connection-errors";
+import { checkReadListing } from "./listing-checks";
 import type { HostSession } from "./host-session";
 import { acquireLockPart, lockExistsPart, parseLockInfo, readLockPart, releaseLockPart, releaseOutcome, type LockInfo, type ReleaseOutcome } from "./lock";
 import { observeDevices, observeDomains, observeVswitches } from "./observed-from-listings";
@@ -98,6 +99,7 @@ function observeListings(
     if (!section || section.exitStatus !== 0) {
       throw readFailure(session.target, listingLabel(name), section?.exitStatus ?? result.exitStatus, section?.output ?? "", result.stderr);
     }
+    checkReadListing(session, name, listingLabel(name), section.output, result.stderr);
     try {
       if (name === "list-io") devices = observeDevices(parseListIo(section.output));
       else if (name === "list-domains") domains = observeDomains(section.output);

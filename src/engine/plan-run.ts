@@ -8,6 +8,7 @@ import { planHostActions, stepById, type PlannedAction } from "./actions";
 import type { EngineEventSink } from "./events";
 import { outcomeUnknownError } from "./connection-errors";
 import { HostSession, isOutcomeUnknown, type ConnectHost, type HostCounters, type HostTarget } from "./host-session";
+import { emitListingWarnings } from "./listing-checks";
 import { readHost } from "./observe";
 import { canonicalObservedHost, fingerprintObservedHost, type ObservedHost } from "./observed-state";
 import { mapWithLimit } from "./pool";
@@ -55,6 +56,8 @@ export interface HostPlanResult {
   readonly counters: HostCounters;
   /** Domains this host's configuration names that have migrated away as configured (notes). */
   readonly migrated?: readonly MigratedDomainNote[];
+  /** What the host's listings showed that is readable but unusual (an unknown VERSION); absent when nothing. */
+  readonly warnings?: readonly string[];
 }
 
 export interface PlanRunResult {
@@ -85,18 +88,32 @@ export function migrationContextOf(findings: { migrated: ReadonlyMap<string, rea
   return { migrated: findings.migrated.get(hostId) ?? [], undecided: findings.undecided.get(hostId) ?? [] };
 }
 
+/** One host's read in a plan run. */
+interface HostRead {
+  readonly host: EngineHost;
+  readonly session: HostSession;
+  readonly observed?: ObservedHost;
+  readonly error?: LdomsError;
+  readonly warnings?: readonly string[];
+}
+
 export async function planHosts(hosts: readonly EngineHost[], options: EngineOptions): Promise<PlanRunResult> {
   // Read every host first: a source host's plan may depend on what its migration target shows.
-  const reads = await mapWithLimit(hosts, options.parallelism ?? DEFAULT_PARALLELISM, async (host) => {
+  const reads = await mapWithLimit(hosts, options.parallelism ?? DEFAULT_PARALLELISM, async (host): Promise<HostRead> => {
     const session = new HostSession(host.target, options.connect, options.commandTimeoutMs);
+    const warned = (): { warnings?: readonly string[] } => {
+      const warnings = emitListingWarnings(session, options.onEvent);
+      return warnings.length ? { warnings } : {};
+    };
     try {
       options.onEvent?.({ type: "host-reading", host: host.target.id });
       const { observed } = await readHost(session);
-      return { host, session, observed };
+      return { host, session, observed, ...warned() };
     } catch (error) {
       const typed = asLdomsError(error, host.target.id);
+      const warnings = warned();
       options.onEvent?.({ type: "host-failed", host: host.target.id, message: typed.message });
-      return { host, session, error: typed };
+      return { host, session, error: typed, ...warnings };
     } finally {
       await session.close();
     }
@@ -104,7 +121,8 @@ export async function planHosts(hosts: readonly EngineHost[], options: EngineOpt
   const findings = await findMigratedDomains(new Map(reads.map((r) => [r.host.target.id, r.observed])), options.migrations, options);
   const results = reads.map((read): HostPlanResult => {
     const id = read.host.target.id;
-    if (!read.observed) return { id, actions: [], unchanged: 0, problems: [], error: read.error as LdomsError, counters: read.session.counters };
+    const warnings = read.warnings ? { warnings: read.warnings } : {};
+    if (!read.observed) return { id, actions: [], unchanged: 0, problems: [], error: read.error as LdomsError, counters: read.session.counters, ...warnings };
     try {
       const evaluated = evaluateHost(read.host.plan, read.observed, options.allowDisruptive ?? false, migrationContextOf(findings, id));
       options.onEvent?.({ type: "host-planned", host: id, changes: evaluated.actions.length, unchanged: evaluated.unchanged });
@@ -114,11 +132,12 @@ export async function planHosts(hosts: readonly EngineHost[], options: EngineOpt
         observed: canonicalObservedHost(read.observed),
         ...evaluated,
         counters: read.session.counters,
+        ...warnings,
       };
     } catch (error) {
       const typed = asLdomsError(error);
       options.onEvent?.({ type: "host-failed", host: id, message: typed.message });
-      return { id, actions: [], unchanged: 0, problems: [], error: typed, counters: read.session.counters };
+      return { id, actions: [], unchanged: 0, problems: [], error: typed, counters: read.session.counters, ...warnings };
     }
   });
   return { hosts: results, ...(findings.targetReads.length ? { migrationTargetReads: findings.targetReads } : {}) };

@@ -89,6 +89,38 @@ export const INV_SETTLE_SECONDS = 45;
 export const PARSEABLE_VERSION = "1.11";
 
 /**
+ * `VERSION` values real `-p` listings are known to print (shared ldm-evidence §6): 1.11
+ * (`list -p`, 3.x), 1.6 (`list-devices -a -p`), 1.0 (LDoms 1.2); the lab prints
+ * PARSEABLE_VERSION. The parsers read any `VERSION x.y` the same way, and nothing depends on the
+ * number; a value not listed here is read as usual with a warning naming it, so output from a
+ * release nobody checked is noticed instead of trusted silently. Add a value once its listings
+ * were compared with the parsers.
+ */
+export const KNOWN_PARSEABLE_VERSIONS: readonly string[] = ["1.0", "1.6", "1.11"];
+
+/** Name of the control domain, which `ldm list -l -p` always shows. Ref §2 [V]. */
+export const CONTROL_DOMAIN_NAME = "primary";
+
+/**
+ * What a listing the engine reads must show before its answer is trusted, besides exit status
+ * 0. An `ldm` run without the rights to read the configuration has been seen to exit 0 with
+ * `Authorization failed` on stderr and nothing on stdout [V-code: the permission texts]; read as
+ * a listing, that is an empty machine. So:
+ * - `list-io -l -p`: at least one device record (a line with `type=`): every control domain owns
+ *   at least one PCIe bus, which `list-io` lists [V: buses are always listed];
+ * - `list -l -p`: a `DOMAIN` record of the control domain (CONTROL_DOMAIN_NAME);
+ * - `list-services -p`: not empty; a control domain may have no services, and then its
+ *   `VERSION` line is all there is [I: that it is printed then].
+ * A listing with records but no `VERSION` line is read, with a warning [I: -p output always
+ * starts with VERSION, Ref §2.5 V-code for `list -p`].
+ */
+export const PLAUSIBLE_LISTINGS = {
+  "list-io": "device",
+  list: "control-domain",
+  "list-services": "not-empty",
+} as const satisfies Record<string, "device" | "control-domain" | "not-empty">;
+
+/**
  * `create-vf` output: one `Created new vf: <pseudonym>` line per VF. Ref §3.6 [V for one VF,
  * I for `-n`].
  */

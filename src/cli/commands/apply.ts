@@ -11,7 +11,7 @@ import { applyHosts, documentHosts, engineHosts, loadInventoryFile, migrationAwa
 import { addEngineInputOptions, engineTimeouts, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { applyJson, renderApply } from "../render/apply-text";
 import { renderPlan } from "../render/plan-text";
-import { progressFor } from "../render/progress";
+import { collectWarnings, progressFor } from "../render/progress";
 import { applyDocumentGuests, refuseStaleGuests, type SavedGuestRecord } from "../../engine/migration";
 import { guestsApplyJson, guestsDeclined, guestsFailed, renderGuestsConverge } from "../render/migration-guests";
 import { defaultIo, type CommandIo } from "./plan";
@@ -64,6 +64,8 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
   }
   // Progress goes to stderr with --json too: stdout holds only the report.
   const progress = progressFor(io.stderr);
+  // Listing warnings (an unknown VERSION) go to the report too, not only to the progress lines.
+  const events = collectWarnings(progress);
   const confirm = approvalNeeded
     ? async (plan: PlanRunResult) => {
         io.stderr.write(`\n${renderPlan(plan)}\n`);
@@ -93,7 +95,7 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
     commandTimeoutMs: engineTimeouts(options),
     ...(pinned ? { pinned } : {}),
     ...(confirm ? { confirm } : {}),
-    onEvent: progress,
+    onEvent: events,
   });
   const hostsFailed = run.hosts.some((h) => h.status === "failed" || h.status === "stopped");
   // Guest side of a migration (IPMP), in every guest ldoms can reach, once the hosts converged.
@@ -115,7 +117,7 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
           },
         );
   const guests = guestRun.guests;
-  io.stdout.write(options.json ? `${JSON.stringify({ ...applyJson(run), ...guestsApplyJson(guestRun) }, null, 2)}\n` : `${renderApply(run)}${renderGuestsConverge(guests, guestRun.notInPlan, guestRun.noAccess)}`);
+  io.stdout.write(options.json ? `${JSON.stringify({ ...applyJson(run, events.warnings), ...guestsApplyJson(guestRun) }, null, 2)}\n` : `${renderApply(run, events.warnings)}${renderGuestsConverge(guests, guestRun.notInPlan, guestRun.noAccess)}`);
   // Answering no is not success (as in Terraform): a pipeline must not go on as if applied.
   return hostsFailed || run.cancelled || guestsFailed(guests) || guestsDeclined(guests) ? 1 : 0;
 }

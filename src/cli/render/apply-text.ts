@@ -1,10 +1,14 @@
 /** The result of an apply, as text for people and as `--json` for pipelines. */
 import type { ApplyRunResult, HostApplyResult } from "../../engine";
-import { migratedJson } from "./plan-text";
+import { migratedJson, renderWarnings } from "./plan-text";
 
-export function renderHostApply(host: HostApplyResult): string {
+/** Warnings per host id, as the run reported them (`host-warning` events). */
+export type HostWarnings = ReadonlyMap<string, readonly string[]>;
+
+export function renderHostApply(host: HostApplyResult, warnings?: HostWarnings): string {
   const notes = (host.migrated ?? []).map((m) => `\n  note: ${m.note}`).join("");
-  return `${renderHostStatus(host)}${notes}`;
+  const warned = renderWarnings(host.id, warnings?.get(host.id)).map((w) => `\n${w}`).join("");
+  return `${renderHostStatus(host)}${warned}${notes}`;
 }
 
 function renderHostStatus(host: HostApplyResult): string {
@@ -24,8 +28,8 @@ function renderHostStatus(host: HostApplyResult): string {
   }
 }
 
-export function renderApply(run: ApplyRunResult): string {
-  const lines = run.hosts.map(renderHostApply);
+export function renderApply(run: ApplyRunResult, warnings?: HostWarnings): string {
+  const lines = run.hosts.map((h) => renderHostApply(h, warnings));
   const failed = run.hosts.filter((h) => h.status === "failed").length;
   const total = run.hosts.reduce((n, h) => n + h.mutatingCommands, 0);
   const summary = run.cancelled
@@ -37,7 +41,7 @@ export function renderApply(run: ApplyRunResult): string {
 }
 
 /** `--json`: `{ "hosts": [ { "id", "actions": [...], "mutatingCommands": N } ] }`. */
-export function applyJson(run: ApplyRunResult): object {
+export function applyJson(run: ApplyRunResult, warnings?: HostWarnings): object {
   return {
     hosts: run.hosts.map((h) => ({
       id: h.id,
@@ -47,6 +51,7 @@ export function applyJson(run: ApplyRunResult): object {
       unchanged: h.unchanged,
       ...(h.problems.length ? { problems: h.problems } : {}),
       ...(h.error ? { error: { kind: h.error.kind, message: h.error.message } } : {}),
+      ...(warnings?.get(h.id)?.length ? { warnings: warnings.get(h.id) } : {}),
       ...migratedJson(h.migrated),
     })),
     cancelled: run.cancelled,

@@ -30,12 +30,18 @@ export function renderAction(action: PlannedAction, indent = "  "): string {
   return lines.join("\n");
 }
 
+/** A host's warnings as `  warning: ...` lines under its heading (which names the host already). */
+export function renderWarnings(id: string, warnings: readonly string[] | undefined): string[] {
+  return (warnings ?? []).map((w) => `  warning: ${w.startsWith(`${id}: `) ? w.slice(id.length + 2) : w}`);
+}
+
 export function renderHostPlan(host: HostPlanResult): string {
-  if (host.error) return `${host.id}: error\n  ${host.error.message.split("\n").join("\n  ")}`;
+  const warnings = renderWarnings(host.id, host.warnings);
+  if (host.error) return [`${host.id}: error\n  ${host.error.message.split("\n").join("\n  ")}`, ...warnings].join("\n");
   const head = host.actions.length
     ? `${host.id}: ${host.actions.length} to change, ${host.unchanged} unchanged`
     : `${host.id}: no changes (${host.unchanged} unchanged)`;
-  const lines = [head, ...(host.migrated ?? []).map((m) => `  note: ${m.note}`), ...host.actions.map((a) => renderAction(a))];
+  const lines = [head, ...warnings, ...(host.migrated ?? []).map((m) => `  note: ${m.note}`), ...host.actions.map((a) => renderAction(a))];
   if (host.problems.length) {
     lines.push("  apply would refuse this host:", ...host.problems.map((p) => `    - ${p}`));
   }
@@ -67,6 +73,7 @@ export function planJson(stack: string, run: PlanRunResult): object {
       unchanged: h.unchanged,
       problems: h.problems,
       ...(h.error ? { error: { kind: h.error.kind, message: h.error.message } } : {}),
+      ...(h.warnings?.length ? { warnings: h.warnings } : {}),
       ...migratedJson(h.migrated),
     })),
     totals: planTotals(run),

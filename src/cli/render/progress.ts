@@ -90,3 +90,17 @@ export function liveProgress(stream: ProgressStream): EngineEventSink & { finish
 export function progressFor(stream: ProgressStream): EngineEventSink {
   return stream.isTTY ? liveProgress(stream) : plainProgress(stream);
 }
+
+/**
+ * Passes every event on to `sink` and keeps the `host-warning` messages per host, for the
+ * run's report (text and --json).
+ */
+export function collectWarnings(sink: EngineEventSink | undefined): EngineEventSink & { readonly warnings: Map<string, string[]> } {
+  const warnings = new Map<string, string[]>();
+  const collect = ((event: EngineEvent) => {
+    if (event.type === "host-warning") warnings.set(event.host, [...(warnings.get(event.host) ?? []), event.message]);
+    sink?.(event);
+  }) as EngineEventSink & { warnings: Map<string, string[]> };
+  collect.warnings = warnings;
+  return collect;
+}
