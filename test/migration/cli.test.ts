@@ -158,13 +158,55 @@ describe("ldoms migrate (CLI)", () => {
           return () => (interrupt = undefined);
         },
       };
-      expect(await runMigrate("ldg1-to-b", { planDocument, inventory, pollInterval: 100 }, io)).toBe(1);
+      // Cancelled by Ctrl-C (and the user's yes): the exit code of SIGINT.
+      expect(await runMigrate("ldg1-to-b", { planDocument, inventory, pollInterval: 100 }, io)).toBe(130);
       expect(questions).toEqual([
         "Migrate ldg1 from t7-a to t7-b now? Only 'yes' is accepted: ",
         "\nCancel the running migration (ldm cancel-operation migration)? Only 'yes' is accepted: ",
       ]);
       expect(text.text()).toContain("cancel requested: 'ldm' 'cancel-operation' 'migration' 'ldg1'\n");
       expect(text.text()).toMatch(/\nResult: cancelled\. Cancelled: .*\. ldg1 is still on t7-a \(active\)\.\n/);
+    } finally {
+      await lab.close();
+    }
+  });
+
+  it("SIGTERM before the migration starts: stops at the next phase, releases both locks, exits 143; a second signal exits at once naming them", async () => {
+    const lab = await startMigrationLab({ stateDir: join(dir, "keys") });
+    try {
+      await prepare(lab);
+      const inventory = inventoryFile(lab, true);
+      const run = async (signals: number) => {
+        let handler: ((s: "SIGINT" | "SIGTERM") => void) | undefined;
+        const exits: number[] = [];
+        const err = capture();
+        let sent = 0;
+        const stderr = {
+          write: (t: string) => {
+            err.stream.write(t);
+            // The first signal once both hosts are locked, a second one right after it.
+            const locked = (err.text().match(/ locked \(/g) ?? []).length === 2;
+            if (sent < signals && (sent === 0 ? locked : /Interrupted \(SIGTERM\)/.test(err.text())) && handler) {
+              sent++;
+              handler("SIGTERM");
+            }
+          },
+          isTTY: false,
+        };
+        const out = capture();
+        const io: MigrateIo = { stdout: out.stream, stderr, cwd: dir, env: {}, onStop: (h) => ((handler = h), () => (handler = undefined)), exit: (c) => void exits.push(c) };
+        const code = await runMigrate("ldg1-to-b", { planDocument, inventory, autoApprove: true }, io);
+        return { code, exits, err: err.text(), out: out.text() };
+      };
+      const once = await run(1);
+      expect(once.code, once.err).toBe(143);
+      expect(once.err).toContain("Interrupted (SIGTERM): stopping at the next safe point; the domain will not be migrated, and the locks are released.");
+      expect(once.out).toContain("Interrupted before the migration started; nothing was migrated: ldg1 stays on t7-a.");
+      for (const host of ["t7-a", "t7-b"]) expect((await lab.ldm(host, "list")).exitCode).toBe(0);
+      expect(lab.lab.journal().filter((j) => j.argv[0] === "migrate-domain")).toHaveLength(0);
+      const twice = await run(2);
+      expect(twice.exits).toEqual([143]);
+      expect(twice.err).toMatch(/Exiting at once \(SIGTERM again\)\. This run's lock may remain on:\n {2}t7-a: \/var\/tmp\/ldoms\.lock \(lock id [0-9a-f]{16}\); once no ldoms command runs there: ldoms force-unlock t7-a [0-9a-f]{16}\n {2}t7-b: /);
     } finally {
       await lab.close();
     }

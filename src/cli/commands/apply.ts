@@ -15,6 +15,7 @@ import { collectWarnings, progressFor } from "../render/progress";
 import { applyDocumentGuests, refuseStaleGuests, type SavedGuestRecord } from "../../engine/migration";
 import { guestsApplyJson, guestsDeclined, guestsFailed, renderGuestsConverge } from "../render/migration-guests";
 import { defaultIo, type CommandIo } from "./plan";
+import { listenForStop } from "../interrupts";
 
 export interface ApplyCommandOptions extends EngineInputOptions {
   readonly autoApprove?: boolean;
@@ -69,7 +70,7 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
   const confirm = approvalNeeded
     ? async (plan: PlanRunResult) => {
         io.stderr.write(`\n${renderPlan(plan)}\n`);
-        const answer = await (io.ask as (q: string) => Promise<string>)("Apply these changes? Only 'yes' is accepted: ");
+        const answer = await Promise.race([(io.ask as (q: string) => Promise<string>)("Apply these changes? Only 'yes' is accepted: "), stop.stopped]);
         (progress as { reset?: () => void }).reset?.();
         return answer.trim() === "yes";
       }
@@ -84,42 +85,57 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
       commandTimeoutMs: engineTimeouts(options),
     });
   }
-  const run = await applyHosts(hosts, {
-    connect: io.connect ?? sshConnect(options),
-    parallelism: options.parallelism ?? 10,
-    allowDisruptive: options.allowDisruptive ?? false,
-    operation: `ldoms apply (stack ${stack})`,
-    // A domain moved by a configured migration is not undone; its target is read even outside --host.
-    migrations: migrationAwareness(document.migrations, everyHost.hosts, everyHost.unreachable),
-    ...(options.invTimeout ? { invTimeoutMs: options.invTimeout } : {}),
-    commandTimeoutMs: engineTimeouts(options),
-    ...(pinned ? { pinned } : {}),
-    ...(confirm ? { confirm } : {}),
-    onEvent: events,
+  // SIGINT/SIGTERM: finish the command in flight, send no other, release every lock, report.
+  const stop = listenForStop({
+    stderr: io.stderr,
+    firstMessage: "stopping after the command in flight; no new command is sent and every lock this run holds is released",
+    ...(io.onStop ? { subscribe: io.onStop } : {}),
   });
-  const hostsFailed = run.hosts.some((h) => h.status === "failed" || h.status === "stopped");
-  // Guest side of a migration (IPMP), in every guest ldoms can reach, once the hosts converged.
-  // With a saved plan, only the guest steps it lists run; a domain migrated away is the migration's.
-  const guestRun =
-    hostsFailed || run.cancelled
-      ? { guests: [], unreachable: [], notInPlan: [] }
-      : await applyDocumentGuests(
-          { ...document, hosts: document.hosts.filter((h) => hosts.some((x) => x.target.id === h.id)) },
-          {
-            connect: io.connect ?? sshConnect(options),
-            skipDomains: new Set(run.hosts.flatMap((h) => (h.migrated ?? []).map((m) => m.domain))),
-            ...(savedGuests ? { saved: savedGuests } : {}),
-            ...(inventory ? { inventory } : {}),
-            commandTimeoutMs: engineTimeouts(options),
-            ...(approvalNeeded
-              ? { confirm: async (lines: readonly string[]) => (await (io.ask as (q: string) => Promise<string>)(`\n${lines.map((l) => `  ${l}`).join("\n")}\nRun these commands in the guest? Only 'yes' is accepted: `)).trim() === "yes" }
-              : {}),
-          },
-        );
-  const guests = guestRun.guests;
-  io.stdout.write(options.json ? `${JSON.stringify({ ...applyJson(run, events.warnings), ...guestsApplyJson(guestRun) }, null, 2)}\n` : `${renderApply(run, events.warnings)}${renderGuestsConverge(guests, guestRun.notInPlan, guestRun.noAccess)}`);
-  // Answering no is not success (as in Terraform): a pipeline must not go on as if applied.
-  return hostsFailed || run.cancelled || guestsFailed(guests) || guestsDeclined(guests) ? 1 : 0;
+  try {
+    const run = await applyHosts(hosts, {
+      signal: stop.signal,
+      connect: io.connect ?? sshConnect(options),
+      parallelism: options.parallelism ?? 10,
+      allowDisruptive: options.allowDisruptive ?? false,
+      operation: `ldoms apply (stack ${stack})`,
+      // A domain moved by a configured migration is not undone; its target is read even outside --host.
+      migrations: migrationAwareness(document.migrations, everyHost.hosts, everyHost.unreachable),
+      ...(options.invTimeout ? { invTimeoutMs: options.invTimeout } : {}),
+      commandTimeoutMs: engineTimeouts(options),
+      ...(pinned ? { pinned } : {}),
+      ...(confirm ? { confirm } : {}),
+      onEvent: (event) => {
+        stop.track(event);
+        events(event);
+      },
+    });
+    const hostsFailed = run.hosts.some((h) => h.status === "failed" || h.status === "stopped");
+    // Guest side of a migration (IPMP), in every guest ldoms can reach, once the hosts converged.
+    // With a saved plan, only the guest steps it lists run; a domain migrated away is the migration's.
+    const guestRun =
+      hostsFailed || run.cancelled || run.interrupted
+        ? { guests: [], unreachable: [], notInPlan: [] }
+        : await applyDocumentGuests(
+            { ...document, hosts: document.hosts.filter((h) => hosts.some((x) => x.target.id === h.id)) },
+            {
+              connect: io.connect ?? sshConnect(options),
+              skipDomains: new Set(run.hosts.flatMap((h) => (h.migrated ?? []).map((m) => m.domain))),
+              ...(savedGuests ? { saved: savedGuests } : {}),
+              ...(inventory ? { inventory } : {}),
+              commandTimeoutMs: engineTimeouts(options),
+              ...(approvalNeeded
+                ? { confirm: async (lines: readonly string[]) => (await (io.ask as (q: string) => Promise<string>)(`\n${lines.map((l) => `  ${l}`).join("\n")}\nRun these commands in the guest? Only 'yes' is accepted: `)).trim() === "yes" }
+                : {}),
+            },
+          );
+    const guests = guestRun.guests;
+    io.stdout.write(options.json ? `${JSON.stringify({ ...applyJson(run, events.warnings), ...guestsApplyJson(guestRun) }, null, 2)}\n` : `${renderApply(run, events.warnings)}${renderGuestsConverge(guests, guestRun.notInPlan, guestRun.noAccess)}`);
+    if (run.interrupted && stop.exitCode !== undefined) return stop.exitCode;
+    // Answering no is not success (as in Terraform): a pipeline must not go on as if applied.
+    return hostsFailed || run.cancelled || guestsFailed(guests) || guestsDeclined(guests) ? 1 : 0;
+  } finally {
+    stop.dispose();
+  }
 }
 
 export function register(program: Command): void {

@@ -14,6 +14,7 @@ import { migrationProgress } from "../render/migration-progress";
 import { renderMigrationReport, renderPreflight } from "../render/migration-text";
 import { renderPlan } from "../render/plan-text";
 import { defaultIo, type CommandIo } from "./plan";
+import { HeldLocks, processStopSignals, SIGNAL_EXIT_CODES, type StopSignalName, type SubscribeStop } from "../interrupts";
 
 export interface MigrateCommandOptions extends EngineInputOptions {
   readonly dryRun?: boolean;
@@ -29,13 +30,18 @@ export interface MigrateIo extends CommandIo {
   readonly ask?: (question: string) => Promise<string>;
   /** Subscribes to Ctrl-C for the duration of the run; returns the unsubscribe. */
   readonly onInterrupt?: (handler: () => void) => () => void;
+  /** Ends the process at once (a second signal). Default process.exit. */
+  readonly exit?: (code: number) => void;
   /** Receives the report object (the story and tests read it). */
   readonly onReport?: (report: MigrationReport) => void;
 }
 
-function processInterrupt(handler: () => void): () => void {
-  process.on("SIGINT", handler);
-  return () => void process.off("SIGINT", handler);
+/** The signals a migration listens to: SIGINT and SIGTERM, or only the test's Ctrl-C. */
+function stopSubscription(io: MigrateIo): SubscribeStop {
+  if (io.onStop) return io.onStop;
+  const onInterrupt = io.onInterrupt;
+  if (onInterrupt) return (handler) => onInterrupt(() => handler("SIGINT"));
+  return processStopSignals;
 }
 
 export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, io: MigrateIo = { ...defaultIo(), ...askIfTerminal() }): Promise<number> {
@@ -70,16 +76,28 @@ export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, 
   let interrupting = false;
   const checks: MigrationCheck[] = [];
   const progress = migrationProgress(io.stderr);
-  const unsubscribe = (io.onInterrupt ?? processInterrupt)(() => {
+  // First signal before the migration runs: stop at the next phase, release the locks. While ldm
+  // migrates: Ctrl-C asks whether to cancel it; SIGTERM (CI) or no terminal cancels. A second
+  // signal outside the migration exits at once, naming the locks that may remain.
+  const locks = new HeldLocks();
+  let firstSignal: StopSignalName | undefined;
+  const unsubscribe = stopSubscription(io)((signal) => {
     if (!control.running) {
+      if (firstSignal !== undefined && control.interrupted) {
+        io.stderr.write(locks.exitMessage(signal));
+        (io.exit ?? ((code: number) => process.exit(code)))(SIGNAL_EXIT_CODES[firstSignal]);
+        return;
+      }
+      firstSignal ??= signal;
       control.interrupt();
-      io.stderr.write("\nInterrupted: stopping at the next safe point; the domain will not be migrated.\n");
+      io.stderr.write(`\nInterrupted (${signal}): stopping at the next safe point; the domain will not be migrated, and the locks are released. Send the signal again to exit at once.\n`);
       return;
     }
+    firstSignal ??= signal;
     if (interrupting) return;
     interrupting = true;
     void (async () => {
-      const cancel = ask ? await yes(`\nCancel the running migration (ldm cancel-operation migration)?`) : true;
+      const cancel = ask && signal === "SIGINT" ? await yes(`\nCancel the running migration (ldm cancel-operation migration)?`) : true;
       if (cancel) io.stderr.write(`${await control.cancel()}\n`);
       else io.stderr.write("The migration continues.\n");
       interrupting = false;
@@ -113,6 +131,7 @@ export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, 
       // Progress goes to stderr, with --json too (stdout holds only the report). While the
       // cancel question is on screen, the progress bar waits (it would draw over it).
       onEvent: (event: MigrationEvent) => {
+        if (event.type === "engine") locks.track(event.event);
         if (event.type === "check") checks.push(event.check);
         if (!(interrupting && event.type === "progress")) progress(event);
       },
@@ -129,6 +148,7 @@ export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, 
   }
   io.onReport?.(report);
   io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderMigrationReport(report));
+  if (firstSignal !== undefined && (report.outcome === "interrupted" || report.outcome === "cancelled")) return SIGNAL_EXIT_CODES[firstSignal];
   return migrationSucceeded(report) ? 0 : 1;
 }
 

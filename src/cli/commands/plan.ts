@@ -4,6 +4,7 @@
  * 2 changes.
  */
 import type { Command } from "commander";
+import { listenForStop, type SubscribeStop } from "../interrupts";
 import { documentHosts, migrationAwareness, planHosts, savedPlanFrom, writeSavedPlan, type ConnectHost } from "../../engine";
 import { addEngineInputOptions, engineTimeouts, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { planJson, planTotals, renderPlan } from "../render/plan-text";
@@ -26,6 +27,8 @@ export interface CommandIo {
   /** Overrides ssh2 (tests run against the lab in-process). */
   readonly connect?: ConnectHost;
   readonly env?: NodeJS.ProcessEnv;
+  /** Overrides SIGINT/SIGTERM (tests send them by calling the handler). */
+  readonly onStop?: SubscribeStop;
 }
 
 export function defaultIo(): CommandIo {
@@ -39,35 +42,49 @@ export async function runPlan(rawOptions: PlanCommandOptions, io: CommandIo = de
   // Progress goes to stderr with --json too: stdout holds only the report.
   const progress = progressFor(io.stderr);
   const everyHost = documentHosts(input.document, input.inventory);
-  const run = await planHosts(input.hosts, {
-    connect: io.connect ?? sshConnect(options),
-    parallelism: options.parallelism ?? 10,
-    allowDisruptive: options.allowDisruptive ?? false,
-    // A domain moved by a configured migration is not undone; its target is read even outside --host.
-    migrations: migrationAwareness(input.document.migrations, everyHost.hosts, everyHost.unreachable),
-    onEvent: progress,
-    commandTimeoutMs: engineTimeouts(options),
-  });
-  // Guest IPMP steps, in every guest ldoms can reach, shown and saved like host actions.
-  const guests = await planDocumentGuests(input.document, run, {
-    connect: io.connect ?? sshConnect(options),
-    parallelism: options.parallelism ?? 10,
-    onEvent: progress,
-    ...(input.inventory ? { inventory: input.inventory } : {}),
-    commandTimeoutMs: engineTimeouts(options),
-  });
-  if (options.out) writeSavedPlan(options.out.startsWith("/") ? options.out : `${io.cwd}/${options.out}`, savedPlanFrom(input.document, run, guests));
-  const json = planJson(input.document.stack, run) as { totals: object };
-  io.stdout.write(
-    options.json
-      ? `${JSON.stringify(guests.length ? { ...json, ...guestPlanJson(guests), totals: { ...json.totals, guestCommands: guestPlanCommands(guests) } } : json, null, 2)}\n`
-      : renderPlan(run, guestPlanText(guests)),
-  );
-  if (options.out && !options.json) io.stdout.write(`Saved the plan to ${options.out}; apply exactly it with: ldoms apply ${options.out}\n`);
-  const totals = planTotals(run);
-  if (run.hosts.some((h) => h.error || h.problems.length) || guestPlanProblems(guests)) return 1;
-  const changes = totals.create + totals.update + totals.disruptive + guestPlanCommands(guests);
-  return options.detailedExitcode && changes > 0 ? 2 : 0;
+  // Plan changes nothing and takes no lock: a signal ends it at once (no plan file is written).
+  const stop = listenForStop({ stderr: io.stderr, firstMessage: "plan changes nothing and holds no lock; stopping now", ...(io.onStop ? { subscribe: io.onStop } : {}) });
+  try {
+    const stopped = stop.stopped.then(() => undefined);
+    const planned = await Promise.race([planAndShow(), stopped]);
+    return planned ?? (stop.exitCode as number);
+  } finally {
+    stop.dispose();
+  }
+
+  async function planAndShow(): Promise<number | undefined> {
+    const run = await planHosts(input.hosts, {
+      connect: io.connect ?? sshConnect(options),
+      parallelism: options.parallelism ?? 10,
+      allowDisruptive: options.allowDisruptive ?? false,
+      // A domain moved by a configured migration is not undone; its target is read even outside --host.
+      migrations: migrationAwareness(input.document.migrations, everyHost.hosts, everyHost.unreachable),
+      onEvent: progress,
+      commandTimeoutMs: engineTimeouts(options),
+    });
+    // Guest IPMP steps, in every guest ldoms can reach, shown and saved like host actions.
+    if (stop.signal.aborted) return undefined;
+    const guests = await planDocumentGuests(input.document, run, {
+      connect: io.connect ?? sshConnect(options),
+      parallelism: options.parallelism ?? 10,
+      onEvent: progress,
+      ...(input.inventory ? { inventory: input.inventory } : {}),
+      commandTimeoutMs: engineTimeouts(options),
+    });
+    if (stop.signal.aborted) return undefined;
+    if (options.out) writeSavedPlan(options.out.startsWith("/") ? options.out : `${io.cwd}/${options.out}`, savedPlanFrom(input.document, run, guests));
+    const json = planJson(input.document.stack, run) as { totals: object };
+    io.stdout.write(
+      options.json
+        ? `${JSON.stringify(guests.length ? { ...json, ...guestPlanJson(guests), totals: { ...json.totals, guestCommands: guestPlanCommands(guests) } } : json, null, 2)}\n`
+        : renderPlan(run, guestPlanText(guests)),
+    );
+    if (options.out && !options.json) io.stdout.write(`Saved the plan to ${options.out}; apply exactly it with: ldoms apply ${options.out}\n`);
+    const totals = planTotals(run);
+    if (run.hosts.some((h) => h.error || h.problems.length) || guestPlanProblems(guests)) return 1;
+    const changes = totals.create + totals.update + totals.disruptive + guestPlanCommands(guests);
+    return options.detailedExitcode && changes > 0 ? 2 : 0;
+  }
 }
 
 export function register(program: Command): void {

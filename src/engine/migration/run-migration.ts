@@ -199,6 +199,7 @@ async function read(ctx: Ctx, session: HostSession, previous?: ObservedHost): Pr
   try {
     const held = await acquireHostLock(session, ctx.lock, ctx.lockDir(session.id), retry);
     ctx.held.add(session);
+    ctx.options.onEvent?.({ type: "engine", event: { type: "lock-taken", host: session.id, dir: ctx.lockDir(session.id), lockId: ctx.lock.id } });
     return held.observed;
   } catch (error) {
     if (lockMayRemain(error)) ctx.locksLeft.set(session.id, ctx.lock.id);
@@ -213,6 +214,7 @@ async function release(ctx: Ctx, session: HostSession): Promise<void> {
   ctx.held.delete(session);
   try {
     await releaseHostLock(session, ctx.lockDir(session.id), ctx.lock, ctx.options.sleep ? { sleep: ctx.options.sleep } : {});
+    ctx.options.onEvent?.({ type: "engine", event: { type: "lock-released", host: session.id, dir: ctx.lockDir(session.id), lockId: ctx.lock.id } });
   } catch {
     // Unreachable now: the lock stays and names this run; the report says how to remove it.
     ctx.locksLeft.set(session.id, ctx.lock.id);
