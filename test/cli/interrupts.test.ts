@@ -5,7 +5,7 @@
  * once naming the lock that may remain; a later run tells that lock's owner process is gone.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -103,6 +103,16 @@ describe("signals during ldoms apply (a real process)", () => {
       new RegExp(`Its owner process \\(pid \\d+ on this machine\\) is no longer running, so the lock is stale\\. Release it with: ldoms force-unlock t7-a ${lockId}$`),
     );
   }, 90_000);
+
+  it("SIGTERM during plan: stops at once (plan holds no lock), exit 143, no plan file written", async () => {
+    env.lab.faults.latency("list-io", 5_000);
+    const started = Date.now();
+    const run = await runAndSignal(["plan", "--plan-document", "plan.json", "--inventory", "inventory.json", "--out", "saved.json"], dir, [{ signal: "SIGTERM", after: /reading/ }]);
+    expect(run.status, run.stderr).toBe(143);
+    expect(run.stderr).toContain("Interrupted (SIGTERM): plan changes nothing and holds no lock; stopping now.");
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(existsSync(join(dir, "saved.json"))).toBe(false);
+  }, 60_000);
 });
 
 describe("listenForStop", () => {
