@@ -371,6 +371,22 @@ async function executeHost(p: Prepared, shared: Shared, options: ApplyOptions): 
           // Without a fresh listing, assume the new VF (and its PF) settle like Oracle's do.
           if (!outcome.fresh || !view.vfs.some((v) => v.alias === vf.alias)) view = withVf(view, vf);
         });
+        const made = step.kind === "create-vf" ? vfNameMadeBy(step) : undefined;
+        if (made !== undefined && !known.has(made)) {
+          // No pseudonym printed: only the listing taken in the same exec can show the new VF.
+          const listed = outcome.fresh ? findVfByName(view, made) : undefined;
+          if (listed) known.set(made, listed.alias);
+          else {
+            statuses.set(action.stepId, "failed");
+            throw new ApplyError(
+              `${id}: step ${step.id}: ${failingLine} exited 0 but printed no VF pseudonym (${ran.stdout.trim() ? `it printed: ${ran.stdout.trim().split("\n")[0]}` : "it printed nothing"}), and ${outcome.fresh ? `the listing taken right after shows no VF named "${made}"` : "no listing could be read after it"}. Nothing after it was run. Check the host (ldm list-io -l) and run apply again: it re-reads and continues.`,
+              id,
+              failingLine,
+              0,
+              outcome.stderr,
+            );
+          }
+        }
         statuses.set(action.stepId, "done");
         done.push(action);
         options.onEvent?.({ type: "step-finished", host: id, action, ok: true, exitStatus: 0 });

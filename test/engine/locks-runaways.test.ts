@@ -217,6 +217,20 @@ describe("a command that outlives its exec is never sent twice", () => {
   });
 });
 
+describe("what a step reports is what happened", () => {
+  it("a create-vf that exits 0 but prints no pseudonym and leaves no VF is a failure, not done", async () => {
+    const env = inProcessLab();
+    const hosts = engineHosts(examplePlan(), { hostIds: ["t7-a"] });
+    env.lab.faults.answer("create-vf", { exitCode: 0 });
+    const run = await applyHosts(hosts, { connect: env.connect(), sleep: noSleep });
+    const host = run.hosts[0]!;
+    expect(host.status).toBe("failed");
+    expect(host.actions.find((a) => a.kind === "create-vf")?.status).toBe("failed");
+    expect(host.error?.message).toMatch(/^t7-a: step vf\/ldg1-app\/create: 'ldm' 'create-vf' .* exited 0 but printed no VF pseudonym \(it printed nothing\), and the listing taken right after shows no VF named "ldg1-app"\. Nothing after it was run\./);
+    expect(await lockInfoOn(env, "t7-a")).toBe("none\n");
+  });
+});
+
 describe("through the lab's ssh2 server", () => {
   let env: SshLab;
   beforeAll(async () => {
