@@ -13,6 +13,7 @@ import { createdVfPseudonyms } from "./created-vfs";
 import { HostSession, isOutcomeUnknown, type HostCounters } from "./host-session";
 import { acquireHostLock, lockMayRemain, releaseHostLock } from "./host-lock";
 import { journaledCommandLine, readJournal, type JournalState } from "./journaled-exec";
+import { emitListingWarnings } from "./listing-checks";
 import { DEFAULT_LOCK_DIR, describeLockHolder, newLockInfo, parseLockInfo, readLockPart, releaseHint, type LockInfo, type ReleaseOutcome } from "./lock";
 import { readHost, type LockRequest } from "./observe";
 import { observeDevices, pfOfVf } from "./observed-from-listings";
@@ -219,6 +220,7 @@ async function prepareHost(host: EngineHost, lockDir: string, options: ApplyOpti
   try {
     options.onEvent?.({ type: "host-reading", host: id });
     const held = await acquireHostLock(session, lock, lockDir, options);
+    emitListingWarnings(session, options.onEvent);
     prepared.lockHeld = true;
     options.onEvent?.({ type: "lock-taken", host: id, dir: lockDir, lockId: lock.id });
     prepared.observed = held.observed;
@@ -426,6 +428,7 @@ async function executeHost(p: Prepared, shared: Shared, options: ApplyOptions): 
     const final = await retryUnknown(() => readHost(session, { previous: view, lock: request, listings }), options, true);
     p.lockHeld = false;
     noteRelease(p, final.lock?.release, options);
+    emitListingWarnings(session, options.onEvent);
     const unmet: string[] = [];
     for (const action of done) {
       const step = stepById(plan, action.stepId);

@@ -17,7 +17,8 @@ export interface HostTarget {
 /** Opens a connection to a host (the CLI passes the ssh2 transport; tests the lab's). */
 export type ConnectHost = (target: HostTarget) => RemoteExecutor | Promise<RemoteExecutor>;
 
-export type ExecKind = "read" | "mutating" | "lock";
+/** What an exec does: its time limit and counters follow (`migration`: `ldm migrate-domain`, no limit). */
+export type ExecKind = "read" | "mutating" | "lock" | "migration";
 
 export interface HostCounters {
   connections: number;
@@ -64,12 +65,12 @@ export class HostSession {
     const executor = await this.open();
     this.counters.execs++;
     if (kind === "read") this.counters.readExecs++;
-    if (kind === "mutating") this.counters.mutatingExecs++;
+    if (kind === "mutating" || kind === "migration") this.counters.mutatingExecs++;
     try {
       const result = await executor.exec(commandLine, { timeoutMs: timeoutFor(kind, this.commandTimeoutMs) });
       if (result.exitStatus === null) {
         await this.drop();
-        throw new OutcomeUnknownError(`${this.id}: the command ended without an exit status`, commandLine);
+        throw new OutcomeUnknownError(`${this.id}: the command ended without an exit status`, commandLine, "no-exit-status", { label: this.id });
       }
       return result;
     } catch (error) {

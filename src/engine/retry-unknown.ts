@@ -27,7 +27,9 @@ export async function retryUnknown<T>(fn: () => Promise<T>, options: RetryOption
     try {
       return await fn();
     } catch (error) {
-      const retryable = isOutcomeUnknown(error) || (recovering && error instanceof ConnectionError);
+      // A command stopped by its time or output limit would meet the same limit again.
+      const limited = (error as { reason?: unknown }).reason === "timeout" || (error as { reason?: unknown }).reason === "output-limit";
+      const retryable = (isOutcomeUnknown(error) && !limited) || (recovering && error instanceof ConnectionError);
       if (!retryable) throw error;
       lastError = error;
       recovering = true;

@@ -9,7 +9,7 @@ import { ValidationError } from "../../model";
 import { findMigration, MigrationControl, migrationSucceeded, runMigration, type MigrationCheck, type MigrationEvent, type MigrationReport } from "../../engine/migration";
 import type { PlanRunResult } from "../../engine";
 import { guestScriptArtifacts, guestScriptPath } from "../../synth/guest-script";
-import { addEngineInputOptions, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
+import { addEngineInputOptions, engineTimeouts, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { migrationProgress } from "../render/migration-progress";
 import { renderMigrationReport, renderPreflight } from "../render/migration-text";
 import { renderPlan } from "../render/plan-text";
@@ -136,7 +136,7 @@ export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, 
         if (!(interrupting && event.type === "progress")) progress(event);
       },
       ...(options.pollInterval ? { pollIntervalMs: options.pollInterval } : {}),
-      ...(options.commandTimeout ? { commandTimeoutMs: options.commandTimeout } : {}),
+      commandTimeoutMs: engineTimeouts(options),
     });
   } finally {
     unsubscribe();

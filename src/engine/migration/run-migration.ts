@@ -18,6 +18,7 @@ import { acquireHostLock, lockMayRemain, releaseHostLock } from "../host-lock";
 import { DEFAULT_LOCK_DIR, newLockInfo, type LockInfo } from "../lock";
 import { readHost } from "../observe";
 import { retryUnknown } from "../retry-unknown";
+import type { CommandTimeouts } from "../timeouts";
 import { findDomain, findVfByName, fingerprintObservedHost, type ObservedHost } from "../observed-state";
 import { asLdomsError, evaluateHost, type EngineHost } from "../plan-run";
 import type { MigrationControl } from "./control";
@@ -51,7 +52,8 @@ export interface MigrateOptions {
   readonly pollIntervalMs?: number;
   /** How long post-verify waits for the guest's IPMP group to fail back to the VF. Default 15 s. */
   readonly guestSettleMs?: number;
-  readonly commandTimeoutMs?: number;
+  /** Limits per exec kind (or one number for every command); defaults in timeouts.ts. */
+  readonly commandTimeoutMs?: number | CommandTimeouts;
   /** Lock directory on each control domain (default /var/tmp/ldoms.lock), or one per host id. */
   readonly lockDir?: string | ((hostId: string) => string);
   readonly invTimeoutMs?: number;
@@ -507,7 +509,7 @@ async function migrate(ctx: Ctx): Promise<MigrationRunInfo> {
   let stdout = "";
   let stderr = "";
   try {
-    const r = await ctx.source.exec(line, "mutating");
+    const r = await ctx.source.exec(line, "migration");
     exitStatus = r.exitStatus;
     stdout = r.stdout;
     stderr = r.stderr;
