@@ -8,15 +8,8 @@ import { runForceUnlock } from "../../src/cli/commands/force-unlock";
 import { examplePlan } from "./support/example-plan";
 import { inProcessLab, type InProcessLab } from "./support/engine-lab";
 import { defaultLabJson } from "../migration/support";
+import { Capture } from "../support/capture";
 
-class Capture {
-  text = "";
-  isTTY = false;
-  write(chunk: string) {
-    this.text += chunk;
-    return true;
-  }
-}
 
 describe("ldoms plan / apply / force-unlock (commands, against the lab in-process)", () => {
   let dir: string;

@@ -12,15 +12,8 @@ import { engineHosts, planHosts } from "../../src/engine";
 import { examplePlan } from "./support/example-plan";
 import { inProcessLab } from "./support/engine-lab";
 import { startSshLab, type SshLab } from "./support/ssh-lab";
+import { Capture } from "../support/capture";
 
-class Capture {
-  text = "";
-  isTTY = false;
-  write(chunk: string) {
-    this.text += chunk;
-    return true;
-  }
-}
 
 const LISTINGS = "`ldm list-io -l -p`, `ldm list -l -p`, `ldm list-services -p`";
 

@@ -3,41 +3,25 @@
  * `ldm`, a real bash running the engine's command lines (lock with mkdir/printf/cat, batched
  * reads with `$?`), our ssh2 transport pinning the host key from known_hosts.
  */
-import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyHosts, engineHosts, planHosts } from "../../src/engine";
 import { sshConnect } from "../../src/cli/engine-input";
-import { loadLabDefinitionFile } from "../../src/lab/definition";
-import { DEFAULT_LAB_FILE } from "../../src/lab/paths";
-import { readLabStateFile, writeLabStateFile } from "../../src/lab/standalone/file-store";
-import { initialLabState } from "../../src/lab/state";
-import { type RunningSshd, SSHD_TEST_USER, startSshd } from "../support/sshd";
-import { ldmWrapperScript } from "../lab/serving/standalone-support";
+import { readLabStateFile } from "../../src/lab/standalone/file-store";
+import type { RunningSshd } from "../support/sshd";
+import { startSshdLab, type SshdLab } from "./support/sshd-lab";
 import { examplePlan } from "./support/example-plan";
 
 describe("engine end to end through OpenSSH sshd and ldoms-lab-ldm", () => {
+  let lab: SshdLab;
   let sshd: RunningSshd;
-  let dir: string;
   let statePath: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "ldoms-engine-e2e-"));
-    chmodSync(dir, 0o755);
-    const binDir = join(dir, "bin");
-    statePath = join(dir, "state.json");
-    sshd = await startSshd({ env: { PATH: `${binDir}:/usr/local/bin:/usr/bin:/bin`, LDOMS_LAB_STATE: statePath, LDOMS_LAB_HOST: "t7-a" } });
-    mkdirSync(binDir);
-    writeFileSync(join(binDir, "ldm"), ldmWrapperScript(), { mode: 0o755 });
-    writeLabStateFile(statePath, initialLabState(loadLabDefinitionFile(DEFAULT_LAB_FILE)));
-    execFileSync("chown", ["-R", `${SSHD_TEST_USER}:`, dir]);
+    lab = await startSshdLab();
+    ({ sshd, statePath } = lab);
   });
-  afterAll(async () => {
-    await sshd?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => lab?.stop());
 
   it("converges t7-a, re-apply runs zero mutating commands, plan shows no changes", async () => {
     const inventory = { hosts: { "t7-a": { address: sshd.address, port: sshd.port, user: sshd.user, knownHostsFile: sshd.knownHostsFile, identityFile: sshd.identityFile } } };

@@ -15,15 +15,8 @@ import { ConnectionError, type Inventory } from "../../src/model";
 import { defaultLabJson } from "../migration/support";
 import { examplePlan } from "./support/example-plan";
 import { inProcessLab, type InProcessLab } from "./support/engine-lab";
+import { Capture } from "../support/capture";
 
-class Capture {
-  text = "";
-  isTTY = false;
-  write(chunk: string) {
-    this.text += chunk;
-    return true;
-  }
-}
 
 const GUEST_COMMANDS = [
   "'ipadm' 'create-ip' 'net1'",

@@ -17,6 +17,7 @@ import type { PlanDocument } from "../../src/model";
 import { synthesizePlan } from "../../src/synth";
 import { examplePlan } from "./support/example-plan";
 import { inProcessLab, type InProcessLab } from "./support/engine-lab";
+import { Capture } from "../support/capture";
 
 const PF0 = "/SYS/MB/NET0/IOVNET.PF0";
 
@@ -80,14 +81,6 @@ describe("steps ldm refuses are problems whatever --allow-disruptive says", () =
   });
 });
 
-class Capture {
-  text = "";
-  isTTY = false;
-  write(chunk: string) {
-    this.text += chunk;
-    return true;
-  }
-}
 
 describe("apply refuses before any change on any host", () => {
   let dir: string;

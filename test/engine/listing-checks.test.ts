@@ -10,15 +10,8 @@ import { runPlan } from "../../src/cli/commands/plan";
 import { applyHosts, engineHosts, planHosts, type EngineEvent } from "../../src/engine";
 import { examplePlan } from "./support/example-plan";
 import { inProcessLab } from "./support/engine-lab";
+import { Capture } from "../support/capture";
 
-class Capture {
-  text = "";
-  isTTY = false;
-  write(chunk: string) {
-    this.text += chunk;
-    return true;
-  }
-}
 
 const T7A = engineHosts(examplePlan(), { hostIds: ["t7-a"] });
 const WHERE = "t7-a (ldmops@t7-a.example.net:22)";

@@ -4,71 +4,36 @@
  * timeout is waited for and never sent again; a hung listing ends plan within the read timeout;
  * a retried release spares another run's lock; force-unlock races a new lock and loses nothing.
  */
-import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { acquireHostLock, applyHosts, engineHosts, forceUnlock, HostSession, newLockInfo, planHosts, type ConnectHost, type HostTarget } from "../../src/engine";
+import { acquireHostLock, applyHosts, engineHosts, forceUnlock, HostSession, newLockInfo, planHosts } from "../../src/engine";
 import { sshConnect } from "../../src/cli/engine-input";
-import { loadLabDefinitionFile } from "../../src/lab/definition";
-import { DEFAULT_LAB_FILE } from "../../src/lab/paths";
 import { readLabStateFile, writeLabStateFile } from "../../src/lab/standalone/file-store";
-import { initialLabState } from "../../src/lab/state";
-import { OutcomeUnknownError } from "../../src/transport/executor";
-import { type RunningSshd, SSHD_TEST_USER, startSshd } from "../support/sshd";
-import { ldmWrapperScript } from "../lab/serving/standalone-support";
+import type { RunningSshd } from "../support/sshd";
+import { startSshdLab, type SshdLab } from "./support/sshd-lab";
 import { examplePlan } from "./support/example-plan";
+import { interleave } from "./support/interleave";
 
-/** After the first exec matching `matches` ran, `hook` runs, then the exec reports a lost connection. */
-function interleave(connect: ConnectHost, matches: (commandLine: string) => boolean, hook: (target: HostTarget) => Promise<void>): ConnectHost {
-  let fired = false;
-  return async (target) => {
-    const inner = await connect(target);
-    return {
-      label: inner.label,
-      close: () => inner.close(),
-      exec: async (commandLine, options) => {
-        const result = await inner.exec(commandLine, options);
-        if (!fired && matches(commandLine)) {
-          fired = true;
-          await hook(target);
-          throw new OutcomeUnknownError(`${target.id}: connection lost (test)`, commandLine, "connection-lost");
-        }
-        return result;
-      },
-    };
-  };
-}
 
 describe("locks and runaway commands behind OpenSSH sshd", () => {
+  let lab: SshdLab;
   let sshd: RunningSshd;
-  let dir: string;
   let statePath: string;
   let lockDir: string;
   let hosts: ReturnType<typeof engineHosts>;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "ldoms-locks-sshd-"));
-    chmodSync(dir, 0o755);
-    const binDir = join(dir, "bin");
-    statePath = join(dir, "state.json");
-    sshd = await startSshd({ env: { PATH: `${binDir}:/usr/local/bin:/usr/bin:/bin`, LDOMS_LAB_STATE: statePath, LDOMS_LAB_HOST: "t7-a" } });
-    mkdirSync(binDir);
-    writeFileSync(join(binDir, "ldm"), ldmWrapperScript(), { mode: 0o755 });
+    lab = await startSshdLab();
+    ({ sshd, statePath } = lab);
     lockDir = join(sshd.workDir, "ldoms.lock");
     const inventory = { hosts: { "t7-a": { address: sshd.address, port: sshd.port, user: sshd.user, knownHostsFile: sshd.knownHostsFile, identityFile: sshd.identityFile } } };
     hosts = engineHosts(examplePlan(), { inventory, hostIds: ["t7-a"] });
   });
   beforeEach(() => {
-    writeLabStateFile(statePath, initialLabState(loadLabDefinitionFile(DEFAULT_LAB_FILE)));
-    execFileSync("chown", ["-R", `${SSHD_TEST_USER}:`, dir]);
+    lab.resetState();
     sshd.ssh(`rm -rf ${lockDir}`);
   });
-  afterAll(async () => {
-    await sshd?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => lab?.stop());
 
   const setLatency = (latencyMs: Record<string, number>) => {
     const state = readLabStateFile(statePath);

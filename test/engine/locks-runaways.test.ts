@@ -16,41 +16,17 @@ import {
   newLockInfo,
   planHosts,
   type ConnectHost,
-  type HostTarget,
 } from "../../src/engine";
 import { runMigration } from "../../src/engine/migration";
 import { sshConnect } from "../../src/cli/engine-input";
 import { LabExecutor } from "../../src/lab/executor";
-import { OutcomeUnknownError, type RemoteExecutor } from "../../src/transport/executor";
 import { examplePlan } from "./support/example-plan";
+import { interleave } from "./support/interleave";
 import { inProcessLab, type InProcessLab } from "./support/engine-lab";
 import { startSshLab, type SshLab } from "./support/ssh-lab";
 
 const noSleep = async () => undefined;
 
-/**
- * Wraps a connect function: `hook` runs after an exec whose command line matches, once, and
- * may throw (a lost connection the command survived) after doing something in between.
- */
-function interleave(connect: ConnectHost, matches: (commandLine: string) => boolean, hook: (target: HostTarget) => Promise<void>): ConnectHost {
-  let fired = false;
-  return async (target) => {
-    const inner: RemoteExecutor = await connect(target);
-    return {
-      label: inner.label,
-      close: () => inner.close(),
-      exec: async (commandLine, options) => {
-        const result = await inner.exec(commandLine, options);
-        if (!fired && matches(commandLine)) {
-          fired = true;
-          await hook(target);
-          throw new OutcomeUnknownError(`${target.id}: connection lost (test)`, commandLine, "connection-lost");
-        }
-        return result;
-      },
-    };
-  };
-}
 
 async function lockInfoOn(env: InProcessLab, host: string): Promise<string> {
   const shell = new LabExecutor(env.lab, host);

@@ -8,20 +8,13 @@ import { applyHosts, engineHosts, migrationAwareness, planHosts, type ConnectHos
 import type { PlanDocument } from "../../src/model";
 import { exampleLabJson, inProcessLab, type InProcessLab } from "./support/engine-lab";
 import { examplePlan } from "./support/example-plan";
+import { Capture } from "../support/capture";
 
 const PF0 = "/SYS/MB/NET0/IOVNET.PF0";
 const NOTE = "ldg1 has migrated to t7-b (migration ldg1-to-b): its steps on t7-a are skipped; declare the domain on t7-b to manage it there";
 const SKIPPED = ["vf/ldg1-app/assign", "vnet/ldg1/vnet0/add", "vnet/ldg1/vnet0/set/vswitch", "vnet/ldg1/vnet0/set/pvid"];
 const ONE_READ = { connections: 1, execs: 1, readExecs: 1, mutatingExecs: 0 };
 
-class Capture {
-  text = "";
-  isTTY = false;
-  write(chunk: string) {
-    this.text += chunk;
-    return true;
-  }
-}
 
 function optionsFor(env: InProcessLab, document: PlanDocument, connect: ConnectHost = env.connect()): EngineOptions {
   return { connect, migrations: migrationAwareness(document.migrations, engineHosts(document)) };
