@@ -14,9 +14,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { Construct } from "constructs";
-import { ControlDomain, EthernetVf, GuestDomain, Network, Vnet } from "../src/constructs";
-import { synthesizePlan } from "../src/synth";
 import { Lab, loadLabDefinition } from "../src/lab";
 import { startLabServer } from "../src/lab/ssh-server";
 import { applyHosts, engineHosts, planHosts, type EngineHost, type HostTarget } from "../src/engine";
@@ -26,7 +23,8 @@ import { mapWithLimit } from "../src/engine/pool";
 import { ldmCommandLine } from "../src/ldm";
 import { SshExecutor } from "../src/transport";
 import type { Inventory, InventoryEntry, PlanDocument } from "../src/model";
-import { startTcpProxy, type TcpProxy } from "../test/support/tcp-proxy";
+import { fleetLabDefinition, fleetPlan } from "../test-kit/fleet";
+import { startTcpProxy, type TcpProxy } from "../test-kit/tcp-proxy";
 
 /** Fleet size; LDOMS_BENCH_MACHINES overrides it for quick local runs. */
 export const MACHINES = Number(process.env.LDOMS_BENCH_MACHINES ?? 100);
@@ -34,44 +32,6 @@ export const GUESTS = 8;
 const RTT_MS = 20;
 const LDM_MS = 100;
 const PARALLELISM = 10;
-const PF = "/SYS/MB/NET0/IOVNET.PF0";
-
-const machineName = (i: number) => `m${String(i).padStart(3, "0")}`;
-
-/** Lab definition: machines with one IOV bus, one 16-VF Ethernet PF, primary + GUESTS guests. */
-export function fleetLabDefinition(machines = MACHINES, guests = GUESTS): unknown {
-  return {
-    description: `engine bench: ${machines} machines x ${guests} guests`,
-    // Devices settle at once here: the floor model has no device time, so neither does the lab.
-    options: { invSettleMs: 0, migrationMs: 200 },
-    faults: { latencyMs: { "*": LDM_MS } },
-    machines: Array.from({ length: machines }, (_, i) => ({
-      name: machineName(i),
-      addresses: [`${machineName(i)}.lab`],
-      buses: [{ name: "pci_0", dev: "pci@300", iov: true }],
-      slots: [{ alias: "/SYS/MB/NET0", bus: "pci_0", dev: "pci@300/pci@1/pci@0/pci@4" }],
-      pfs: [{ alias: PF, maxvfs: 16, network: "lan-a" }],
-      domains: [{ name: "primary", state: "active" }, ...Array.from({ length: guests }, (_, g) => ({ name: `g${g}`, state: "active" }))],
-      vswitches: [{ name: "primary-vsw0", netDev: "net0", network: "lan-a" }],
-    })),
-  };
-}
-
-/** Plan document: every guest gets a named VF (pvid 100) assigned and a vnet on primary-vsw0. */
-export function fleetPlan(machines = MACHINES, guests = GUESTS): PlanDocument {
-  const root = new Construct(undefined as unknown as Construct, "");
-  const stack = new Construct(root, "fleet");
-  const net = new Network(stack, "lan", { vlan: 100 });
-  for (let i = 0; i < machines; i++) {
-    const host = new ControlDomain(stack, machineName(i), { address: `${machineName(i)}.lab`, user: "ldmops", hostKey: "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" });
-    for (let g = 0; g < guests; g++) {
-      const guest = new GuestDomain(host, `g${g}`);
-      new EthernetVf(guest, "vf0", { pf: PF, name: `${machineName(i)}-g${g}-app`, network: net, pvid: 100 });
-      new Vnet(guest, "vnet0", { vswitch: "primary-vsw0", network: net, pvid: 100 });
-    }
-  }
-  return synthesizePlan(stack, "fleet");
-}
 
 export function executorFor(target: HostTarget): SshExecutor {
   const c = target.connection;
@@ -144,7 +104,7 @@ interface Fleet {
 export async function serveFleet(document: PlanDocument): Promise<Fleet> {
   const stateDir = mkdtempSync(join(tmpdir(), "ldoms-bench-engine-"));
   const proxies: TcpProxy[] = [];
-  const lab = Lab.fromDefinition(loadLabDefinition(fleetLabDefinition(), "engine bench"));
+  const lab = Lab.fromDefinition(loadLabDefinition(fleetLabDefinition(MACHINES, GUESTS, { ldmLatencyMs: LDM_MS }), "engine bench"));
   const server = await startLabServer({ lab, stateDir });
   const hosts: Record<string, InventoryEntry> = {};
   for (const [id, entry] of Object.entries(server.inventory.hosts)) {
@@ -186,7 +146,7 @@ export async function replayFloor(fleet: Fleet, commands: ReadonlyMap<string, re
 
 export async function run(): Promise<object> {
   const setup = performance.now();
-  const document = fleetPlan();
+  const document = fleetPlan(MACHINES, GUESTS);
   const fleet = await serveFleet(document);
   let floorFleet: Fleet | undefined;
   try {

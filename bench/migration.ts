@@ -10,7 +10,7 @@ import { runStory } from "../src/cli/story";
 import { runMigration } from "../src/engine/migration";
 import { Lab, loadLabDefinitionFile, DEFAULT_LAB_FILE } from "../src/lab";
 import { LabExecutor, newLabExecCounters, type LabExecCounters } from "../src/lab/executor";
-import { examplePlan } from "../test/engine/support/example-plan";
+import { examplePlan } from "../test-kit/example-plan";
 
 export async function run(): Promise<object> {
   const story = await runStory({ write: () => undefined });

@@ -14,7 +14,7 @@ import { sshConnect } from "../../src/cli/engine-input";
 import { listenForStop, type StopSignalName } from "../../src/cli/interrupts";
 import { LabExecutor } from "../../src/lab/executor";
 import { REPO } from "../lab/serving/standalone-support";
-import { examplePlan } from "../engine/support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
 
 const CLI = [join(REPO, "node_modules/tsx/dist/cli.mjs"), join(REPO, "test/cli-synth/ldoms-cli.ts")];

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runApply } from "../../src/cli/commands/apply";
 import { runPlan, type CommandIo } from "../../src/cli/commands/plan";
 import { runForceUnlock } from "../../src/cli/commands/force-unlock";
-import { examplePlan } from "./support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 import { inProcessLab, type InProcessLab } from "./support/engine-lab";
 import { defaultLabJson } from "../migration/support";
 import { Capture } from "../support/capture";

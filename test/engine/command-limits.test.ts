@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runPlan, type CommandIo } from "../../src/cli/commands/plan";
 import { engineHosts, planHosts } from "../../src/engine";
-import { examplePlan } from "./support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 import { inProcessLab } from "./support/engine-lab";
 import { startSshLab, type SshLab } from "./support/ssh-lab";
 import { Capture } from "../support/capture";

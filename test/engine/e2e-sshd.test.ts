@@ -10,7 +10,7 @@ import { sshConnect } from "../../src/cli/engine-input";
 import { readLabStateFile } from "../../src/lab/standalone/file-store";
 import type { RunningSshd } from "../support/sshd";
 import { startSshdLab, type SshdLab } from "./support/sshd-lab";
-import { examplePlan } from "./support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 
 describe("engine end to end through OpenSSH sshd and ldoms-lab-ldm", () => {
   let lab: SshdLab;

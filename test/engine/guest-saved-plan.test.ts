@@ -13,7 +13,7 @@ import { runPlan, type CommandIo } from "../../src/cli/commands/plan";
 import { applyHosts, engineHosts, type ConnectHost } from "../../src/engine";
 import { ConnectionError, type Inventory } from "../../src/model";
 import { defaultLabJson } from "../migration/support";
-import { examplePlan } from "./support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 import { inProcessLab, type InProcessLab } from "./support/engine-lab";
 import { Capture } from "../support/capture";
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { acquireHostLock, applyHosts, engineHosts, forceUnlock, HostSession, planHosts, releaseHostLock, savedPlanFrom, pinnedHosts, type EngineHost } from "../../src/engine";
 import { LabExecutor } from "../../src/lab/executor";
 import { DEFAULT_LOCK_DIR, newLockInfo } from "../../src/engine/lock";
-import { examplePlan } from "./support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
+import { fleetLabDefinition, fleetPlan } from "../../test-kit/fleet";
 import { exampleLabJson, inProcessLab, type InProcessLab } from "./support/engine-lab";
 
 const PF0 = "/SYS/MB/NET0/IOVNET.PF0";
@@ -144,9 +145,7 @@ describe("faults and concurrency (lab in-process)", () => {
 
 describe("one host fails while others run", () => {
   it("the others finish their current step and stop; a re-run converges", async () => {
-    const { fleetLabDefinition, fleetPlan } = await import("../../bench/engine");
-    const json = { ...(fleetLabDefinition(3, 4) as object), faults: {} };
-    const env = inProcessLab(json);
+    const env = inProcessLab(fleetLabDefinition(3, 4));
     const hosts = engineHosts(fleetPlan(3, 4));
     env.lab.faults.failNth(2, "Failed to add device: injected", { machine: "m000" });
     const run = await applyHosts(hosts, { connect: env.connect() });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { applyHosts, engineHosts, planHosts } from "../../src/engine";
-import { examplePlan } from "./support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 import { inProcessLab } from "./support/engine-lab";
 
 const PF0 = "/SYS/MB/NET0/IOVNET.PF0";

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineHosts, planHosts } from "../../src/engine";
 import { sshConnect } from "../../src/cli/engine-input";
 import type { HostConnection, InventoryEntry } from "../../src/model";
-import { examplePlan } from "./support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 import { startSshLab, type SshLab } from "./support/ssh-lab";
 
 describe("connection and host errors, each one paragraph saying what to do", () => {

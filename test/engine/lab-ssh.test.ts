@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyHosts, engineHosts, planHosts } from "../../src/engine";
 import { sshConnect } from "../../src/cli/engine-input";
-import { examplePlan } from "./support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 import { startSshLab, type SshLab } from "./support/ssh-lab";
 
 describe("engine through the lab's ssh2 server", () => {

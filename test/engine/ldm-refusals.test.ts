@@ -15,7 +15,7 @@ import { ControlDomain, EthernetVf, GuestDomain, IpmpGroup, Network, SriovMigrat
 import { evaluateHost, type ObservedHost } from "../../src/engine";
 import type { PlanDocument } from "../../src/model";
 import { synthesizePlan } from "../../src/synth";
-import { examplePlan } from "./support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 import { inProcessLab, type InProcessLab } from "./support/engine-lab";
 import { Capture } from "../support/capture";
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runPlan } from "../../src/cli/commands/plan";
 import { applyHosts, engineHosts, planHosts, type EngineEvent } from "../../src/engine";
-import { examplePlan } from "./support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 import { inProcessLab } from "./support/engine-lab";
 import { Capture } from "../support/capture";
 

@@ -11,7 +11,7 @@ import { sshConnect } from "../../src/cli/engine-input";
 import { readLabStateFile, writeLabStateFile } from "../../src/lab/standalone/file-store";
 import type { RunningSshd } from "../support/sshd";
 import { startSshdLab, type SshdLab } from "./support/sshd-lab";
-import { examplePlan } from "./support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 import { interleave } from "./support/interleave";
 
 

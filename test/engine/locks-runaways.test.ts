@@ -20,7 +20,7 @@ import {
 import { runMigration } from "../../src/engine/migration";
 import { sshConnect } from "../../src/cli/engine-input";
 import { LabExecutor } from "../../src/lab/executor";
-import { examplePlan } from "./support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 import { interleave } from "./support/interleave";
 import { inProcessLab, type InProcessLab } from "./support/engine-lab";
 import { startSshLab, type SshLab } from "./support/ssh-lab";

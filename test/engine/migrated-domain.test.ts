@@ -7,7 +7,7 @@ import { runPlan, type CommandIo } from "../../src/cli/commands/plan";
 import { applyHosts, engineHosts, migrationAwareness, planHosts, type ConnectHost, type EngineOptions } from "../../src/engine";
 import type { PlanDocument } from "../../src/model";
 import { exampleLabJson, inProcessLab, type InProcessLab } from "./support/engine-lab";
-import { examplePlan } from "./support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 import { Capture } from "../support/capture";
 
 const PF0 = "/SYS/MB/NET0/IOVNET.PF0";

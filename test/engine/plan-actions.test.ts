@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkPreconditions, evaluateHost, fingerprintObservedHost, describeObservedChanges, planHostActions, stepById, type ObservedHost } from "../../src/engine";
-import { examplePlan } from "./support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 
 const PF0 = "/SYS/MB/NET0/IOVNET.PF0";
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMigrate, type MigrateIo } from "../../src/cli/commands/migrate";
 import { stableJson } from "../../src/synth";
-import { examplePlan } from "../engine/support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 import { prepare, startMigrationLab, type MigrationLab } from "./support";
 
 let dir: string;

@@ -21,7 +21,7 @@ import { initialLabState } from "../../src/lab/state";
 import type { Inventory } from "../../src/model";
 import { type RunningSshd, SSHD_TEST_USER, startSshd } from "../support/sshd";
 import { ldmWrapperScript } from "../lab/serving/standalone-support";
-import { examplePlan } from "../engine/support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 import { defaultLabJson } from "./support";
 
 describe("ldoms migrate end to end through OpenSSH sshd and ldoms-lab-ldm", () => {

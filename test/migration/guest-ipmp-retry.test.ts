@@ -15,7 +15,7 @@ import { findDomain } from "../../src/engine/observed-state";
 import { readHost } from "../../src/engine/observe";
 import type { CutPoint, LabExecInfo } from "../../src/lab/executor";
 import type { Inventory } from "../../src/model";
-import { examplePlan } from "../engine/support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 import { inProcessLab, type InProcessLab } from "../engine/support/engine-lab";
 import { defaultLabJson, startMigrationLab } from "./support";
 

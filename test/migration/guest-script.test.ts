@@ -13,7 +13,7 @@ import { loadLabDefinition } from "../../src/lab/definition";
 import { FileLabStore, readLabStateFile, writeLabStateFile } from "../../src/lab/standalone/file-store";
 import { initialLabState } from "../../src/lab/state";
 import { guestScriptArtifacts } from "../../src/synth/guest-script";
-import { examplePlan } from "../engine/support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 import { defaultLabJson } from "./support";
 
 const REPO = resolve(__dirname, "../..");

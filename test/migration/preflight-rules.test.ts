@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlanDocument } from "../../src/model";
-import { examplePlan } from "../engine/support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 import { checkOf, defaultLabJson, prepare, startMigrationLab, type LabJson, type MigrationLab } from "./support";
 
 let stateDir: string;

@@ -12,7 +12,7 @@ import { startLabServer, type RunningLabServer, type SshExecInfo } from "../../s
 import type { Inventory, PlanDocument } from "../../src/model";
 import { sshConnect } from "../../src/cli/engine-input";
 import { runMigration, type MigrateOptions, type MigrationReport } from "../../src/engine/migration";
-import { examplePlan } from "../engine/support/example-plan";
+import { examplePlan } from "../../test-kit/example-plan";
 
 export type LabJson = { options: Record<string, unknown>; machines: Array<Record<string, any>> };
 

@@ -9,7 +9,7 @@ import { Lab } from "../../../src/lab/lab";
 import { loadLabDefinition } from "../../../src/lab/definition";
 import { startLabServer, type RunningLabServer, type SshExecInfo } from "../../../src/lab/ssh-server";
 import type { Inventory, InventoryEntry } from "../../../src/model";
-import { startTcpProxy, type TcpProxy } from "../../support/tcp-proxy";
+import { startTcpProxy, type TcpProxy } from "../../../test-kit/tcp-proxy";
 import { exampleLabJson } from "./engine-lab";
 
 export interface SshLab {

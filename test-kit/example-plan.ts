@@ -3,9 +3,9 @@
  * synthesized in-process, with knobs the engine tests turn.
  */
 import { Construct } from "constructs";
-import { ControlDomain, EthernetVf, GuestDomain, IpmpGroup, Network, SriovMigration, Vnet } from "../../../src/constructs";
-import { synthesizePlan } from "../../../src/synth";
-import type { PlanDocument } from "../../../src/model";
+import { ControlDomain, EthernetVf, GuestDomain, IpmpGroup, Network, SriovMigration, Vnet } from "../src/constructs";
+import { synthesizePlan } from "../src/synth";
+import type { PlanDocument } from "../src/model";
 
 export interface ExampleOptions {
   readonly stack?: string;
