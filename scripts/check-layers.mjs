@@ -1,13 +1,19 @@
 #!/usr/bin/env node
-// Enforces the one-direction data flow of DESIGN section 3: each folder of src/ may import
-// only the folders listed for it. Also keeps `cdktf` inside src/terraform and
-// `process.exit` inside src/cli, so a switch of either is one place.
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, dirname, resolve } from "node:path";
+// Enforces the one-direction data flow of DESIGN section 3, as three tables:
+// - `layers`: each folder of src/ may import only the folders listed for it;
+// - `packages`: an npm package with a single home may be imported only from its folders of src/
+//   (so a switch of SSH library, argument parser, schema validator or cdktf is one place);
+// - `areas`: the top-level folders of the repository and whose code each may import
+//   (src never imports tests or bench; bench never imports test: shared fixtures live in test-kit).
+// Static imports and re-exports, `import("...")` and `require("...")` are all read. Also keeps
+// `process.exit` inside src/cli.
+//
+// Usage: node scripts/check-layers.mjs [--root DIR]   (default: the repository holding this script)
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, dirname, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const root = resolve(dirname(new URL(import.meta.url).pathname), "..");
-const src = join(root, "src");
-const allowed = {
+const layers = {
   model: [],
   constructs: ["model", "ldm"],
   ldm: ["model"],
@@ -19,41 +25,98 @@ const allowed = {
   cli: ["*"],
 };
 
+const packages = {
+  cdktf: ["terraform"],
+  ssh2: ["transport", "lab"],
+  commander: ["cli"],
+  ajv: ["model"],
+};
+
+const areas = {
+  src: [],
+  examples: ["src"],
+  "test-kit": ["src"],
+  bench: ["src", "test-kit"],
+  test: ["src", "test-kit", "examples"],
+};
+
+const SPECIFIER = /\b(?:from|import)\s*["']([^"']+)["']|\b(?:import|require)\s*\(\s*["']([^"']+)["']\s*\)/g;
+const COMPUTED = /\b(?:import|require)\s*\(\s*(?![\s"')])/g;
+
 function* files(dir) {
-  for (const name of readdirSync(dir)) {
+  for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) yield* files(path);
-    else if (path.endsWith(".ts")) yield path;
+    else if (/\.[cm]?[tj]s$/.test(path)) yield path;
   }
 }
 
-const problems = [];
-for (const file of files(src)) {
-  const rel = relative(src, file);
-  const layer = rel.includes("/") ? rel.split("/")[0] : null;
+const posix = (path) => path.split(sep).join("/");
+const packageOf = (spec) => spec.split("/").slice(0, spec.startsWith("@") ? 2 : 1).join("/");
+const list = (names, prefix) => names.map((n) => `${prefix}${n}/`).join(", ") || "nothing";
+
+/** Every problem found under `root`, one line each, naming the file, the import and the rule. */
+export function checkLayers(root) {
+  const problems = [];
+  for (const area of Object.keys(areas)) {
+    const dir = join(root, area);
+    if (!existsSync(dir)) continue;
+    for (const file of files(dir)) checkFile(root, area, file, problems);
+  }
+  return problems;
+}
+
+function checkFile(root, area, file, problems) {
+  const rel = posix(relative(root, file));
+  const inSrc = posix(relative(join(root, "src"), file));
+  const layer = area === "src" && inSrc.includes("/") ? inSrc.split("/")[0] : null;
   const text = readFileSync(file, "utf8");
-  for (const m of text.matchAll(/(?:from|import|require\()\s*["']([^"']+)["']/g)) {
-    const spec = m[1];
-    if (spec === "cdktf" || spec.startsWith("cdktf/")) {
-      if (layer !== "terraform") problems.push(`${rel}: imports cdktf; only src/terraform/ may`);
+  if (layer !== null && !layers[layer]) {
+    problems.push(`${rel}: folder src/${layer}/ is not in the layer table of scripts/check-layers.mjs`);
+  }
+  for (const m of text.matchAll(SPECIFIER)) {
+    const spec = m[1] ?? m[2];
+    if (!spec.startsWith(".")) {
+      const home = packages[packageOf(spec)];
+      if (area === "src" && home && !home.includes(layer)) {
+        problems.push(`${rel}: imports "${spec}"; package rule: only ${list(home, "src/")} may import ${packageOf(spec)}`);
+      }
       continue;
     }
-    if (!spec.startsWith(".") || layer === null) continue;
-    const target = relative(src, resolve(dirname(file), spec));
-    const targetLayer = target.split("/")[0];
-    if (targetLayer === layer || targetLayer.startsWith("..")) continue;
-    const ok = allowed[layer];
-    if (!ok) { problems.push(`${rel}: folder src/${layer} is not in the layer table of scripts/check-layers.mjs`); continue; }
+    const target = posix(relative(root, resolve(dirname(file), spec)));
+    const targetArea = target.split("/")[0];
+    if (targetArea !== area) {
+      if (targetArea in areas && !areas[area].includes(targetArea)) {
+        problems.push(`${rel}: imports "${spec}"; area rule: ${area}/ may import ${list(areas[area], "")}, not ${targetArea}/`);
+      }
+      continue;
+    }
+    const ok = layer === null ? undefined : layers[layer];
+    const targetLayer = target.split("/")[1];
+    if (!ok || targetLayer === layer) continue;
     if (!ok.includes("*") && !ok.includes(targetLayer)) {
-      problems.push(`${rel}: src/${layer} may not import src/${targetLayer} (allowed: ${ok.join(", ") || "nothing"})`);
+      problems.push(`${rel}: imports "${spec}"; layer rule: src/${layer}/ may import ${list(ok, "src/")}, not src/${targetLayer}/`);
     }
   }
-  if (layer !== "cli" && /process\.exit\s*\(/.test(text) && !rel.startsWith("lab/standalone/")) {
+  if (area !== "src") return;
+  for (const m of text.matchAll(COMPUTED)) {
+    const line = text.slice(0, m.index).split("\n").length;
+    problems.push(`${rel}:${line}: ${m[0].trim()}...) has a computed specifier the layer check cannot read; use a string literal`);
+  }
+  if (layer !== "cli" && /process\.exit\s*\(/.test(text) && !inSrc.startsWith("lab/standalone/")) {
     problems.push(`${rel}: process.exit belongs to src/cli (and the standalone lab ldm entry point) only`);
   }
 }
-if (problems.length) {
-  console.error(`layer check failed:\n  ${problems.join("\n  ")}`);
-  process.exit(1);
+
+function main(argv) {
+  const at = argv.indexOf("--root");
+  const root = at >= 0 ? resolve(argv[at + 1] ?? ".") : resolve(dirname(fileURLToPath(import.meta.url)), "..");
+  const problems = checkLayers(root);
+  if (problems.length) {
+    console.error(`layer check failed:\n  ${problems.join("\n  ")}`);
+    process.exit(1);
+  }
+  console.log("layer check: ok");
 }
-console.log("layer check: ok");
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main(process.argv.slice(2));
