@@ -46,6 +46,7 @@ export function describeDisruption(step: Step): string {
   switch (step.disruption) {
     case "needs-domain-stopped":
       return `needs domain ${step.domain ?? "(owner)"} inactive or bound: ldm refuses this change while it runs`;
+    case undefined:
     default:
       return String(step.disruption);
   }

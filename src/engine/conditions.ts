@@ -89,7 +89,14 @@ export function explainCondition(condition: Condition, host: ObservedHost): stri
       const holding = condition.conditions.filter((c) => evaluateCondition(c, host));
       return (holding.length ? holding : condition.conditions).map((c) => explainCondition(c, host)).join("; ");
     }
-    default:
+    case "vf-exists":
+    case "vf-pseudonym-named":
+    case "vf-assigned":
+    case "vf-unassigned":
+    case "vf-property":
+    case "vnet-exists":
+    case "vnet-property":
+    case "vswitch-exists":
       return describeCondition(condition);
   }
 }

@@ -98,6 +98,7 @@ export function outcomeUnknownError(error: unknown, host?: string): ConnectionEr
     case "connection-lost":
       text = `${where}: the connection was lost while ${what} ran${e.context?.detail ? ` (${e.context.detail})` : ""}. ${outcome} Once ${where} is reachable, ${rerun}`;
       break;
+    case undefined:
     default:
       text = `${where}: ${what} ended without an exit status${e.context?.detail ? ` (${e.context.detail})` : ""}. ${outcome} Check the host's sshd and ldm, then ${rerun}`;
   }

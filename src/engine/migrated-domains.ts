@@ -80,7 +80,11 @@ function conditionNames(condition: Condition, domain: string): boolean {
     case "vnet-exists":
     case "vnet-property":
       return condition.domain === domain;
-    default:
+    case "vf-exists":
+    case "vf-pseudonym-named":
+    case "vf-unassigned":
+    case "vf-property":
+    case "vswitch-exists":
       return false;
   }
 }

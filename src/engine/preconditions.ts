@@ -23,7 +23,14 @@ function atoms(condition: Condition): Atom[] {
     case "all":
     case "any":
       return condition.conditions.flatMap(atoms);
-    default:
+    case "vf-exists":
+    case "vf-pseudonym-named":
+    case "vf-assigned":
+    case "vf-unassigned":
+    case "vf-property":
+    case "vnet-exists":
+    case "vnet-property":
+    case "vswitch-exists":
       return [condition];
   }
 }
@@ -120,7 +127,10 @@ export function checkPreconditions(host: HostPlan, observed: ObservedHost, neede
             problems.push(`virtual switch "${atom.value}" does not exist on ${host.id} (vnet "${atom.ifName}" of ${atom.domain} uses it); create it (ldm add-vsw) or fix the name`);
           }
           break;
-        default:
+        case "vf-exists":
+        case "vf-unassigned":
+        case "vf-property":
+        case "vswitch-exists":
           break;
       }
     }

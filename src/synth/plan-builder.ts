@@ -7,7 +7,7 @@
  */
 import type { IConstruct } from "constructs";
 import {
-  ControlDomain, EthernetVf, GuestDomain, Network, SriovMigration, Vnet, validateTree,
+  ControlDomain, SriovMigration, validateTree, type EthernetVf, type GuestDomain, type Network, type Vnet,
 } from "../constructs";
 import {
   PLAN_FORMAT_VERSION, ValidationError,

@@ -16,7 +16,9 @@ function usesVswitchCondition(condition: Condition): boolean {
     case "vswitch-exists": return true;
     case "not": return usesVswitchCondition(condition.condition);
     case "all": case "any": return condition.conditions.some(usesVswitchCondition);
-    default: return false;
+    case "vf-exists": case "vf-pseudonym-named": case "vf-assigned": case "vf-unassigned": case "vf-property":
+    case "vnet-exists": case "vnet-property":
+      return false;
   }
 }
 
