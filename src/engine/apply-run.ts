@@ -469,7 +469,11 @@ function listingsProving(steps: readonly Step[]): ListingName[] {
       case "vswitch-exists":
         needed.add("list-services");
         return;
-      default:
+      case "vf-exists":
+      case "vf-pseudonym-named":
+      case "vf-assigned":
+      case "vf-unassigned":
+      case "vf-property":
         needed.add("list-io");
     }
   };

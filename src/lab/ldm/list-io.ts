@@ -69,7 +69,7 @@ function longProperties(r: IoRow): [string, string][] {
         ["node-wwn", vf.nodeWwn ?? ""],
         ["bw-percent", String(vf.bwPercent ?? 0)],
       ];
-    default:
+    case "INFINIBAND":
       return [];
   }
 }
