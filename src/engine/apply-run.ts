@@ -6,6 +6,7 @@
  * and stop.
  */
 import { ApplyError, PlanError, type HostPlan, type LdomsError, type Step } from "../model";
+import { INV_SETTLE_SECONDS } from "../ldm/assumptions";
 import { ldmCommandLine } from "../ldm/quote";
 import { stepById, type PlannedAction } from "./actions";
 import { unmetParts } from "./conditions";
@@ -26,7 +27,8 @@ import { asLdomsError, DEFAULT_PARALLELISM, evaluateHost, migrationContextOf, ty
 import { findMigratedDomains, type MigratedDomainNote, type MigrationTargetRead } from "./migrated-domains";
 import { batchCommandLine, ldmParts, splitBatchOutput, type BatchSection, type ListingName } from "./read-batch";
 
-export const DEFAULT_INV_TIMEOUT_MS = 180_000;
+/** Longest wait for a device to leave `INV`: four times the settle time real hosts show. */
+export const DEFAULT_INV_TIMEOUT_MS = 4 * INV_SETTLE_SECONDS * 1000;
 /**
  * Longest wait for a command that outlived its exec (timeout or lost connection) to end on the
  * host before apply gives up on it, keeping the lock. Default 10 minutes.

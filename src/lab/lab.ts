@@ -5,7 +5,7 @@
  * concurrent `ldm list -o status` and `cancel-operation` see and steer it.
  */
 import { ValidationError } from "../model/errors";
-import { DELAYED_RECONFIG_NOTICE, LDM_ERRORS, LDM_FAILURE_EXIT_STATUS, MIGRATION_REASONS, migrationFailedTrailer } from "../ldm/assumptions";
+import { DELAYED_RECONFIG_NOTICE, DELAYED_RECONFIG_NOTICE_STREAM, LDM_ERRORS, LDM_FAILURE_EXIT_STATUS, MIGRATION_REASONS, migrationFailedTrailer } from "../ldm/assumptions";
 import type { LdmInvocationResult, LdmRunner } from "./api";
 import type { LabDefinition } from "./definition";
 import { type FaultControl, StoreFaultControl } from "./faults";
@@ -36,8 +36,15 @@ function result(exitCode: number, stdout: string, stderr: string): LdmInvocation
   return { exitCode, stdout, stderr };
 }
 
-function failureResult(e: LdmFailure, prefix: readonly string[] = []): LdmInvocationResult {
-  return result(e.exitCode, "", `${[...prefix, ...e.lines].join("\n")}\n`);
+function failureResult(e: LdmFailure): LdmInvocationResult {
+  return result(e.exitCode, "", `${e.lines.join("\n")}\n`);
+}
+
+/** Puts the delayed-reconfiguration notice first on the stream DELAYED_RECONFIG_NOTICE_STREAM names. */
+function withNotice(answer: LdmInvocationResult, notice: readonly string[]): LdmInvocationResult {
+  if (!notice.length) return answer;
+  const text = `${notice.join("\n")}\n`;
+  return DELAYED_RECONFIG_NOTICE_STREAM === "stderr" ? { ...answer, stderr: text + answer.stderr } : { ...answer, stdout: text + answer.stdout };
 }
 
 export class Lab implements LdmRunner {
@@ -150,16 +157,17 @@ export class Lab implements LdmRunner {
       const notice = this.noticeFor(ctx.machine);
       let answer: LdmInvocationResult;
       const injected = this.takeInjectedFailure(state, machine);
-      if (injected) answer = failureResult(injected, notice);
+      if (injected) answer = failureResult(injected);
       else {
         try {
           run(ctx, rest);
-          answer = result(0, ctx.out.join(""), [...notice, ...ctx.err].length ? `${[...notice, ...ctx.err].join("\n")}\n` : "");
+          answer = result(0, ctx.out.join(""), ctx.err.length ? `${ctx.err.join("\n")}\n` : "");
         } catch (e) {
           if (!(e instanceof LdmFailure)) throw e;
-          answer = failureResult(e, notice);
+          answer = failureResult(e);
         }
       }
+      answer = withNotice(answer, notice);
       state.journal.push({ kind: "ldm", machine, argv: [...argv], exitCode: answer.exitCode, at: ctx.now });
       return answer;
     });
@@ -209,11 +217,11 @@ export class Lab implements LdmRunner {
       const m = this.machineOf(state, machine);
       const notice = this.noticeFor(m);
       const injected = this.takeInjectedFailure(state, machine);
-      if (injected) return journal(state, failureResult(injected, notice), now);
+      if (injected) return journal(state, withNotice(failureResult(injected), notice), now);
       try {
         return startMigration(state, checkMigration(state, m, args, now), args, now);
       } catch (e) {
-        if (e instanceof LdmFailure) return journal(state, failureResult(e, notice), now);
+        if (e instanceof LdmFailure) return journal(state, withNotice(failureResult(e), notice), now);
         throw e;
       }
     });

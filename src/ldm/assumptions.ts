@@ -27,9 +27,11 @@ export const NAME_MAX_LENGTH = 64;
 
 /**
  * Scope of the VF user-assigned name's uniqueness. Ref §3.5 [?]; chosen: unique across all VFs
- * of one machine, since migration matches a VF by name on the whole target machine.
+ * of one machine, since migration matches a VF by name on the whole target machine. The lab
+ * refuses a duplicate name within this scope. The constructs keep names unique per machine
+ * whatever `ldm` allows: that is the project's own rule, which migration relies on.
  */
-export const VF_NAME_UNIQUE_PER = "machine" as const;
+export const VF_NAME_UNIQUE_PER: "machine" | "pf" = "machine";
 
 /**
  * Where the user-assigned name appears in `ldm list-io -p` / `-l -p`: a `name=` key on the VF
@@ -48,16 +50,18 @@ export const IO_CLASSES = { ethernet: "NETWORK", fibreChannel: "FIBRECHANNEL", i
 /**
  * Whether `ldm` accepts a VF's user-assigned name as an operand where a VF name is expected.
  * Ref §3.5 [?]; chosen: no. Every command the engine sends addresses VFs by pseudonym, which is
- * verified to work, and resolves the pseudonym from the name by reading `list-io -l -p`.
+ * verified to work, and resolves the pseudonym from the name by reading `list-io -l -p`. The lab finds a VF by its name
+ * as an operand only when this is true.
  */
-export const VF_NAME_ACCEPTED_AS_OPERAND = false;
+export const VF_NAME_ACCEPTED_AS_OPERAND: boolean = false;
 
 /**
  * Whether the user-assigned name may be set with `set-io name=` while the VF is assigned to an
  * active domain. Ref §3.9 and §7 [?]; chosen: yes (treated like pvid/vid, a label, no hardware
- * change), so naming an adopted VF is never marked disruptive.
+ * change), so naming an adopted VF is never marked disruptive. When false, the lab refuses
+ * `set-io name=` on a VF of an active domain and synthesis marks the naming step disruptive.
  */
-export const VF_NAME_SETTABLE_WHILE_ACTIVE = true;
+export const VF_NAME_SETTABLE_WHILE_ACTIVE: boolean = true;
 
 /**
  * Whether `ldm set-vnet` takes `id=` (changing an existing vnet's device id). Ref §4.2: the
@@ -78,7 +82,8 @@ export const VLAN_RANGE = { min: 1, max: 4094 } as const;
 
 /**
  * Seconds a PF/VF shows `INV` after create-vf/destroy-vf while the root domain re-probes.
- * Ref §3.1 [V: "about 45 s"]; the lab uses it as the default of its simulated clock.
+ * Ref §3.1 [V: "about 45 s"]. The engine waits up to four times this long for a device to leave
+ * `INV` (its default `--inv-timeout`); the lab's `invSettleMs` (default 1500 ms) stands for it.
  */
 export const INV_SETTLE_SECONDS = 45;
 
@@ -239,9 +244,10 @@ export function delayedReconfigRefusal(domain: string): string {
 
 /**
  * Which stream carries DELAYED_RECONFIG_NOTICE, and for which commands. Ref §9 [I]: stderr, so
- * `-p` listings stay parseable; printed by mutating commands only.
+ * `-p` listings stay parseable; printed by mutating commands only (the lab puts it first on this
+ * stream).
  */
-export const DELAYED_RECONFIG_NOTICE_STREAM = "stderr" as const;
+export const DELAYED_RECONFIG_NOTICE_STREAM: "stderr" | "stdout" = "stderr";
 
 /**
  * Spelled-out flag names in `ldm list -l -p`. Ref §2.4 [V for normal, control, vio-service;
@@ -273,9 +279,9 @@ export const LIST_DOMAIN_COLUMNS = {
 /**
  * Where the VF's user-assigned name shows in human `list-io`: not in the plain table (its
  * columns are verified and have no room), and as a `name = <value>` property line at the end of
- * the VF's block in `list-io -l`. Ref §3.2/§3.5 [?].
+ * the VF's block in `list-io -l`. Ref §3.2/§3.5 [?]. `"not-shown"`: human listings never show it.
  */
-export const LIST_IO_HUMAN_VF_NAME = "long-listing-property" as const;
+export const LIST_IO_HUMAN_VF_NAME: "long-listing-property" | "not-shown" = "long-listing-property";
 
 /**
  * `list-io -l -p` device record layout: the `-p` keys dev, alias, status, domain, type, then
@@ -283,7 +289,7 @@ export const LIST_IO_HUMAN_VF_NAME = "long-listing-property" as const;
  * Property lines follow as `|key=value` continuation lines, one property per line, so a PF's
  * line `|maxvfs=N` has `maxvfs=` as its second field (ref §3.3 [V-code]).
  */
-export const LIST_IO_LONG_PARSEABLE_KEYS = ["dev", "alias", "status", "domain", "type", "class", "bus"] as const;
+export const LIST_IO_LONG_PARSEABLE_KEYS = ["dev", "alias", "status", "domain", "type", LIST_IO_CLASS_KEY, "bus"] as const;
 
 /**
  * The Ethernet VF properties `list-io -l -p` shows, one `|key=value` line each under the VF,
@@ -318,14 +324,26 @@ export function vfDevicePath(pfDev: string, index: number): string {
  * Migration timeline of the VF swap. Ref §5.3 [V: the VF is removed on the source; the rest I]:
  * the source VF is removed from the domain when the migration starts (IPMP fails over to the
  * vnet), the same-named target VF is added when it completes; on failure or cancel the source
- * VF is given back to the domain.
+ * VF is given back to the domain. The lab follows `removeSourceVfAt` and `restoreOnFailure`;
+ * `addTargetVfAt` has one value because the target VF must stay free until the domain arrives.
  */
-export const MIGRATION_VF_SWAP = { removeSourceVfAt: "start", addTargetVfAt: "end", restoreOnFailure: true } as const;
+export const MIGRATION_VF_SWAP: {
+  readonly removeSourceVfAt: "start" | "end";
+  readonly addTargetVfAt: "end";
+  readonly restoreOnFailure: boolean;
+} = { removeSourceVfAt: "start", addTargetVfAt: "end", restoreOnFailure: true };
 
-/** `-n` dry run of migrate-domain runs every check, including the VF name match. Ref §5.1/§5.3 [I]. */
-export const MIGRATION_DRY_RUN_CHECKS_VFS = true;
+/**
+ * `-n` dry run of migrate-domain runs every check, including the VF name match. Ref §5.1/§5.3 [I].
+ * When false, the lab's `-n` skips the VF name checks (unnamed source VFs, the match on the target).
+ */
+export const MIGRATION_DRY_RUN_CHECKS_VFS: boolean = true;
 
-/** Flags while migrating (ref §2.4 [V letters]; positions combined with others [I]). */
+/**
+ * Flags while migrating (ref §2.4 [V letters]; positions combined with others [I]). The lab takes
+ * the 6th letter of each for the domain being migrated and the 2nd of `target` for the target's
+ * placeholder; the other letters follow the domain's own state.
+ */
 export const MIGRATION_FLAGS = { source: "-n---s", target: "-t---t" } as const;
 
 /**
@@ -338,9 +356,10 @@ export const MIGRATION_STATUS_COLUMNS = ["OPERATION", "PROGRESS"] as const;
 /**
  * Guest side of a VF swap: the guest sees the target VF under the same datalink name and device
  * instance as the source VF it replaces (matched by the user-assigned name), so the IPMP group
- * membership survives the migration. Ref §5.3/§6.4 [I].
+ * membership survives the migration. Ref §5.3/§6.4 [I]. When false, the lab's guest keys a VF's
+ * link by pseudonym, so a migrated VF shows as a new link.
  */
-export const GUEST_VF_KEEPS_LINK = true;
+export const GUEST_VF_KEEPS_LINK: boolean = true;
 
 /**
  * Inside a Solaris guest, a vnet is the datalink over device `vnet<N>`, N being the vnet's `id`

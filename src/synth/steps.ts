@@ -10,6 +10,7 @@
 import type {
   Condition, DesiredDomain, DesiredHostState, DesiredVf, DesiredVnet, Disruption, Operand, Step, VfProperty, VnetProperty,
 } from "../model";
+import { VF_NAME_SETTABLE_WHILE_ACTIVE } from "../ldm/assumptions";
 
 /** Order in which VF properties appear on command lines. */
 export const VF_PROPERTY_ORDER: readonly VfProperty[] = ["mac-addr", "alt-mac-addrs", "pvid", "vid", "mtu"];
@@ -86,6 +87,7 @@ function vfSteps(vf: DesiredVf): Step[] {
     const named: Condition = { kind: "vf-pseudonym-named", name, vf: vf.vf };
     steps.push(step({
       argv: ["set-io", `name=${name}`, vf.vf],
+      ...(!VF_NAME_SETTABLE_WHILE_ACTIVE && vf.domain !== undefined ? { disruption: NEEDS_DOMAIN_STOPPED, domain: vf.domain } : {}),
       guard: not(named),
       id: `vf/${name}/name`,
       kind: "name-vf",

@@ -5,7 +5,7 @@
  * name so the target VF of a migration takes over the source VF's link, GUEST_VF_KEEPS_LINK).
  */
 import type { DomainState, GuestIpInterface, GuestState, MachineState } from "../state";
-import { guestVnetDevice } from "../../ldm/assumptions";
+import { GUEST_VF_KEEPS_LINK, guestVnetDevice } from "../../ldm/assumptions";
 import { vfAlias } from "../ldm/lookup";
 
 export interface LinkView {
@@ -27,7 +27,7 @@ function devicesNow(machine: MachineState, domain: DomainState): DeviceNow[] {
   const vnets = domain.vnets.map((v) => ({ key: `vnet:${v.name}`, base: `vnet#${v.id}`, speed: 0, duplex: "unknown" }));
   const vfs = machine.pfs
     .filter((pf) => pf.class === "NETWORK")
-    .flatMap((pf) => pf.vfs.filter((vf) => vf.domain === domain.name).map((vf) => ({ key: `vf:${vf.name ?? vfAlias(pf, vf)}`, base: `${pf.vfDriver}#`, speed: 10000, duplex: "full" })));
+    .flatMap((pf) => pf.vfs.filter((vf) => vf.domain === domain.name).map((vf) => ({ key: `vf:${(GUEST_VF_KEEPS_LINK ? vf.name : undefined) ?? vfAlias(pf, vf)}`, base: `${pf.vfDriver}#`, speed: 10000, duplex: "full" })));
   return [...vnets, ...vfs];
 }
 

@@ -1,5 +1,5 @@
 /** How a domain shows in listings: flags, console, memory, uptime, the parseable DOMAIN record. */
-import { SPELLED_FLAGS } from "../../ldm/assumptions";
+import { MIGRATION_FLAGS, SPELLED_FLAGS } from "../../ldm/assumptions";
 import type { DomainState, MachineState } from "../state";
 
 export function isServiceDomain(machine: MachineState, d: DomainState): boolean {
@@ -9,11 +9,11 @@ export function isServiceDomain(machine: MachineState, d: DomainState): boolean 
 /** Six flag letters (ref §2.4 [V]). */
 export function flagLetters(machine: MachineState, d: DomainState): string {
   const m = d.migration;
-  const c2 = m?.role === "target" ? "t" : d.state === "active" ? "n" : "-";
+  const c2 = m?.role === "target" ? MIGRATION_FLAGS.target[1] : d.state === "active" ? "n" : "-";
   const c3 = d.delayedReconfig ? "d" : "-";
   const c4 = d.control ? "c" : "-";
   const c5 = isServiceDomain(machine, d) ? "v" : "-";
-  const c6 = m ? (m.role === "source" ? "s" : "t") : d.migrationError ? "e" : "-";
+  const c6 = m ? MIGRATION_FLAGS[m.role][5] : d.migrationError ? "e" : "-";
   return `-${c2}${c3}${c4}${c5}${c6}`;
 }
 
@@ -26,8 +26,8 @@ export function spelledFlags(machine: MachineState, d: DomainState): string {
   if (f[2] === "d") names.push(SPELLED_FLAGS.delayedReconfig);
   if (f[3] === "c") names.push(SPELLED_FLAGS.control);
   if (f[4] === "v") names.push(SPELLED_FLAGS.vioService);
-  if (f[5] === "s") names.push(SPELLED_FLAGS.source);
-  if (f[5] === "t") names.push(SPELLED_FLAGS.target);
+  if (f[5] === MIGRATION_FLAGS.source[5]) names.push(SPELLED_FLAGS.source);
+  if (f[5] === MIGRATION_FLAGS.target[5]) names.push(SPELLED_FLAGS.target);
   if (f[5] === "e") names.push(SPELLED_FLAGS.error);
   return names.join(",");
 }

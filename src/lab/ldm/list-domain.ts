@@ -2,7 +2,7 @@
  * `ldm list` / `ls` / `list-domain` (ref §2) and `ldm list-bindings` (ref §2.5): the domain
  * table, `-p` records, `-l` details and the `-o` sections (network, status, physio, disk, ...).
  */
-import { LDM_ERRORS, LIST_DOMAIN_COLUMNS, PARSEABLE_VERSION } from "../../ldm/assumptions";
+import { LDM_ERRORS, LIST_DOMAIN_COLUMNS, MIGRATION_STATUS_COLUMNS, PARSEABLE_VERSION } from "../../ldm/assumptions";
 import type { DomainState, MachineState } from "../state";
 import { parseArgs, usageError } from "./args";
 import { row } from "./columns";
@@ -62,7 +62,7 @@ function humanSection(section: string, machine: MachineState, d: DomainState, no
       const m = migrationView(d, now);
       if (!m) return [];
       const peerHeader = m.role === "source" ? "TARGET" : "SOURCE";
-      return ["STATUS", `    ${row(["OPERATION", "PROGRESS", peerHeader], [13, 12])}`, `    ${row(["migration", `${m.progress}%`, m.peer], [13, 12])}`];
+      return ["STATUS", `    ${row([...MIGRATION_STATUS_COLUMNS, peerHeader], [13, 12])}`, `    ${row(["migration", `${m.progress}%`, m.peer], [13, 12])}`];
     }
     case "physio": {
       const vfs = vfsOf(machine, d);

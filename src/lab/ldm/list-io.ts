@@ -5,6 +5,8 @@
  */
 import {
   LIST_IO_CLASS_KEY,
+  LIST_IO_HUMAN_VF_NAME,
+  LIST_IO_LONG_PARSEABLE_KEYS,
   LIST_IO_VF_NAME_KEY,
   LDM_ERRORS,
   PARSEABLE_VERSION,
@@ -85,7 +87,7 @@ function human(rows: readonly IoRow[], long: boolean): string {
     if (r.type === "VF" && r.pf) {
       lines.push(`    Class properties [${r.pf.class}]`);
       for (const [k, v] of props) if (v !== "") lines.push(`        ${k} = ${v}`);
-      if (r.vf?.name !== undefined) lines.push(`    name = ${r.vf.name}`);
+      if (LIST_IO_HUMAN_VF_NAME === "long-listing-property" && r.vf?.name !== undefined) lines.push(`    name = ${r.vf.name}`);
     }
   }
   return `${lines.join("\n")}\n`;
@@ -94,10 +96,14 @@ function human(rows: readonly IoRow[], long: boolean): string {
 function parseable(rows: readonly IoRow[], long: boolean): string {
   const lines = [`VERSION ${PARSEABLE_VERSION}`];
   for (const r of rows) {
-    const base = `|dev=${r.dev}|alias=${r.name}|status=${r.status}|domain=${r.domain}|type=${r.type}`;
-    const cls = long && r.pf ? `|${LIST_IO_CLASS_KEY}=${r.pf.class}` : "";
+    // The class key is printed by `-l -p` only, and only for PFs and VFs.
+    const values: Record<(typeof LIST_IO_LONG_PARSEABLE_KEYS)[number], string | undefined> = {
+      dev: r.dev, alias: r.name, status: r.status, domain: r.domain, type: r.type,
+      [LIST_IO_CLASS_KEY]: long && r.pf ? r.pf.class : undefined, bus: r.bus,
+    };
+    const fields = LIST_IO_LONG_PARSEABLE_KEYS.flatMap((k) => (values[k] === undefined ? [] : [`|${k}=${values[k]}`]));
     const name = r.type === "VF" ? `|${LIST_IO_VF_NAME_KEY}=${r.vf?.name ?? ""}` : "";
-    lines.push(`${base}${cls}|bus=${r.bus}${name}`);
+    lines.push(`${fields.join("")}${name}`);
     if (long) for (const [k, v] of longProperties(r)) lines.push(`|${k}=${v}`);
   }
   return `${lines.join("\n")}\n`;

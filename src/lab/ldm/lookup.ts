@@ -1,5 +1,5 @@
 /** Finding domains and devices on one machine, refusing unknown names in ldm's style. */
-import { LDM_ERRORS, delayedReconfigRefusal, vfDevicePath } from "../../ldm/assumptions";
+import { LDM_ERRORS, VF_NAME_ACCEPTED_AS_OPERAND, delayedReconfigRefusal, vfDevicePath } from "../../ldm/assumptions";
 import type { BusState, DomainState, LabState, MachineState, PfState, VfState } from "../state";
 import { fail } from "./failure";
 import type { LdmContext } from "./context";
@@ -31,11 +31,12 @@ export interface VfRef {
   readonly vf: VfState;
 }
 
-/** A VF by pseudonym or device path (ref §3.5 [V]); the user-assigned name is not an operand. */
+/** A VF by pseudonym or device path (ref §3.5 [V]); by its user-assigned name only if VF_NAME_ACCEPTED_AS_OPERAND. */
 export function findVf(machine: MachineState, name: string): VfRef | undefined {
   for (const pf of machine.pfs) {
     for (const vf of pf.vfs) {
       if (vfAlias(pf, vf) === name || vfDev(pf, vf) === name || `/${vfDev(pf, vf)}` === name) return { pf, vf };
+      if (VF_NAME_ACCEPTED_AS_OPERAND && vf.name === name) return { pf, vf };
     }
   }
   return undefined;

@@ -6,7 +6,9 @@
 import {
   LDM_ERRORS,
   LDM_NAME_PATTERN,
+  MIGRATION_DRY_RUN_CHECKS_VFS,
   MIGRATION_REASONS,
+  MIGRATION_VF_SWAP,
   NAME_MAX_LENGTH,
   migrationFailedTrailer,
 } from "../../ldm/assumptions";
@@ -85,10 +87,11 @@ export function checkMigration(state: LabState, source: MachineState, args: Migr
 
   const vfs = allVfs(source).filter((r) => r.vf.domain === name);
   for (const r of vfs) if (r.pf.class !== "NETWORK") refuse(name, MIGRATION_REASONS.nonEthernetVf(vfAlias(r.pf, r.vf), r.pf.class));
-  for (const r of vfs) if (!r.vf.name) refuse(name, MIGRATION_REASONS.unnamedVf(vfAlias(r.pf, r.vf)));
+  const checkVfNames = !args.dryRun || MIGRATION_DRY_RUN_CHECKS_VFS;
+  if (checkVfNames) for (const r of vfs) if (!r.vf.name) refuse(name, MIGRATION_REASONS.unnamedVf(vfAlias(r.pf, r.vf)));
   const targetVfs = allVfs(target);
   const swaps: VfSwap[] = [];
-  for (const r of vfs) {
+  for (const r of checkVfNames ? vfs : []) {
     const alias = vfAlias(r.pf, r.vf);
     const vfName = r.vf.name!;
     const t = targetVfs.find((x) => x.vf.name === vfName);
@@ -130,7 +133,7 @@ export function startMigration(state: LabState, plan: MigrationPlan, args: Migra
   const d = plan.domain;
   d.migration = { id, role: "source", peer: plan.target.name, startedAt: now, durationMs, swaps: plan.swaps.map((x) => ({ ...x })) };
   d.migrationError = undefined;
-  for (const s of plan.swaps) vfByAlias(plan.source, s.source)!.vf.domain = undefined;
+  if (MIGRATION_VF_SWAP.removeSourceVfAt === "start") for (const s of plan.swaps) vfByAlias(plan.source, s.source)!.vf.domain = undefined;
   plan.target.domains.push({
     name: args.targetName,
     state: "bound",
@@ -163,7 +166,7 @@ export function migrationRefOf(source: MachineState, d: DomainState): MigrationR
   return { id: m.id, sourceMachine: source.name, targetMachine: m.peer, domain: d.name, swaps: m.swaps ?? [] };
 }
 
-/** Undo: the source domain gets its VFs back (ref assumption MIGRATION_VF_SWAP), the target placeholder goes. */
+/** Undo: the source domain gets its VFs back (if MIGRATION_VF_SWAP.restoreOnFailure), the target placeholder goes. */
 export function rollBackMigration(state: LabState, m: MigrationRef, markError: boolean): void {
   const source = state.machines[m.sourceMachine]!;
   const target = state.machines[m.targetMachine]!;
@@ -171,7 +174,7 @@ export function rollBackMigration(state: LabState, m: MigrationRef, markError: b
   if (d?.migration?.id === m.id) {
     d.migration = undefined;
     d.migrationError = markError || undefined;
-    for (const s of m.swaps) {
+    for (const s of MIGRATION_VF_SWAP.restoreOnFailure ? m.swaps : []) {
       const r = vfByAlias(source, s.source);
       if (r && !r.vf.domain) r.vf.domain = d.name;
     }
@@ -192,6 +195,10 @@ export function finishMigration(state: LabState, m: StartedMigration, now: numbe
     if (!t || t.vf.name !== s.name) return MIGRATION_REASONS.targetLacksVf(s.name, s.source);
     if (t.vf.domain) return MIGRATION_REASONS.targetVfAssigned(s.name, s.target, t.vf.domain);
     if (isInv(t.vf.invUntil, now)) return MIGRATION_REASONS.targetVfNotReady(s.name, s.target);
+  }
+  for (const s of m.swaps) {
+    const r = vfByAlias(source, s.source);
+    if (r?.vf.domain === d.name) r.vf.domain = undefined; // still assigned when MIGRATION_VF_SWAP removes it at the end
   }
   source.domains.splice(source.domains.indexOf(d), 1);
   arrived.state = d.state;

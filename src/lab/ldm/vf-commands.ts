@@ -3,10 +3,13 @@
  * (§3.10). Every check runs before any change, so a refusal leaves the state untouched.
  */
 import {
+  CREATE_VF_N_NAME_POLICY,
   CREATED_VF_PREFIX,
   INV_REFUSES,
   LDM_ERRORS,
   VF_MTU_RANGE,
+  VF_NAME_SETTABLE_WHILE_ACTIVE,
+  VF_NAME_UNIQUE_PER,
 } from "../../ldm/assumptions";
 import type { DomainState, MachineState, PfState, VfState } from "../state";
 import { nextMac } from "../state";
@@ -39,8 +42,10 @@ function classProps(pf: PfState): string[] {
   return pf.class === "NETWORK" ? NET_PROPS : pf.class === "FIBRECHANNEL" ? FC_PROPS : [];
 }
 
-function checkNameFree(machine: MachineState, name: string, except?: VfState): void {
-  const other = allVfs(machine).find((r) => r.vf.name === name && r.vf !== except);
+/** Refuses a VF name already used within the scope VF_NAME_UNIQUE_PER names (pf: the VF's own PF). */
+function checkNameFree(machine: MachineState, pf: PfState, name: string, except?: VfState): void {
+  const scope = VF_NAME_UNIQUE_PER === "machine" ? allVfs(machine) : allVfs(machine).filter((r) => r.pf === pf);
+  const other = scope.find((r) => r.vf.name === name && r.vf !== except);
   if (other) fail(LDM_ERRORS.vfNameExists(name, vfAlias(other.pf, other.vf)));
 }
 
@@ -73,7 +78,7 @@ export function createVf(ctx: LdmContext, argv: readonly string[]): void {
     else throw usageError("create-vf");
     for (const k of ["mac-addr", "alt-mac-addrs", "port-wwn", "node-wwn"]) if (props.has(k)) fail(LDM_ERRORS.invalidProperty(k));
   }
-  if (props.has("name") && count !== 1) fail(LDM_ERRORS.nameWithManyVfs());
+  if (props.has("name") && count !== 1 && CREATE_VF_N_NAME_POLICY === "refuse-unless-one") fail(LDM_ERRORS.nameWithManyVfs());
   if ((props.has("port-wwn") || props.has("node-wwn")) && !(props.has("port-wwn") && props.has("node-wwn"))) fail(LDM_ERRORS.invalidProperty(props.has("port-wwn") ? "node-wwn" : "port-wwn"));
   const values = {
     name: props.has("name") ? ldmName("name", props.get("name")!) : undefined,
@@ -86,7 +91,7 @@ export function createVf(ctx: LdmContext, argv: readonly string[]): void {
     portWwn: props.has("port-wwn") ? wwn("port-wwn", props.get("port-wwn")!) : undefined,
     nodeWwn: props.has("node-wwn") ? wwn("node-wwn", props.get("node-wwn")!) : undefined,
   };
-  if (values.name) checkNameFree(ctx.machine, values.name);
+  if (values.name) checkNameFree(ctx.machine, pf, values.name);
   for (const m of [values.mac, ...values.altMacs]) if (m && m !== "auto") checkMacFree(ctx.machine, m);
   checkPfChangeable(ctx, pf, "Creating");
   if (count < 1 || count > free) fail(LDM_ERRORS.noFreeVf(pf.alias, pf.maxvfs));
@@ -192,10 +197,10 @@ export function setIo(ctx: LdmContext, argv: readonly string[]): void {
     portWwn: props.has("port-wwn") ? wwn("port-wwn", props.get("port-wwn")!) : vf.portWwn,
     nodeWwn: props.has("node-wwn") ? wwn("node-wwn", props.get("node-wwn")!) : vf.nodeWwn,
   };
-  if (props.has("name") && next.name) checkNameFree(ctx.machine, next.name, vf);
+  if (props.has("name") && next.name) checkNameFree(ctx.machine, vfPf, next.name, vf);
   if (props.has("mac-addr") && next.mac) checkMacFree(ctx.machine, next.mac, vf);
   for (const m of props.has("alt-mac-addrs") ? next.altMacs : []) if (m !== "auto") checkMacFree(ctx.machine, m, vf);
-  const needsStopped = ["mac-addr", "alt-mac-addrs", "mtu"].some((k) => props.has(k));
+  const needsStopped = ["mac-addr", "alt-mac-addrs", "mtu", ...(VF_NAME_SETTABLE_WHILE_ACTIVE ? [] : ["name"])].some((k) => props.has(k));
   if (needsStopped && owner) {
     const primary = primaryOf(ctx.machine);
     if (owner === primary) {
