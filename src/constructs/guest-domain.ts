@@ -37,13 +37,11 @@ export interface GuestDomainProps {
   readonly access?: GuestAccessProps;
 }
 
-/** Guest access with defaults filled in: the plan document's shape. */
-export type ResolvedGuestAccess = GuestAccess;
-
 /** A logical domain on a control domain. Its devices are declared as its children. */
 export class GuestDomain extends Construct {
   readonly domainName: string;
-  readonly access?: ResolvedGuestAccess;
+  /** Guest access with defaults filled in (the plan document's shape). */
+  readonly access?: GuestAccess;
 
   constructor(scope: Construct, id: string, props: GuestDomainProps = {}) {
     super(scope, id);

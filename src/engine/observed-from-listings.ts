@@ -3,7 +3,7 @@
  * src/ldm's; this file only picks what the engine needs out of the parsed records.
  */
 import { IO_CLASSES } from "../ldm/assumptions";
-import { parseListIo, type ListIoDevice } from "../ldm/parse-list-io";
+import type { ListIoDevice } from "../ldm/parse-list-io";
 import { parseListDomains } from "../ldm/parse-list-domains";
 import { parseListServices } from "../ldm/parse-list-services";
 import type { ObservedBus, ObservedDomain, ObservedHost, ObservedPf, ObservedVf, ObservedVnet } from "./observed-state";
@@ -87,12 +87,4 @@ export function observeDomains(text: string): ObservedDomain[] {
 /** Virtual switch names from `ldm list-services -p`. */
 export function observeVswitches(text: string): string[] {
   return [...new Set(parseListServices(text).vsws.map((vsw) => vsw.name))];
-}
-
-export function observedHostFromListings(listIo: string, listDomains: string, listServices: string): ObservedHost {
-  return {
-    ...observeDevices(parseListIo(listIo)),
-    domains: observeDomains(listDomains),
-    vswitches: observeVswitches(listServices),
-  };
 }

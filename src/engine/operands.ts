@@ -38,8 +38,3 @@ export function displayArgv(step: Step, host: ObservedHost | undefined, known: K
     return alias ?? `<VF "${operand.name}">`;
   });
 }
-
-/** Names of VFs referenced symbolically by a step. */
-export function symbolicNames(step: Step): string[] {
-  return step.argv.filter(isSymbolic).map((operand) => operand.name);
-}

@@ -7,5 +7,4 @@ export * from "./parse-list-domains";
 export * from "./parse-list-services";
 export * from "./parse-ipmpstat";
 export * from "./parse-created-vfs";
-export * from "./classify-error";
 export * from "./listing-check";

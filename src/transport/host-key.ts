@@ -1,5 +1,4 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { readFileSync } from "node:fs";
 
 /**
  * Host key pinning: by OpenSSH `SHA256:` fingerprint and/or a known_hosts file (plain entries,
@@ -126,18 +125,6 @@ export function normalizeFingerprint(value: string): string {
   const trimmed = value.trim();
   const match = /^sha256:(.+)$/i.exec(trimmed);
   return `SHA256:${(match ? match[1]! : trimmed).replace(/=+$/, "")}`;
-}
-
-/** Reads and parses a known_hosts file; a missing file is an empty list, other errors throw. */
-export function readKnownHosts(path: string): KnownHostEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
-  }
-  return parseKnownHosts(text);
 }
 
 /** Host key algorithms to prefer so the server presents a key type known_hosts holds (as OpenSSH does). */

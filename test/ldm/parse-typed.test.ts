@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { classifyLdmError } from "../../src/ldm/classify-error";
 import { parseCreatedVfs } from "../../src/ldm/parse-created-vfs";
 import { LdmParseError } from "../../src/ldm/parse-error";
 import { parseIpmpGroupInterfaces, parseIpmpstat } from "../../src/ldm/parse-ipmpstat";
@@ -130,18 +129,11 @@ describe("parseIpmpstat", () => {
   });
 });
 
-describe("parseCreatedVfs and classifyLdmError", () => {
+describe("parseCreatedVfs", () => {
   it("reads the real create-vf output (§3.6) and one line per VF", () => {
     expect(parseCreatedVfs(CREATE_VF_OUTPUT)).toEqual(["/SYS/RIO/NET2/IOVNET.PF0.VF0"]);
     expect(parseCreatedVfs("Notice: x\r\nCreated new vf: /SYS/A/IOVNET.PF0.VF1\r\nCreated new vf: /SYS/A/IOVNET.PF0.VF2\r\n")).toEqual(["/SYS/A/IOVNET.PF0.VF1", "/SYS/A/IOVNET.PF0.VF2"]);
     expect(parseCreatedVfs("")).toEqual([]);
-  });
-
-  it("gives hints only for the verified substrings", () => {
-    expect(classifyLdmError("LDom ldg9 does not exist\n")).toEqual(["does-not-exist"]);
-    expect(classifyLdmError("Volume vol1 already exists\nDevice is attached")).toEqual(["already-exists", "is-attached"]);
-    expect(classifyLdmError("Variable foo NOT FOUND")).toEqual(["not-found"]);
-    expect(classifyLdmError("Invalid property pvid")).toEqual([]);
   });
 });
 
@@ -154,7 +146,6 @@ describe("typed parsers never crash (fuzz)", () => {
     ["parseIpmpstat human", (t) => parseIpmpstat(t)],
     ["parseIpmpstat -P", (t) => parseIpmpstat(t, ["group", "state", "interfaces"])],
     ["parseCreatedVfs", parseCreatedVfs],
-    ["classifyLdmError", classifyLdmError],
   ];
   for (const [name, parse] of parsers) {
     it(`${name}: a result or an LdmParseError`, () => {

@@ -198,12 +198,6 @@ export function ipmpConfigureSteps(guest: GuestObservation, group: DesiredIpmpGr
   return { steps, problems };
 }
 
-/** The `ipadm` commands still needed for the group (empty when it is configured). */
-export function ipmpConfigureCommands(guest: GuestObservation, group: DesiredIpmpGroup, links: GroupLinks): { commands: string[][]; problems: string[] } {
-  const { steps, problems } = ipmpConfigureSteps(guest, group, links);
-  return { commands: steps.map((s) => [...s.argv]), problems };
-}
-
 /**
  * Rule 3 as observed: the group exists with both members, the VF active, the vnet standby,
  * both links up. Returns the failures (empty when it holds).

@@ -2,8 +2,6 @@
 import { LDM_ERRORS, LDM_NAME_PATTERN, NAME_MAX_LENGTH, VLAN_RANGE } from "../../ldm/assumptions";
 import { fail } from "./failure";
 
-export type Props = ReadonlyMap<string, string>;
-
 /** Collects properties, refusing unknown or repeated keys. */
 export function propMap(props: readonly (readonly [string, string])[], allowed: readonly string[]): Map<string, string> {
   const map = new Map<string, string>();
