@@ -1,0 +1,162 @@
+/**
+ * The pure policies of apply, each testable on its own: which steps share one exec (batching),
+ * which listings can prove a group of steps, what a step's output teaches (the pseudonym
+ * `create-vf` printed), which devices a step would touch while they are `INV`, and the message
+ * of a failed step.
+ */
+import type { HostPlan, Step } from "../model";
+import { stepById, type PlannedAction } from "./actions";
+import { createdVfPseudonyms } from "./created-vfs";
+import { pfOfVf } from "./observed-from-listings";
+import { findVfByName, type ObservedHost, type ObservedVf } from "./observed-state";
+import { unmetParts } from "./conditions";
+import { resolveArgv } from "./operands";
+import type { ListingName } from "./read-batch";
+
+/** The planned action of a step. */
+export function actionOf(actions: readonly PlannedAction[], step: Step): PlannedAction {
+  return actions.find((a) => a.stepId === step.id) as PlannedAction;
+}
+
+/** VF names a create-vf or naming step makes exist. */
+export function vfNameMadeBy(step: Step): string | undefined {
+  const find = (c: Step["postcondition"]): string | undefined => {
+    if (c.kind === "vf-exists" || c.kind === "vf-pseudonym-named") return c.name;
+    if (c.kind === "all") for (const x of c.conditions) { const n = find(x); if (n) return n; }
+    return undefined;
+  };
+  return find(step.postcondition);
+}
+
+/** Most steps sent in one exec. */
+export const MAX_BATCH = 8;
+
+/**
+ * The steps sent together, starting at `start`: consecutive steps that need nothing from one
+ * another. A batch ends after a create-vf (the next step may need its pseudonym or wait for
+ * INV), and before a step whose operands cannot be resolved yet or that touches a device in INV.
+ */
+export function formBatch(plan: HostPlan, actions: readonly PlannedAction[], start: number, view: ObservedHost, known: ReadonlyMap<string, string>): Step[] {
+  const batch: Step[] = [];
+  for (let i = start; i < actions.length && batch.length < MAX_BATCH; i++) {
+    const step = stepById(plan, (actions[i] as PlannedAction).stepId);
+    if (batch.length > 0) {
+      const previous = batch[batch.length - 1] as Step;
+      if (previous.kind === "create-vf" || previous.kind === "name-vf") break;
+      try {
+        resolveArgv(step, view, known);
+      } catch {
+        break;
+      }
+      if (unsettledDevices(step, view, known).length) break;
+    }
+    batch.push(step);
+  }
+  return batch;
+}
+
+/** The listings whose output can prove these steps' postconditions. */
+export function listingsProving(steps: readonly Step[]): ListingName[] {
+  const needed = new Set<ListingName>();
+  const visit = (c: Step["postcondition"]): void => {
+    switch (c.kind) {
+      case "not":
+        return visit(c.condition);
+      case "all":
+      case "any":
+        return c.conditions.forEach(visit);
+      case "vnet-exists":
+      case "vnet-property":
+        needed.add("list-domains");
+        return;
+      case "vswitch-exists":
+        needed.add("list-services");
+        return;
+      case "vf-exists":
+      case "vf-pseudonym-named":
+      case "vf-assigned":
+      case "vf-unassigned":
+      case "vf-property":
+        needed.add("list-io");
+    }
+  };
+  steps.forEach((step) => visit(step.postcondition));
+  if (steps.some((step) => step.kind === "create-vf")) needed.add("list-io");
+  return (["list-io", "list-domains", "list-services"] as const).filter((l) => needed.has(l));
+}
+
+export function failureMessage(host: string, step: Step, commandLine: string, exitStatus: number | null, stderr: string, done: readonly PlannedAction[]): string {
+  return [
+    `${host}: step ${step.id} (${step.summary}) failed.`,
+    `  command: ${commandLine}`,
+    `  exit status: ${exitStatus ?? "unknown"}`,
+    `  stderr: ${stderr.trim().split(/\r?\n/).join("\n          ") || "(empty)"}`,
+    `  done before it on ${host}: ${done.map((d) => d.stepId).join(", ") || "nothing"}`,
+    `  Nothing else was changed on ${host}. Fix the cause and run apply again: it re-reads the host and continues where it stopped.`,
+  ].join("\n");
+}
+
+function namedBy(c: Step["postcondition"]): { vf: string; name: string } | undefined {
+  if (c.kind === "vf-pseudonym-named") return { vf: c.vf, name: c.name };
+  if (c.kind === "all") for (const x of c.conditions) { const n = namedBy(x); if (n) return n; }
+  return undefined;
+}
+
+/** After create-vf: the printed pseudonym is remembered, and the new VF is expected in INV. */
+export function learnFromOutput(step: Step, stdout: string, known: Map<string, string>, addVf: (vf: ObservedVf) => void): void {
+  if (step.kind === "name-vf") {
+    const named = namedBy(step.postcondition);
+    if (named) known.set(named.name, named.vf);
+    return;
+  }
+  if (step.kind !== "create-vf") return;
+  const name = vfNameMadeBy(step);
+  const created = createdVfPseudonyms(stdout);
+  if (name === undefined || created.length !== 1) return;
+  const alias = created[0] as string;
+  known.set(name, alias);
+  addVf({ alias, pf: pfOfVf(alias), name, status: "INV", properties: {} });
+}
+
+export function withVf(view: ObservedHost, vf: ObservedVf): ObservedHost {
+  return {
+    ...view,
+    vfs: [...view.vfs.filter((v) => v.alias !== vf.alias), vf],
+    pfs: view.pfs.map((pf) => (pf.alias === vf.pf ? { ...pf, status: "INV" } : pf)),
+  };
+}
+
+/** Devices a step touches that are in `INV` now. */
+export function unsettledDevices(step: Step, view: ObservedHost, known: ReadonlyMap<string, string>): string[] {
+  let argv: string[];
+  try {
+    argv = resolveArgv(step, view, known);
+  } catch {
+    return [];
+  }
+  const touched = new Set<string>();
+  for (const token of argv) {
+    const vf = view.vfs.find((v) => v.alias === token);
+    if (vf) {
+      touched.add(vf.alias);
+      touched.add(vf.pf);
+    }
+    if (view.pfs.some((pf) => pf.alias === token)) touched.add(token);
+  }
+  const inv = (status?: string) => status === "INV";
+  return [...touched].filter((alias) => inv(view.vfs.find((v) => v.alias === alias)?.status) || inv(view.pfs.find((pf) => pf.alias === alias)?.status)).sort();
+}
+
+/**
+ * What a final re-read does not show of the steps done: each unmet postcondition, and each VF
+ * whose pseudonym differs from the one `create-vf` printed.
+ */
+export function unprovenParts(steps: readonly Step[], known: ReadonlyMap<string, string>, observed: ObservedHost): string[] {
+  const unmet: string[] = [];
+  for (const step of steps) for (const part of unmetParts(step.postcondition, observed)) unmet.push(`${step.id}: ${part}`);
+  for (const [name, alias] of known) {
+    const vf = findVfByName(observed, name);
+    if (vf && vf.alias !== alias) unmet.push(`VF "${name}" is ${vf.alias}, but create-vf printed ${alias}`);
+  }
+  return unmet;
+}
