@@ -353,6 +353,9 @@ export const MIGRATION_FLAGS = { source: "-n---s", target: "-t---t" } as const;
  */
 export const MIGRATION_STATUS_COLUMNS = ["OPERATION", "PROGRESS"] as const;
 
+/** Key of the percentage on the `-p` STATUS record (`|progress=N`), which the engine polls. Ref §5.1 [I]. */
+export const MIGRATION_STATUS_PROGRESS_KEY = "progress";
+
 /**
  * Guest side of a VF swap: the guest sees the target VF under the same datalink name and device
  * instance as the source VF it replaces (matched by the user-assigned name), so the IPMP group

@@ -10,6 +10,7 @@
  * the result is proven by a re-read of both hosts and the guest.
  */
 import { ApplyError, MigrationError, ValidationError, type Inventory, type MigrationPlan, type PlanDocument } from "../../model";
+import { MIGRATION_STATUS_PROGRESS_KEY } from "../../ldm/assumptions";
 import { ldmCommandLine } from "../../ldm/quote";
 import { applyHosts, type ApplyOptions } from "../apply-run";
 import { engineHosts } from "../inventory-file";
@@ -491,7 +492,7 @@ async function migrate(ctx: Ctx): Promise<MigrationRunInfo> {
       if (done) break;
       try {
         const r = await ctx.source.exec(statusLine, "read");
-        const match = /progress=(\d+)/.exec(r.stdout);
+        const match = new RegExp(`${MIGRATION_STATUS_PROGRESS_KEY}=(\\d+)`).exec(r.stdout);
         if (r.exitStatus === 0 && match) {
           const percent = Number(match[1]);
           if (lastProgress === undefined || percent >= lastProgress) {

@@ -2,7 +2,7 @@
  * `ldm list` / `ls` / `list-domain` (ref §2) and `ldm list-bindings` (ref §2.5): the domain
  * table, `-p` records, `-l` details and the `-o` sections (network, status, physio, disk, ...).
  */
-import { LDM_ERRORS, LIST_DOMAIN_COLUMNS, MIGRATION_STATUS_COLUMNS, PARSEABLE_VERSION } from "../../ldm/assumptions";
+import { LDM_ERRORS, LIST_DOMAIN_COLUMNS, MIGRATION_STATUS_COLUMNS, MIGRATION_STATUS_PROGRESS_KEY, PARSEABLE_VERSION } from "../../ldm/assumptions";
 import type { DomainState, MachineState } from "../state";
 import { parseArgs, usageError } from "./args";
 import { row } from "./columns";
@@ -95,7 +95,7 @@ function parseableSection(section: string, machine: MachineState, d: DomainState
     case "status": {
       const m = migrationView(d, now);
       if (!m) return [];
-      return [`STATUS|op=migration|progress=${m.progress}|error=no|${m.role === "source" ? "target" : "source"}=${m.peer}`];
+      return [`STATUS|op=migration|${MIGRATION_STATUS_PROGRESS_KEY}=${m.progress}|error=no|${m.role === "source" ? "target" : "source"}=${m.peer}`];
     }
     case "physio":
       return [

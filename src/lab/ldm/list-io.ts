@@ -10,6 +10,7 @@ import {
   LIST_IO_VF_NAME_KEY,
   LDM_ERRORS,
   PARSEABLE_VERSION,
+  VF_MTU_RANGE,
 } from "../../ldm/assumptions";
 import type { MachineState, PfState, VfState } from "../state";
 import { parseArgs } from "./args";
@@ -129,7 +130,7 @@ function deviceSpecific(machine: MachineState, name: string): string {
     pf.class === "NETWORK"
       ? [
           ["max-config-vfs", "PR", String(pf.maxvfs), "Max number of configurable VFs"],
-          ["max-vf-mtu", "VR", "9216", "Max MTU supported for a VF"],
+          ["max-vf-mtu", "VR", String(VF_MTU_RANGE.max), "Max MTU supported for a VF"],
           ["max-vlans", "VR", "32", "Max number of VLAN filters supported"],
         ]
       : [["max-config-vfs", "PR", String(pf.maxvfs), "Max number of configurable VFs"]];
