@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Lab, loadLabDefinition } from "../src/lab";
-import { startLabServer } from "../src/lab/ssh-server";
+import { startLabServer } from "../src/lab-serving/ssh-server";
 import { applyHosts, engineHosts, planHosts, type EngineHost, type HostTarget } from "../src/engine";
 import { batchCommandLine, ldmParts } from "../src/engine/read-batch";
 import { ALL_LISTINGS } from "../src/engine/observe";
@@ -97,6 +97,8 @@ async function naivePlan(hosts: readonly EngineHost[]): Promise<{ connections: n
 interface Fleet {
   readonly lab: Lab;
   readonly targets: EngineHost[];
+  /** Every `ldm` command each machine ran (listings too), counted as the lab served it. */
+  readonly ldmCalls: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -105,7 +107,18 @@ export async function serveFleet(document: PlanDocument): Promise<Fleet> {
   const stateDir = mkdtempSync(join(tmpdir(), "ldoms-bench-engine-"));
   const proxies: TcpProxy[] = [];
   const lab = Lab.fromDefinition(loadLabDefinition(fleetLabDefinition(MACHINES, GUESTS, { ldmLatencyMs: LDM_MS }), "engine bench"));
-  const server = await startLabServer({ lab, stateDir });
+  const ldmCalls = new Map<string, number>();
+  const counted = {
+    store: lab.store,
+    machineNames: () => lab.machineNames(),
+    guestDomains: () => lab.guestDomains(),
+    runGuest: (domain: string, argv: readonly string[]) => lab.runGuest(domain, argv),
+    runLdm: (machine: string, argv: readonly string[]) => {
+      ldmCalls.set(machine, (ldmCalls.get(machine) ?? 0) + 1);
+      return lab.runLdm(machine, argv);
+    },
+  };
+  const server = await startLabServer({ lab: counted, stateDir });
   const hosts: Record<string, InventoryEntry> = {};
   for (const [id, entry] of Object.entries(server.inventory.hosts)) {
     const proxy = await startTcpProxy({ targetPort: entry.port, rttMs: RTT_MS });
@@ -115,6 +128,7 @@ export async function serveFleet(document: PlanDocument): Promise<Fleet> {
   const inventory: Inventory = { hosts };
   return {
     lab,
+    ldmCalls,
     targets: engineHosts(document, { inventory }),
     async close() {
       await Promise.all(proxies.map((p) => p.close()));
@@ -144,6 +158,18 @@ export async function replayFloor(fleet: Fleet, commands: ReadonlyMap<string, re
   return performance.now() - start;
 }
 
+/**
+ * `ldm` calls per host against the floor of issue 10: the host's mutating commands, the three
+ * listings of the first read and the two of the final proof (`list-io`, `list`). INV polls would
+ * count too; the bench lab settles at once, so there are none.
+ */
+function ldmCallFigures(calls: readonly number[], mutating: readonly number[]) {
+  const max = Math.max(...calls);
+  const floors = mutating.map((m) => m + ALL_LISTINGS.length + 2);
+  const worst = Math.max(...calls.map((c, i) => c / (floors[i] as number)));
+  return { max, min: Math.min(...calls), floor: Math.max(...floors), ratioToFloor: Number(worst.toFixed(2)) };
+}
+
 export async function run(): Promise<object> {
   const setup = performance.now();
   const document = fleetPlan(MACHINES, GUESTS);
@@ -157,7 +183,9 @@ export async function run(): Promise<object> {
 
     const components = await measureComponents(targets[0]!.target);
 
+    fleet.ldmCalls.clear();
     const apply = await timed(() => applyHosts(targets, { connect, parallelism: PARALLELISM }));
+    const callsPerHost = targets.map((h) => fleet.ldmCalls.get(h.target.id) ?? 0);
     const failed = apply.value.hosts.filter((h) => h.status !== "applied");
     if (failed.length) throw new Error(`apply failed on ${failed.length} hosts: ${failed[0]!.error?.message}`);
     const changes = apply.value.hosts.map((h) => h.actions.length);
@@ -192,6 +220,7 @@ export async function run(): Promise<object> {
         connections: apply.value.hosts.reduce((n, h) => n + h.counters.connections, 0),
         execs: apply.value.hosts.reduce((n, h) => n + h.counters.execs, 0),
         labJournal: lab.mutatingCount(),
+        ldmCallsPerHost: ldmCallFigures(callsPerHost, apply.value.hosts.map((h) => h.mutatingCommands)),
       },
       convergedPlan: {
         wallMs: round(plan.ms),
