@@ -9,7 +9,7 @@ import { performance } from "node:perf_hooks";
 import { runStory } from "../src/cli/story";
 import { runMigration } from "../src/engine/migration";
 import { Lab, loadLabDefinitionFile, DEFAULT_LAB_FILE } from "../src/lab";
-import { LabExecutor, newLabExecCounters, type LabExecCounters } from "../src/lab/executor";
+import { LabExecutor, newLabExecCounters, type LabExecCounters } from "../src/lab-serving/executor";
 import { examplePlan } from "../test-kit/example-plan";
 
 export async function run(): Promise<object> {

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
 "use strict";
 // main() reports its own errors and ends the process with their exit code.
-void require("../dist/src/lab/standalone/main.js").main(process.argv.slice(2));
+void require("../dist/src/lab-serving/standalone/main.js").main(process.argv.slice(2));

@@ -22,12 +22,13 @@ const layers = {
   terraform: ["constructs", "synth", "model"],
   engine: ["model", "ldm", "transport"],
   lab: ["model", "ldm", "transport"],
+  "lab-serving": ["lab", "model", "ldm", "transport"],
   cli: ["*"],
 };
 
 const packages = {
   cdktf: ["terraform"],
-  ssh2: ["transport", "lab"],
+  ssh2: ["transport", "lab-serving"],
   commander: ["cli"],
   ajv: ["model"],
 };
@@ -103,7 +104,7 @@ function checkFile(root, area, file, problems) {
     const line = text.slice(0, m.index).split("\n").length;
     problems.push(`${rel}:${line}: ${m[0].trim()}...) has a computed specifier the layer check cannot read; use a string literal`);
   }
-  if (layer !== "cli" && /process\.exit\s*\(/.test(text) && !inSrc.startsWith("lab/standalone/")) {
+  if (layer !== "cli" && /process\.exit\s*\(/.test(text) && !inSrc.startsWith("lab-serving/standalone/")) {
     problems.push(`${rel}: process.exit belongs to src/cli (and the standalone lab ldm entry point) only`);
   }
 }

@@ -13,8 +13,8 @@ export {
   type LabExecCounters,
   type LabExecInfo,
   type LabExecutorOptions,
-} from "./lab/executor";
-export { DEFAULT_LAB_USER, labEndpoint, labHostIds, type ServableLab } from "./lab/executor-endpoints";
+} from "./lab-serving/executor";
+export { DEFAULT_LAB_USER, labEndpoint, labHostIds, type ServableLab } from "./lab-serving/executor-endpoints";
 export {
   startLabServer,
   type RunningLabServer,
@@ -22,9 +22,9 @@ export {
   type SshServingFaults,
   type SshServingStats,
   type StartLabServerOptions,
-} from "./lab/ssh-server";
-export { parseCommandLine, runCommandLine, type ShellEndpoint, type ShellResult } from "./lab/shell";
-export { FileLabStore } from "./lab/standalone/file-store";
+} from "./lab-serving/ssh-server";
+export { parseCommandLine, runCommandLine, type ShellEndpoint, type ShellResult } from "./lab-serving/shell";
+export { FileLabStore } from "./lab-serving/standalone/file-store";
 export * from "./model/load-plan-document";
 // Engine and transport: for programs that plan/apply without the CLI.
 export * from "./engine";

@@ -12,7 +12,7 @@ import { join, relative, resolve } from "node:path";
 import { loadLabDefinitionFile } from "../lab/definition";
 import { Lab } from "../lab/lab";
 import { DEFAULT_LAB_FILE } from "../lab/paths";
-import { startLabServer, type RunningLabServer } from "../lab/ssh-server";
+import { startLabServer, type RunningLabServer } from "../lab-serving/ssh-server";
 import { LdomsError } from "../model";
 import type { MigrationReport } from "../engine/migration";
 import { packageRoot } from "../model/package-files";

@@ -12,8 +12,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { applyHosts, DEFAULT_LOCK_DIR, engineHosts } from "../../src/engine";
 import { sshConnect } from "../../src/cli/engine-input";
 import { listenForStop, type StopSignalName } from "../../src/cli/interrupts";
-import { LabExecutor } from "../../src/lab/executor";
-import { REPO } from "../lab/serving/standalone-support";
+import { LabExecutor } from "../../src/lab-serving/executor";
+import { REPO } from "../lab-serving/standalone-support";
 import { examplePlan } from "../../test-kit/example-plan";
 import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyHosts, engineHosts, planHosts } from "../../src/engine";
 import { sshConnect } from "../../src/cli/engine-input";
-import { readLabStateFile } from "../../src/lab/standalone/file-store";
+import { readLabStateFile } from "../../src/lab-serving/standalone/file-store";
 import type { RunningSshd } from "../support/sshd";
 import { startSshdLab, type SshdLab } from "./support/sshd-lab";
 import { examplePlan } from "../../test-kit/example-plan";

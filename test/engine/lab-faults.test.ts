@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { acquireHostLock, applyHosts, engineHosts, forceUnlock, HostSession, planHosts, releaseHostLock, savedPlanFrom, pinnedHosts, type EngineHost } from "../../src/engine";
-import { LabExecutor } from "../../src/lab/executor";
+import { LabExecutor } from "../../src/lab-serving/executor";
 import { DEFAULT_LOCK_DIR, newLockInfo } from "../../src/engine/lock";
 import { examplePlan } from "../../test-kit/example-plan";
 import { fleetLabDefinition, fleetPlan } from "../../test-kit/fleet";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { acquireHostLock, applyHosts, engineHosts, forceUnlock, HostSession, newLockInfo, planHosts } from "../../src/engine";
 import { sshConnect } from "../../src/cli/engine-input";
-import { readLabStateFile, writeLabStateFile } from "../../src/lab/standalone/file-store";
+import { readLabStateFile, writeLabStateFile } from "../../src/lab-serving/standalone/file-store";
 import type { RunningSshd } from "../support/sshd";
 import { startSshdLab, type SshdLab } from "./support/sshd-lab";
 import { examplePlan } from "../../test-kit/example-plan";

@@ -19,7 +19,7 @@ import {
 } from "../../src/engine";
 import { runMigration } from "../../src/engine/migration";
 import { sshConnect } from "../../src/cli/engine-input";
-import { LabExecutor } from "../../src/lab/executor";
+import { LabExecutor } from "../../src/lab-serving/executor";
 import { examplePlan } from "../../test-kit/example-plan";
 import { interleave } from "./support/interleave";
 import { inProcessLab, type InProcessLab } from "./support/engine-lab";

@@ -14,13 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sshConnect } from "../../src/cli/engine-input";
 import { runMigration } from "../../src/engine/migration";
 import { loadLabDefinition } from "../../src/lab/definition";
-import { LabExecutor } from "../../src/lab/executor";
+import { LabExecutor } from "../../src/lab-serving/executor";
 import { Lab } from "../../src/lab/lab";
-import { FileLabStore, readLabStateFile, writeLabStateFile } from "../../src/lab/standalone/file-store";
+import { FileLabStore, readLabStateFile, writeLabStateFile } from "../../src/lab-serving/standalone/file-store";
 import { initialLabState } from "../../src/lab/state";
 import type { Inventory } from "../../src/model";
 import { type RunningSshd, SSHD_TEST_USER, startSshd } from "../support/sshd";
-import { ldmWrapperScript } from "../lab/serving/standalone-support";
+import { ldmWrapperScript } from "../lab-serving/standalone-support";
 import { examplePlan } from "../../test-kit/example-plan";
 import { defaultLabJson } from "./support";
 

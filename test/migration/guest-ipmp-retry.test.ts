@@ -13,7 +13,7 @@ import { applyHosts, engineHosts, HostSession } from "../../src/engine";
 import { convergeDocumentGuests, ipmpProblems, mapGroupLinks, observeGuest } from "../../src/engine/migration";
 import { findDomain } from "../../src/engine/observed-state";
 import { readHost } from "../../src/engine/observe";
-import type { CutPoint, LabExecInfo } from "../../src/lab/executor";
+import type { CutPoint, LabExecInfo } from "../../src/lab-serving/executor";
 import type { Inventory } from "../../src/model";
 import { examplePlan } from "../../test-kit/example-plan";
 import { inProcessLab, type InProcessLab } from "../engine/support/engine-lab";

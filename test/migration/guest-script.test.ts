@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Lab } from "../../src/lab/lab";
 import { loadLabDefinition } from "../../src/lab/definition";
-import { FileLabStore, readLabStateFile, writeLabStateFile } from "../../src/lab/standalone/file-store";
+import { FileLabStore, readLabStateFile, writeLabStateFile } from "../../src/lab-serving/standalone/file-store";
 import { initialLabState } from "../../src/lab/state";
 import { guestScriptArtifacts } from "../../src/synth/guest-script";
 import { examplePlan } from "../../test-kit/example-plan";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { Lab } from "../../src/lab/lab";
 import { loadLabDefinition } from "../../src/lab/definition";
 import { DEFAULT_LAB_FILE } from "../../src/lab/paths";
-import { startLabServer, type RunningLabServer, type SshExecInfo } from "../../src/lab/ssh-server";
+import { startLabServer, type RunningLabServer, type SshExecInfo } from "../../src/lab-serving/ssh-server";
 import type { Inventory, PlanDocument } from "../../src/model";
 import { sshConnect } from "../../src/cli/engine-input";
 import { runMigration, type MigrateOptions, type MigrationReport } from "../../src/engine/migration";

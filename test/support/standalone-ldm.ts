@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { buildSync } from "esbuild";
 
-const ENTRY = resolve(__dirname, "../../src/lab/standalone/cli-entry.ts");
+const ENTRY = resolve(__dirname, "../../src/lab-serving/standalone/cli-entry.ts");
 
 /**
  * Writes `<dir>/bin/ldm`, a wrapper running the bundled standalone `ldm`, and returns the `bin`

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ControlDomain, EthernetVf, GuestDomain } from "../../src/constructs";
 import { loadLabDefinition } from "../../src/lab/definition";
-import { readLabStateFile, writeLabStateFile } from "../../src/lab/standalone/file-store";
+import { readLabStateFile, writeLabStateFile } from "../../src/lab-serving/standalone/file-store";
 import { initialLabState } from "../../src/lab/state";
 import { stackArtifacts, synthesizePlan } from "../../src/synth";
 import { exampleTree, newStack } from "../constructs/fixture";

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadLabDefinitionFile } from "../../src/lab/definition";
 import { Lab } from "../../src/lab/lab";
 import { DEFAULT_LAB_FILE } from "../../src/lab/paths";
-import { startLabServer, type RunningLabServer } from "../../src/lab/ssh-server";
+import { startLabServer, type RunningLabServer } from "../../src/lab-serving/ssh-server";
 import { runProcess, type ProcessRun } from "../support/run-process";
 
 const REPO = resolve(__dirname, "../..");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createHmac, randomBytes } from "node:crypto";
 import { utils } from "ssh2";
-import { generateEd25519 } from "../../src/lab/ssh-server/keys";
+import { generateEd25519 } from "../../src/lab-serving/ssh-server/keys";
 import { fingerprintOf, keyTypeOf, knownHostsName, normalizeFingerprint, parseKnownHosts, preferredHostKeyAlgorithms, verifyHostKey } from "../../src/transport/host-key";
 
 /** A fresh ed25519 public key; drawn again when ssh2 writes one its own parser rejects (about 1 in 200). */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LabExecutor } from "../../src/lab/executor";
+import { LabExecutor } from "../../src/lab-serving/executor";
 import { commandLine } from "../../src/ldm/quote";
 import { OutputLimitError } from "../../src/transport/output-limit";
 import { SshExecutor } from "../../src/transport/ssh-executor";

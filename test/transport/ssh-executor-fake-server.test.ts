@@ -8,7 +8,7 @@ import { OutcomeUnknownError } from "../../src/transport/executor";
 import { fingerprintOf } from "../../src/transport/host-key";
 import { SshExecutor, type SshExecutorOptions } from "../../src/transport/ssh-executor";
 import { TransportError } from "../../src/transport/transport-error";
-import { generateEd25519 } from "../../src/lab/ssh-server/keys";
+import { generateEd25519 } from "../../src/lab-serving/ssh-server/keys";
 
 /**
  * An in-test ssh2 server for what a real sshd will not do on demand: close a channel without an

@@ -4,8 +4,8 @@ import type { Command } from "commander";
 import { Lab } from "../../lab/lab";
 import { loadLabDefinitionFile } from "../../lab/definition";
 import { DEFAULT_LAB_FILE } from "../../lab/paths";
-import { type RunningLabServer, startLabServer } from "../../lab/ssh-server";
-import { FileLabStore, writeLabStateFile } from "../../lab/standalone/file-store";
+import { type RunningLabServer, startLabServer } from "../../lab-serving/ssh-server";
+import { FileLabStore, writeLabStateFile } from "../../lab-serving/standalone/file-store";
 import { initialLabState } from "../../lab/state";
 import { ValidationError } from "../../model";
 

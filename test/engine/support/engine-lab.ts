@@ -4,7 +4,7 @@
  */
 import { Lab } from "../../../src/lab/lab";
 import { loadLabDefinition } from "../../../src/lab/definition";
-import { LabExecutor, newLabExecCounters, type CutPoint, type LabExecCounters, type LabExecInfo } from "../../../src/lab/executor";
+import { LabExecutor, newLabExecCounters, type CutPoint, type LabExecCounters, type LabExecInfo } from "../../../src/lab-serving/executor";
 import type { ConnectHost } from "../../../src/engine";
 
 export function exampleLabJson(options: { invSettleMs?: number } = {}): object {

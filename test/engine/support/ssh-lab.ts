@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Lab } from "../../../src/lab/lab";
 import { loadLabDefinition } from "../../../src/lab/definition";
-import { startLabServer, type RunningLabServer, type SshExecInfo } from "../../../src/lab/ssh-server";
+import { startLabServer, type RunningLabServer, type SshExecInfo } from "../../../src/lab-serving/ssh-server";
 import type { Inventory, InventoryEntry } from "../../../src/model";
 import { startTcpProxy, type TcpProxy } from "../../../test-kit/tcp-proxy";
 import { exampleLabJson } from "./engine-lab";

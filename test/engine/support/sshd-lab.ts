@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadLabDefinitionFile } from "../../../src/lab/definition";
 import { DEFAULT_LAB_FILE } from "../../../src/lab/paths";
-import { writeLabStateFile } from "../../../src/lab/standalone/file-store";
+import { writeLabStateFile } from "../../../src/lab-serving/standalone/file-store";
 import { initialLabState } from "../../../src/lab/state";
 import { type RunningSshd, SSHD_TEST_USER, startSshd } from "../../support/sshd";
-import { ldmWrapperScript } from "../../lab/serving/standalone-support";
+import { ldmWrapperScript } from "../../lab-serving/standalone-support";
 
 export interface SshdLab {
   readonly sshd: RunningSshd;

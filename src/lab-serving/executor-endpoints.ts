@@ -1,8 +1,8 @@
 import { ValidationError, guestInventoryId } from "../model";
-import type { LdmInvocationResult } from "./api";
+import type { LdmInvocationResult } from "../lab/api";
 import { type FileTable, MemoryShellFiles, type ShellEndpoint, type ShellFiles, standardFileTable } from "./shell";
-import type { LabState } from "./state";
-import type { LabStateStore } from "./store";
+import type { LabState } from "../lab/state";
+import type { LabStateStore } from "../lab/store";
 
 /** What serving needs from the lab core (the `Lab` class satisfies it). */
 export interface ServableLab {

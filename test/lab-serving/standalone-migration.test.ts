@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadLabDefinitionFile } from "../../../src/lab/definition";
-import { Lab } from "../../../src/lab/lab";
-import { DEFAULT_LAB_FILE } from "../../../src/lab/paths";
-import { FileLabStore, writeLabStateFile } from "../../../src/lab/standalone/file-store";
-import { initialLabState } from "../../../src/lab/state";
+import { loadLabDefinitionFile } from "../../src/lab/definition";
+import { Lab } from "../../src/lab/lab";
+import { DEFAULT_LAB_FILE } from "../../src/lab/paths";
+import { FileLabStore, writeLabStateFile } from "../../src/lab-serving/standalone/file-store";
+import { initialLabState } from "../../src/lab/state";
 import { runStandalone } from "./standalone-support";
 
 const NET0 = "/SYS/MB/NET0/IOVNET.PF0";

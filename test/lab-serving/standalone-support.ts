@@ -1,11 +1,11 @@
-import { runProcess, type ProcessRun } from "../../support/run-process";
+import { runProcess, type ProcessRun } from "../support/run-process";
 
 export type { ProcessRun };
 import { join, resolve } from "node:path";
 
-export const REPO = resolve(__dirname, "../../..");
+export const REPO = resolve(__dirname, "../..");
 const TSX = join(REPO, "node_modules/tsx/dist/cli.mjs");
-export const STANDALONE_ENTRY = join(REPO, "src/lab/standalone/cli-entry.ts");
+export const STANDALONE_ENTRY = join(REPO, "src/lab-serving/standalone/cli-entry.ts");
 
 /** The standalone lab `ldm` run from source, as a shell script body usable as `ldm` on PATH. */
 export function ldmWrapperScript(): string {

@@ -1,4 +1,4 @@
-import type { LdmInvocationResult } from "../api";
+import type { LdmInvocationResult } from "../../lab/api";
 import { BUILTINS, type CommandIo } from "./builtins";
 import { DEV_NULL, FileError, type ShellFiles, appendToFile, normalizePath, openForWrite } from "./filesystem";
 import { parseCommandLine } from "./parse";

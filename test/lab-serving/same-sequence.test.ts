@@ -3,16 +3,16 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadLabDefinitionFile } from "../../../src/lab/definition";
-import { LabExecutor } from "../../../src/lab/executor";
-import { Lab } from "../../../src/lab/lab";
-import { DEFAULT_LAB_FILE } from "../../../src/lab/paths";
-import { type RunningLabServer, startLabServer } from "../../../src/lab/ssh-server";
-import { writeLabStateFile } from "../../../src/lab/standalone/file-store";
-import { initialLabState } from "../../../src/lab/state";
-import { commandLine } from "../../../src/ldm/quote";
-import { SshExecutor } from "../../../src/transport/ssh-executor";
-import { type RunningSshd, SSHD_TEST_USER, startSshd } from "../../support/sshd";
+import { loadLabDefinitionFile } from "../../src/lab/definition";
+import { LabExecutor } from "../../src/lab-serving/executor";
+import { Lab } from "../../src/lab/lab";
+import { DEFAULT_LAB_FILE } from "../../src/lab/paths";
+import { type RunningLabServer, startLabServer } from "../../src/lab-serving/ssh-server";
+import { writeLabStateFile } from "../../src/lab-serving/standalone/file-store";
+import { initialLabState } from "../../src/lab/state";
+import { commandLine } from "../../src/ldm/quote";
+import { SshExecutor } from "../../src/transport/ssh-executor";
+import { type RunningSshd, SSHD_TEST_USER, startSshd } from "../support/sshd";
 import { systemSsh } from "./ssh-client";
 import { ldmWrapperScript } from "./standalone-support";
 

@@ -4,12 +4,12 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Inventory } from "../../../src/model";
+import type { Inventory } from "../../src/model";
 import { systemSsh } from "./ssh-client";
 import { REPO } from "./standalone-support";
-import { runProcess, type ProcessRun } from "../../support/run-process";
+import { runProcess, type ProcessRun } from "../support/run-process";
 
-const CLI = [join(REPO, "node_modules/tsx/dist/cli.mjs"), join(REPO, "test/lab/serving/fixtures/ldoms-cli.ts")];
+const CLI = [join(REPO, "node_modules/tsx/dist/cli.mjs"), join(REPO, "test/lab-serving/fixtures/ldoms-cli.ts")];
 
 function ldoms(args: readonly string[], cwd: string): Promise<ProcessRun> {
   return runProcess(process.execPath, [...CLI, ...args], { cwd });

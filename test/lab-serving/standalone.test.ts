@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadLabDefinitionFile } from "../../../src/lab/definition";
-import { Lab } from "../../../src/lab/lab";
-import { DEFAULT_LAB_FILE } from "../../../src/lab/paths";
-import { readLabStateFile, writeLabStateFile } from "../../../src/lab/standalone/file-store";
-import { runStandaloneLdm } from "../../../src/lab/standalone/main";
-import { initialLabState } from "../../../src/lab/state";
+import { loadLabDefinitionFile } from "../../src/lab/definition";
+import { Lab } from "../../src/lab/lab";
+import { DEFAULT_LAB_FILE } from "../../src/lab/paths";
+import { readLabStateFile, writeLabStateFile } from "../../src/lab-serving/standalone/file-store";
+import { runStandaloneLdm } from "../../src/lab-serving/standalone/main";
+import { initialLabState } from "../../src/lab/state";
 import { runStandalone } from "./standalone-support";
 
 const PF = "/SYS/MB/NET0/IOVNET.PF0";

@@ -1,8 +1,8 @@
-import type { LdmInvocationResult } from "../../../src/lab/api";
-import type { ServableLab } from "../../../src/lab/executor-endpoints";
-import { standardFileTable } from "../../../src/lab/shell";
-import type { LabState } from "../../../src/lab/state";
-import { InMemoryLabStore } from "../../../src/lab/store";
+import type { LdmInvocationResult } from "../../src/lab/api";
+import type { ServableLab } from "../../src/lab-serving/executor-endpoints";
+import { standardFileTable } from "../../src/lab-serving/shell";
+import type { LabState } from "../../src/lab/state";
+import { InMemoryLabStore } from "../../src/lab/store";
 
 /** A two-machine stand-in for the lab core: `ldm` echoes its argv, guests echo theirs. */
 export function standInLab(): ServableLab & { calls: string[] } {

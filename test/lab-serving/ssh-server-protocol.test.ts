@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningLabServer, startLabServer } from "../../../src/lab/ssh-server/start-lab-server";
-import { OutcomeUnknownError } from "../../../src/transport/executor";
-import { SshExecutor } from "../../../src/transport/ssh-executor";
+import { type RunningLabServer, startLabServer } from "../../src/lab-serving/ssh-server/start-lab-server";
+import { OutcomeUnknownError } from "../../src/transport/executor";
+import { SshExecutor } from "../../src/transport/ssh-executor";
 import { systemSsh } from "./ssh-client";
 import { standInLab } from "./stand-in-lab";
 

@@ -1,5 +1,5 @@
-import type { LdmInvocationResult } from "../../../src/lab/api";
-import { MemoryShellFiles, type LabTool, type ShellEndpoint } from "../../../src/lab/shell";
+import type { LdmInvocationResult } from "../../src/lab/api";
+import { MemoryShellFiles, type LabTool, type ShellEndpoint } from "../../src/lab-serving/shell";
 
 /** A machine endpoint whose tools echo what they received, recording every call. */
 export function recordingEndpoint(kind: ShellEndpoint["kind"] = "machine") {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LabExecutor, newLabExecCounters } from "../../../src/lab/executor";
-import { OutcomeUnknownError } from "../../../src/transport/executor";
+import { LabExecutor, newLabExecCounters } from "../../src/lab-serving/executor";
+import { OutcomeUnknownError } from "../../src/transport/executor";
 import { standInLab } from "./stand-in-lab";
 
 describe("LabExecutor", () => {

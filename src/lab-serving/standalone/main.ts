@@ -1,5 +1,5 @@
 import { LdomsError } from "../../model";
-import { Lab } from "../lab";
+import { Lab } from "../../lab/lab";
 import { LockTimeoutError } from "./file-lock";
 import { FileLabStore } from "./file-store";
 

@@ -1,5 +1,5 @@
-import type { InventoryEntry } from "../../../src/model";
-import { runProcess } from "../../support/run-process";
+import type { InventoryEntry } from "../../src/model";
+import { runProcess } from "../support/run-process";
 
 export interface SshRun {
   readonly status: number | null;

@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { hostname, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { LockTimeoutError, withFileLock } from "../../../src/lab/standalone/file-lock";
-import { FileLabStore, readLabStateFile } from "../../../src/lab/standalone/file-store";
+import { LockTimeoutError, withFileLock } from "../../src/lab-serving/standalone/file-lock";
+import { FileLabStore, readLabStateFile } from "../../src/lab-serving/standalone/file-store";
 
-const repo = resolve(__dirname, "../../..");
+const repo = resolve(__dirname, "../..");
 const tsx = join(repo, "node_modules/tsx/dist/cli.mjs");
 
 function runNode(args: string[]): Promise<number | null> {

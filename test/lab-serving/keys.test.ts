@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { fingerprintOf, persistentKeyPair } from "../../../src/lab/ssh-server/keys";
+import { fingerprintOf, persistentKeyPair } from "../../src/lab-serving/ssh-server/keys";
 import { REPO } from "./standalone-support";
 
 describe("lab SSH keys", () => {
@@ -32,7 +32,7 @@ describe("lab SSH keys", () => {
 
   it("processes creating the same key at once all end up with the one on disk", async () => {
     const shared = join(dir, "race");
-    const script = `const { persistentKeyPair } = require(${JSON.stringify(join(REPO, "src/lab/ssh-server/keys.ts"))}); process.stdout.write(persistentKeyPair(${JSON.stringify(shared)}, "c_ed25519").publicKey);`;
+    const script = `const { persistentKeyPair } = require(${JSON.stringify(join(REPO, "src/lab-serving/ssh-server/keys.ts"))}); process.stdout.write(persistentKeyPair(${JSON.stringify(shared)}, "c_ed25519").publicKey);`;
     const runs = await Promise.all(
       Array.from({ length: 4 }, () =>
         new Promise<string>((resolve, reject) => {

@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { commandLine, shellQuote } from "../../../src/ldm/quote";
-import { parseCommandLine, runCommandLine } from "../../../src/lab/shell";
+import { commandLine, shellQuote } from "../../src/ldm/quote";
+import { parseCommandLine, runCommandLine } from "../../src/lab-serving/shell";
 import { recordingEndpoint } from "./shell-support";
 
 function sh(line: string): { status: number | null; stdout: string } {

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { chownSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { ValidationError } from "../../model";
-import type { LabState } from "../state";
-import type { LabStateStore } from "../store";
+import type { LabState } from "../../lab/state";
+import type { LabStateStore } from "../../lab/store";
 import { type FileLockOptions, withFileLock } from "./file-lock";
 
 /**
