@@ -25,6 +25,7 @@ import { SshExecutor } from "../src/transport";
 import type { Inventory, InventoryEntry, PlanDocument } from "../src/model";
 import { fleetLabDefinition, fleetPlan } from "../test-kit/fleet";
 import { startTcpProxy, type TcpProxy } from "../test-kit/tcp-proxy";
+import { observedLab } from "../test-kit/observed-lab";
 
 /** Fleet size; LDOMS_BENCH_MACHINES overrides it for quick local runs. */
 export const MACHINES = Number(process.env.LDOMS_BENCH_MACHINES ?? 100);
@@ -108,16 +109,7 @@ export async function serveFleet(document: PlanDocument): Promise<Fleet> {
   const proxies: TcpProxy[] = [];
   const lab = Lab.fromDefinition(loadLabDefinition(fleetLabDefinition(MACHINES, GUESTS, { ldmLatencyMs: LDM_MS }), "engine bench"));
   const ldmCalls = new Map<string, number>();
-  const counted = {
-    store: lab.store,
-    machineNames: () => lab.machineNames(),
-    guestDomains: () => lab.guestDomains(),
-    runGuest: (domain: string, argv: readonly string[]) => lab.runGuest(domain, argv),
-    runLdm: (machine: string, argv: readonly string[]) => {
-      ldmCalls.set(machine, (ldmCalls.get(machine) ?? 0) + 1);
-      return lab.runLdm(machine, argv);
-    },
-  };
+  const counted = observedLab(lab, (machine) => void ldmCalls.set(machine, (ldmCalls.get(machine) ?? 0) + 1));
   const server = await startLabServer({ lab: counted, stateDir });
   const hosts: Record<string, InventoryEntry> = {};
   for (const [id, entry] of Object.entries(server.inventory.hosts)) {

@@ -10,6 +10,7 @@ import { loadLabDefinition } from "../../../src/lab/definition";
 import { startLabServer, type RunningLabServer, type SshExecInfo } from "../../../src/lab-serving/ssh-server";
 import type { Inventory, InventoryEntry } from "../../../src/model";
 import { startTcpProxy, type TcpProxy } from "../../../test-kit/tcp-proxy";
+import { observedLab } from "../../../test-kit/observed-lab";
 import { exampleLabJson } from "./engine-lab";
 
 export interface SshLab {
@@ -40,18 +41,7 @@ export async function startSshLab(options: SshLabOptions = {}): Promise<SshLab> 
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), "ldoms-engine-ssh-"));
   const lab = Lab.fromDefinition(loadLabDefinition(options.json ?? exampleLabJson(), "engine ssh lab"));
   const proxies = new Map<string, TcpProxy>();
-  const servable = {
-    store: lab.store,
-    machineNames: () => lab.machineNames(),
-    guestDomains: () => lab.guestDomains(),
-    runGuest: (domain: string, argv: readonly string[]) => lab.runGuest(domain, argv),
-    runLdm: async (machine: string, argv: readonly string[]) => {
-      const before = lab.mutatingCount();
-      const result = await lab.runLdm(machine, argv);
-      options.afterLdm?.(machine, lab.mutatingCount() > before, proxies);
-      return result;
-    },
-  };
+  const servable = observedLab(lab, (machine, _argv, mutating) => options.afterLdm?.(machine, mutating, proxies));
   const server = await startLabServer({
     lab: servable,
     stateDir,
