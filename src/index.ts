@@ -1,11 +1,132 @@
-// Public API of cdktf-ldoms.
-export * from "./model";
-export * from "./ldm";
-export * from "./constructs";
-export * from "./synth";
-export * from "./terraform";
-export * from "./lab";
-// The lab served: in-process executor, SSH server (`ldoms lab up`), shell, file-backed state.
+// Public API of cdktf-ldoms: every name a user's program imports from "cdktf-ldoms" is listed
+// here, by name. Helpers (parsers, quoting, batch framing, the journal, lock commands, observed
+// state, rendering) stay internal; the project's own code and tests import them from their
+// modules. test/package/public-surface.test.ts holds the list: a new export is a deliberate change.
+
+// Constructs and their props.
+export {
+  ControlDomain,
+  EthernetVf,
+  FibreChannelVf,
+  GuestDomain,
+  InfiniBandVf,
+  IpmpGroup,
+  Network,
+  SriovMigration,
+  VirtualSwitch,
+  Vnet,
+  type ControlDomainProps,
+  type EthernetVfProps,
+  type FibreChannelVfProps,
+  type GuestAccessProps,
+  type GuestDomainProps,
+  type InfiniBandVfProps,
+  type IpmpGroupProps,
+  type NetworkProps,
+  type ResolvedTargetVf,
+  type SriovMigrationProps,
+  type TargetVfLocation,
+  type VirtualSwitchProps,
+  type VnetProps,
+} from "./constructs";
+
+// The stack and the app runner (cdktf.json's app).
+export { LdomsStack, runLdomsApp, type LdomsStackProps } from "./terraform";
+
+// The plan document, the inventory and the errors.
+export {
+  ApplyError,
+  ConnectionError,
+  LdomsError,
+  MigrationError,
+  PLAN_FORMAT_VERSION,
+  PlanError,
+  ValidationError,
+  type Condition,
+  type HostConnection,
+  type HostPlan,
+  type Inventory,
+  type InventoryEntry,
+  type MigrationPlan,
+  type PlanDocument,
+  type Step,
+  type StepKind,
+} from "./model";
+export { loadPlanDocumentFile } from "./model/load-plan-document";
+
+// Engine: plan, apply, migrate and unlock from code, as the CLI does.
+export {
+  applyHosts,
+  engineHosts,
+  forceUnlock,
+  loadInventoryFile,
+  planHosts,
+  type ActionStatus,
+  type AppliedAction,
+  type ApplyOptions,
+  type ApplyRunResult,
+  type CommandTimeouts,
+  type ConnectHost,
+  type EngineEvent,
+  type EngineEventSink,
+  type EngineHost,
+  type EngineOptions,
+  type HostApplyResult,
+  type HostApplyStatus,
+  type HostCounters,
+  type HostPlanResult,
+  type HostTarget,
+  type LockInfo,
+  type MigrationAwareness,
+  type ObservedHost,
+  type PinnedHost,
+  type PlannedAction,
+  type PlanRunResult,
+} from "./engine";
+export {
+  MigrationControl,
+  migrationSucceeded,
+  runMigration,
+  type CheckStatus,
+  type GuestIpmpAction,
+  type MigrateOptions,
+  type MigrationCheck,
+  type MigrationEvent,
+  type MigrationEventSink,
+  type MigrationOutcome,
+  type MigrationReport,
+  type MigrationRunInfo,
+} from "./engine/migration";
+
+// Transport: the executor seam and its SSH implementation.
+export {
+  OutcomeUnknownError,
+  SshExecutor,
+  TransportError,
+  type ExecOptions,
+  type ExecResult,
+  type HostKeyLearned,
+  type HostKeyPolicy,
+  type RemoteExecutor,
+  type SshExecutorOptions,
+  type TransportErrorKind,
+} from "./transport";
+
+// The lab (docs/lab.md) and its serving (docs/lab-serving.md).
+export {
+  DEFAULT_LAB_FILE,
+  FC_IB_LAB_FILE,
+  InMemoryLabStore,
+  Lab,
+  initialLabState,
+  loadLabDefinition,
+  loadLabDefinitionFile,
+  type FaultControl,
+  type LabDefinition,
+  type LabOptionsOverride,
+  type LabState,
+  type LabStateStore,
+} from "./lab";
 export {
   LabExecutor,
   newLabExecCounters,
@@ -14,7 +135,6 @@ export {
   type LabExecInfo,
   type LabExecutorOptions,
 } from "./lab-serving/executor";
-export { DEFAULT_LAB_USER, labEndpoint, labHostIds, type ServableLab } from "./lab-serving/executor-endpoints";
 export {
   startLabServer,
   type RunningLabServer,
@@ -23,9 +143,6 @@ export {
   type SshServingStats,
   type StartLabServerOptions,
 } from "./lab-serving/ssh-server";
-export { parseCommandLine, runCommandLine, type ShellEndpoint, type ShellResult } from "./lab-serving/shell";
-export { FileLabStore } from "./lab-serving/standalone/file-store";
-export * from "./model/load-plan-document";
-// Engine and transport: for programs that plan/apply without the CLI.
-export * from "./engine";
-export * from "./transport";
+
+// A small kit for users' own tests: Testing.examplePlan().
+export * as Testing from "./testing";

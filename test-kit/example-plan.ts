@@ -1,26 +1,6 @@
 /**
  * The example's shape (one guest with a named VF, vnet and IPMP on t7-a, migrating to t7-b),
- * synthesized in-process, with knobs the engine tests turn.
+ * synthesized in-process, with knobs the engine tests turn. It lives in the package as
+ * `Testing.examplePlan()` (src/testing.ts); the project's tests and bench import it from here.
  */
-import { Construct } from "constructs";
-import { ControlDomain, EthernetVf, GuestDomain, IpmpGroup, Network, SriovMigration, Vnet } from "../src/constructs";
-import { synthesizePlan } from "../src/synth";
-import type { PlanDocument } from "../src/model";
-
-export interface ExampleOptions {
-  readonly stack?: string;
-}
-
-export function examplePlan(options: ExampleOptions = {}): PlanDocument {
-  const root = new Construct(undefined as unknown as Construct, "");
-  const stack = new Construct(root, options.stack ?? "prod-move");
-  const net = new Network(stack, "app-net", { vlan: 100 });
-  const source = new ControlDomain(stack, "t7-a", { address: "t7-a.example.net", user: "ldmops", hostKey: "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" });
-  const target = new ControlDomain(stack, "t7-b", { address: "t7-b.example.net", user: "ldmops", hostKey: "SHA256:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB" });
-  const ldg1 = new GuestDomain(source, "ldg1");
-  const vf = new EthernetVf(ldg1, "vf0", { pf: "/SYS/MB/NET0/IOVNET.PF0", name: "ldg1-app", network: net, pvid: 100 });
-  const vnet = new Vnet(ldg1, "vnet0", { vswitch: "primary-vsw0", network: net, pvid: 100 });
-  new IpmpGroup(ldg1, "ipmp0", { active: vf, standby: vnet });
-  new SriovMigration(stack, "ldg1-to-b", { domain: ldg1, target, targetPf: "/SYS/MB/NET2/IOVNET.PF0" });
-  return synthesizePlan(stack, options.stack ?? "prod-move");
-}
+export { examplePlan, type ExampleOptions } from "../src/testing";
