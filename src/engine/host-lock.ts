@@ -6,7 +6,7 @@
  */
 import { isOutcomeUnknown, type HostSession } from "./host-session";
 import { batchCommandLine, splitBatchOutput } from "./read-batch";
-import { lockExistsPart, lockHeldError, readLockPart, releaseLockPart, releaseOutcome, type LockInfo, type ReleaseOutcome } from "./lock";
+import { lockHeldError, releaseOutcomeOf, releaseParts, type LockInfo, type ReleaseOutcome } from "./lock";
 import { readFailedHoldingLock, readHost } from "./observe";
 import type { ObservedHost } from "./observed-state";
 import { retryUnknown, type RetryOptions } from "./retry-unknown";
@@ -67,10 +67,7 @@ export async function acquireHostLock(session: HostSession, info: LockInfo, dir:
  */
 export async function releaseHostLock(session: HostSession, dir: string, info: LockInfo, options: RetryOptions = {}): Promise<ReleaseOutcome> {
   return retryUnknown(async () => {
-    const before = { ...readLockPart(dir), name: "lock-before" };
-    const result = await session.exec(batchCommandLine([before, releaseLockPart(dir, info.id), lockExistsPart(dir), readLockPart(dir)]), "lock");
-    const sections = new Map(splitBatchOutput(result.stdout).map((s) => [s.name, s]));
-    const text = (name: string) => sections.get(name)?.output ?? "";
-    return releaseOutcome(sections.get("unlock")?.exitStatus ?? null, text("lock-info"), sections.get("lock-exists")?.exitStatus === 0, text("lock-before"));
+    const result = await session.exec(batchCommandLine(releaseParts(dir, info.id)), "lock");
+    return releaseOutcomeOf(new Map(splitBatchOutput(result.stdout).map((s) => [s.name, s])));
   }, options);
 }

@@ -13,7 +13,7 @@ import { randomBytes } from "node:crypto";
 import { hostname, userInfo } from "node:os";
 import { ApplyError } from "../model";
 import { shellQuote } from "../ldm/quote";
-import type { BatchPart } from "./read-batch";
+import type { BatchPart, BatchSection } from "./read-batch";
 
 export const DEFAULT_LOCK_DIR = "/var/tmp/ldoms.lock";
 
@@ -87,8 +87,22 @@ export type ReleaseOutcome =
   | { readonly kind: "absent" }
   | { readonly kind: "other"; readonly holder?: LockInfo };
 
+/**
+ * One id-checked release with what its report needs, as batch parts: the holder before, the
+ * release, whether a lock is left, and its holder. Read back with `releaseOutcomeOf`.
+ */
+export function releaseParts(lockDir: string, id: string): BatchPart[] {
+  return [{ ...readLockPart(lockDir), name: "lock-before" }, releaseLockPart(lockDir, id), lockExistsPart(lockDir), readLockPart(lockDir)];
+}
+
+/** The outcome of the `releaseParts` of one exec, from its sections. */
+export function releaseOutcomeOf(sections: ReadonlyMap<string, BatchSection>): ReleaseOutcome {
+  const text = (name: string) => sections.get(name)?.output ?? "";
+  return releaseOutcome(sections.get("unlock")?.exitStatus ?? null, text("lock-info"), sections.get("lock-exists")?.exitStatus === 0, text("lock-before"));
+}
+
 /** Decides a release from its section status and the lock-info read after it in the same exec. */
-export function releaseOutcome(unlockStatus: number | null, infoAfter: string, lockExistsAfter: boolean, infoBefore = ""): ReleaseOutcome {
+function releaseOutcome(unlockStatus: number | null, infoAfter: string, lockExistsAfter: boolean, infoBefore = ""): ReleaseOutcome {
   if (unlockStatus === 0) {
     const removed = parseLockInfo(infoBefore);
     return removed ? { kind: "released", holder: removed } : { kind: "released" };

@@ -6,7 +6,7 @@ import { PlanError } from "../model";
 import { readFailure } from "./connection-errors";
 import { checkReadListing } from "./listing-checks";
 import type { HostSession } from "./host-session";
-import { acquireLockPart, lockExistsPart, parseLockInfo, readLockPart, releaseLockPart, releaseOutcome, type LockInfo, type ReleaseOutcome } from "./lock";
+import { acquireLockPart, parseLockInfo, readLockPart, releaseOutcomeOf, releaseParts, type LockInfo, type ReleaseOutcome } from "./lock";
 import { observeDevices, observeDomains, observeVswitches } from "./observed-from-listings";
 import type { ObservedHost } from "./observed-state";
 import { parseListIo } from "../ldm/parse-list-io";
@@ -61,7 +61,7 @@ export async function readHost(
   const parts: BatchPart[] = [];
   if (options.lock?.acquire) parts.push(acquireLockPart(options.lock.dir, options.lock.info), readLockPart(options.lock.dir));
   parts.push(...ldmParts(listings, ldmOptions(session)));
-  if (options.lock?.release) parts.push(releaseLockPart(options.lock.dir, options.lock.info.id), lockExistsPart(options.lock.dir), readLockPart(options.lock.dir));
+  if (options.lock?.release) parts.push(...releaseParts(options.lock.dir, options.lock.info.id));
   const result = await session.exec(batchCommandLine(parts), options.lock?.acquire || options.lock?.release ? "lock" : "read");
   const sections = new Map<string, BatchSection>(splitBatchOutput(result.stdout).map((s) => [s.name, s]));
 
@@ -71,7 +71,7 @@ export async function readHost(
     const taken = sections.get("lock")?.exitStatus === 0;
     lock = { held: taken || holder?.id === options.lock.info.id, ...(holder ? { holder } : {}) };
   } else if (options.lock?.release) {
-    const release = releaseOutcome(sections.get("unlock")?.exitStatus ?? null, sections.get("lock-info")?.output ?? "", sections.get("lock-exists")?.exitStatus === 0);
+    const release = releaseOutcomeOf(sections);
     lock = { held: false, release, ...(release.kind === "other" && release.holder ? { holder: release.holder } : {}) };
   }
   try {
@@ -90,7 +90,6 @@ function observeListings(
   result: { readonly exitStatus: number | null; readonly stderr: string },
   previous: ObservedHost | undefined,
 ): ObservedHost {
-
   let devices = previous ? { buses: previous.buses, pfs: previous.pfs, vfs: previous.vfs } : undefined;
   let domains = previous?.domains;
   let vswitches = previous?.vswitches;

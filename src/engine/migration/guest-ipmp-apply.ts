@@ -173,13 +173,8 @@ export interface GuestUnreachable {
   readonly reason: string;
 }
 
-/** A guest the saved plan lists no steps for (not contacted by apply). */
-export interface GuestNotInPlan {
-  readonly domain: string;
-  readonly host: string;
-  readonly guest: string;
-  readonly reason: string;
-}
+/** A guest the saved plan lists no steps for (not contacted by apply): same fields, `reason` says why. */
+export type GuestNotInPlan = GuestUnreachable;
 
 export interface GuestIpmpApplyResult {
   /** Every guest worked on (an unreachable one too, with `error`). */
