@@ -3,19 +3,15 @@
  * happened. Plain JSON (`--json` prints it as is); the CLI renders the same object as text.
  */
 
-/** passed; failed (reason + fix); unverified (could not be checked: needs --accept-unverified). */
-export type CheckStatus = "passed" | "failed" | "unverified";
+import type { Check } from "../check";
 
-export interface MigrationCheck {
-  /** Stable id, e.g. `preflight/1-vf-names`, `post/target-vf-assigned`. */
-  readonly id: string;
+// Kept exported from here: the package root re-exports it from the migration barrel.
+export type { CheckStatus } from "../check";
+
+/** A preflight or post-verify check of a migration: a `Check`, with its DESIGN §5 rule number. */
+export interface MigrationCheck extends Check {
   /** Rule number of DESIGN §5 (1-6) for preflight checks. */
   readonly rule?: number;
-  readonly status: CheckStatus;
-  /** One line: what was proven, or why not. */
-  readonly message: string;
-  /** What to do about a failed or unverified check. */
-  readonly fix?: string;
 }
 
 export type MigrationOutcome =
