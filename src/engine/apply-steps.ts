@@ -4,28 +4,23 @@
  * `create-vf` printed), which devices a step would touch while they are `INV`, and the message
  * of a failed step.
  */
-import type { HostPlan, Step } from "../model";
+import type { HostPlan, Listing, Step } from "../model";
+import { ALL_LISTINGS } from "../ldm/argv";
 import { stepById, type PlannedAction } from "./actions";
 import { createdVfPseudonyms } from "./created-vfs";
 import { pfOfVf } from "./observed-from-listings";
 import { findVfByName, type ObservedHost, type ObservedVf } from "./observed-state";
 import { unmetParts } from "./conditions";
 import { resolveArgv } from "./operands";
-import type { ListingName } from "./read-batch";
 
 /** The planned action of a step. */
 export function actionOf(actions: readonly PlannedAction[], step: Step): PlannedAction {
   return actions.find((a) => a.stepId === step.id) as PlannedAction;
 }
 
-/** VF names a create-vf or naming step makes exist. */
+/** The VF name a create-vf or naming step makes exist. */
 export function vfNameMadeBy(step: Step): string | undefined {
-  const find = (c: Step["postcondition"]): string | undefined => {
-    if (c.kind === "vf-exists" || c.kind === "vf-pseudonym-named") return c.name;
-    if (c.kind === "all") for (const x of c.conditions) { const n = find(x); if (n) return n; }
-    return undefined;
-  };
-  return find(step.postcondition);
+  return step.kind === "create-vf" || step.kind === "name-vf" ? step.object.vf : undefined;
 }
 
 /** Most steps sent in one exec. */
@@ -55,34 +50,10 @@ export function formBatch(plan: HostPlan, actions: readonly PlannedAction[], sta
   return batch;
 }
 
-/** The listings whose output can prove these steps' postconditions. */
-export function listingsProving(steps: readonly Step[]): ListingName[] {
-  const needed = new Set<ListingName>();
-  const visit = (c: Step["postcondition"]): void => {
-    switch (c.kind) {
-      case "not":
-        return visit(c.condition);
-      case "all":
-      case "any":
-        return c.conditions.forEach(visit);
-      case "vnet-exists":
-      case "vnet-property":
-        needed.add("list-domains");
-        return;
-      case "vswitch-exists":
-        needed.add("list-services");
-        return;
-      case "vf-exists":
-      case "vf-pseudonym-named":
-      case "vf-assigned":
-      case "vf-unassigned":
-      case "vf-property":
-        needed.add("list-io");
-    }
-  };
-  steps.forEach((step) => visit(step.postcondition));
-  if (steps.some((step) => step.kind === "create-vf")) needed.add("list-io");
-  return (["list-io", "list-domains", "list-services"] as const).filter((l) => needed.has(l));
+/** The listings whose output can prove these steps' postconditions (each step names its own). */
+export function listingsProving(steps: readonly Step[]): Listing[] {
+  const needed = new Set<Listing>(steps.flatMap((step) => step.proof));
+  return ALL_LISTINGS.filter((l) => needed.has(l));
 }
 
 export function failureMessage(host: string, step: Step, commandLine: string, exitStatus: number | null, stderr: string, done: readonly PlannedAction[]): string {
@@ -96,23 +67,16 @@ export function failureMessage(host: string, step: Step, commandLine: string, ex
   ].join("\n");
 }
 
-function namedBy(c: Step["postcondition"]): { vf: string; name: string } | undefined {
-  if (c.kind === "vf-pseudonym-named") return { vf: c.vf, name: c.name };
-  if (c.kind === "all") for (const x of c.conditions) { const n = namedBy(x); if (n) return n; }
-  return undefined;
-}
-
 /** After create-vf: the printed pseudonym is remembered, and the new VF is expected in INV. */
 export function learnFromOutput(step: Step, stdout: string, known: Map<string, string>, addVf: (vf: ObservedVf) => void): void {
   if (step.kind === "name-vf") {
-    const named = namedBy(step.postcondition);
-    if (named) known.set(named.name, named.vf);
+    known.set(step.object.vf, step.pseudonym);
     return;
   }
   if (step.kind !== "create-vf") return;
-  const name = vfNameMadeBy(step);
+  const name = step.object.vf;
   const created = createdVfPseudonyms(stdout);
-  if (name === undefined || created.length !== 1) return;
+  if (created.length !== 1) return;
   const alias = created[0] as string;
   known.set(name, alias);
   addVf({ alias, pf: pfOfVf(alias), name, status: "INV", properties: {} });

@@ -3,25 +3,8 @@
  * words (the "reason" shown next to each planned action).
  */
 import type { Condition } from "../model";
+import { sameLdmValue } from "../ldm/syntax";
 import { findDomain, findVfByAlias, findVfByName, type ObservedHost } from "./observed-state";
-
-/** Compares `ldm` values: comma lists are compared as sets, everything else case-sensitively. */
-export function sameLdmValue(actual: string | undefined, wanted: string): boolean {
-  const a = (actual ?? "").trim();
-  const w = wanted.trim();
-  if (a === w) return true;
-  if (a.includes(",") || w.includes(",")) {
-    const set = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean).sort().join(",");
-    return set(a) === set(w);
-  }
-  // MAC addresses print without leading zeros in some places; compare them numerically.
-  const mac = /^[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}$/i;
-  if (mac.test(a) && mac.test(w)) {
-    const norm = (s: string) => s.split(":").map((x) => parseInt(x, 16)).join(":");
-    return norm(a) === norm(w);
-  }
-  return false;
-}
 
 /**
  * Facts assumed to hold on top of observed state: the postconditions of steps planned earlier

@@ -10,9 +10,10 @@ import { acquireLockPart, parseLockInfo, readLockPart, releaseOutcomeOf, release
 import { observeDevices, observeDomains, observeVswitches } from "./observed-from-listings";
 import type { ObservedHost } from "./observed-state";
 import { parseListIo } from "../ldm/parse-list-io";
+import { ALL_LISTINGS, listingLabel } from "../ldm/argv";
 import { batchCommandLine, ldmParts, splitBatchOutput, type BatchPart, type BatchSection, type ListingName } from "./read-batch";
 
-export const ALL_LISTINGS: readonly ListingName[] = ["list-io", "list-domains", "list-services"];
+export { ALL_LISTINGS } from "../ldm/argv";
 
 export interface LockRequest {
   readonly dir: string;
@@ -109,8 +110,4 @@ function observeListings(
   }
   if (!devices || !domains || !vswitches) throw new Error("readHost: a partial read needs a previous observation");
   return { ...devices, domains, vswitches };
-}
-
-function listingLabel(name: ListingName): string {
-  return { "list-io": "list-io -l -p", "list-domains": "list -l -p", "list-services": "list-services -p" }[name];
 }

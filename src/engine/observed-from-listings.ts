@@ -7,31 +7,27 @@ import type { ListIoDevice } from "../ldm/parse-list-io";
 import { parseListDomains } from "../ldm/parse-list-domains";
 import { parseListServices } from "../ldm/parse-list-services";
 import type { ObservedBus, ObservedDomain, ObservedHost, ObservedPf, ObservedVf, ObservedVnet } from "./observed-state";
-import { LIST_IO_VF_PROPERTY_KEYS } from "../ldm/assumptions";
+import { VF_PROPERTIES, VNET_PROPERTIES, type PropertySpec } from "../ldm/properties";
+import { parsePseudonym, pfOfVf } from "../ldm/syntax";
 
-/** VF properties the engine compares (`ldm` spelling). */
-const VF_PROPERTY_KEYS = LIST_IO_VF_PROPERTY_KEYS;
-const VNET_PROPERTY_KEYS = ["pvid", "vid", "mtu", "id", "linkprop", "mac-addr"] as const;
+export { pfOfVf } from "../ldm/syntax";
 
-/** `/SYS/MB/NET0/IOVNET.PF0.VF3` -> `/SYS/MB/NET0/IOVNET.PF0`. */
-export function pfOfVf(alias: string): string {
-  return alias.replace(/\.VF\d+$/, "");
-}
+/** A vnet's MAC is shown too (it is not a property the plan sets). */
+const VNET_OBSERVED: Readonly<Record<string, PropertySpec>> = { ...VNET_PROPERTIES, "mac-addr": { syntax: "mac", needsDomainStopped: true, listedAs: "mac-addr" } };
 
-function pick(source: Readonly<Record<string, string>>, keys: readonly string[]): Record<string, string> {
+/** The catalogued properties a listing record shows, under their command-line names. */
+function pick(source: Readonly<Record<string, string>>, catalogue: Readonly<Record<string, PropertySpec>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const key of keys) {
-    const value = source[key];
+  for (const [key, spec] of Object.entries(catalogue)) {
+    const value = source[spec.listedAs];
     if (value !== undefined && value !== "") out[key] = value;
   }
   return out;
 }
 
 function classFromAlias(alias: string): string | undefined {
-  if (/\/IOVNET\.PF\d+/.test(alias)) return IO_CLASSES.ethernet;
-  if (/\/IOVFC\.PF\d+/.test(alias)) return IO_CLASSES.fibreChannel;
-  if (/\/IOVIB\.PF\d+/.test(alias)) return IO_CLASSES.infiniBand;
-  return undefined;
+  const cls = parsePseudonym(alias)?.class;
+  return cls === undefined ? undefined : IO_CLASSES[cls];
 }
 
 export function observeDevices(devices: readonly ListIoDevice[]): Pick<ObservedHost, "buses" | "pfs" | "vfs"> {
@@ -62,7 +58,7 @@ export function observeDevices(devices: readonly ListIoDevice[]): Pick<ObservedH
         ...(device.domain ? { domain: device.domain } : {}),
         ...(cls ? { class: cls } : {}),
         ...(device.status ? { status: device.status } : {}),
-        properties: pick(device.properties, VF_PROPERTY_KEYS),
+        properties: pick(device.properties, VF_PROPERTIES),
       });
     }
   }
@@ -78,7 +74,7 @@ export function observeDomains(text: string): ObservedDomain[] {
       (vnet): ObservedVnet => ({
         ifName: vnet.name,
         vswitch: vnet.vswitch ?? "",
-        properties: pick(vnet.fields, VNET_PROPERTY_KEYS),
+        properties: pick(vnet.fields, VNET_OBSERVED),
       }),
     ),
   }));

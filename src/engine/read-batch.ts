@@ -4,6 +4,8 @@
  * round trip returns every listing with its status, and a failing listing does not hide the
  * others. Only the shell vocabulary the lab accepts is used (echo, `;`, `$?`).
  */
+import type { Listing } from "../model";
+import { LISTINGS } from "../ldm/argv";
 import { ldmCommandLine, shellQuote, type LdmCommandLineOptions } from "../ldm/quote";
 
 export const DELIMITER = "@@ldoms:";
@@ -22,17 +24,11 @@ export interface BatchSection {
   readonly exitStatus: number | null;
 }
 
-/** The listings one observation needs, each an `ldm` invocation. */
-export const OBSERVE_LISTINGS = {
-  "list-io": ["list-io", "-l", "-p"],
-  "list-domains": ["list", "-l", "-p"],
-  "list-services": ["list-services", "-p"],
-} as const satisfies Record<string, readonly string[]>;
-
-export type ListingName = keyof typeof OBSERVE_LISTINGS;
+/** A listing's name (its section name in a batch). */
+export type ListingName = Listing;
 
 export function ldmParts(names: readonly ListingName[], options: LdmCommandLineOptions): BatchPart[] {
-  return names.map((name) => ({ name, commandLine: ldmCommandLine(OBSERVE_LISTINGS[name], options) }));
+  return names.map((name) => ({ name, commandLine: ldmCommandLine(LISTINGS[name], options) }));
 }
 
 /** `echo '@@ldoms:begin NAME'; CMD; echo "@@ldoms:rc=$?"` for every part, joined by `;`. */

@@ -292,12 +292,15 @@ export const LIST_IO_HUMAN_VF_NAME: "long-listing-property" | "not-shown" = "lon
 export const LIST_IO_LONG_PARSEABLE_KEYS = ["dev", "alias", "status", "domain", "type", LIST_IO_CLASS_KEY, "bus"] as const;
 
 /**
- * The Ethernet VF properties `list-io -l -p` shows, one `|key=value` line each under the VF,
- * under the same names `create-vf`/`set-io` take, empty when unset. Ref §3.3/§3.9 [I]: the
- * property lines exist [V-code for `maxvfs=`], their names for VFs are not verified. The engine
- * reads drift from these keys; the lab prints them.
+ * The key under which a listing prints a VF or vnet network property: the same name
+ * `create-vf`/`set-io`/`add-vnet` take (`list-io -l -p` VF property lines, `list -l -p` VNET
+ * records), empty when unset. Ref §3.3/§3.9 [I]: VF property lines exist [V-code for `maxvfs=`],
+ * their names for VFs are not verified. The catalogue in properties.ts reads every key through
+ * this function, so a different spelling on real hardware is one edit here.
  */
-export const LIST_IO_VF_PROPERTY_KEYS = ["mac-addr", "alt-mac-addrs", "pvid", "vid", "mtu"] as const;
+export function listedPropertyKey(property: string): string {
+  return property;
+}
 
 /**
  * Commands refused while a device shows `INV`. Ref §3.1 [V: INV while the OS re-probes; whether

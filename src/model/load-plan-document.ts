@@ -71,6 +71,16 @@ export function parsePlanDocument(text: string | unknown, source: string): PlanD
   return validatePlanDocument(value, source);
 }
 
+/** Why a document of another formatVersion is refused, and what to do. */
+function versionProblem(source: string, version: unknown): string {
+  if (version === undefined) return `${source} is not a plan document: it has no formatVersion; synthesize it with \`ldoms synth\``;
+  if (typeof version === "number" && Number.isInteger(version) && version >= 1 && version < PLAN_FORMAT_VERSION) {
+    // The plan is derived from the stack, so synthesizing again loses nothing.
+    return `${source} has plan formatVersion ${version}, written by an older ldoms; this ldoms reads formatVersion ${PLAN_FORMAT_VERSION} (its steps name the object they act on and the listing that proves them). Synthesize the plan again (\`ldoms synth\`, or \`cdktf synth\`): it is made from your stack, nothing is lost`;
+  }
+  return `${source} has plan formatVersion ${JSON.stringify(version)}, but this ldoms reads formatVersion ${PLAN_FORMAT_VERSION}; synthesize the plan again with this version (\`ldoms synth\`) or use the ldoms release that wrote it`;
+}
+
 /** Validates a value parsed from JSON against the plan document schema. */
 export function validatePlanDocument(value: unknown, source: string): PlanDocument {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -78,9 +88,7 @@ export function validatePlanDocument(value: unknown, source: string): PlanDocume
   }
   const version = (value as Record<string, unknown>)["formatVersion"];
   if (version !== PLAN_FORMAT_VERSION) {
-    throw new ValidationError(version === undefined
-      ? `${source} is not a plan document: it has no formatVersion; synthesize it with \`ldoms synth\``
-      : `${source} has plan formatVersion ${JSON.stringify(version)}, but this ldoms reads formatVersion ${PLAN_FORMAT_VERSION}; synthesize the plan again with this version (\`ldoms synth\`) or use the ldoms release that wrote it`);
+    throw new ValidationError(versionProblem(source, version));
   }
   const validate = compiled();
   if (!validate(value)) {

@@ -6,8 +6,11 @@
  * The JSON Schema shipped in `schema/ldoms-plan.schema.json` describes the same shape.
  */
 
-/** Bumped on any incompatible change of the document shape. */
-export const PLAN_FORMAT_VERSION = 1;
+/**
+ * Bumped on any incompatible change of the document shape. 2: every step names the object it
+ * acts on and the listings that prove it.
+ */
+export const PLAN_FORMAT_VERSION = 2;
 
 export interface PlanDocument {
   readonly formatVersion: typeof PLAN_FORMAT_VERSION;
@@ -145,13 +148,8 @@ export type Condition =
   | { readonly kind: "all"; readonly conditions: readonly Condition[] }
   | { readonly kind: "any"; readonly conditions: readonly Condition[] };
 
-export type StepKind =
-  | "create-vf"
-  | "name-vf"
-  | "set-vf"
-  | "assign-vf"
-  | "add-vnet"
-  | "set-vnet";
+/** The `ldm` listings a host is observed with (`list-io -l -p`, `list -l -p`, `list-services -p`). */
+export type Listing = "list-io" | "list-domains" | "list-services";
 
 /**
  * Why a step may disturb a running system. Disruptive steps are listed by `plan` and refused by
@@ -161,10 +159,20 @@ export type Disruption =
   /** The owning domain must be inactive or bound (VF mac-addr/alt-mac-addrs/mtu). */
   | "needs-domain-stopped";
 
-export interface Step {
+/** A VF, by its user-assigned name (its identity on its machine). */
+export interface VfObject {
+  readonly vf: string;
+}
+
+/** A vnet, by its if-name and the domain it belongs to. */
+export interface VnetObject {
+  readonly vnet: string;
+  readonly domain: string;
+}
+
+interface StepCommon {
   /** Stable id, unique within the host, e.g. `vf/ldg1-app/create`. */
   readonly id: string;
-  readonly kind: StepKind;
   /** One line for humans, e.g. `create VF "ldg1-app" on /SYS/MB/NET0/IOVNET.PF0`. */
   readonly summary: string;
   /** Step is needed when this holds on observed state. */
@@ -173,11 +181,60 @@ export interface Step {
   readonly argv: readonly Operand[];
   /** Must hold on a re-read after the step ran. */
   readonly postcondition: Condition;
+  /** The listings a re-read needs to prove the postcondition. */
+  readonly proof: readonly Listing[];
   /** Present when the step may disturb a running domain; see `Disruption`. */
   readonly disruption?: Disruption;
   /** Domain the disruption concerns (whose state decides whether it applies). */
   readonly domain?: string;
 }
+
+/** Creates the named VF on a PF. */
+export interface CreateVfStep extends StepCommon {
+  readonly kind: "create-vf";
+  readonly object: VfObject;
+  /** PF pseudonym the VF is created on. */
+  readonly pf: string;
+}
+
+/** Gives an existing (adopted) VF its user-assigned name. */
+export interface NameVfStep extends StepCommon {
+  readonly kind: "name-vf";
+  readonly object: VfObject;
+  /** Pseudonym of the VF being named. */
+  readonly pseudonym: string;
+}
+
+/** Sets one property of a VF. */
+export interface SetVfStep extends StepCommon {
+  readonly kind: "set-vf";
+  readonly object: VfObject;
+}
+
+/** Assigns a VF to a domain. */
+export interface AssignVfStep extends StepCommon {
+  readonly kind: "assign-vf";
+  readonly object: VfObject;
+  /** The domain the VF is assigned to. */
+  readonly to: string;
+}
+
+/** Adds a vnet to a domain. */
+export interface AddVnetStep extends StepCommon {
+  readonly kind: "add-vnet";
+  readonly object: VnetObject;
+}
+
+/** Sets one property (or the switch) of a vnet. */
+export interface SetVnetStep extends StepCommon {
+  readonly kind: "set-vnet";
+  readonly object: VnetObject;
+}
+
+/** One guarded `ldm` command, by what it does and the object it acts on. */
+export type Step = CreateVfStep | NameVfStep | SetVfStep | AssignVfStep | AddVnetStep | SetVnetStep;
+
+export type StepKind = Step["kind"];
 
 export interface GuestAccess {
   readonly address: string;

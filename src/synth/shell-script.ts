@@ -80,10 +80,7 @@ function stepToShell(step: Step, index: number): string {
   lines.push(`  ldoms_say ${q(`+ ${step.summary}`)}`);
   lines.push(`  ldoms_ldm ${step.argv.map((o) => operandToShell(o, refs)).join(" ")}`);
   // Re-read right after every change, so the next guard and this postcondition see the new state.
-  const created = step.kind === "create-vf"
-    ? step.argv.find((a): a is string => typeof a === "string" && a.startsWith("name="))?.slice("name=".length)
-    : undefined;
-  lines.push(created !== undefined ? `  ldoms_wait_settled ${q(created)}` : "  ldoms_refresh");
+  lines.push(step.kind === "create-vf" ? `  ldoms_wait_settled ${q(step.object.vf)}` : "  ldoms_refresh");
   lines.push(`  if ! { ${conditionToShell(step.postcondition)}; }; then`);
   lines.push(`    ldoms_fail ${q(`after "${step.summary}" the re-read does not show the expected state (step ${step.id})`)}`);
   lines.push("  fi");

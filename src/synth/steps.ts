@@ -6,22 +6,20 @@
  *
  * Object literals here list their keys in sorted order, the order the plan document is written
  * in, so serialization can take them as they are (a fleet has hundreds of thousands of steps).
+ * The `ldm` spelling (argv, property order, which properties need the domain stopped) is
+ * src/ldm's.
  */
 import type {
-  Condition, DesiredDomain, DesiredHostState, DesiredVf, DesiredVnet, Disruption, Operand, Step, VfProperty, VnetProperty,
+  Condition, DesiredDomain, DesiredHostState, DesiredVf, DesiredVnet, Disruption, Listing, Operand, Step, VfProperty, VnetProperty,
 } from "../model";
 import { VF_NAME_SETTABLE_WHILE_ACTIVE } from "../ldm/assumptions";
+import { addIoArgv, addVnetArgv, createVfArgv, nameVfArgv, setVfPropertyArgv, setVnetArgv } from "../ldm/argv";
+import { isComparable, orderedVfProperties, orderedVnetProperties, VF_PROPERTIES, VNET_PROPERTIES } from "../ldm/properties";
 
-/** Order in which VF properties appear on command lines. */
-export const VF_PROPERTY_ORDER: readonly VfProperty[] = ["mac-addr", "alt-mac-addrs", "pvid", "vid", "mtu"];
-/** Order in which vnet properties appear on command lines. */
-export const VNET_PROPERTY_ORDER: readonly VnetProperty[] = ["pvid", "vid", "mtu", "id", "linkprop"];
-
-/** VF properties `ldm` changes only while the owning domain is inactive or bound (ref §3.9). */
-const VF_PROPERTIES_NEEDING_STOP: ReadonlySet<VfProperty> = new Set<VfProperty>(["mac-addr", "alt-mac-addrs", "mtu"]);
-/** A vnet's device id is fixed while the domain runs. */
-const VNET_PROPERTIES_NEEDING_STOP: ReadonlySet<VnetProperty> = new Set<VnetProperty>(["id"]);
 const NEEDS_DOMAIN_STOPPED: Disruption = "needs-domain-stopped";
+/** VF facts are read back from `list-io`, vnet facts from `list`. */
+const VF_PROOF: readonly Listing[] = ["list-io"];
+const VNET_PROOF: readonly Listing[] = ["list-domains"];
 
 const not = (condition: Condition): Condition => ({ condition, kind: "not" });
 const all = (conditions: Condition[]): Condition => (conditions.length === 1 ? conditions[0] as Condition : { conditions, kind: "all" });
@@ -29,37 +27,12 @@ const vfExists = (name: string): Condition => ({ kind: "vf-exists", name });
 const vfProperty = (name: string, property: VfProperty, value: string): Condition => ({ kind: "vf-property", name, property, value });
 const vnetProperty = (domain: string, ifName: string, property: VnetProperty | "vswitch", value: string): Condition =>
   ({ domain, ifName, kind: "vnet-property", property, value });
-
-interface StepFields {
-  readonly argv: readonly Operand[];
-  readonly disruption?: Disruption;
-  readonly domain?: string;
-  readonly guard: Condition;
-  readonly id: string;
-  readonly kind: Step["kind"];
-  readonly postcondition: Condition;
-  readonly summary: string;
-}
-
-/** A step with its keys in sorted order; the disruption fields only when there is one. */
-function step(fields: StepFields): Step {
-  const { argv, disruption, domain, guard, id, kind, postcondition, summary } = fields;
-  return disruption !== undefined && domain !== undefined
-    ? { argv, disruption, domain, guard, id, kind, postcondition, summary }
-    : { argv, guard, id, kind, postcondition, summary };
-}
-
-function vfPropertyEntries(vf: DesiredVf): [VfProperty, string][] {
-  return VF_PROPERTY_ORDER.flatMap((p): [VfProperty, string][] => (vf.properties[p] !== undefined ? [[p, vf.properties[p] as string]] : []));
-}
-
-function vnetPropertyEntries(vnet: DesiredVnet): [VnetProperty, string][] {
-  return VNET_PROPERTY_ORDER.flatMap((p): [VnetProperty, string][] => (vnet.properties[p] !== undefined ? [[p, vnet.properties[p] as string]] : []));
-}
+const disruptiveFor = (domain: string | undefined, disruptive: boolean): { disruption?: Disruption; domain?: string } =>
+  (disruptive && domain !== undefined ? { disruption: NEEDS_DOMAIN_STOPPED, domain } : {});
 
 /** Properties whose observed value can be compared with the declared one (an `auto` MAC cannot). */
 function comparable(property: VfProperty, value: string): boolean {
-  return !(property === "alt-mac-addrs" && value.split(",").includes("auto"));
+  return isComparable(VF_PROPERTIES[property].syntax, value);
 }
 
 function describeProps(entries: [string, string][]): string {
@@ -69,94 +42,112 @@ function describeProps(entries: [string, string][]): string {
 function vfSteps(vf: DesiredVf): Step[] {
   const steps: Step[] = [];
   const name = vf.name;
+  const object = { vf: name };
   const ref: Operand = { name, ref: "vf-pseudonym" };
-  const props = vfPropertyEntries(vf);
+  const props = orderedVfProperties(vf.properties);
   const propertyConditions = props
     .filter(([p, v]) => comparable(p, v))
     .map(([property, value]) => vfProperty(name, property, value));
   if (vf.pf !== undefined) {
-    steps.push(step({
-      argv: ["create-vf", `name=${name}`, ...props.map(([k, v]) => `${k}=${v}`), vf.pf],
+    steps.push({
+      argv: createVfArgv(name, vf.properties, vf.pf),
       guard: not(vfExists(name)),
       id: `vf/${name}/create`,
       kind: "create-vf",
+      object,
+      pf: vf.pf,
       postcondition: all([vfExists(name), ...propertyConditions]),
+      proof: VF_PROOF,
       summary: `create VF "${name}" on ${vf.pf}${describeProps(props)}`,
-    }));
+    });
   } else if (vf.vf !== undefined) {
     const named: Condition = { kind: "vf-pseudonym-named", name, vf: vf.vf };
-    steps.push(step({
-      argv: ["set-io", `name=${name}`, vf.vf],
-      ...(!VF_NAME_SETTABLE_WHILE_ACTIVE && vf.domain !== undefined ? { disruption: NEEDS_DOMAIN_STOPPED, domain: vf.domain } : {}),
+    steps.push({
+      argv: nameVfArgv(name, vf.vf),
+      ...disruptiveFor(vf.domain, !VF_NAME_SETTABLE_WHILE_ACTIVE),
       guard: not(named),
       id: `vf/${name}/name`,
       kind: "name-vf",
+      object,
       postcondition: named,
+      proof: VF_PROOF,
+      pseudonym: vf.vf,
       summary: `name VF ${vf.vf} "${name}"`,
-    }));
+    });
   }
   for (const [property, value] of props) {
     if (!comparable(property, value)) continue;
     const holds = vfProperty(name, property, value);
-    const disruptive = vf.domain !== undefined && VF_PROPERTIES_NEEDING_STOP.has(property);
-    steps.push(step({
-      argv: ["set-io", `${property}=${value}`, ref],
-      ...(disruptive ? { disruption: NEEDS_DOMAIN_STOPPED, domain: vf.domain } : {}),
+    steps.push({
+      argv: setVfPropertyArgv(property, value, ref),
+      ...disruptiveFor(vf.domain, VF_PROPERTIES[property].needsDomainStopped),
       guard: not(holds),
       id: `vf/${name}/set/${property}`,
       kind: "set-vf",
+      object,
       postcondition: holds,
+      proof: VF_PROOF,
       summary: `set ${property}=${value} on VF "${name}"`,
-    }));
+    });
   }
   if (vf.domain !== undefined) {
     const assigned: Condition = { domain: vf.domain, kind: "vf-assigned", name };
-    steps.push(step({
-      argv: ["add-io", ref, vf.domain],
+    steps.push({
+      argv: addIoArgv(ref, vf.domain),
       guard: not(assigned),
       id: `vf/${name}/assign`,
       kind: "assign-vf",
+      object,
       postcondition: assigned,
+      proof: VF_PROOF,
       summary: `assign VF "${name}" to domain ${vf.domain}`,
-    }));
+      to: vf.domain,
+    });
   }
   return steps;
 }
 
 function vnetSteps(domain: string, vnet: DesiredVnet): Step[] {
   const { ifName } = vnet;
+  const object = { domain, vnet: ifName };
   const prefix = `vnet/${domain}/${ifName}`;
-  const props = vnetPropertyEntries(vnet);
+  const props = orderedVnetProperties(vnet.properties);
   const exists: Condition = { domain, ifName, kind: "vnet-exists" };
   const onSwitch = vnetProperty(domain, ifName, "vswitch", vnet.vswitch);
   const propertyConditions = props.map(([property, value]) => vnetProperty(domain, ifName, property, value));
-  const steps: Step[] = [step({
-    argv: ["add-vnet", ...props.map(([k, v]) => `${k}=${v}`), ifName, vnet.vswitch, domain],
+  const steps: Step[] = [{
+    argv: addVnetArgv(ifName, vnet.vswitch, domain, vnet.properties),
     guard: not(exists),
     id: `${prefix}/add`,
     kind: "add-vnet",
+    object,
     postcondition: all([exists, onSwitch, ...propertyConditions]),
+    proof: VNET_PROOF,
     summary: `add vnet "${ifName}" on switch ${vnet.vswitch} to domain ${domain}${describeProps(props)}`,
-  })];
-  steps.push(step({
-    argv: ["set-vnet", `vswitch=${vnet.vswitch}`, ifName, domain],
+  }];
+  steps.push({
+    argv: setVnetArgv("vswitch", vnet.vswitch, ifName, domain),
     guard: not(onSwitch),
     id: `${prefix}/set/vswitch`,
     kind: "set-vnet",
+    object,
     postcondition: onSwitch,
+    proof: VNET_PROOF,
     summary: `move vnet "${ifName}" of domain ${domain} to switch ${vnet.vswitch}`,
-  }));
+  });
   props.forEach(([property, value], i) => {
     const holds = propertyConditions[i] as Condition;
-    steps.push(step({
-      argv: ["set-vnet", `${property}=${value}`, ifName, domain],
-      ...(VNET_PROPERTIES_NEEDING_STOP.has(property) ? { disruption: NEEDS_DOMAIN_STOPPED, domain } : {}),
+    steps.push({
+      argv: setVnetArgv(property, value, ifName, domain),
+      ...disruptiveFor(domain, VNET_PROPERTIES[property].needsDomainStopped),
       guard: not(holds),
       id: `${prefix}/set/${property}`,
       kind: "set-vnet",
+      object,
       postcondition: holds,
+      proof: VNET_PROOF,
       summary: `set ${property}=${value} on vnet "${ifName}" of domain ${domain}`,
-    }));
+    });
   });
   return steps;
 }

@@ -118,7 +118,7 @@ describe("ldoms synth", () => {
       mkdirSync(join(out, "stacks", "s1"), { recursive: true });
       writeFileSync(join(out, "manifest.json"), JSON.stringify({ stacks: { s1: { workingDirectory: "stacks/s1" } } }));
       writeFileSync(join(out, "stacks", "s1", "cdk.tf.json"), "{}");
-      writeFileSync(join(out, "stacks", "s1", "ldoms.plan.json"), JSON.stringify({ formatVersion: 1, stack: "s1;touch pwned", hosts: [], migrations: [] }));
+      writeFileSync(join(out, "stacks", "s1", "ldoms.plan.json"), JSON.stringify({ formatVersion: 2, stack: "s1;touch pwned", hosts: [], migrations: [] }));
     `);
     writeFileSync(join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: `"${process.execPath}" app.js` }));
     const run = ldoms(["synth"], dir);

@@ -36,6 +36,9 @@ describe("synthesis of the example", () => {
     expect(create).toEqual({
       id: "vf/ldg1-app/create",
       kind: "create-vf",
+      object: { vf: "ldg1-app" },
+      pf: "/SYS/MB/NET0/IOVNET.PF0",
+      proof: ["list-io"],
       summary: 'create VF "ldg1-app" on /SYS/MB/NET0/IOVNET.PF0 (pvid=100)',
       guard: { kind: "not", condition: { kind: "vf-exists", name: "ldg1-app" } },
       argv: ["create-vf", "name=ldg1-app", "pvid=100", "/SYS/MB/NET0/IOVNET.PF0"],
@@ -44,11 +47,15 @@ describe("synthesis of the example", () => {
     expect(setPvid?.argv).toEqual(["set-io", "pvid=100", { ref: "vf-pseudonym", name: "ldg1-app" }]);
     expect(setPvid?.disruption).toBeUndefined();
     expect(assign).toMatchObject({
+      object: { vf: "ldg1-app" },
+      to: "ldg1",
       argv: ["add-io", { ref: "vf-pseudonym", name: "ldg1-app" }, "ldg1"],
       guard: { kind: "not", condition: { kind: "vf-assigned", name: "ldg1-app", domain: "ldg1" } },
       postcondition: { kind: "vf-assigned", name: "ldg1-app", domain: "ldg1" },
     });
     expect(addVnet).toMatchObject({
+      object: { vnet: "vnet0", domain: "ldg1" },
+      proof: ["list-domains"],
       argv: ["add-vnet", "pvid=100", "vnet0", "primary-vsw0", "ldg1"],
       guard: { kind: "not", condition: { kind: "vnet-exists", domain: "ldg1", ifName: "vnet0" } },
     });
@@ -88,7 +95,7 @@ describe("synthesis of the example", () => {
     expect([...second.entries()]).toEqual([...first.entries()]);
     const text = first.get("ldoms.plan.json") as string;
     expect(text.endsWith("}\n")).toBe(true);
-    expect(text).toContain('\n  "formatVersion": 1,\n');
+    expect(text).toContain('\n  "formatVersion": 2,\n');
   });
 
   it("does not depend on declaration order", () => {
@@ -165,18 +172,45 @@ describe("plan document schema", () => {
     doc.hosts[0].steps[1].guard.condition.property = "speed";
     delete doc.hosts[1].connection.port;
     expect(() => parsePlanDocument(JSON.stringify(doc), "plan.json")).toThrow(
-      'plan.json is not a valid plan document (formatVersion 1):\n  - $.hosts[0].steps[1].guard.condition.property: must be one of "mac-addr", "alt-mac-addrs", "pvid", "vid", "mtu"\n  - $.hosts[1].connection: missing property "port"',
+      'plan.json is not a valid plan document (formatVersion 2):\n  - $.hosts[0].steps[1].guard.condition.property: must be one of "mac-addr", "alt-mac-addrs", "pvid", "vid", "mtu"\n  - $.hosts[1].connection: missing property "port"',
     );
   });
 
   it("rejects an unknown formatVersion and non-JSON with a clear message", () => {
     const doc = JSON.parse(stableJson(examplePlan()));
-    doc.formatVersion = 2;
+    doc.formatVersion = 3;
     expect(() => parsePlanDocument(JSON.stringify(doc), "plan.json")).toThrow(
-      "plan.json has plan formatVersion 2, but this ldoms reads formatVersion 1; synthesize the plan again with this version (`ldoms synth`) or use the ldoms release that wrote it",
+      "plan.json has plan formatVersion 3, but this ldoms reads formatVersion 2; synthesize the plan again with this version (`ldoms synth`) or use the ldoms release that wrote it",
     );
     expect(() => parsePlanDocument("{", "plan.json")).toThrow(/^plan\.json is not a plan document: it is not valid JSON/);
     expect(() => parsePlanDocument(JSON.stringify(doc), "plan.json")).toThrow(ValidationError);
+  });
+
+  it("refuses a formatVersion 1 plan (steps that do not name their object) and says to synthesize again", () => {
+    const doc = JSON.parse(stableJson(examplePlan()));
+    doc.formatVersion = 1;
+    for (const host of doc.hosts) for (const step of host.steps) { delete step.object; delete step.proof; }
+    expect(() => parsePlanDocument(JSON.stringify(doc), "ldoms.plan.json")).toThrow(
+      "ldoms.plan.json has plan formatVersion 1, written by an older ldoms; this ldoms reads formatVersion 2 (its steps name the object they act on and the listing that proves them). Synthesize the plan again (`ldoms synth`, or `cdktf synth`): it is made from your stack, nothing is lost",
+    );
+  });
+
+  it("names the object of every step and the listing that proves it", () => {
+    const steps = examplePlan().hosts.flatMap((h) => h.steps);
+    expect(steps.length).toBeGreaterThan(0);
+    for (const step of steps) {
+      if (step.kind === "add-vnet" || step.kind === "set-vnet") {
+        expect(step.object).toEqual({ domain: expect.any(String), vnet: expect.any(String) });
+        expect(step.id.startsWith(`vnet/${step.object.domain}/${step.object.vnet}/`)).toBe(true);
+        expect(step.proof).toEqual(["list-domains"]);
+      } else {
+        expect(step.object).toEqual({ vf: expect.any(String) });
+        expect(step.id.startsWith(`vf/${step.object.vf}/`)).toBe(true);
+        expect(step.proof).toEqual(["list-io"]);
+      }
+    }
+    const create = steps.find((s) => s.kind === "create-vf");
+    expect(create && create.kind === "create-vf" && create.argv[create.argv.length - 1]).toBe(create && create.kind === "create-vf" ? create.pf : "");
   });
 });
 
