@@ -4,76 +4,17 @@
  * path in the file and the fix.
  */
 import { readFileSync } from "node:fs";
-import { INVENTORY_ENTRY_KEYS, ValidationError, type HostConnection, type HostPlan, type Inventory, type InventoryEntry, type PlanDocument } from "../model";
+import { checkAgainstSchema, ValidationError, type HostConnection, type HostPlan, type Inventory, type InventoryFile, type PlanDocument } from "../model";
 import type { EngineHost } from "./plan-run";
 
-/** Edit distance of two words, case ignored (a `hostkey` is one step from `hostKey`, not two). */
-function distance(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= y.length; j++) {
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
-    }
-    previous = row;
-  }
-  return previous[y.length]!;
-}
-
-/** The known word closest to `word`, when it is close enough to be a typo. */
-function closest(word: string, known: readonly string[]): string | undefined {
-  let best: { word: string; d: number } | undefined;
-  for (const k of known) {
-    const d = distance(word, k);
-    if (!best || d < best.d) best = { word: k, d };
-  }
-  return best && best.d <= Math.max(1, Math.floor(best.word.length / 3)) ? best.word : undefined;
-}
-
-function unknownKey(at: string, key: string, known: readonly string[]): string {
-  const near = closest(key, known);
-  return `${at}: unknown key ${JSON.stringify(key)}${near ? `; did you mean ${JSON.stringify(near)}?` : ""} (known keys: ${known.join(", ")})`;
-}
-
+/**
+ * Validates a parsed inventory against `schema/ldoms-inventory.schema.json` (generated from
+ * `InventoryFile`); every problem names the file and the JSON path.
+ */
 export function parseInventory(json: unknown, source: string): Inventory {
-  const problems: string[] = [];
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new ValidationError(`${source}: an inventory is a JSON object { "hosts": { "<host-id>": { "address", "port", "user", ... } } }`);
-  }
-  for (const key of Object.keys(json)) {
-    if (key !== "hosts") problems.push(unknownKey(source, key, ["hosts"]));
-  }
-  const hosts = (json as { hosts?: unknown }).hosts;
-  if (typeof hosts !== "object" || hosts === null || Array.isArray(hosts)) {
-    throw new ValidationError(`${source}: "hosts" must be an object keyed by host id`, problems);
-  }
-  const out: Record<string, InventoryEntry> = {};
-  for (const [id, raw] of Object.entries(hosts as Record<string, unknown>)) {
-    const at = `${source}: hosts.${id}`;
-    if (typeof raw !== "object" || raw === null) {
-      problems.push(`${at} must be an object with address, port and user`);
-      continue;
-    }
-    const e = raw as Record<string, unknown>;
-    for (const key of Object.keys(e)) {
-      if (!(INVENTORY_ENTRY_KEYS as readonly string[]).includes(key)) problems.push(unknownKey(at, key, INVENTORY_ENTRY_KEYS));
-    }
-    if (typeof e.address !== "string" || e.address === "") problems.push(`${at}.address must be a host name or IP address (got ${JSON.stringify(e.address)})`);
-    if (typeof e.port !== "number" || !Number.isInteger(e.port) || e.port < 1 || e.port > 65535) problems.push(`${at}.port must be an integer 1-65535 (got ${JSON.stringify(e.port)})`);
-    if (typeof e.user !== "string" || e.user === "") problems.push(`${at}.user must be a user name (got ${JSON.stringify(e.user)})`);
-    if (e.hostKey !== undefined && (typeof e.hostKey !== "string" || !/^SHA256:[A-Za-z0-9+/]{43}=?$/.test(e.hostKey))) {
-      problems.push(`${at}.hostKey must be a SHA256 fingerprint like "SHA256:" + 43 base64 characters, as ssh-keygen -lf prints (got ${JSON.stringify(e.hostKey)})`);
-    }
-    for (const key of ["knownHostsFile", "identityFile", "ldmPath"] as const) {
-      if (e[key] !== undefined && (typeof e[key] !== "string" || e[key] === "")) problems.push(`${at}.${key} must be a non-empty string`);
-    }
-    if (e.pfexec !== undefined && typeof e.pfexec !== "boolean") problems.push(`${at}.pfexec must be true or false`);
-    out[id] = e as unknown as InventoryEntry;
-  }
-  if (problems.length) throw new ValidationError(`invalid inventory ${source}`, problems);
-  return { hosts: out, source };
+  const checked = checkAgainstSchema<InventoryFile>("ldoms-inventory.schema.json", json);
+  if (!checked.ok) throw new ValidationError(`invalid inventory ${source}`, checked.problems.map((p) => `${source}: ${p}`));
+  return { hosts: checked.value.hosts, source };
 }
 
 export function loadInventoryFile(path: string): Inventory {

@@ -8,25 +8,58 @@
  * address when it migrates, so its id does not name a control domain.
  */
 export interface InventoryEntry {
+  /**
+   * Host name or IP address.
+   * @minLength 1
+   * @title a host name or IP address
+   */
   readonly address: string;
+  /**
+   * SSH port.
+   * @asType integer
+   * @minimum 1
+   * @maximum 65535
+   */
   readonly port: number;
+  /**
+   * SSH user.
+   * @minLength 1
+   * @title a user name
+   */
   readonly user: string;
-  /** `SHA256:<base64>` fingerprint of the host key. */
+  /**
+   * `SHA256:<base64>` fingerprint of the host key.
+   * @pattern ^SHA256:[A-Za-z0-9+/]{43}=?$
+   * @title a SHA256 host key fingerprint
+   * @fix write "SHA256:" and 43 base64 characters, as ssh-keygen -lf prints
+   */
   readonly hostKey?: string;
+  /** @minLength 1 */
   readonly knownHostsFile?: string;
+  /** @minLength 1 */
   readonly identityFile?: string;
   readonly pfexec?: boolean;
+  /** @minLength 1 */
   readonly ldmPath?: string;
 }
 
-export interface Inventory {
+/**
+ * The inventory file as written (`schema/ldoms-inventory.schema.json` is generated from it).
+ * @fix an inventory is { "hosts": { "<host-id>": { "address", "port", "user", ... } } }
+ */
+export interface InventoryFile {
+  /**
+   * Per host id (a control domain's id, or `guest/<domain>`), how to reach it.
+   * @title an object keyed by host id
+   * @fix key each entry by host id: { "<host-id>": { "address", "port", "user" } }
+   */
   readonly hosts: Readonly<Record<string, InventoryEntry>>;
+}
+
+export interface Inventory extends InventoryFile {
   /** Where it was read from (the file), for messages. Absent when built in code. */
   readonly source?: string;
 }
-
-/** The keys an inventory entry may have; any other key is refused (a misspelled `hostkey` would pin nothing). */
-export const INVENTORY_ENTRY_KEYS: readonly (keyof InventoryEntry)[] = ["address", "port", "user", "hostKey", "knownHostsFile", "identityFile", "pfexec", "ldmPath"];
 
 /** Inventory id of a guest domain's own SSH endpoint. */
 export function guestInventoryId(domain: string): string {

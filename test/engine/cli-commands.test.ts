@@ -142,9 +142,9 @@ describe("ldoms plan / apply / force-unlock (commands, against the lab in-proces
       await expect(runPlan({ planDocument, inventory: "inv.json" }, io())).rejects.toThrow(
         [
           `invalid inventory ${join(dir, "inv.json")}`,
-          `  - ${join(dir, "inv.json")}: hosts.t7-a.address must be a host name or IP address (got "")`,
-          `  - ${join(dir, "inv.json")}: hosts.t7-a.port must be an integer 1-65535 (got 70000)`,
-          `  - ${join(dir, "inv.json")}: hosts.t7-a.hostKey must be a SHA256 fingerprint like "SHA256:" + 43 base64 characters, as ssh-keygen -lf prints (got "md5:zz")`,
+          `  - ${join(dir, "inv.json")}: $.hosts["t7-a"].address: "" is not a host name or IP address`,
+          `  - ${join(dir, "inv.json")}: $.hosts["t7-a"].port: expected an integer from 1 to 65535, got 70000`,
+          `  - ${join(dir, "inv.json")}: $.hosts["t7-a"].hostKey: "md5:zz" is not a SHA256 host key fingerprint; write "SHA256:" and 43 base64 characters, as ssh-keygen -lf prints`,
         ].join("\n"),
       );
     });
@@ -155,14 +155,20 @@ describe("ldoms plan / apply / force-unlock (commands, against the lab in-proces
       await expect(runPlan({ planDocument, inventory: "typo.json" }, io())).rejects.toThrow(
         [
           `invalid inventory ${inv}`,
-          `  - ${inv}: hosts.t7-a: unknown key "hostkey"; did you mean "hostKey"? ${known}`,
-          `  - ${inv}: hosts.t7-b: unknown key "pfexce"; did you mean "pfexec"? ${known}`,
-          `  - ${inv}: hosts.t7-b: unknown key "colour" ${known}`,
+          `  - ${inv}: $.hosts["t7-a"]: unknown key "hostkey"; did you mean "hostKey"? ${known}`,
+          `  - ${inv}: $.hosts["t7-b"]: unknown key "pfexce"; did you mean "pfexec"? ${known}`,
+          `  - ${inv}: $.hosts["t7-b"]: unknown key "colour"; remove it ${known}`,
         ].join("\n"),
       );
       expect(env.counters.connections).toBe(0);
       writeFileSync(inv, JSON.stringify({ host: {} }));
-      await expect(runPlan({ planDocument, inventory: "typo.json" }, io())).rejects.toThrow(`${inv}: unknown key "host"; did you mean "hosts"? (known keys: hosts)`);
+      await expect(runPlan({ planDocument, inventory: "typo.json" }, io())).rejects.toThrow(
+        [
+          `invalid inventory ${inv}`,
+          `  - ${inv}: $: missing required key "hosts"; add "hosts" (an object keyed by host id)`,
+          `  - ${inv}: $: unknown key "host"; did you mean "hosts"? (known keys: hosts)`,
+        ].join("\n"),
+      );
     });
     it("a host missing from the inventory given is named, with the file and the hosts it has", async () => {
       const inv = join(dir, "partial.json");

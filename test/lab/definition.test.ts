@@ -50,24 +50,38 @@ describe("lab definition", () => {
     expect(def.machines[0]!.pfs[0]).toMatchObject({ bus: "pci_0", dev: "pci@300/pci@1/network@0", class: "NETWORK", vfDriver: "ixgbevf" });
   });
 
-  it("names the JSON path and the fix for each problem", () => {
+  it("names the JSON path, the bad value and the fix for each structural problem (checked by the schema)", () => {
     const text = problems({
       machines: [
         machine({
-          pfs: [{ alias: "/SYS/MB/NET0/IOVXX.PF0", maxvfs: 0 }, { alias: "/SYS/MB/NET9/IOVNET.PF0", maxvfs: 2, vfs: [{ domain: "ghost" }, {}, {}] }],
+          pfs: [{ alias: "/SYS/MB/NET0/IOVXX.PF0", maxvfs: 0 }],
           domains: [{ name: "primary", state: "running" }],
           colour: "red",
         }),
       ],
     });
-    expect(text).toContain("Invalid lab definition x.json");
-    expect(text).toContain('$.machines[0].pfs[0].alias: "/SYS/MB/NET0/IOVXX.PF0" is not a PF pseudonym; write <slot path>/IOVNET.PF<n>');
-    expect(text).toContain("$.machines[0].pfs[0].maxvfs: expected an integer from 1 to 64, got 0");
-    expect(text).toContain('$.machines[0].pfs[1].bus: no bus: declare a slot "/SYS/MB/NET9" in $.machines[0].slots or give "bus"');
-    expect(text).toContain('$.machines[0].pfs[1].vfs[0].domain: domain "ghost" is not declared in $.machines[0].domains');
-    expect(text).toContain("$.machines[0].pfs[1].vfs: 3 VFs declared but maxvfs is 2; raise maxvfs or remove VFs");
-    expect(text).toContain('$.machines[0].domains[0].state: expected "active", "bound" or "inactive", got "running"');
-    expect(text).toContain("$.machines[0].colour: unknown key; known keys:");
+    expect(text).toBe(
+      [
+        "Invalid lab definition x.json (4 problems)",
+        '  - $.machines[0]: unknown key "colour"; remove it (known keys: name, addresses, platform, buses, slots, pfs, domains, vswitches, vdiskServices)',
+        '  - $.machines[0].pfs[0].alias: "/SYS/MB/NET0/IOVXX.PF0" is not a PF pseudonym; write <slot path>/IOVNET.PF<n> (Ethernet), /IOVFC.PF<n> (Fibre Channel) or /IOVIB.PF<n> (InfiniBand)',
+        "  - $.machines[0].pfs[0].maxvfs: expected an integer from 1 to 64, got 0",
+        '  - $.machines[0].domains[0].state: expected "active", "bound" or "inactive", got "running"',
+      ].join("\n"),
+    );
+  });
+
+  it("names the JSON path and the fix for each problem the schema cannot see: a PF without slot, too many VFs, an undeclared domain", () => {
+    const text = problems({ machines: [machine({ pfs: [{ alias: "/SYS/MB/NET9/IOVNET.PF0", maxvfs: 2, vfs: [{ domain: "ghost" }, {}, {}] }] })] });
+    expect(text).toBe(
+      [
+        "Invalid lab definition x.json (4 problems)",
+        '  - $.machines[0].pfs[0].bus: no bus: declare a slot "/SYS/MB/NET9" in $.machines[0].slots or give "bus"',
+        '  - $.machines[0].pfs[0].dev: no device path: declare the slot in $.machines[0].slots or give "dev"',
+        "  - $.machines[0].pfs[0].vfs: 3 VFs declared but maxvfs is 2; raise maxvfs or remove VFs",
+        '  - $.machines[0].pfs[0].vfs[0].domain: domain "ghost" is not declared in $.machines[0].domains',
+      ].join("\n"),
+    );
   });
 
   it("refuses duplicate VF names on one machine, a missing primary, an unknown vswitch and class-foreign VF keys", () => {
@@ -86,20 +100,100 @@ describe("lab definition", () => {
         }),
       ],
     });
-    expect(text).toContain('$.machines[0].pfs: VF name "a" is used twice; VF names are unique per machine');
-    expect(text).toContain('$.machines[0].domains: no "primary" control domain; add { "name": "primary" }');
-    expect(text).toContain('$.machines[0].domains[0].vnets[0].vswitch: virtual switch "nope" is not declared in $.machines[0].vswitches');
-    expect(text).toContain('$.machines[0].pfs[1].vfs[0].name: only Ethernet (IOVNET) VFs have "name"; remove it');
+    expect(text).toBe(
+      [
+        "Invalid lab definition x.json (5 problems)",
+        '  - $.machines[0].pfs[1].vfs[0].name: only Ethernet (IOVNET) VFs have "name"; remove it',
+        '  - $.machines[0].domains: no "primary" control domain; add { "name": "primary" }',
+        '  - $.machines[0].buses[0].domain: domain "primary" is not declared in $.machines[0].domains',
+        '  - $.machines[0].pfs: VF name "a" is used twice; VF names are unique per machine',
+        '  - $.machines[0].domains[0].vnets[0].vswitch: virtual switch "nope" is not declared in $.machines[0].vswitches',
+      ].join("\n"),
+    );
   });
 
   it("refuses an invalid domain name with the allowed characters", () => {
     const text = problems({ machines: [machine({ domains: [{ name: "primary" }, { name: "bad name" }] })] });
-    expect(text).toContain('$.machines[0].domains[1].name: "bad name" is not a valid domain name: use letters, digits');
+    expect(text).toBe(
+      [
+        "Invalid lab definition x.json (1 problem)",
+        '  - $.machines[0].domains[1].name: "bad name" is not a valid name; use letters, digits and - _ + # . : ; ~ ( ), starting with a letter or digit, at most 64 characters',
+      ].join("\n"),
+    );
   });
 
   it("refuses a machine name or address used twice across the lab", () => {
     const text = problems({ machines: [machine({ addresses: ["shared"] }), { ...machine({ addresses: ["shared"] }), name: "m2" }] });
-    expect(text).toContain('"shared" names two machines');
+    expect(text).toBe(
+      ["Invalid lab definition x.json (1 problem)", '  - $.machines: "shared" names two machines; names and addresses must be unique across the lab'].join("\n"),
+    );
+  });
+
+  it("names a value of the wrong type with what is allowed", () => {
+    const text = problems({ machines: [machine({ domains: [{ name: "primary", ncpu: "8", guestModel: "yes" }], buses: { name: "pci_0" } })] });
+    expect(text).toBe(
+      [
+        "Invalid lab definition x.json (3 problems)",
+        '  - $.machines[0].buses: expected an array, got {"name":"pci_0"}',
+        '  - $.machines[0].domains[0].ncpu: expected an integer from 0 to 4096, got "8"',
+        '  - $.machines[0].domains[0].guestModel: expected true or false, got "yes"',
+      ].join("\n"),
+    );
+  });
+
+  it("names a misspelt or missing key, suggesting the closest known one", () => {
+    expect(problems({ machine: [] })).toBe(
+      [
+        "Invalid lab definition x.json (2 problems)",
+        '  - $: missing required key "machines"; add "machines"',
+        '  - $: unknown key "machine"; did you mean "machines"? (known keys: $schema, description, options, faults, machines)',
+      ].join("\n"),
+    );
+    expect(problems({ machines: [{ buses: [{ dev: "pci@300" }] }] })).toBe(
+      [
+        "Invalid lab definition x.json (2 problems)",
+        '  - $.machines[0]: missing required key "name"; add "name" (a valid name)',
+        '  - $.machines[0].buses[0]: missing required key "name"; add "name" (Bus name, e.g. `pci_0`)',
+      ].join("\n"),
+    );
+  });
+
+  it("checks options, faults, MACs, VLAN ids and memory sizes with their ranges and formats", () => {
+    const text = problems({
+      machines: [machine({ pfs: [{ alias: "/SYS/MB/NET0/IOVNET.PF0", maxvfs: 4, vfs: [{ mac: "zz", vid: [0, 5000] }] }], domains: [{ name: "primary", memory: "lots" }] })],
+      options: { invSettleMs: -1 },
+      faults: { latencyMs: { "*": "slow" } },
+    });
+    expect(text).toBe(
+      [
+        "Invalid lab definition x.json (6 problems)",
+        "  - $.options.invSettleMs: expected an integer from 0 to 3600000, got -1",
+        '  - $.faults.latencyMs["*"]: expected an integer from 0 to 3600000, got "slow"',
+        '  - $.machines[0].pfs[0].vfs[0].mac: "zz" is not a MAC address; write it like 00:14:4f:f8:00:01',
+        "  - $.machines[0].pfs[0].vfs[0].vid[0]: expected an integer from 1 to 4094, got 0",
+        "  - $.machines[0].pfs[0].vfs[0].vid[1]: expected an integer from 1 to 4094, got 5000",
+        '  - $.machines[0].domains[0].memory: "lots" is not a size like "16G", "512M" or a byte count; write a whole number of bytes, or one followed by K, M, G or T',
+      ].join("\n"),
+    );
+    expect(problems({ machines: [] })).toBe("Invalid lab definition x.json (1 problem)\n  - $.machines: expected at least 1 item, got []; declare at least one machine");
+    expect(problems([])).toBe(
+      'Invalid lab definition x.json (1 problem)\n  - $: expected an object, got []; a lab definition is { "machines": [ { "name", "buses", "slots", "pfs", "domains", ... } ] }',
+    );
+  });
+
+  it("fills the defaults the schema declares, without changing the input", () => {
+    const input = { machines: [machine({ vswitches: [{ name: "primary-vsw0" }] })] };
+    const before = JSON.stringify(input);
+    const def = loadLabDefinition(input, "x.json");
+    expect(JSON.stringify(input)).toBe(before);
+    expect(def.options).toEqual({ invSettleMs: 1500, migrationMs: 2000, ldmVersion: "3.5.0.0" });
+    expect(def.faults).toEqual({ failNth: [], extraInvMs: 0, latencyMs: {}, stallMs: {} });
+    const m = def.machines[0]!;
+    expect(m).toMatchObject({ platform: "SPARC T7-2", addresses: [], vdiskServices: [] });
+    expect(m.buses[0]).toEqual({ name: "pci_0", dev: "pci@300", iov: true, domain: "primary" });
+    expect(m.slots[0]!.status).toBe("OCC");
+    expect(m.domains[0]).toEqual({ name: "primary", state: "active", ncpu: 8, memory: 8 * 1024 ** 3, vnets: [], vdisks: [], guestModel: false });
+    expect(m.vswitches[0]).toEqual({ name: "primary-vsw0", domain: "primary" });
   });
 
   it("reports unreadable files and bad JSON with the path", () => {
