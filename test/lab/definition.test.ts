@@ -182,7 +182,15 @@ describe("lab definition", () => {
   });
 
   it("fills the defaults the schema declares, without changing the input", () => {
-    const input = { machines: [machine({ vswitches: [{ name: "primary-vsw0" }] })] };
+    const input = {
+      machines: [
+        machine({
+          pfs: [{ alias: "/SYS/MB/NET0/IOVNET.PF0", maxvfs: 4, vfs: [{ name: "a" }] }],
+          domains: [{ name: "primary" }, { name: "ldg1", vnets: [{ name: "vnet0", vswitch: "primary-vsw0" }] }],
+          vswitches: [{ name: "primary-vsw0" }],
+        }),
+      ],
+    };
     const before = JSON.stringify(input);
     const def = loadLabDefinition(input, "x.json");
     expect(JSON.stringify(input)).toBe(before);
@@ -193,7 +201,9 @@ describe("lab definition", () => {
     expect(m.buses[0]).toEqual({ name: "pci_0", dev: "pci@300", iov: true, domain: "primary" });
     expect(m.slots[0]!.status).toBe("OCC");
     expect(m.domains[0]).toEqual({ name: "primary", state: "active", ncpu: 8, memory: 8 * 1024 ** 3, vnets: [], vdisks: [], guestModel: false });
-    expect(m.vswitches[0]).toEqual({ name: "primary-vsw0", domain: "primary" });
+    expect(m.vswitches[0]).toEqual({ name: "primary-vsw0", domain: "primary", pvid: 1, vid: [], mtu: 1500 });
+    expect(m.domains[1]!.vnets[0]).toEqual({ name: "vnet0", vswitch: "primary-vsw0", pvid: 1, vid: [], mtu: 1500 });
+    expect(m.pfs[0]!.vfs[0]).toEqual({ name: "a", mtu: 1500 });
   });
 
   it("reports unreadable files and bad JSON with the path", () => {

@@ -128,16 +128,18 @@ export interface VfDocument {
   readonly name?: LdmName;
   /** The domain the VF is assigned to. */
   readonly domain?: NonEmptyString;
+  /** By default the lab assigns one from its MAC range (Ethernet VFs). */
   readonly mac?: MacAddress;
   readonly pvid?: VlanId;
   readonly vid?: readonly VlanId[];
+  /** Ethernet VFs only; 1500 when absent (the loader fills it, by class). */
   readonly mtu?: VfMtu;
   /** Fibre Channel VFs only. */
   readonly portWwn?: Wwn;
   /** Fibre Channel VFs only. */
   readonly nodeWwn?: Wwn;
   /**
-   * Fibre Channel VFs only.
+   * Fibre Channel VFs only; 0 when absent (the loader fills it, by class).
    * @asType integer
    * @minimum 0
    * @maximum 100
@@ -172,11 +174,16 @@ export interface VnetDocument {
   readonly name: LdmName;
   /** The virtual switch name, e.g. `primary-vsw0`. */
   readonly vswitch: NonEmptyString;
+  /** By default the lab assigns one from its MAC range. */
   readonly mac?: MacAddress;
+  /** @default 1 */
   readonly pvid?: VlanId;
+  /** @default [] */
   readonly vid?: readonly VlanId[];
+  /** @default 1500 */
   readonly mtu?: VnetMtu;
   /**
+   * By default the vnet's index in the domain.
    * @asType integer
    * @minimum 0
    * @maximum 1023
@@ -229,8 +236,11 @@ export interface VswitchDocument {
   readonly domain?: NonEmptyString;
   /** The backing device, e.g. `net0`. */
   readonly netDev?: NonEmptyString;
+  /** @default 1 */
   readonly pvid?: VlanId;
+  /** @default [] */
   readonly vid?: readonly VlanId[];
+  /** @default 1500 */
   readonly mtu?: VnetMtu;
   /** The physical network label. */
   readonly network?: NonEmptyString;

@@ -4,7 +4,7 @@
  * become bytes. What cannot be resolved is a problem with its JSON path and the fix.
  */
 import type { BusDocument, DomainDocument, IoClass, MachineDocument, PfDocument, SlotDocument, VdsDocument, VswitchDocument } from "./document";
-import type { BusDefinition, DomainDefinition, MachineDefinition, PfDefinition, SlotDefinition, VdsDefinition, VswitchDefinition } from "./types";
+import type { BusDefinition, DomainDefinition, MachineDefinition, PfDefinition, SlotDefinition, VdsDefinition, VfDefinition, VnetDefinition, VswitchDefinition } from "./types";
 
 /** Problems found while loading, each `<JSON path>: <what is wrong and the fix>`. */
 export class Problems {
@@ -23,6 +23,8 @@ const CLASS_BY_TAG: Readonly<Record<string, IoClass>> = { NET: "NETWORK", FC: "F
 const DEFAULT_VF_DRIVER: Readonly<Record<IoClass, string>> = { NETWORK: "ixgbevf", FIBRECHANNEL: "emlxs", INFINIBAND: "hermon" };
 /** The device node of a PF under its slot's path, by class. */
 const PF_DEVICE_NODE: Readonly<Record<IoClass, string>> = { NETWORK: "network", FIBRECHANNEL: "SUNW,emlxs", INFINIBAND: "pciex15b3,1003" };
+/** Defaults of a VF that depend on its PF's class (filled here, as the schema cannot). */
+const VF_DEFAULTS: Readonly<Record<IoClass, Partial<VfDefinition>>> = { NETWORK: { mtu: 1500 }, FIBRECHANNEL: { bwPercent: 0 }, INFINIBAND: {} };
 /** VF keys that only one class of PF has. */
 const CLASS_ONLY_VF_KEYS: readonly { class: IoClass; what: string; keys: readonly string[] }[] = [
   { class: "NETWORK", what: "Ethernet (IOVNET)", keys: ["name", "mac", "pvid", "vid", "mtu"] },
@@ -69,14 +71,15 @@ function resolvePf(pf: PfDocument, path: string, machinePath: string, slots: rea
   });
   if (vfs.length > pf.maxvfs) problems.add(`${path}.vfs`, `${vfs.length} VFs declared but maxvfs is ${pf.maxvfs}; raise maxvfs or remove VFs`);
   const { class: _class, ...rest } = pf;
-  return { ...rest, bus: bus ?? "", dev: dev ?? "", class: cls, vfDriver: pf.vfDriver ?? DEFAULT_VF_DRIVER[cls], vfs };
+  const filled = vfs.map((vf) => ({ ...VF_DEFAULTS[cls], ...vf }));
+  return { ...rest, bus: bus ?? "", dev: dev ?? "", class: cls, vfDriver: pf.vfDriver ?? DEFAULT_VF_DRIVER[cls], vfs: filled };
 }
 
 function resolveDomain(domain: DomainDocument, path: string, problems: Problems): DomainDefinition {
   const d = domain as Defaulted<DomainDocument, "state" | "ncpu" | "memory" | "vnets" | "vdisks" | "guestModel">;
   const memory = parseMemorySize(d.memory);
   if (memory === undefined) problems.add(`${path}.memory`, `expected a size like "16G", "512M" or a byte count, got ${JSON.stringify(d.memory)}; write a whole number of bytes, or one followed by K, M, G or T`);
-  return { ...d, memory: memory ?? 0 };
+  return { ...d, memory: memory ?? 0, vnets: d.vnets.map((v) => v as VnetDefinition) };
 }
 
 /** One machine of the lab, resolved; `path` is its JSON path (`$.machines[0]`). */
@@ -91,7 +94,7 @@ export function resolveMachine(machine: MachineDocument, path: string, problems:
     slots,
     pfs: m.pfs.map((pf, i) => resolvePf(pf, `${path}.pfs[${i}]`, path, slots, problems)),
     domains: m.domains.map((d, i) => resolveDomain(d, `${path}.domains[${i}]`, problems)),
-    vswitches: m.vswitches.map((s) => s as Defaulted<VswitchDocument, "domain">) satisfies readonly VswitchDefinition[],
+    vswitches: m.vswitches.map((s) => s as Defaulted<VswitchDocument, "domain" | "pvid" | "vid" | "mtu">) satisfies readonly VswitchDefinition[],
     vdiskServices: m.vdiskServices.map((s) => s as Defaulted<VdsDocument, "domain" | "volumes">) satisfies readonly VdsDefinition[],
   };
 }
