@@ -13,10 +13,10 @@ import { parsePseudonym, pfOfVf } from "../ldm/syntax";
 export { pfOfVf } from "../ldm/syntax";
 
 /** A vnet's MAC is shown too (it is not a property the plan sets). */
-const VNET_OBSERVED: Readonly<Record<string, PropertySpec>> = { ...VNET_PROPERTIES, "mac-addr": { syntax: "mac", needsDomainStopped: true, listedAs: "mac-addr" } };
+const VNET_OBSERVED: Readonly<Record<string, Pick<PropertySpec, "listedAs">>> = { ...VNET_PROPERTIES, "mac-addr": { listedAs: "mac-addr" } };
 
 /** The catalogued properties a listing record shows, under their command-line names. */
-function pick(source: Readonly<Record<string, string>>, catalogue: Readonly<Record<string, PropertySpec>>): Record<string, string> {
+function pick(source: Readonly<Record<string, string>>, catalogue: Readonly<Record<string, Pick<PropertySpec, "listedAs">>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, spec] of Object.entries(catalogue)) {
     const value = source[spec.listedAs];

@@ -29,18 +29,23 @@ export interface PropertySpec {
   readonly needsDomainStopped: boolean;
   /** Key of the property in the parseable listing the engine reads it back from. */
   readonly listedAs: string;
+  /**
+   * A migration's same-named VF on the target gets the source VF's value (VLANs and MTU must
+   * match for the domain to keep its network; a MAC must not be given to two VFs).
+   */
+  readonly copiedToTarget: boolean;
 }
 
-const spec = (syntax: ValueSyntax, needsDomainStopped: boolean, key: string): PropertySpec =>
-  ({ syntax, needsDomainStopped, listedAs: listedPropertyKey(key) });
+const spec = (syntax: ValueSyntax, needsDomainStopped: boolean, key: string, copiedToTarget = true): PropertySpec =>
+  ({ syntax, needsDomainStopped, listedAs: listedPropertyKey(key), copiedToTarget });
 
 /**
  * Ethernet VF properties, in the order they appear on command lines. Ref §3.9 [V]: mac-addr,
  * alt-mac-addrs and mtu change only while the owning domain is inactive or bound.
  */
 export const VF_PROPERTIES = {
-  "mac-addr": spec("mac", true, "mac-addr"),
-  "alt-mac-addrs": spec("mac-list", true, "alt-mac-addrs"),
+  "mac-addr": spec("mac", true, "mac-addr", false),
+  "alt-mac-addrs": spec("mac-list", true, "alt-mac-addrs", false),
   pvid: spec("vlan", false, "pvid"),
   vid: spec("vlan-list", false, "vid"),
   mtu: spec("integer", true, "mtu"),

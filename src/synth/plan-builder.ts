@@ -5,6 +5,7 @@
  * Object literals list their keys in sorted order, the order the document is written in, so
  * serialization and host digests take them as they are instead of copying them (see steps.ts).
  */
+import { VF_PROPERTIES, VF_PROPERTY_ORDER } from "../ldm/properties";
 import type { IConstruct } from "constructs";
 import {
   ControlDomain, SriovMigration, validateTree, type EthernetVf, type GuestDomain, type Network, type Vnet,
@@ -86,9 +87,11 @@ function desiredDomain(guest: GuestDomain): DesiredDomain {
  * The target VF copies the source VF's VLAN and MTU settings, so it reaches the same network;
  * MAC addresses stay the target machine's own.
  */
+/** The source VF's properties the target VF must have too, keys sorted (the document's order). */
 function targetVfProperties(source: EthernetVf): VfProperties {
-  const { pvid, vid, mtu } = source.properties();
-  return { ...(mtu !== undefined ? { mtu } : {}), ...(pvid !== undefined ? { pvid } : {}), ...(vid !== undefined ? { vid } : {}) };
+  const declared = source.properties();
+  const copied = VF_PROPERTY_ORDER.filter((p) => VF_PROPERTIES[p].copiedToTarget && declared[p] !== undefined).sort();
+  return Object.fromEntries(copied.map((p) => [p, declared[p] as string]));
 }
 
 function unassignedVfs(incoming: readonly SriovMigration[]): DesiredVf[] {
