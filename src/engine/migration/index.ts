@@ -5,6 +5,7 @@ export * from "./guest-access";
 export * from "./guest-ipmp";
 export * from "./guest-ipmp-apply";
 export * from "./guest-ipmp-plan";
+export * from "./post-checks";
 export * from "./preflight";
 export * from "./report";
 export * from "./run-migration";

@@ -1,7 +1,8 @@
 /**
  * The preflight rules of DESIGN §5 (1-5), evaluated on what was read from both control domains
  * and the guest. Pure: no I/O. Each rule gives one check: passed, failed (reason and fix), or
- * unverified (it could not be observed). Rule 6 (the dry run) is run by the migration itself.
+ * unverified (it could not be observed). Rule 6 (the dry run) is run by the migration itself;
+ * `dryRunCheck` turns its result into the check.
  */
 import type { DesiredDomain, DesiredIpmpGroup, HostPlan, MigrationPlan, NetworkRef } from "../../model";
 import { findDomain, findVfByName, type ObservedHost, type ObservedVf } from "../observed-state";
@@ -268,6 +269,18 @@ function ruleTarget(input: PreflightInput): MigrationCheck {
 
 export function preflightChecks(input: PreflightInput): MigrationCheck[] {
   return [ruleDomainAndNames(input), ruleNoOtherVfs(input), ruleGuestIpmp(input), ruleSameNetwork(input), ruleTarget(input)];
+}
+
+/** Rule 6 from the dry run's result: `ldm migrate-domain -n` on the source accepted the migration. */
+export function dryRunCheck(sourceHost: string, exitStatus: number | null, output: string): MigrationCheck {
+  if (exitStatus === 0) return { id: "preflight/6-dry-run", rule: 6, status: "passed", message: `ldm migrate-domain -n succeeded on ${sourceHost}` };
+  return {
+    id: "preflight/6-dry-run",
+    rule: 6,
+    status: "failed",
+    message: `ldm migrate-domain -n refused (exit status ${exitStatus}): ${output.split("\n").join(" / ") || "(no output)"}`,
+    fix: "correct what ldm names (on the target: virtual disk volumes, firmware, ldmd reachability and certificates) and run again",
+  };
 }
 
 /** Rule 3 after the migration: the group is back on the VF, on the target. */
