@@ -1,12 +1,14 @@
 import { Construct } from "constructs";
-import type { VfProperties } from "../model";
+import type { VfProperties, VfProperty } from "../model";
 import { ValidationError } from "../model";
 import { VF_MTU_RANGE } from "../ldm/assumptions";
+import { VF_PROPERTIES } from "../ldm/properties";
+import { checkNetwork, DeclaredProperties, type PropertyBinding } from "./device-properties";
 import { GuestDomain } from "./guest-domain";
-import { Network } from "./network";
+import type { Network } from "./network";
 import { migrationsOf } from "./registry";
 import {
-  addVidTo, checkEthernetPf, checkEthernetVfPseudonym, checkIntegerRange, checkMac, checkName, checkVlan, checkVlanList, invalid, show,
+  checkEthernetPf, checkEthernetVfPseudonym, checkIntegerRange, checkMac, checkMacList, checkName, checkVlan, checkVlanList, invalid, show,
 } from "./validation";
 import { vlanMismatch } from "./vlan-consistency";
 
@@ -42,6 +44,15 @@ export interface EthernetVfProps {
   readonly mtu?: number;
 }
 
+/** Which prop carries each catalogued VF property (src/ldm/properties.ts), and its check. */
+const VF_PROPS: { readonly [K in VfProperty]: PropertyBinding<EthernetVfProps> } = {
+  "mac-addr": { prop: "macAddr", check: checkMac },
+  "alt-mac-addrs": { prop: "altMacAddrs", check: checkMacList },
+  pvid: { prop: "pvid", check: checkVlan },
+  vid: { prop: "vid", check: checkVlanList },
+  mtu: { prop: "mtu", check: (path, prop, value) => checkIntegerRange(path, prop, value, VF_MTU_RANGE, "VF MTU") },
+};
+
 /**
  * An SR-IOV Ethernet virtual function assigned to a guest domain: created on a PF by the plan,
  * or an existing VF adopted by pseudonym.
@@ -52,11 +63,7 @@ export class EthernetVf extends Construct {
   readonly pf?: string;
   readonly vf?: string;
   readonly network?: Network;
-  readonly macAddr?: string;
-  readonly altMacAddrs?: readonly string[];
-  readonly pvid?: number;
-  readonly mtu?: number;
-  private readonly vids: number[] = [];
+  private readonly declared: DeclaredProperties<VfProperty, EthernetVfProps>;
 
   constructor(scope: Construct, id: string, props: EthernetVfProps) {
     super(scope, id);
@@ -76,30 +83,34 @@ export class EthernetVf extends Construct {
     if (props.pf !== undefined) this.pf = checkEthernetPf(path, "pf", props.pf);
     if (props.vf !== undefined) this.vf = checkEthernetVfPseudonym(path, "vf", props.vf);
     if (props.name !== undefined) this.vfName = checkName(path, "name", props.name);
-    if (props.network !== undefined) {
-      if (!(props.network instanceof Network)) invalid(path, "network", props.network, "is not a Network construct", "pass the Network object");
-      this.network = props.network;
-    }
-    if (props.macAddr !== undefined) this.macAddr = checkMac(path, "macAddr", props.macAddr);
-    if (props.altMacAddrs !== undefined) {
-      if (!Array.isArray(props.altMacAddrs) || props.altMacAddrs.length === 0) {
-        invalid(path, "altMacAddrs", props.altMacAddrs, "is not a list", 'use e.g. ["auto"] or ["00:14:4f:f8:1c:a5"]');
-      }
-      this.altMacAddrs = props.altMacAddrs.map((mac, i) => (mac === "auto" ? "auto" : checkMac(path, `altMacAddrs[${i}]`, mac)));
-    }
-    if (props.pvid !== undefined) this.pvid = checkVlan(path, "pvid", props.pvid);
-    if (props.vid !== undefined) for (const v of checkVlanList(path, "vid", props.vid)) this.addVid(v);
-    if (props.mtu !== undefined) this.mtu = checkIntegerRange(path, "mtu", props.mtu, VF_MTU_RANGE, "VF MTU");
+    if (props.network !== undefined) this.network = checkNetwork(path, props.network);
+    this.declared = new DeclaredProperties(path, VF_PROPERTIES, VF_PROPS, props);
     this.node.addValidation({ validate: () => this.validateRelations() });
   }
 
   /** Adds a tagged VLAN id to the VF's `vid` list. */
   addVid(vlan: number): void {
-    addVidTo(this.node.path, this.vids, vlan);
+    this.declared.addVid(vlan);
   }
 
   get vid(): readonly number[] {
-    return [...this.vids];
+    return [...(this.declared.get<readonly number[]>("vid") ?? [])];
+  }
+
+  get macAddr(): string | undefined {
+    return this.declared.get("mac-addr");
+  }
+
+  get altMacAddrs(): readonly string[] | undefined {
+    return this.declared.get("alt-mac-addrs");
+  }
+
+  get pvid(): number | undefined {
+    return this.declared.get("pvid");
+  }
+
+  get mtu(): number | undefined {
+    return this.declared.get("mtu");
   }
 
   get guestDomain(): GuestDomain {
@@ -108,13 +119,7 @@ export class EthernetVf extends Construct {
 
   /** The VF properties in `ldm` syntax, only those declared. */
   properties(): VfProperties {
-    const props: Record<string, string> = {};
-    if (this.macAddr !== undefined) props["mac-addr"] = this.macAddr;
-    if (this.altMacAddrs !== undefined) props["alt-mac-addrs"] = this.altMacAddrs.join(",");
-    if (this.pvid !== undefined) props.pvid = String(this.pvid);
-    if (this.vids.length) props.vid = this.vids.join(",");
-    if (this.mtu !== undefined) props.mtu = String(this.mtu);
-    return props;
+    return this.declared.ldmValues();
   }
 
   private validateRelations(): string[] {
@@ -126,7 +131,7 @@ export class EthernetVf extends Construct {
         ? `VF has no user-assigned name, but domain "${this.guestDomain.domainName}" migrates (${migration.node.path}) and Oracle's migration requires every Ethernet VF of the domain to be named; ${suggestion}`
         : `VF has no user-assigned name; the plan finds its VF again by name: ${suggestion}`);
     }
-    const mismatch = vlanMismatch(this.network, this.pvid, this.vids);
+    const mismatch = vlanMismatch(this.network, this.pvid, this.vid);
     if (mismatch) problems.push(`VF ${mismatch}`);
     return problems;
   }

@@ -5,6 +5,7 @@
  */
 import { ValidationError } from "../model";
 import { NAME_MAX_LENGTH, SAFE_NAME_PATTERN, VLAN_RANGE } from "../ldm/assumptions";
+import { HOST_KEY_FINGERPRINT, MAC_ADDRESS, PSEUDONYM_CLASS_WORDS, normalizeMac, parsePseudonym, type PseudonymClass } from "../ldm/syntax";
 
 const SHELL_METACHARACTERS = /[;&|<>`$\\"'*?[\]#~(){}!\s]/;
 
@@ -69,22 +70,32 @@ export function checkIntegerRange(path: string, property: string, value: unknown
   return value;
 }
 
-const MAC = /^[0-9A-Fa-f]{1,2}(:[0-9A-Fa-f]{1,2}){5}$/;
-
 /** Returns the MAC in the canonical lower-case, two-digit form `ldm` prints. */
 export function checkMac(path: string, property: string, value: unknown): string {
-  if (typeof value !== "string" || !MAC.test(value)) {
+  if (typeof value !== "string" || !MAC_ADDRESS.test(value)) {
     invalid(path, property, value, "is not a MAC address", "use six colon-separated hex octets, e.g. 00:14:4f:f8:1c:a5");
   }
-  return value.split(":").map((octet) => octet.toLowerCase().padStart(2, "0")).join(":");
+  return normalizeMac(value);
 }
 
-const ETHERNET_PF = /^\/SYS(\/[A-Za-z0-9_+-]+)+\/IOVNET\.PF(0|[1-9][0-9]*)$/;
-const ETHERNET_VF = /^\/SYS(\/[A-Za-z0-9_+-]+)+\/IOVNET\.PF(0|[1-9][0-9]*)\.VF(0|[1-9][0-9]*)$/;
+/** `alt-mac-addrs`: a non-empty list, each entry a MAC address (canonical form) or `auto`. */
+export function checkMacList(path: string, property: string, value: unknown): string[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    invalid(path, property, value, "is not a list", 'use e.g. ["auto"] or ["00:14:4f:f8:1c:a5"]');
+  }
+  return value.map((mac, i) => (mac === "auto" ? "auto" : checkMac(path, `${property}[${i}]`, mac)));
+}
 
+/** Whether `value` is a pseudonym of the class, a PF (`vf: false`) or a VF (`vf: true`). */
+function isPseudonym(value: string, cls: PseudonymClass, vf: boolean): boolean {
+  const p = parsePseudonym(value);
+  return p !== undefined && p.class === cls && (p.vf !== undefined) === vf;
+}
+
+/** The other class a malformed or foreign pseudonym names by its class word (`.../IOVFC.…`), for the message. */
 function classOfPseudonym(value: string): string | undefined {
-  if (/\/IOVFC\./.test(value)) return "a Fibre Channel";
-  if (/\/IOVIB\./.test(value)) return "an InfiniBand";
+  if (value.includes(`/${PSEUDONYM_CLASS_WORDS.fibreChannel}.`)) return "a Fibre Channel";
+  if (value.includes(`/${PSEUDONYM_CLASS_WORDS.infiniBand}.`)) return "an InfiniBand";
   return undefined;
 }
 
@@ -92,10 +103,10 @@ function classOfPseudonym(value: string): string | undefined {
 export function checkEthernetPf(path: string, property: string, value: unknown): string {
   const fix = "use the pseudonym of an Ethernet PF as `ldm list-io` prints it, e.g. /SYS/MB/NET0/IOVNET.PF0";
   if (typeof value !== "string") invalid(path, property, value, "is not a PF pseudonym", fix);
-  if (ETHERNET_PF.test(value)) return value;
+  if (isPseudonym(value, "ethernet", false)) return value;
   const other = classOfPseudonym(value);
   if (other) invalid(path, property, value, `is ${other} PF; only Ethernet (IOVNET) VFs can be migrated with a domain`, fix);
-  if (ETHERNET_VF.test(value)) invalid(path, property, value, "is a VF, not a PF", `${fix} (or adopt the existing VF with \`vf\`)`);
+  if (isPseudonym(value, "ethernet", true)) invalid(path, property, value, "is a VF, not a PF", `${fix} (or adopt the existing VF with \`vf\`)`);
   invalid(path, property, value, "is not the pseudonym of an Ethernet PF (.../IOVNET.PF<n>)", fix);
 }
 
@@ -103,27 +114,24 @@ export function checkEthernetPf(path: string, property: string, value: unknown):
 export function checkEthernetVfPseudonym(path: string, property: string, value: unknown): string {
   const fix = "use the pseudonym of an Ethernet VF as `ldm list-io` prints it, e.g. /SYS/MB/NET0/IOVNET.PF0.VF0";
   if (typeof value !== "string") invalid(path, property, value, "is not a VF pseudonym", fix);
-  if (ETHERNET_VF.test(value)) return value;
+  if (isPseudonym(value, "ethernet", true)) return value;
   const other = classOfPseudonym(value);
   if (other) invalid(path, property, value, `is ${other} VF, not an Ethernet VF`, fix);
-  if (ETHERNET_PF.test(value)) invalid(path, property, value, "is a PF, not a VF", `${fix} (or create a VF on the PF with \`pf\`)`);
+  if (isPseudonym(value, "ethernet", false)) invalid(path, property, value, "is a PF, not a VF", `${fix} (or create a VF on the PF with \`pf\`)`);
   invalid(path, property, value, "is not the pseudonym of an Ethernet VF (.../IOVNET.PF<n>.VF<m>)", fix);
 }
 
 /** VF pseudonym of a given non-Ethernet class (`FC` or `IB`). */
 export function checkOtherVfPseudonym(path: string, property: string, value: unknown, cls: "FC" | "IB"): string {
   const example = cls === "FC" ? "/SYS/MB/PCIE7/IOVFC.PF0.VF0" : "/SYS/MB/RISER1/PCIE4/IOVIB.PF0.VF0";
-  const pattern = new RegExp(`^/SYS(/[A-Za-z0-9_+-]+)+/IOV${cls}\\.PF(0|[1-9][0-9]*)\\.VF(0|[1-9][0-9]*)$`);
-  if (typeof value !== "string" || !pattern.test(value)) {
+  if (typeof value !== "string" || !isPseudonym(value, cls === "FC" ? "fibreChannel" : "infiniBand", true)) {
     invalid(path, property, value, `is not the pseudonym of a${cls === "FC" ? " Fibre Channel" : "n InfiniBand"} VF (.../IOV${cls}.PF<n>.VF<m>)`, `use the pseudonym \`ldm list-io\` prints, e.g. ${example}`);
   }
   return value;
 }
 
-const HOST_KEY = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
-
 export function checkHostKey(path: string, property: string, value: unknown): string {
-  if (typeof value !== "string" || !HOST_KEY.test(value)) {
+  if (typeof value !== "string" || !HOST_KEY_FINGERPRINT.test(value)) {
     invalid(path, property, value, "is not a SHA256 host key fingerprint", "use the form `ssh-keygen -lf` prints: SHA256: followed by 43 base64 characters");
   }
   return value;

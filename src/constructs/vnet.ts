@@ -2,10 +2,12 @@ import { Construct } from "constructs";
 import type { VnetProperty } from "../model";
 import { ValidationError } from "../model";
 import { VNET_MTU_RANGE } from "../ldm/assumptions";
+import { VNET_PROPERTIES } from "../ldm/properties";
+import { checkNetwork, DeclaredProperties, type PropertyBinding } from "./device-properties";
 import { GuestDomain } from "./guest-domain";
-import { Network } from "./network";
+import type { Network } from "./network";
 import { VirtualSwitch } from "./virtual-switch";
-import { addVidTo, checkIntegerRange, checkName, checkOneOf, checkVlan, checkVlanList, invalid } from "./validation";
+import { checkIntegerRange, checkName, checkOneOf, checkVlan, checkVlanList, invalid } from "./validation";
 import { vlanMismatch } from "./vlan-consistency";
 
 export interface VnetProps {
@@ -30,17 +32,22 @@ export interface VnetProps {
   readonly linkprop?: "phys-state";
 }
 
+/** Which prop carries each catalogued vnet property (src/ldm/properties.ts), and its check. */
+const VNET_PROPS: { readonly [K in VnetProperty]: PropertyBinding<VnetProps> } = {
+  pvid: { prop: "pvid", check: checkVlan },
+  vid: { prop: "vid", check: checkVlanList },
+  mtu: { prop: "mtu", check: (path, prop, value) => checkIntegerRange(path, prop, value, VNET_MTU_RANGE, "vnet MTU") },
+  id: { prop: "networkId", check: (path, prop, value) => checkIntegerRange(path, prop, value, { min: 0, max: 9999 }, "vnet device id") },
+  linkprop: { prop: "linkprop", check: (path, prop, value) => checkOneOf(path, prop, value, ["phys-state"] as const) },
+};
+
 /** A virtual network device of a guest domain on a virtual switch of its control domain. */
 export class Vnet extends Construct {
   readonly ifName: string;
   readonly vswitchName: string;
   readonly vswitch?: VirtualSwitch;
   readonly network?: Network;
-  readonly pvid?: number;
-  readonly mtu?: number;
-  readonly networkId?: number;
-  readonly linkprop?: "phys-state";
-  private readonly vids: number[] = [];
+  private readonly declared: DeclaredProperties<VnetProperty, VnetProps>;
 
   constructor(scope: Construct, id: string, props: VnetProps) {
     super(scope, id);
@@ -59,24 +66,33 @@ export class Vnet extends Construct {
     } else {
       this.vswitchName = checkName(path, "vswitch", props.vswitch);
     }
-    if (props.network !== undefined) {
-      if (!(props.network instanceof Network)) invalid(path, "network", props.network, "is not a Network construct", "pass the Network object");
-      this.network = props.network;
-    }
-    if (props.pvid !== undefined) this.pvid = checkVlan(path, "pvid", props.pvid);
-    if (props.vid !== undefined) for (const v of checkVlanList(path, "vid", props.vid)) this.addVid(v);
-    if (props.mtu !== undefined) this.mtu = checkIntegerRange(path, "mtu", props.mtu, VNET_MTU_RANGE, "vnet MTU");
-    if (props.networkId !== undefined) this.networkId = checkIntegerRange(path, "networkId", props.networkId, { min: 0, max: 9999 }, "vnet device id");
-    if (props.linkprop !== undefined) this.linkprop = checkOneOf(path, "linkprop", props.linkprop, ["phys-state"] as const);
+    if (props.network !== undefined) this.network = checkNetwork(path, props.network);
+    this.declared = new DeclaredProperties(path, VNET_PROPERTIES, VNET_PROPS, props);
     this.node.addValidation({ validate: () => this.validateRelations() });
   }
 
   addVid(vlan: number): void {
-    addVidTo(this.node.path, this.vids, vlan);
+    this.declared.addVid(vlan);
   }
 
   get vid(): readonly number[] {
-    return [...this.vids];
+    return [...(this.declared.get<readonly number[]>("vid") ?? [])];
+  }
+
+  get pvid(): number | undefined {
+    return this.declared.get("pvid");
+  }
+
+  get mtu(): number | undefined {
+    return this.declared.get("mtu");
+  }
+
+  get networkId(): number | undefined {
+    return this.declared.get("id");
+  }
+
+  get linkprop(): "phys-state" | undefined {
+    return this.declared.get("linkprop");
   }
 
   get guestDomain(): GuestDomain {
@@ -85,18 +101,12 @@ export class Vnet extends Construct {
 
   /** Vnet properties in `ldm` syntax, only those declared. */
   properties(): Readonly<Partial<Record<VnetProperty, string>>> {
-    const props: Partial<Record<VnetProperty, string>> = {};
-    if (this.pvid !== undefined) props.pvid = String(this.pvid);
-    if (this.vids.length) props.vid = this.vids.join(",");
-    if (this.mtu !== undefined) props.mtu = String(this.mtu);
-    if (this.networkId !== undefined) props.id = String(this.networkId);
-    if (this.linkprop !== undefined) props.linkprop = this.linkprop;
-    return props;
+    return this.declared.ldmValues();
   }
 
   private validateRelations(): string[] {
     const problems: string[] = [];
-    const mismatch = vlanMismatch(this.network, this.pvid, this.vids);
+    const mismatch = vlanMismatch(this.network, this.pvid, this.vid);
     if (mismatch) problems.push(`vnet ${mismatch}`);
     const host = this.guestDomain.controlDomain;
     const declared = host.virtualSwitches;

@@ -1,0 +1,80 @@
+/**
+ * The catalogued `ldm` properties of a network device construct (EthernetVf, Vnet): each
+ * construct binds every catalogue key to its typed prop and that prop's check; checking in
+ * catalogue order, keeping the values and writing them in `ldm` syntax (by the catalogue's value
+ * syntax) happen here once. Adding a property to the catalogue is then one binding row in the
+ * construct (plus its typed prop); forgetting the row does not compile.
+ */
+import type { PropertySpec, ValueSyntax } from "../ldm/properties";
+import { Network } from "./network";
+import { addVidTo, invalid } from "./validation";
+
+/** A checked value as a construct keeps it until synthesis writes it in `ldm` syntax. */
+export type KeptValue = string | number | readonly string[] | readonly number[];
+
+/** How a construct reads one catalogued property: the typed prop carrying it and that prop's check. */
+export interface PropertyBinding<P> {
+  /** The prop of the construct's props interface, e.g. `macAddr` for `mac-addr`. */
+  readonly prop: keyof P & string;
+  /** Checks a received value (throwing a ValidationError that names `prop`) and returns it as kept. */
+  readonly check: (path: string, prop: string, value: unknown) => KeptValue;
+}
+
+/** A kept value in `ldm` syntax, by the catalogue's value syntax; undefined when there is nothing to set. */
+const ENCODE: { readonly [S in ValueSyntax]: (value: KeptValue) => string | undefined } = {
+  mac: String,
+  "mac-list": (v) => (v as readonly string[]).join(","),
+  vlan: String,
+  "vlan-list": (v) => ((v as readonly number[]).length ? (v as readonly number[]).join(",") : undefined),
+  integer: String,
+  word: String,
+};
+
+/** The declared catalogued properties of one construct, checked at the call site. */
+export class DeclaredProperties<K extends string, P extends object> {
+  private readonly kept: Partial<Record<K, KeptValue>> = {};
+
+  /** Checks the declared props in catalogue (command-line) order; the first bad one throws. */
+  constructor(
+    private readonly path: string,
+    private readonly catalogue: { readonly [Q in K]: PropertySpec },
+    bindings: { readonly [Q in K]: PropertyBinding<P> },
+    props: P,
+  ) {
+    for (const key of Object.keys(catalogue) as K[]) {
+      const { prop, check } = bindings[key];
+      const value: unknown = props[prop];
+      if (value !== undefined) this.kept[key] = check(path, prop, value);
+    }
+  }
+
+  /** The kept value of a property, undefined when not declared. */
+  get<T extends KeptValue>(key: K): T | undefined {
+    return this.kept[key] as T | undefined;
+  }
+
+  /** Appends a tagged VLAN id to the `vid` list, refusing an invalid or repeated one. */
+  addVid(vlan: number): void {
+    const kept = this.kept as Record<string, KeptValue | undefined>;
+    const vids = [...((kept.vid as readonly number[] | undefined) ?? [])];
+    addVidTo(this.path, vids, vlan);
+    kept.vid = vids;
+  }
+
+  /** The declared properties in `ldm` syntax, in catalogue order. */
+  ldmValues(): Partial<Record<K, string>> {
+    const out: Partial<Record<K, string>> = {};
+    for (const key of Object.keys(this.catalogue) as K[]) {
+      const value = this.kept[key];
+      const text = value === undefined ? undefined : ENCODE[this.catalogue[key].syntax](value);
+      if (text !== undefined) out[key] = text;
+    }
+    return out;
+  }
+}
+
+/** The `network` prop of a VF or vnet. */
+export function checkNetwork(path: string, value: unknown): Network {
+  if (!(value instanceof Network)) invalid(path, "network", value, "is not a Network construct", "pass the Network object");
+  return value;
+}
