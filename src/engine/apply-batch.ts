@@ -73,14 +73,15 @@ const MAX_RESENDS = 3;
 
 /**
  * Runs a batch in one journaled exec (see journaled-exec.ts): each command's status comes back
- * in its own section, and the first failing command stops the rest. After a create-vf the same
- * exec lists the devices: that confirms the printed pseudonym and shows INV without a round trip.
+ * in its own section, and the first failing command stops the rest. With `listAfter` (a create-vf
+ * a later step depends on) the same exec lists the devices: that confirms the printed pseudonym
+ * and shows INV without a round trip.
  * When the exec's outcome is lost (connection cut, timeout), the host's journal decides: never
  * started (sent again), ended (its record is used), or still running (waited for, never resent).
  */
-export async function runBatch(p: BatchHost, batch: readonly Step[], lines: readonly string[], view: ObservedHost, options: BatchOptions): Promise<BatchOutcome> {
-  const listAfter = (batch[batch.length - 1] as Step).kind === "create-vf";
-  const after = listAfter ? batchCommandLine(ldmParts(["list-io"], ldmOptions(p.host))) : undefined;
+export async function runBatch(p: BatchHost, batch: readonly Step[], lines: readonly string[], view: ObservedHost, options: BatchOptions & { readonly listAfter: boolean }): Promise<BatchOutcome> {
+  const after = options.listAfter ? batchCommandLine(ldmParts(["list-io"], ldmOptions(p.host))) : undefined;
+  if (after !== undefined) p.session.counters.settleReads++;
   const id = p.host.target.id;
   for (let resend = 0; ; resend++) {
     const seq = p.nextSeq++;
@@ -189,6 +190,17 @@ async function lockLostError(p: BatchHost, commandLine: string, options: BatchOp
     id,
     commandLine,
   );
+}
+
+/**
+ * The devices listed in one read exec, for a create-vf whose pseudonym could not be learned
+ * from its output and whose exec listed nothing after it.
+ */
+export async function listDevices(p: BatchHost, view: ObservedHost): Promise<ObservedHost | undefined> {
+  const result = await p.session.exec(batchCommandLine(ldmParts(["list-io"], ldmOptions(p.host))), "read");
+  const section = splitBatchOutput(result.stdout).find((x) => x.name === "list-io");
+  const devices = section?.exitStatus === 0 ? devicesOrUndefined(section.output) : undefined;
+  return devices ? { ...view, ...devices } : undefined;
 }
 
 function devicesOrUndefined(listIo: string): Pick<ObservedHost, "buses" | "pfs" | "vfs"> | undefined {

@@ -8,8 +8,9 @@
 import { ApplyError, PlanError, type LdomsError, type Step } from "../model";
 import { ldmCommandLine } from "../ldm/quote";
 import { stepById, type PlannedAction } from "./actions";
-import { ldmOptions, RunawayCommand, runBatch, type BatchOutcome, type RanStep } from "./apply-batch";
-import { actionOf, failureMessage, formBatch, learnFromOutput, listingsProving, unprovenParts, vfNameMadeBy, withVf } from "./apply-steps";
+import { ldmOptions, listDevices, RunawayCommand, runBatch, type BatchOutcome, type RanStep } from "./apply-batch";
+import { createdVfPseudonyms } from "./created-vfs";
+import { actionOf, failureMessage, formBatch, laterStepsNeed, learnFromOutput, listingsProving, unprovenParts, vfNameMadeBy, withVf } from "./apply-steps";
 import { HostSession, type HostCounters } from "./host-session";
 import { acquireHostLock, lockMayRemain, releaseHostLock } from "./host-lock";
 import { StopRequested, waitSettled } from "./inv-wait";
@@ -355,7 +356,14 @@ async function runGroup(run: HostRun, next: number, options: ApplyOptions): Prom
   batch.forEach((step, i) =>
     options.onEvent?.({ type: "step-started", host: p.host.target.id, action: actionOf(p.actions, step), commandLine: lines[i] as string, index: next + i + 1, total: p.actions.length }),
   );
-  const outcome = await runBatch(p, batch, lines, run.view, options);
+  const last = batch[batch.length - 1] as Step;
+  const later = p.actions.slice(next + batch.length).map((a) => stepById(plan, a.stepId));
+  let outcome = await runBatch(p, batch, lines, run.view, { ...options, listAfter: laterStepsNeed(last, later) });
+  if (last.kind === "create-vf" && !outcome.fresh && outcome.ran.length === batch.length && createdVfPseudonyms(outcome.ran[batch.length - 1]?.stdout ?? "").length !== 1) {
+    // Nothing printed the new VF's pseudonym: only a listing can show it.
+    const listed = await listDevices(p, outcome.view);
+    if (listed) outcome = { ...outcome, view: listed, fresh: true };
+  }
   run.view = outcome.view;
   run.mutatingCommands += outcome.ran.length;
   for (const [i, ran] of outcome.ran.entries()) recordStep(run, batch[i] as Step, lines[i] as string, ran, outcome, options);

@@ -11,7 +11,7 @@ import { createdVfPseudonyms } from "./created-vfs";
 import { pfOfVf } from "./observed-from-listings";
 import { findVfByName, type ObservedHost, type ObservedVf } from "./observed-state";
 import { unmetParts } from "./conditions";
-import { resolveArgv } from "./operands";
+import { isSymbolic, resolveArgv } from "./operands";
 
 /** The planned action of a step. */
 export function actionOf(actions: readonly PlannedAction[], step: Step): PlannedAction {
@@ -21,6 +21,18 @@ export function actionOf(actions: readonly PlannedAction[], step: Step): Planned
 /** The VF name a create-vf or naming step makes exist. */
 export function vfNameMadeBy(step: Step): string | undefined {
   return step.kind === "create-vf" || step.kind === "name-vf" ? step.object.vf : undefined;
+}
+
+/**
+ * Whether a later step needs what a create-vf leaves behind: it names the new VF (its pseudonym
+ * must be known and the VF out of `INV`) or acts on the same PF (`INV` too). Only then does the
+ * create-vf's exec also list the devices; otherwise the final proof read shows the VF.
+ */
+export function laterStepsNeed(created: Step, later: readonly Step[]): boolean {
+  if (created.kind !== "create-vf") return false;
+  const touches = (operand: Step["argv"][number]): boolean =>
+    isSymbolic(operand) ? operand.name === created.object.vf : operand === created.pf || pfOfVf(operand) === created.pf;
+  return later.some((step) => step.argv.some(touches));
 }
 
 /** Most steps sent in one exec. */

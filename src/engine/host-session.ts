@@ -25,6 +25,11 @@ export interface HostCounters {
   execs: number;
   readExecs: number;
   mutatingExecs: number;
+  /**
+   * `list-io` reads made to see devices leave `INV` (or learn a pseudonym) before a step that
+   * depends on them: polls, and the listing a create-vf's exec appends.
+   */
+  settleReads: number;
 }
 
 export function isOutcomeUnknown(error: unknown): boolean {
@@ -32,7 +37,7 @@ export function isOutcomeUnknown(error: unknown): boolean {
 }
 
 export class HostSession {
-  readonly counters: HostCounters = { connections: 0, execs: 0, readExecs: 0, mutatingExecs: 0 };
+  readonly counters: HostCounters = { connections: 0, execs: 0, readExecs: 0, mutatingExecs: 0, settleReads: 0 };
   private executor: RemoteExecutor | undefined;
 
   constructor(

@@ -40,6 +40,7 @@ export async function waitSettled(p: { readonly host: EngineHost; readonly sessi
   let current = view;
   for (;;) {
     if (options.signal?.aborted) throw new StopRequested();
+    p.session.counters.settleReads++;
     const read = await retryUnknown(() => readHost(p.session, { listings: ["list-io"], previous: current }), options, true);
     current = read.observed;
     pending = unsettledDevices(step, current, known);

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { engineHosts, HostSession, planHostActions, readHost, stepById } from "../../src/engine";
-import { formBatch, learnFromOutput, listingsProving, unprovenParts, unsettledDevices, withVf } from "../../src/engine/apply-steps";
+import { formBatch, laterStepsNeed, learnFromOutput, listingsProving, unprovenParts, unsettledDevices, withVf } from "../../src/engine/apply-steps";
+import type { Step } from "../../src/model";
 import { examplePlan } from "../../test-kit/example-plan";
 import { inProcessLab } from "./support/engine-lab";
 
@@ -32,6 +33,20 @@ describe("apply's pure policies", () => {
     // Once settled, the two remaining steps need nothing from each other: one exec.
     const settled = { ...view, pfs: view.pfs.map((pf) => ({ ...pf, status: "" })), vfs: view.vfs.map((vf) => ({ ...vf, status: "" })) };
     expect(formBatch(plan, actions, 1, settled, known).map((s) => s.kind)).toEqual(["assign-vf", "add-vnet"]);
+  });
+
+  it("a create-vf lists the devices after it only when a later step names its VF or its PF", async () => {
+    const { steps } = await fromScratch();
+    const [create, assign, addVnet] = steps as [Step, Step, Step];
+    if (create.kind !== "create-vf") throw new Error("the first step creates the VF");
+    expect(laterStepsNeed(create, [assign, addVnet])).toBe(true);
+    expect(laterStepsNeed(create, [addVnet])).toBe(false);
+    expect(laterStepsNeed(create, [])).toBe(false);
+    // Another create-vf on the same PF waits for the PF to leave INV.
+    const samePf: Step = { ...create, object: { vf: "other" }, argv: ["create-vf", "name=other", create.pf] };
+    expect(laterStepsNeed(create, [samePf])).toBe(true);
+    // Only a create-vf leaves something behind that later steps wait for.
+    expect(laterStepsNeed(assign, [addVnet, create])).toBe(false);
   });
 
   it("a create-vf without a printed pseudonym teaches nothing", async () => {

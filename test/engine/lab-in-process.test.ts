@@ -15,8 +15,8 @@ describe("engine against the lab in-process", () => {
       ["t7-b", ["+ vf/ldg1-app/create"]],
     ]);
     expect(run.hosts.map((h) => h.counters)).toEqual([
-      { connections: 1, execs: 1, readExecs: 1, mutatingExecs: 0 },
-      { connections: 1, execs: 1, readExecs: 1, mutatingExecs: 0 },
+      { connections: 1, execs: 1, readExecs: 1, mutatingExecs: 0, settleReads: 0 },
+      { connections: 1, execs: 1, readExecs: 1, mutatingExecs: 0, settleReads: 0 },
     ]);
     expect(env.lab.mutatingCount()).toBe(0);
   });
@@ -30,6 +30,11 @@ describe("engine against the lab in-process", () => {
       ["t7-b", "applied", undefined],
     ]);
     expect(first.hosts.map((h) => h.mutatingCommands)).toEqual([3, 1]);
+    // t7-a's assign needs the new VF out of INV: its create-vf exec lists the devices, then
+    // list-io is polled until the lab's INV ends. Nothing on t7-b needs its new VF, so only the
+    // final proof reads it there.
+    expect(first.hosts[0]?.counters.settleReads).toBeGreaterThan(0);
+    expect(first.hosts[1]?.counters).toEqual({ connections: 1, execs: 3, readExecs: 0, mutatingExecs: 1, settleReads: 0 });
     const journal = (machine: string) => env.lab.journal().filter((j) => j.machine === machine).map((j) => j.argv.join(" "));
     expect(journal("t7-a")).toEqual([`create-vf name=ldg1-app pvid=100 ${PF0}`, `add-io ${PF0}.VF0 ldg1`, "add-vnet pvid=100 vnet0 primary-vsw0 ldg1"]);
     expect(journal("t7-b")).toEqual(["create-vf name=ldg1-app pvid=100 /SYS/MB/NET2/IOVNET.PF0"]);

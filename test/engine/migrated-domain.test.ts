@@ -13,7 +13,7 @@ import { Capture } from "../support/capture";
 const PF0 = "/SYS/MB/NET0/IOVNET.PF0";
 const NOTE = "ldg1 has migrated to t7-b (migration ldg1-to-b): its steps on t7-a are skipped; declare the domain on t7-b to manage it there";
 const SKIPPED = ["vf/ldg1-app/assign", "vnet/ldg1/vnet0/add", "vnet/ldg1/vnet0/set/vswitch", "vnet/ldg1/vnet0/set/pvid"];
-const ONE_READ = { connections: 1, execs: 1, readExecs: 1, mutatingExecs: 0 };
+const ONE_READ = { connections: 1, execs: 1, readExecs: 1, mutatingExecs: 0, settleReads: 0 };
 
 
 function optionsFor(env: InProcessLab, document: PlanDocument, connect: ConnectHost = env.connect()): EngineOptions {
