@@ -6,7 +6,7 @@
  * where `ldm` prints it are all read from here by constructs, synthesis, the engine and the lab.
  */
 import type { VfProperty, VnetProperty } from "../model/plan-document";
-import { listedPropertyKey } from "./assumptions";
+import { VF_MTU_RANGE, VLAN_RANGE, VNET_MTU_RANGE, listedPropertyKey } from "./assumptions";
 
 /** How a value is written on an `ldm` command line. */
 export type ValueSyntax =
@@ -34,10 +34,23 @@ export interface PropertySpec {
    * match for the domain to keep its network; a MAC must not be given to two VFs).
    */
   readonly copiedToTarget: boolean;
+  /** The accepted values of a `vlan`, `vlan-list` (each id) or `integer` property, when bounded. */
+  readonly range?: IntegerRange;
 }
 
-const spec = (syntax: ValueSyntax, needsDomainStopped: boolean, key: string, copiedToTarget = true): PropertySpec =>
+export interface IntegerRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** A spec whose type keeps its syntax literal (so code can type a value by its property's syntax). */
+type SpecOf<S extends ValueSyntax> = PropertySpec & { readonly syntax: S };
+
+const spec = <S extends ValueSyntax>(syntax: S, needsDomainStopped: boolean, key: string, copiedToTarget = true): SpecOf<S> =>
   ({ syntax, needsDomainStopped, listedAs: listedPropertyKey(key), copiedToTarget });
+
+/** A spec with the range of its values (`vlan`, `vlan-list`, `integer`). */
+const ranged = <S extends ValueSyntax>(s: SpecOf<S>, range: IntegerRange): SpecOf<S> => ({ ...s, range });
 
 /**
  * Ethernet VF properties, in the order they appear on command lines. Ref §3.9 [V]: mac-addr,
@@ -46,16 +59,16 @@ const spec = (syntax: ValueSyntax, needsDomainStopped: boolean, key: string, cop
 export const VF_PROPERTIES = {
   "mac-addr": spec("mac", true, "mac-addr", false),
   "alt-mac-addrs": spec("mac-list", true, "alt-mac-addrs", false),
-  pvid: spec("vlan", false, "pvid"),
-  vid: spec("vlan-list", false, "vid"),
-  mtu: spec("integer", true, "mtu"),
+  pvid: ranged(spec("vlan", false, "pvid"), VLAN_RANGE),
+  vid: ranged(spec("vlan-list", false, "vid"), VLAN_RANGE),
+  mtu: ranged(spec("integer", true, "mtu"), VF_MTU_RANGE),
 } as const satisfies Record<VfProperty, PropertySpec>;
 
 /** Vnet properties, in command-line order. A vnet's device `id` is fixed while the domain runs. */
 export const VNET_PROPERTIES = {
-  pvid: spec("vlan", false, "pvid"),
-  vid: spec("vlan-list", false, "vid"),
-  mtu: spec("integer", false, "mtu"),
+  pvid: ranged(spec("vlan", false, "pvid"), VLAN_RANGE),
+  vid: ranged(spec("vlan-list", false, "vid"), VLAN_RANGE),
+  mtu: ranged(spec("integer", false, "mtu"), VNET_MTU_RANGE),
   id: spec("integer", true, "id"),
   linkprop: spec("word", false, "linkprop"),
 } as const satisfies Record<VnetProperty, PropertySpec>;
