@@ -58,9 +58,9 @@ export function describeDisruption(step: Step): string {
  * stops before the first change on any host instead of failing halfway through.
  */
 export function ldmRefusal(step: Step, observed: ObservedHost): string | undefined {
-  if (step.kind === "set-vnet" && !SET_VNET_ACCEPTS_ID && step.argv.some((a) => typeof a === "string" && a.startsWith("id="))) {
-    const [, , ifName, domain] = step.argv.map(String);
-    return `ldm set-vnet cannot change a vnet's id (only add-vnet sets it): remove the vnet and add it again with its id (ldm rm-vnet ${ifName} ${domain}, then run apply again), or drop id from the Vnet`;
+  if (step.kind === "set-vnet" && step.property === "id" && !SET_VNET_ACCEPTS_ID) {
+    const { vnet, domain } = step.object;
+    return `ldm set-vnet cannot change a vnet's id (only add-vnet sets it): remove the vnet and add it again with its id (ldm rm-vnet ${vnet} ${domain}, then run apply again), or drop id from the Vnet`;
   }
   // Ref §3.9 [V]: an Ethernet VF's mac-addr, alt-mac-addrs and mtu change only while the owning
   // (non-primary) domain is inactive or bound; ldm rejects them while it is active.

@@ -209,6 +209,7 @@ export interface NameVfStep extends StepCommon {
 export interface SetVfStep extends StepCommon {
   readonly kind: "set-vf";
   readonly object: VfObject;
+  readonly property: VfProperty;
 }
 
 /** Assigns a VF to a domain. */
@@ -229,6 +230,8 @@ export interface AddVnetStep extends StepCommon {
 export interface SetVnetStep extends StepCommon {
   readonly kind: "set-vnet";
   readonly object: VnetObject;
+  /** The property set, or `vswitch` for a move to another switch. */
+  readonly property: VnetProperty | "vswitch";
 }
 
 /** One guarded `ldm` command, by what it does and the object it acts on. */

@@ -87,6 +87,7 @@ function vfSteps(vf: DesiredVf): Step[] {
       object,
       postcondition: holds,
       proof: VF_PROOF,
+      property,
       summary: `set ${property}=${value} on VF "${name}"`,
     });
   }
@@ -133,6 +134,7 @@ function vnetSteps(domain: string, vnet: DesiredVnet): Step[] {
     object,
     postcondition: onSwitch,
     proof: VNET_PROOF,
+    property: "vswitch",
     summary: `move vnet "${ifName}" of domain ${domain} to switch ${vnet.vswitch}`,
   });
   props.forEach(([property, value], i) => {
@@ -146,6 +148,7 @@ function vnetSteps(domain: string, vnet: DesiredVnet): Step[] {
       object,
       postcondition: holds,
       proof: VNET_PROOF,
+      property,
       summary: `set ${property}=${value} on vnet "${ifName}" of domain ${domain}`,
     });
   });
