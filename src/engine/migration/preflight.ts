@@ -194,66 +194,19 @@ function ruleSameNetwork(input: PreflightInput): MigrationCheck {
   return check("preflight/4-same-network", 4, problems, passed.join("; ") || "no IPMP pair to check");
 }
 
+type Problem = { message: string; fix: string };
+type TargetVf = MigrationPlan["targetVfs"][number];
+
 /** Rule 5: same-named VFs on the target, unassigned, not INV, same network; same-named vswitches. */
 function ruleTarget(input: PreflightInput): MigrationCheck {
-  const { migration: m, target, source } = input;
-  const problems: { message: string; fix: string }[] = [];
+  const { migration: m, target } = input;
+  const problems: Problem[] = [];
   const passed: string[] = [];
   const desired = desiredDomainOf(input.sourcePlan, m.domain);
   for (const wanted of m.targetVfs) {
-    const vf = findVfByName(target, wanted.name);
-    if (!vf) {
-      const onPf = target.vfs.filter((v) => (wanted.vf ? v.alias === wanted.vf : wanted.pf ? v.pf === wanted.pf : false));
-      const named = onPf.filter((v) => v.name && v.name !== wanted.name);
-      problems.push(
-        named.length
-          ? {
-              message: `${m.targetHost} has no VF named ${wanted.name}; the VF on ${wanted.vf ?? wanted.pf} is named differently (${named.map((v) => `${v.alias} is named ${v.name}`).join(", ")})`,
-              fix: `give the target VF the same user-assigned name (ldm set-io name=${wanted.name} ${named[0]!.alias} on ${m.targetHost}) if it is free, or run ldoms apply to create one`,
-            }
-          : {
-              message: `${m.targetHost} has no VF named ${wanted.name}`,
-              fix: `run ldoms apply (it creates VF ${wanted.name} on ${wanted.pf ?? wanted.vf ?? "the declared PF"} of ${m.targetHost})`,
-            },
-      );
-      continue;
-    }
-    if (!isEthernet(vf)) {
-      problems.push({ message: `VF ${wanted.name} on ${m.targetHost} (${vf.alias}) is not an Ethernet VF`, fix: `name an Ethernet VF ${wanted.name} on ${m.targetHost}` });
-      continue;
-    }
-    if (vf.domain) {
-      problems.push({
-        message: `VF ${wanted.name} on ${m.targetHost} (${vf.alias}) is already assigned to domain ${vf.domain}`,
-        fix: `free it (ldm remove-io ${vf.alias} ${vf.domain} on ${m.targetHost}) or declare another target VF name`,
-      });
-      continue;
-    }
-    if (vf.status === "INV") {
-      problems.push({
-        message: `VF ${wanted.name} on ${m.targetHost} (${vf.alias}) is in status INV (the root domain is still probing it)`,
-        fix: `wait until ldm list-io on ${m.targetHost} no longer shows INV (Oracle documents about 45 s after create-vf) and run again`,
-      });
-      continue;
-    }
-    const sourceVf = desired?.vfs.find((v) => v.name === wanted.name);
-    const targetDeclared = input.targetPlan.desired.unassignedVfs.find((v) => v.name === wanted.name);
-    if (sourceVf?.network && targetDeclared?.network && !sameNetwork(sourceVf.network, targetDeclared.network)) {
-      problems.push({
-        message: `VF ${wanted.name} is on ${networkLabel(sourceVf.network)} on ${m.sourceHost} but on ${networkLabel(targetDeclared.network)} on ${m.targetHost}`,
-        fix: `put the target VF on a PF cabled to the same network`,
-      });
-      continue;
-    }
-    const sourcePvid = findVfByName(source, wanted.name)?.properties["pvid"];
-    if (sourcePvid !== undefined && vf.properties["pvid"] !== sourcePvid) {
-      problems.push({
-        message: `VF ${wanted.name} has pvid=${sourcePvid} on ${m.sourceHost} but pvid=${vf.properties["pvid"] ?? "(none)"} on ${m.targetHost}`,
-        fix: `run ldoms apply to set the declared VLAN on the target VF`,
-      });
-      continue;
-    }
-    passed.push(`VF ${wanted.name} (${vf.alias}) is unassigned and ready on ${m.targetHost}`);
+    const ready = targetVfReadiness(input, wanted, desired);
+    if (typeof ready === "string") passed.push(ready);
+    else problems.push(ready);
   }
   const missingSwitches = m.requiredVswitches.filter((s) => !target.vswitches.includes(s));
   for (const s of missingSwitches) {
@@ -265,6 +218,55 @@ function ruleTarget(input: PreflightInput): MigrationCheck {
   }
   if (m.requiredVswitches.length && !missingSwitches.length) passed.push(`virtual switch(es) ${m.requiredVswitches.join(", ")} exist on ${m.targetHost}`);
   return check("preflight/5-target-ready", 5, problems, `${passed.join("; ")} (virtual disk back ends are checked by the dry run)`);
+}
+
+/** One target VF of rule 5: what is wrong with it (the first problem found), or what passed. */
+function targetVfReadiness(input: PreflightInput, wanted: TargetVf, desired: DesiredDomain | undefined): Problem | string {
+  const { migration: m, target, source } = input;
+  const vf = findVfByName(target, wanted.name);
+  if (!vf) return missingTargetVf(input, wanted);
+  if (!isEthernet(vf)) return { message: `VF ${wanted.name} on ${m.targetHost} (${vf.alias}) is not an Ethernet VF`, fix: `name an Ethernet VF ${wanted.name} on ${m.targetHost}` };
+  if (vf.domain) {
+    return {
+      message: `VF ${wanted.name} on ${m.targetHost} (${vf.alias}) is already assigned to domain ${vf.domain}`,
+      fix: `free it (ldm remove-io ${vf.alias} ${vf.domain} on ${m.targetHost}) or declare another target VF name`,
+    };
+  }
+  if (vf.status === "INV") {
+    return {
+      message: `VF ${wanted.name} on ${m.targetHost} (${vf.alias}) is in status INV (the root domain is still probing it)`,
+      fix: `wait until ldm list-io on ${m.targetHost} no longer shows INV (Oracle documents about 45 s after create-vf) and run again`,
+    };
+  }
+  const sourceVf = desired?.vfs.find((v) => v.name === wanted.name);
+  const targetDeclared = input.targetPlan.desired.unassignedVfs.find((v) => v.name === wanted.name);
+  if (sourceVf?.network && targetDeclared?.network && !sameNetwork(sourceVf.network, targetDeclared.network)) {
+    return {
+      message: `VF ${wanted.name} is on ${networkLabel(sourceVf.network)} on ${m.sourceHost} but on ${networkLabel(targetDeclared.network)} on ${m.targetHost}`,
+      fix: `put the target VF on a PF cabled to the same network`,
+    };
+  }
+  const sourcePvid = findVfByName(source, wanted.name)?.properties["pvid"];
+  if (sourcePvid !== undefined && vf.properties["pvid"] !== sourcePvid) {
+    return {
+      message: `VF ${wanted.name} has pvid=${sourcePvid} on ${m.sourceHost} but pvid=${vf.properties["pvid"] ?? "(none)"} on ${m.targetHost}`,
+      fix: `run ldoms apply to set the declared VLAN on the target VF`,
+    };
+  }
+  return `VF ${wanted.name} (${vf.alias}) is unassigned and ready on ${m.targetHost}`;
+}
+
+/** No VF of that name on the target: say so, naming a VF on the declared PF that carries another name. */
+function missingTargetVf({ migration: m, target }: PreflightInput, wanted: TargetVf): Problem {
+  const onPf = target.vfs.filter((v) => (wanted.vf ? v.alias === wanted.vf : wanted.pf ? v.pf === wanted.pf : false));
+  const named = onPf.filter((v) => v.name && v.name !== wanted.name);
+  if (named.length) {
+    return {
+      message: `${m.targetHost} has no VF named ${wanted.name}; the VF on ${wanted.vf ?? wanted.pf} is named differently (${named.map((v) => `${v.alias} is named ${v.name}`).join(", ")})`,
+      fix: `give the target VF the same user-assigned name (ldm set-io name=${wanted.name} ${named[0]!.alias} on ${m.targetHost}) if it is free, or run ldoms apply to create one`,
+    };
+  }
+  return { message: `${m.targetHost} has no VF named ${wanted.name}`, fix: `run ldoms apply (it creates VF ${wanted.name} on ${wanted.pf ?? wanted.vf ?? "the declared PF"} of ${m.targetHost})` };
 }
 
 export function preflightChecks(input: PreflightInput): MigrationCheck[] {
