@@ -7,6 +7,8 @@
  * Guests are listed in `hosts` the same way, under the id `guest/<domain>`: a guest keeps its own
  * address when it migrates, so its id does not name a control domain.
  */
+
+/** How to reach one host over SSH. */
 export interface InventoryEntry {
   /**
    * Host name or IP address.
@@ -44,7 +46,8 @@ export interface InventoryEntry {
 }
 
 /**
- * The inventory file as written (`schema/ldoms-inventory.schema.json` is generated from it).
+ * An inventory file (`--inventory FILE`, written by `ldoms lab up --inventory-out`): per host id,
+ * how to reach it. `schema/ldoms-inventory.schema.json` is generated from this type.
  * @fix an inventory is { "hosts": { "<host-id>": { "address", "port", "user", ... } } }
  */
 export interface InventoryFile {

@@ -93,6 +93,7 @@ export type VolumeAtService = string;
 export type IoClass = "NETWORK" | "FIBRECHANNEL" | "INFINIBAND";
 export type DomainStateName = "active" | "bound" | "inactive";
 
+/** A PCIe bus (root complex) of the machine. */
 export interface BusDocument {
   /** Bus name, e.g. `pci_0`. */
   readonly name: NonEmptyString;
@@ -112,6 +113,7 @@ export interface BusDocument {
   readonly domain?: string;
 }
 
+/** A PCIe slot on a bus. */
 export interface SlotDocument {
   /** Slot pseudonym, e.g. `/SYS/MB/NET0`. */
   readonly alias: NonEmptyString;
@@ -123,6 +125,7 @@ export interface SlotDocument {
   readonly status?: "OCC" | "EMP" | "UNK";
 }
 
+/** A virtual function that exists when the lab starts, numbered VF0, VF1, ... in order. */
 export interface VfDocument {
   /** User-assigned name (Ethernet VFs only). */
   readonly name?: LdmName;
@@ -147,6 +150,7 @@ export interface VfDocument {
   readonly bwPercent?: number;
 }
 
+/** An SR-IOV physical function. */
 export interface PfDocument {
   /** Pseudonym, e.g. `/SYS/MB/NET0/IOVNET.PF0`; the class comes from `IOVNET`/`IOVFC`/`IOVIB`. */
   readonly alias: PfPseudonym;
@@ -170,6 +174,7 @@ export interface PfDocument {
   readonly vfs?: readonly VfDocument[];
 }
 
+/** A virtual network device of a domain. */
 export interface VnetDocument {
   readonly name: LdmName;
   /** The virtual switch name, e.g. `primary-vsw0`. */
@@ -191,11 +196,13 @@ export interface VnetDocument {
   readonly id?: number;
 }
 
+/** A virtual disk of a domain. */
 export interface VdiskDocument {
   readonly name: LdmName;
   readonly volume: VolumeAtService;
 }
 
+/** A logical domain; `primary` is the control domain. */
 export interface DomainDocument {
   readonly name: LdmName;
   /** @default "active" */
@@ -227,6 +234,7 @@ export interface DomainDocument {
   readonly console?: number;
 }
 
+/** A virtual switch. */
 export interface VswitchDocument {
   readonly name: LdmName;
   /**
@@ -246,12 +254,14 @@ export interface VswitchDocument {
   readonly network?: NonEmptyString;
 }
 
+/** A volume exported by a virtual disk service. */
 export interface VolumeDocument {
   readonly name: LdmName;
   /** The back-end path. */
   readonly dev: NonEmptyString;
 }
 
+/** A virtual disk service. */
 export interface VdsDocument {
   readonly name: LdmName;
   /**
@@ -263,6 +273,7 @@ export interface VdsDocument {
   readonly volumes?: readonly VolumeDocument[];
 }
 
+/** One emulated SPARC machine: its name is the lab id, the ssh host id and a migration target. */
 export interface MachineDocument {
   readonly name: LdmName;
   /**
@@ -286,6 +297,7 @@ export interface MachineDocument {
   readonly vdiskServices?: readonly VdsDocument[];
 }
 
+/** Make the nth mutating `ldm` command fail. */
 export interface FailNthDocument {
   /**
    * 1-based count of mutating commands (lab-wide, or on `machine` when given).
@@ -306,6 +318,7 @@ export interface FailNthDocument {
   readonly machine?: NonEmptyString;
 }
 
+/** Fault injection (docs/lab.md, "Fault injection"). */
 export interface FaultsDocument {
   /** @default [] */
   readonly failNth?: readonly FailNthDocument[];
@@ -326,6 +339,7 @@ export interface FaultsDocument {
   readonly stallMs?: Readonly<Record<string, Milliseconds>>;
 }
 
+/** Timings and version of the lab. */
 export interface LabOptionsDocument {
   /**
    * How long a PF/VF shows `INV` after create-vf/destroy-vf; stands for Oracle's ~45 s.
