@@ -17,6 +17,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** One entry per shipped schema: the root type, the file declaring it, and where the schema goes. */
 export const SCHEMAS = [
+  { type: "PlanDocument", source: "src/model/plan-document.ts", output: "schema/ldoms-plan.schema.json" },
   { type: "InventoryFile", source: "src/model/inventory.ts", output: "schema/ldoms-inventory.schema.json" },
   { type: "LabDocument", source: "src/lab/definition/document.ts", output: "schema/ldoms-lab.schema.json" },
 ];

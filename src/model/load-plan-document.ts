@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import { ValidationError } from "./errors";
 import { packageFile } from "./package-files";
-import { PLAN_FORMAT_VERSION, type PlanDocument } from "./plan-document";
+import { PLAN_FORMAT_VERSION, type DesiredVf, type PlanDocument } from "./plan-document";
 
 let validator: ValidateFunction | undefined;
 
@@ -94,7 +94,23 @@ export function validatePlanDocument(value: unknown, source: string): PlanDocume
   if (!validate(value)) {
     throw new ValidationError(`${source} is not a valid plan document (formatVersion ${PLAN_FORMAT_VERSION}):`, problemsOf(validate.errors ?? []));
   }
-  return value as PlanDocument;
+  const document = value as PlanDocument;
+  const located = vfsWithoutOneLocation(document);
+  if (located.length) throw new ValidationError(`${source} is not a valid plan document (formatVersion ${PLAN_FORMAT_VERSION}):`, located);
+  return document;
+}
+
+/** A desired VF is created on a PF or adopts an existing VF: exactly one of `pf` and `vf`. */
+function vfsWithoutOneLocation(document: PlanDocument): string[] {
+  const problems: string[] = [];
+  document.hosts.forEach((host, h) => {
+    const check = (vf: DesiredVf, path: string) => {
+      if ((vf.pf === undefined) === (vf.vf === undefined)) problems.push(`${path}: must have exactly one of "pf" (create the VF) and "vf" (adopt an existing VF)`);
+    };
+    host.desired.domains.forEach((domain, d) => domain.vfs.forEach((vf, i) => check(vf, `$.hosts[${h}].desired.domains[${d}].vfs[${i}]`)));
+    host.desired.unassignedVfs.forEach((vf, i) => check(vf, `$.hosts[${h}].desired.unassignedVfs[${i}]`));
+  });
+  return problems;
 }
 
 /** Reads and validates a plan document file (`ldoms.plan.json`). */

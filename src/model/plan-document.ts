@@ -12,10 +12,50 @@
  */
 export const PLAN_FORMAT_VERSION = 2;
 
+/**
+ * A stack, host, domain, switch, vnet or VF name as this project accepts it: the `ldm` name
+ * characters without those that mean something to a shell, at most 64 characters
+ * (`SAFE_NAME_PATTERN`, `NAME_MAX_LENGTH` of src/ldm/assumptions.ts; a test keeps them equal).
+ * @pattern ^[A-Za-z0-9][A-Za-z0-9_+.:-]*$
+ * @maxLength 64
+ */
+export type Name = string;
+
+/**
+ * Non-empty text (an address, a path, a pseudonym).
+ * @minLength 1
+ */
+export type Text = string;
+
+/**
+ * A TCP port.
+ * @asType integer
+ * @minimum 1
+ * @maximum 65535
+ */
+export type Port = number;
+
+/**
+ * `SHA256:<base64>` host-key fingerprint (`HOST_KEY_FINGERPRINT` of src/ldm/syntax.ts).
+ * @pattern ^SHA256:[A-Za-z0-9+/]{43}=?$
+ */
+export type HostKeyFingerprint = string;
+
+/**
+ * An IEEE 802.1Q VLAN id.
+ * @asType integer
+ * @minimum 1
+ * @maximum 4094
+ */
+export type VlanId = number;
+
+/** A property value in `ldm` syntax, e.g. `100,200` for a vid list. */
+export type LdmValue = string;
+
 export interface PlanDocument {
   readonly formatVersion: typeof PLAN_FORMAT_VERSION;
   /** Name of the LdomsStack the plan was synthesized from. */
-  readonly stack: string;
+  readonly stack: Name;
   /** One entry per control domain, sorted by `id`. */
   readonly hosts: readonly HostPlan[];
   /** One entry per SriovMigration, sorted by `id`. */
@@ -24,24 +64,24 @@ export interface PlanDocument {
 
 /** How to reach a control domain. An inventory file may override any field per host id. */
 export interface HostConnection {
-  readonly address: string;
-  readonly port: number;
-  readonly user: string;
+  readonly address: Text;
+  readonly port: Port;
+  readonly user: Text;
   /** Pinned host key: `SHA256:<base64>` fingerprint. */
-  readonly hostKey?: string;
+  readonly hostKey?: HostKeyFingerprint;
   /** Path of a known_hosts file to pin the host key from instead of `hostKey`. */
-  readonly knownHostsFile?: string;
+  readonly knownHostsFile?: Text;
   /** Path of a private key file; absent means ssh-agent. Never the key itself. */
-  readonly identityFile?: string;
+  readonly identityFile?: Text;
   /** Run `ldm` through `pfexec` (rights profiles "LDoms Review"/"LDoms Management"). */
   readonly pfexec: boolean;
   /** Path or name of the `ldm` command on the control domain. */
-  readonly ldmPath: string;
+  readonly ldmPath: Text;
 }
 
 export interface HostPlan {
   /** Host id: the construct id of the ControlDomain, unique in the stack. */
-  readonly id: string;
+  readonly id: Name;
   readonly connection: HostConnection;
   readonly desired: DesiredHostState;
   /** Ordered; the engine runs them in this order, each only when its guard holds. */
@@ -52,9 +92,9 @@ export interface HostPlan {
 
 export interface NetworkRef {
   /** Construct id of the Network. */
-  readonly name: string;
+  readonly name: Name;
   /** VLAN id of the network (1-4094), absent for an untagged network. */
-  readonly vlan?: number;
+  readonly vlan?: VlanId;
 }
 
 export interface DesiredHostState {
@@ -67,25 +107,25 @@ export interface DesiredHostState {
 }
 
 export interface DesiredVswitch {
-  readonly name: string;
-  readonly netDev?: string;
+  readonly name: Name;
+  readonly netDev?: Name;
   readonly network?: NetworkRef;
 }
 
 export type VfProperty = "mac-addr" | "alt-mac-addrs" | "pvid" | "vid" | "mtu";
 
 /** VF properties as `ldm` spells them; values already in `ldm` syntax (e.g. vid "100,200"). */
-export type VfProperties = Readonly<Partial<Record<VfProperty, string>>>;
+export type VfProperties = Readonly<Partial<Record<VfProperty, LdmValue>>>;
 
 export interface DesiredVf {
   /** The user-assigned VF name (`name=` property): the VF's identity on its machine. */
-  readonly name: string;
+  readonly name: Name;
   /** PF pseudonym to create the VF on; set when the VF is created by the plan. */
-  readonly pf?: string;
+  readonly pf?: Text;
   /** Pseudonym of an existing VF to adopt (name it); set instead of `pf`. */
-  readonly vf?: string;
+  readonly vf?: Text;
   /** Domain the VF is assigned to; absent for an unassigned (target) VF. */
-  readonly domain?: string;
+  readonly domain?: Name;
   readonly properties: VfProperties;
   readonly network?: NetworkRef;
 }
@@ -93,28 +133,28 @@ export interface DesiredVf {
 export type VnetProperty = "pvid" | "vid" | "mtu" | "id" | "linkprop";
 
 export interface DesiredVnet {
-  readonly ifName: string;
-  readonly vswitch: string;
-  readonly properties: Readonly<Partial<Record<VnetProperty, string>>>;
+  readonly ifName: Name;
+  readonly vswitch: Name;
+  readonly properties: Readonly<Partial<Record<VnetProperty, LdmValue>>>;
   readonly network?: NetworkRef;
 }
 
 export interface DesiredIpmpGroup {
-  readonly name: string;
+  readonly name: Name;
   /** User-assigned name of the active VF. */
-  readonly activeVf: string;
+  readonly activeVf: Name;
   /** if-name of the standby vnet. */
-  readonly standbyVnet: string;
+  readonly standbyVnet: Name;
 }
 
 /** A non-Ethernet VF declared present on a domain (it makes the domain unmigratable). */
 export interface DeclaredOtherVf {
   readonly class: "FIBRECHANNEL" | "INFINIBAND";
-  readonly device: string;
+  readonly device: Text;
 }
 
 export interface DesiredDomain {
-  readonly name: string;
+  readonly name: Name;
   readonly vfs: readonly DesiredVf[];
   readonly vnets: readonly DesiredVnet[];
   readonly ipmpGroups: readonly DesiredIpmpGroup[];
@@ -125,7 +165,7 @@ export interface DesiredDomain {
 export interface VfPseudonymRef {
   readonly ref: "vf-pseudonym";
   /** User-assigned name of the VF whose pseudonym is wanted. */
-  readonly name: string;
+  readonly name: Name;
 }
 
 /** One argv token: a literal, or a reference resolved at apply time. */
@@ -134,16 +174,17 @@ export type Operand = string | VfPseudonymRef;
 /**
  * Predicates over one host's observed state. A step runs when its guard is true, and after
  * it ran a re-read must make its postcondition true.
+ * @discriminator kind
  */
 export type Condition =
-  | { readonly kind: "vf-exists"; readonly name: string }
-  | { readonly kind: "vf-pseudonym-named"; readonly vf: string; readonly name: string }
-  | { readonly kind: "vf-assigned"; readonly name: string; readonly domain: string }
-  | { readonly kind: "vf-unassigned"; readonly name: string }
-  | { readonly kind: "vf-property"; readonly name: string; readonly property: VfProperty; readonly value: string }
-  | { readonly kind: "vnet-exists"; readonly domain: string; readonly ifName: string }
-  | { readonly kind: "vnet-property"; readonly domain: string; readonly ifName: string; readonly property: VnetProperty | "vswitch"; readonly value: string }
-  | { readonly kind: "vswitch-exists"; readonly name: string }
+  | { readonly kind: "vf-exists"; readonly name: Name }
+  | { readonly kind: "vf-pseudonym-named"; readonly vf: Text; readonly name: Name }
+  | { readonly kind: "vf-assigned"; readonly name: Name; readonly domain: Name }
+  | { readonly kind: "vf-unassigned"; readonly name: Name }
+  | { readonly kind: "vf-property"; readonly name: Name; readonly property: VfProperty; readonly value: LdmValue }
+  | { readonly kind: "vnet-exists"; readonly domain: Name; readonly ifName: Name }
+  | { readonly kind: "vnet-property"; readonly domain: Name; readonly ifName: Name; readonly property: VnetProperty | "vswitch"; readonly value: LdmValue }
+  | { readonly kind: "vswitch-exists"; readonly name: Name }
   | { readonly kind: "not"; readonly condition: Condition }
   | { readonly kind: "all"; readonly conditions: readonly Condition[] }
   | { readonly kind: "any"; readonly conditions: readonly Condition[] };
@@ -161,20 +202,20 @@ export type Disruption =
 
 /** A VF, by its user-assigned name (its identity on its machine). */
 export interface VfObject {
-  readonly vf: string;
+  readonly vf: Name;
 }
 
 /** A vnet, by its if-name and the domain it belongs to. */
 export interface VnetObject {
-  readonly vnet: string;
-  readonly domain: string;
+  readonly vnet: Name;
+  readonly domain: Name;
 }
 
 interface StepCommon {
   /** Stable id, unique within the host, e.g. `vf/ldg1-app/create`. */
-  readonly id: string;
+  readonly id: Text;
   /** One line for humans, e.g. `create VF "ldg1-app" on /SYS/MB/NET0/IOVNET.PF0`. */
-  readonly summary: string;
+  readonly summary: Text;
   /** Step is needed when this holds on observed state. */
   readonly guard: Condition;
   /** `ldm` arguments (without the `ldm` command itself). */
@@ -186,7 +227,7 @@ interface StepCommon {
   /** Present when the step may disturb a running domain; see `Disruption`. */
   readonly disruption?: Disruption;
   /** Domain the disruption concerns (whose state decides whether it applies). */
-  readonly domain?: string;
+  readonly domain?: Name;
 }
 
 /** Creates the named VF on a PF. */
@@ -194,7 +235,7 @@ export interface CreateVfStep extends StepCommon {
   readonly kind: "create-vf";
   readonly object: VfObject;
   /** PF pseudonym the VF is created on. */
-  readonly pf: string;
+  readonly pf: Text;
 }
 
 /** Gives an existing (adopted) VF its user-assigned name. */
@@ -202,7 +243,7 @@ export interface NameVfStep extends StepCommon {
   readonly kind: "name-vf";
   readonly object: VfObject;
   /** Pseudonym of the VF being named. */
-  readonly pseudonym: string;
+  readonly pseudonym: Text;
 }
 
 /** Sets one property of a VF. */
@@ -217,7 +258,7 @@ export interface AssignVfStep extends StepCommon {
   readonly kind: "assign-vf";
   readonly object: VfObject;
   /** The domain the VF is assigned to. */
-  readonly to: string;
+  readonly to: Name;
 }
 
 /** Adds a vnet to a domain. */
@@ -234,47 +275,50 @@ export interface SetVnetStep extends StepCommon {
   readonly property: VnetProperty | "vswitch";
 }
 
-/** One guarded `ldm` command, by what it does and the object it acts on. */
+/**
+ * One guarded `ldm` command, by what it does and the object it acts on.
+ * @discriminator kind
+ */
 export type Step = CreateVfStep | NameVfStep | SetVfStep | AssignVfStep | AddVnetStep | SetVnetStep;
 
 export type StepKind = Step["kind"];
 
 export interface GuestAccess {
-  readonly address: string;
-  readonly port: number;
-  readonly user: string;
-  readonly hostKey?: string;
-  readonly knownHostsFile?: string;
-  readonly identityFile?: string;
+  readonly address: Text;
+  readonly port: Port;
+  readonly user: Text;
+  readonly hostKey?: HostKeyFingerprint;
+  readonly knownHostsFile?: Text;
+  readonly identityFile?: Text;
 }
 
 export interface GuestPlan {
-  readonly domain: string;
+  readonly domain: Name;
   readonly access: GuestAccess;
   readonly ipmpGroups: readonly DesiredIpmpGroup[];
 }
 
 export type MigrationAuth =
   | { readonly kind: "certificate" }
-  | { readonly kind: "password-file"; readonly path: string };
+  | { readonly kind: "password-file"; readonly path: Text };
 
 export interface MigrationPlan {
   /** Construct id of the SriovMigration. */
-  readonly id: string;
-  readonly domain: string;
-  readonly sourceHost: string;
-  readonly targetHost: string;
+  readonly id: Name;
+  readonly domain: Name;
+  readonly sourceHost: Name;
+  readonly targetHost: Name;
   /** Address the source control domain uses to reach the target (`ldm migrate-domain` operand). */
-  readonly targetAddress: string;
+  readonly targetAddress: Text;
   /** User on the target for password authentication (`user@host`). */
-  readonly targetUser?: string;
+  readonly targetUser?: Text;
   readonly auth: MigrationAuth;
   /** Opted in for pipelines: the Terraform resource runs `ldoms migrate`. */
   readonly migrate: boolean;
   /** Same-named VFs expected on the target: user-assigned name -> target PF or VF pseudonym. */
-  readonly targetVfs: readonly { readonly name: string; readonly pf?: string; readonly vf?: string }[];
+  readonly targetVfs: readonly { readonly name: Name; readonly pf?: Text; readonly vf?: Text }[];
   /** Virtual switches the domain's vnets use, which must exist on the target. */
-  readonly requiredVswitches: readonly string[];
+  readonly requiredVswitches: readonly Name[];
   /** Non-Ethernet VFs declared on the domain; non-empty means the migration is refused. */
   readonly blockingVfs: readonly DeclaredOtherVf[];
 }

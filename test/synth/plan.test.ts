@@ -176,6 +176,14 @@ describe("plan document schema", () => {
     );
   });
 
+  it("rejects a desired VF that names both a PF to create it on and a VF to adopt", () => {
+    const doc = JSON.parse(stableJson(examplePlan()));
+    doc.hosts[1].desired.unassignedVfs[0].vf = "/SYS/MB/NET2/IOVNET.PF0.VF0";
+    expect(() => parsePlanDocument(JSON.stringify(doc), "plan.json")).toThrow(
+      'plan.json is not a valid plan document (formatVersion 2):\n  - $.hosts[1].desired.unassignedVfs[0]: must have exactly one of "pf" (create the VF) and "vf" (adopt an existing VF)',
+    );
+  });
+
   it("rejects an unknown formatVersion and non-JSON with a clear message", () => {
     const doc = JSON.parse(stableJson(examplePlan()));
     doc.formatVersion = 3;
