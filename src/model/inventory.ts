@@ -14,6 +14,7 @@ export interface InventoryEntry {
    * Host name or IP address.
    * @minLength 1
    * @title a host name or IP address
+   * @fix write the name or address ssh connects to, e.g. "t7-a.example.com" or "127.0.0.1"
    */
   readonly address: string;
   /**
@@ -27,6 +28,7 @@ export interface InventoryEntry {
    * SSH user.
    * @minLength 1
    * @title a user name
+   * @fix write the user ssh logs in as, e.g. "ldmops"
    */
   readonly user: string;
   /**

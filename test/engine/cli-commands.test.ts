@@ -142,7 +142,7 @@ describe("ldoms plan / apply / force-unlock (commands, against the lab in-proces
       await expect(runPlan({ planDocument, inventory: "inv.json" }, io())).rejects.toThrow(
         [
           `invalid inventory ${join(dir, "inv.json")}`,
-          `  - ${join(dir, "inv.json")}: $.hosts["t7-a"].address: "" is not a host name or IP address`,
+          `  - ${join(dir, "inv.json")}: $.hosts["t7-a"].address: "" is not a host name or IP address; write the name or address ssh connects to, e.g. "t7-a.example.com" or "127.0.0.1"`,
           `  - ${join(dir, "inv.json")}: $.hosts["t7-a"].port: expected an integer from 1 to 65535, got 70000`,
           `  - ${join(dir, "inv.json")}: $.hosts["t7-a"].hostKey: "md5:zz" is not a SHA256 host key fingerprint; write "SHA256:" and 43 base64 characters, as ssh-keygen -lf prints`,
         ].join("\n"),
