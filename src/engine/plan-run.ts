@@ -12,7 +12,7 @@ import { emitListingWarnings } from "./listing-checks";
 import { readHost } from "./observe";
 import { canonicalObservedHost, fingerprintObservedHost, type ObservedHost } from "./observed-state";
 import { mapWithLimit } from "./pool";
-import { checkPreconditions } from "./preconditions";
+import { checkPreconditions, problemText } from "./preconditions";
 import type { CommandTimeouts } from "./timeouts";
 import { findMigratedDomains, withoutMigratedSteps, type MigratedDomain, type MigratedDomainNote, type MigrationAwareness, type MigrationTargetRead } from "./migrated-domains";
 
@@ -78,7 +78,7 @@ export function evaluateHost(plan: HostPlan, observed: ObservedHost, allowDisrup
   const { plan: planned, notes } = withoutMigratedSteps(plan, migration?.migrated ?? []);
   const { actions, unchanged } = planHostActions(planned, observed);
   const needed = actions.map((a) => stepById(planned, a.stepId));
-  const problems = checkPreconditions(planned, observed, needed, { allowDisruptive });
+  const problems = checkPreconditions(planned, observed, needed, { allowDisruptive }).map(problemText);
   if (problems.length && migration?.undecided.length) problems.push(...migration.undecided);
   return { actions, unchanged, problems, ...(notes.length ? { migrated: notes } : {}) };
 }

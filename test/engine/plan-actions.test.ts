@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { problemText } from "../../src/engine/preconditions";
 import { checkPreconditions, evaluateHost, fingerprintObservedHost, describeObservedChanges, planHostActions, stepById, type ObservedHost } from "../../src/engine";
 import { examplePlan } from "../../test-kit/example-plan";
 
@@ -58,8 +59,19 @@ describe("plan actions", () => {
 describe("preconditions", () => {
   const problems = (observed: ObservedHost) => {
     const { actions } = planHostActions(hostA(), observed);
-    return checkPreconditions(hostA(), observed, actions.map((a) => stepById(hostA(), a.stepId)), { allowDisruptive: false });
+    return checkPreconditions(hostA(), observed, actions.map((a) => stepById(hostA(), a.stepId)), { allowDisruptive: false }).map(problemText);
   };
+
+  it("each problem is a failed check with a stable id, what is wrong and what to do", () => {
+    const observed = sourceHost({ pfs: [{ alias: "/SYS/MB/NET1/IOVNET.PF0", bus: "pci_0", class: "NETWORK" }] });
+    const { actions } = planHostActions(hostA(), observed);
+    expect(checkPreconditions(hostA(), observed, actions.map((a) => stepById(hostA(), a.stepId)), { allowDisruptive: false })).toEqual([{
+      id: `apply/pf/${PF0}/exists`,
+      status: "failed",
+      message: `PF ${PF0} does not exist on t7-a`,
+      fix: "Ethernet PFs there: /SYS/MB/NET1/IOVNET.PF0",
+    }]);
+  });
 
   it("none on a healthy host", () => {
     expect(problems(sourceHost())).toEqual([]);
