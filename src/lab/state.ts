@@ -3,6 +3,7 @@
  * shared by processes). Times are wall-clock milliseconds.
  */
 import type { DomainStateName, FaultsDefinition, IoClass, LabDefinition, LabOptions } from "./definition";
+import { initialPlainValues, type PlainVfValues } from "./ldm/vf-properties";
 
 export interface BusState {
   name: string;
@@ -21,15 +22,16 @@ export interface SlotState {
   status: "OCC" | "EMP" | "UNK";
 }
 
-export interface VfState {
+/**
+ * A VF. Its catalogued network properties other than MACs (pvid, vid, mtu, ...) are stored under
+ * their catalogue keys (PlainVfValues, src/lab/ldm/vf-properties.ts); MACs have typed fields.
+ */
+export interface VfState extends PlainVfValues {
   index: number;
   name?: string;
   domain?: string;
   mac?: string;
   altMacs: string[];
-  pvid?: number;
-  vid: number[];
-  mtu?: number;
   portWwn?: string;
   nodeWwn?: string;
   bwPercent?: number;
@@ -279,9 +281,7 @@ export function initialLabState(def: LabDefinition, now: number = Date.now()): L
         domain: v.domain,
         mac: p.class === "NETWORK" ? v.mac ?? nextMac(machine) : undefined,
         altMacs: [],
-        pvid: v.pvid,
-        vid: [...(v.vid ?? [])],
-        mtu: p.class === "NETWORK" ? v.mtu ?? 1500 : undefined,
+        ...initialPlainValues(v, p.class === "NETWORK"),
         portWwn: v.portWwn,
         nodeWwn: v.nodeWwn,
         bwPercent: p.class === "FIBRECHANNEL" ? v.bwPercent ?? 0 : undefined,

@@ -18,6 +18,7 @@ import { row } from "./columns";
 import type { LdmContext } from "./context";
 import { fail } from "./failure";
 import { findBus, findPf, findVf, isInv, vfAlias, vfDev } from "./lookup";
+import { listedVfProperties } from "./vf-properties";
 
 const WIDTHS = [42, 7, 9, 9];
 
@@ -59,13 +60,7 @@ function longProperties(r: IoRow): [string, string][] {
   const vf = r.vf;
   switch (r.pf.class) {
     case "NETWORK":
-      return [
-        ["mac-addr", vf.mac ?? ""],
-        ["alt-mac-addrs", vf.altMacs.join(",")],
-        ["pvid", vf.pvid === undefined ? "" : String(vf.pvid)],
-        ["vid", vf.vid.join(",")],
-        ["mtu", String(vf.mtu ?? 1500)],
-      ];
+      return listedVfProperties(vf);
     case "FIBRECHANNEL":
       return [
         ["port-wwn", vf.portWwn ?? ""],

@@ -1,5 +1,6 @@
 /** Validation of `key=value` properties, refusing bad values with ldm-style texts. */
 import { LDM_ERRORS, LDM_NAME_PATTERN, NAME_MAX_LENGTH, VLAN_RANGE } from "../../ldm/assumptions";
+import { MAC_ADDRESS, normalizeMac } from "../../ldm/syntax";
 import { fail } from "./failure";
 
 /** Collects properties, refusing unknown or repeated keys. */
@@ -12,37 +13,38 @@ export function propMap(props: readonly (readonly [string, string])[], allowed: 
   return map;
 }
 
-function integer(prop: string, value: string, min: number, max: number): number {
+interface Range {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** A decimal integer, within `range` when given. */
+export function integer(prop: string, value: string, range?: Range): number {
   if (!/^\d+$/.test(value)) fail(LDM_ERRORS.invalidValue(prop, value));
   const n = Number(value);
-  if (n < min || n > max) fail(LDM_ERRORS.invalidValue(prop, value));
+  if (range && (n < range.min || n > range.max)) fail(LDM_ERRORS.invalidValue(prop, value));
   return n;
 }
 
 export function vlan(prop: string, value: string): number {
-  return integer(prop, value, VLAN_RANGE.min, VLAN_RANGE.max);
+  return integer(prop, value, VLAN_RANGE);
 }
 
 /** `vid=1,2,3`; an empty value clears (ref §3.9, §4.2 [V for vnet]). */
-export function vlanList(prop: string, value: string): number[] {
+export function vlanList(prop: string, value: string, range: Range = VLAN_RANGE): number[] {
   if (value === "") return [];
-  const ids = value.split(",").map((v) => vlan(prop, v));
+  const ids = value.split(",").map((v) => integer(prop, v, range));
   if (new Set(ids).size !== ids.length) fail(LDM_ERRORS.invalidValue(prop, value));
   return ids;
 }
 
-export function mtu(prop: string, value: string, range: { min: number; max: number }): number {
-  return integer(prop, value, range.min, range.max);
+export function mtu(prop: string, value: string, range: Range): number {
+  return integer(prop, value, range);
 }
 
-const MAC = /^[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}$/i;
-
 export function mac(prop: string, value: string): string {
-  if (!MAC.test(value)) fail(LDM_ERRORS.invalidValue(prop, value));
-  return value
-    .split(":")
-    .map((b) => b.toLowerCase().padStart(2, "0"))
-    .join(":");
+  if (!MAC_ADDRESS.test(value)) fail(LDM_ERRORS.invalidValue(prop, value));
+  return normalizeMac(value);
 }
 
 const WWN = /^[0-9a-f]{2}(:[0-9a-f]{2}){7}$/i;
@@ -53,7 +55,7 @@ export function wwn(prop: string, value: string): string {
 }
 
 export function percent(prop: string, value: string): number {
-  return integer(prop, value, 0, 100);
+  return integer(prop, value, { min: 0, max: 100 });
 }
 
 export function ldmName(prop: string, value: string): string {

@@ -7,10 +7,10 @@ import {
   CREATED_VF_PREFIX,
   INV_REFUSES,
   LDM_ERRORS,
-  VF_MTU_RANGE,
   VF_NAME_SETTABLE_WHILE_ACTIVE,
   VF_NAME_UNIQUE_PER,
 } from "../../ldm/assumptions";
+import { VF_PROPERTIES, VF_PROPERTY_ORDER } from "../../ldm/properties";
 import type { DomainState, MachineState, PfState, VfState } from "../state";
 import { nextMac } from "../state";
 import { parseArgs, usageError } from "./args";
@@ -33,12 +33,14 @@ import {
   rootDomainOf,
   vfAlias,
 } from "./lookup";
-import { altMacs, ldmName, mac, mtu, percent, propMap, vlan, vlanList, wwn } from "./props";
+import { ldmName, percent, propMap, wwn } from "./props";
+import { LAB_VF_DEFAULTS, MAC_VF_PROPERTIES, parseVfValues, setPlainValues } from "./vf-properties";
 
-const NET_PROPS = ["mac-addr", "alt-mac-addrs", "pvid", "vid", "mtu", "name"];
+/** An Ethernet VF takes the catalogued properties and its user-assigned name. */
+const NET_PROPS: readonly string[] = [...VF_PROPERTY_ORDER, "name"];
 const FC_PROPS = ["bw-percent", "port-wwn", "node-wwn"];
 
-function classProps(pf: PfState): string[] {
+function classProps(pf: PfState): readonly string[] {
   return pf.class === "NETWORK" ? NET_PROPS : pf.class === "FIBRECHANNEL" ? FC_PROPS : [];
 }
 
@@ -76,17 +78,16 @@ export function createVf(ctx: LdmContext, argv: readonly string[]): void {
     if (nArg === "max") count = free;
     else if (/^[1-9]\d*$/.test(nArg)) count = Number(nArg);
     else throw usageError("create-vf");
-    for (const k of ["mac-addr", "alt-mac-addrs", "port-wwn", "node-wwn"]) if (props.has(k)) fail(LDM_ERRORS.invalidProperty(k));
+    for (const k of [...MAC_VF_PROPERTIES, "port-wwn", "node-wwn"]) if (props.has(k)) fail(LDM_ERRORS.invalidProperty(k));
   }
   if (props.has("name") && count !== 1 && CREATE_VF_N_NAME_POLICY === "refuse-unless-one") fail(LDM_ERRORS.nameWithManyVfs());
   if ((props.has("port-wwn") || props.has("node-wwn")) && !(props.has("port-wwn") && props.has("node-wwn"))) fail(LDM_ERRORS.invalidProperty(props.has("port-wwn") ? "node-wwn" : "port-wwn"));
+  const name = props.has("name") ? ldmName("name", props.get("name")!) : undefined;
+  const net = parseVfValues(props);
   const values = {
-    name: props.has("name") ? ldmName("name", props.get("name")!) : undefined,
-    mac: props.has("mac-addr") ? mac("mac-addr", props.get("mac-addr")!) : undefined,
-    altMacs: props.has("alt-mac-addrs") ? altMacs("alt-mac-addrs", props.get("alt-mac-addrs")!) : [],
-    pvid: props.has("pvid") && props.get("pvid") !== "" ? vlan("pvid", props.get("pvid")!) : undefined,
-    vid: props.has("vid") ? vlanList("vid", props.get("vid")!) : [],
-    mtu: props.has("mtu") ? mtu("mtu", props.get("mtu")!, VF_MTU_RANGE) : undefined,
+    name,
+    mac: net.mac,
+    altMacs: net.altMacs ?? [],
     bwPercent: props.has("bw-percent") ? percent("bw-percent", props.get("bw-percent")!) : undefined,
     portWwn: props.has("port-wwn") ? wwn("port-wwn", props.get("port-wwn")!) : undefined,
     nodeWwn: props.has("node-wwn") ? wwn("node-wwn", props.get("node-wwn")!) : undefined,
@@ -100,18 +101,11 @@ export function createVf(ctx: LdmContext, argv: readonly string[]): void {
   pf.invUntil = until;
   for (let i = 0; i < count; i++) {
     const index = pf.vfs.length;
-    const vf: VfState = {
-      index,
-      name: values.name,
-      altMacs: [],
-      vid: [...values.vid],
-      pvid: values.pvid,
-      invUntil: until,
-    };
+    const vf: VfState = { index, name: values.name, altMacs: [], invUntil: until };
     if (pf.class === "NETWORK") {
       vf.mac = values.mac ?? nextMac(ctx.machine);
       vf.altMacs = values.altMacs.map((m) => (m === "auto" ? nextMac(ctx.machine) : m));
-      vf.mtu = values.mtu ?? 1500;
+      setPlainValues(vf, { ...LAB_VF_DEFAULTS, ...net.plain });
     }
     if (pf.class === "FIBRECHANNEL") {
       vf.bwPercent = values.bwPercent ?? 0;
@@ -186,13 +180,12 @@ export function setIo(ctx: LdmContext, argv: readonly string[]): void {
   const props = propMap(args.props, classProps(vfPf));
   const owner = owningDomain(ctx.machine, vf);
   const alias = vfAlias(vfPf, vf);
+  const name = props.has("name") ? (props.get("name") === "" ? undefined : ldmName("name", props.get("name")!)) : vf.name;
+  const net = parseVfValues(props);
   const next = {
-    name: props.has("name") ? (props.get("name") === "" ? undefined : ldmName("name", props.get("name")!)) : vf.name,
-    mac: props.has("mac-addr") ? mac("mac-addr", props.get("mac-addr")!) : vf.mac,
-    altMacs: props.has("alt-mac-addrs") ? altMacs("alt-mac-addrs", props.get("alt-mac-addrs")!) : vf.altMacs,
-    pvid: props.has("pvid") ? (props.get("pvid") === "" ? undefined : vlan("pvid", props.get("pvid")!)) : vf.pvid,
-    vid: props.has("vid") ? vlanList("vid", props.get("vid")!) : vf.vid,
-    mtu: props.has("mtu") ? mtu("mtu", props.get("mtu")!, VF_MTU_RANGE) : vf.mtu,
+    name,
+    mac: net.mac ?? vf.mac,
+    altMacs: net.altMacs ?? vf.altMacs,
     bwPercent: props.has("bw-percent") ? percent("bw-percent", props.get("bw-percent")!) : vf.bwPercent,
     portWwn: props.has("port-wwn") ? wwn("port-wwn", props.get("port-wwn")!) : vf.portWwn,
     nodeWwn: props.has("node-wwn") ? wwn("node-wwn", props.get("node-wwn")!) : vf.nodeWwn,
@@ -200,7 +193,7 @@ export function setIo(ctx: LdmContext, argv: readonly string[]): void {
   if (props.has("name") && next.name) checkNameFree(ctx.machine, vfPf, next.name, vf);
   if (props.has("mac-addr") && next.mac) checkMacFree(ctx.machine, next.mac, vf);
   for (const m of props.has("alt-mac-addrs") ? next.altMacs : []) if (m !== "auto") checkMacFree(ctx.machine, m, vf);
-  const needsStopped = ["mac-addr", "alt-mac-addrs", "mtu", ...(VF_NAME_SETTABLE_WHILE_ACTIVE ? [] : ["name"])].some((k) => props.has(k));
+  const needsStopped = [...VF_PROPERTY_ORDER.filter((k) => VF_PROPERTIES[k].needsDomainStopped), ...(VF_NAME_SETTABLE_WHILE_ACTIVE ? [] : ["name"])].some((k) => props.has(k));
   if (needsStopped && owner) {
     const primary = primaryOf(ctx.machine);
     if (owner === primary) {
@@ -216,10 +209,8 @@ export function setIo(ctx: LdmContext, argv: readonly string[]): void {
   if (vfPf.class === "NETWORK") {
     vf.mac = next.mac;
     vf.altMacs = next.altMacs.map((m) => (m === "auto" ? nextMac(ctx.machine) : m));
-    vf.mtu = next.mtu;
+    setPlainValues(vf, net.plain);
   }
-  vf.pvid = next.pvid;
-  vf.vid = [...next.vid];
   vf.bwPercent = next.bwPercent;
   vf.portWwn = next.portWwn;
   vf.nodeWwn = next.nodeWwn;
