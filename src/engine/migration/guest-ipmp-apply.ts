@@ -3,12 +3,12 @@
  * read its control domain and the guest, and run only the missing `ipadm` commands. The
  * migration runs it with --apply; `ldoms apply` can run it after the control domains converged.
  */
-import { ConnectionError, guestInventoryId, type DesiredIpmpGroup, type Inventory, type PlanDocument } from "../../model";
+import { ConnectionError, guestInventoryId, type DesiredIpmpGroup, type HostPlan, type Inventory, type PlanDocument } from "../../model";
 import { engineHosts } from "../inventory-file";
 import { HostSession, isOutcomeUnknown, type ConnectHost } from "../host-session";
 import { readHost } from "../observe";
 import { findDomain, type ObservedHost } from "../observed-state";
-import { asLdomsError } from "../plan-run";
+import { asLdomsError, type EngineHost } from "../plan-run";
 import { retryUnknown } from "../retry-unknown";
 import type { CommandTimeouts } from "../timeouts";
 import { describeGuestChanges, fingerprintGuest, guestConfiguration, ipmpConfigureSteps, mapGroupLinks, observeGuest, type GuestConfiguration, type GuestIpmpStep, type GuestObservation } from "./guest-ipmp";
@@ -100,14 +100,33 @@ export async function convergeGuestIpmp(
   if (!pinned && options.confirm && !(await options.confirm(planned.steps.map((s) => s.commandLine)))) {
     return { actions: [], problems, before, confirmed: false };
   }
-  const approved = new Set(planned.steps.map((s) => s.commandLine));
+  const actions = await runGuestSteps({ session, domainName, host, groups, options, read, problems }, planned.steps);
+  return { actions, problems, before, confirmed: true };
+}
+
+/** What running a guest's steps needs, and the problems list it adds to. */
+interface GuestStepRun {
+  readonly session: HostSession;
+  readonly domainName: string;
+  readonly host: ObservedHost;
+  readonly groups: readonly DesiredIpmpGroup[];
+  readonly options: GuestIpmpConvergeOptions;
+  /** Reads the guest (retried after an unknown outcome; `recovering` after a lost command). */
+  readonly read: (recovering: boolean) => Promise<GuestObservation>;
+  readonly problems: string[];
+}
+
+/** Runs the approved steps in order, stopping at the first that fails; a lost connection re-plans. */
+async function runGuestSteps(run: GuestStepRun, steps: readonly GuestIpmpStep[]): Promise<GuestIpmpAction[]> {
+  const { session, options } = run;
+  const approved = new Set(steps.map((s) => s.commandLine));
   const attempts = options.attempts ?? 4;
   const actions: GuestIpmpAction[] = [];
   const record = (action: GuestIpmpAction) => {
     actions.push(action);
     options.onCommand?.(action);
   };
-  let queue = planned.steps;
+  let queue = steps;
   let losses = 0;
   while (queue.length) {
     const step = queue[0]!;
@@ -124,25 +143,34 @@ export async function convergeGuestIpmp(
           session.id,
         );
       }
-      // The command may or may not have run: read the guest again and decide from what it shows.
-      const now = await read(true);
-      const again = planGuestSteps(now, domainName, host, groups);
-      const stillNeeded = again.steps.some((s) => s.commandLine === step.commandLine);
-      record({ commandLine: step.commandLine, exitStatus: null, stderr: asLdomsError(error).message.split("\n")[0]!, lost: stillNeeded ? "not-applied" : "took-effect" });
-      const unapproved = again.steps.filter((s) => !approved.has(s.commandLine));
-      for (const p of again.problems) if (!problems.includes(p)) problems.push(p);
-      if (unapproved.length) {
-        problems.push(`after the lost connection the guest needs ${describeSteps(unapproved)}, which ${pinned ? "the saved plan does not list" : "was not planned"}; nothing more ran`);
-        break;
-      }
-      queue = again.steps;
+      const next = await replanAfterLoss(run, step, error, approved, record);
+      if (!next) break;
+      queue = next;
       continue;
     }
     record({ commandLine: step.commandLine, exitStatus: outcome.exitStatus, ...(outcome.stderr ? { stderr: outcome.stderr } : {}) });
     if (outcome.exitStatus !== 0) break;
     queue = queue.slice(1);
   }
-  return { actions, problems, before, confirmed: true };
+  return actions;
+}
+
+/**
+ * The command may or may not have run: read the guest again and decide from what it shows.
+ * Returns the steps still needed, or undefined when one of them was never approved (stop).
+ */
+async function replanAfterLoss(run: GuestStepRun, step: GuestIpmpStep, error: unknown, approved: ReadonlySet<string>, record: (action: GuestIpmpAction) => void): Promise<readonly GuestIpmpStep[] | undefined> {
+  const now = await run.read(true);
+  const again = planGuestSteps(now, run.domainName, run.host, run.groups);
+  const stillNeeded = again.steps.some((s) => s.commandLine === step.commandLine);
+  record({ commandLine: step.commandLine, exitStatus: null, stderr: asLdomsError(error).message.split("\n")[0]!, lost: stillNeeded ? "not-applied" : "took-effect" });
+  const unapproved = again.steps.filter((s) => !approved.has(s.commandLine));
+  for (const p of again.problems) if (!run.problems.includes(p)) run.problems.push(p);
+  if (unapproved.length) {
+    run.problems.push(`after the lost connection the guest needs ${describeSteps(unapproved)}, which ${run.options.pinned ? "the saved plan does not list" : "was not planned"}; nothing more ran`);
+    return undefined;
+  }
+  return again.steps;
 }
 
 function sameSteps(a: readonly GuestIpmpStep[], b: readonly GuestIpmpStep[]): boolean {
@@ -213,76 +241,105 @@ export interface DocumentGuestsOptions extends Omit<GuestIpmpConvergeOptions, "b
   readonly saved?: readonly SavedGuestRecord[];
 }
 
+/** What applyDocumentGuests collects while it goes through the hosts. */
+interface GuestResults {
+  readonly guests: GuestsConvergeResult[];
+  readonly unreachable: GuestUnreachable[];
+  readonly notInPlan: GuestNotInPlan[];
+  readonly noAccess: { domain: string; host: string; guest: string }[];
+}
+
+/** A guest to converge: its domain, how to reach it, and the saved plan's pin (if any). */
+interface GuestWork {
+  readonly domain: string;
+  readonly target: GuestTarget;
+  readonly pinned?: PinnedGuest;
+}
+
 /**
  * Every guest of the document that ldoms can reach (GuestPlan access or inventory
  * `guest/<domain>`): read its control domain and the guest, run what is missing.
  */
 export async function applyDocumentGuests(document: PlanDocument, options: DocumentGuestsOptions): Promise<GuestIpmpApplyResult> {
-  const guests: GuestsConvergeResult[] = [];
-  const unreachable: GuestUnreachable[] = [];
-  const notInPlan: GuestNotInPlan[] = [];
-  const noAccess: { domain: string; host: string; guest: string }[] = [];
-  const retry = { ...(options.sleep ? { sleep: options.sleep } : {}) };
-  const firstLine = (error: unknown) => asLdomsError(error).message.split("\n")[0]!;
+  const out: GuestResults = { guests: [], unreachable: [], notInPlan: [], noAccess: [] };
   for (const host of engineHosts(document, { ...(options.inventory ? { inventory: options.inventory } : {}) })) {
-    const hostId = host.plan.id;
-    const reachable = host.plan.desired.domains
-      .filter((d) => d.ipmpGroups.length && !options.skipDomains?.has(d.name))
-      .flatMap((d) => {
-        const target = guestTarget(document, hostId, d.name, options.inventory);
-        if (!target) noAccess.push({ domain: d.name, host: hostId, guest: guestInventoryId(d.name) });
-        return target ? [{ domain: d.name, target }] : [];
-      });
-    const work: { domain: string; target: GuestTarget; pinned?: PinnedGuest }[] = [];
-    for (const r of reachable) {
-      if (!options.saved) {
-        work.push(r);
-        continue;
-      }
-      const record = options.saved.find((g) => g.domain === r.domain && g.host === hostId);
-      const entry = { domain: r.domain, host: hostId, guest: r.target.target.id };
-      if (!record) notInPlan.push({ ...entry, reason: "the saved plan does not list this guest" });
-      else if (record.status === "waiting") notInPlan.push({ ...entry, reason: record.reason ?? "IPMP was not planned" });
-      else if (record.status === "unreachable") notInPlan.push({ ...entry, reason: `unreachable when the plan was made: ${record.reason ?? "unknown reason"}` });
-      else if (!record.steps.length) guests.push({ domain: r.domain, host: hostId, actions: [], problems: record.problems });
-      else work.push({ ...r, pinned: { fingerprint: record.fingerprint ?? "", observed: record.observed ?? { links: [], interfaces: [], members: [] }, steps: record.steps } });
-    }
-    if (!work.length) continue;
-    const hostSession = new HostSession(host.target, options.connect, options.commandTimeoutMs);
-    try {
-      const { observed } = await retryUnknown(() => readHost(hostSession), retry);
-      for (const { domain, target, pinned } of work) {
-        const session = new HostSession(target.target, options.connect, options.commandTimeoutMs);
-        const actions: GuestIpmpAction[] = [];
-        try {
-          const r = await convergeGuestIpmp(session, domain, observed, target.ipmpGroups, {
-            ...(options.confirm ? { confirm: options.confirm } : {}),
-            ...(options.attempts ? { attempts: options.attempts } : {}),
-            ...(options.sleep ? { sleep: options.sleep } : {}),
-            ...(pinned ? { pinned } : {}),
-            onCommand: (action) => {
-              actions.push(action);
-              options.onCommand?.(action);
-            },
-          });
-          guests.push({ domain, host: hostId, actions: r.actions, problems: r.problems, ...(r.confirmed ? {} : { declined: true as const }) });
-        } catch (error) {
-          guests.push({ domain, host: hostId, actions, problems: [], error: firstLine(error) });
-          unreachable.push({ domain, host: hostId, guest: target.target.id, reason: firstLine(error) });
-        } finally {
-          await session.close();
-        }
-      }
-    } catch (error) {
-      for (const { domain, target } of work) {
-        guests.push({ domain, host: hostId, actions: [], problems: [], error: firstLine(error) });
-        unreachable.push({ domain, host: hostId, guest: target.target.id, reason: `its control domain ${hostId} could not be read: ${firstLine(error)}` });
-      }
-    } finally {
-      await hostSession.close();
-    }
+    const reachable = reachableGuests(document, host.plan, options, out);
+    const work = options.saved ? pinnedWork(options.saved, host.plan.id, reachable, out) : reachable;
+    if (work.length) await convergeHostGuests(host, work, options, out);
   }
+  const { guests, unreachable, notInPlan, noAccess } = out;
   return { guests, unreachable, notInPlan, ...(noAccess.length ? { noAccess } : {}) };
+}
+
+/** The guests of a host's domains with IPMP groups that ldoms can reach; the others go to `noAccess`. */
+function reachableGuests(document: PlanDocument, plan: HostPlan, options: DocumentGuestsOptions, out: GuestResults): GuestWork[] {
+  const hostId = plan.id;
+  return plan.desired.domains
+    .filter((d) => d.ipmpGroups.length && !options.skipDomains?.has(d.name))
+    .flatMap((d) => {
+      const target = guestTarget(document, hostId, d.name, options.inventory);
+      if (!target) out.noAccess.push({ domain: d.name, host: hostId, guest: guestInventoryId(d.name) });
+      return target ? [{ domain: d.name, target }] : [];
+    });
+}
+
+/** With a saved plan: only the guests it lists steps for, each pinned; the others are reported why. */
+function pinnedWork(saved: readonly SavedGuestRecord[], hostId: string, reachable: readonly GuestWork[], out: GuestResults): GuestWork[] {
+  const work: GuestWork[] = [];
+  for (const r of reachable) {
+    const record = saved.find((g) => g.domain === r.domain && g.host === hostId);
+    const entry = { domain: r.domain, host: hostId, guest: r.target.target.id };
+    if (!record) out.notInPlan.push({ ...entry, reason: "the saved plan does not list this guest" });
+    else if (record.status === "waiting") out.notInPlan.push({ ...entry, reason: record.reason ?? "IPMP was not planned" });
+    else if (record.status === "unreachable") out.notInPlan.push({ ...entry, reason: `unreachable when the plan was made: ${record.reason ?? "unknown reason"}` });
+    else if (!record.steps.length) out.guests.push({ domain: r.domain, host: hostId, actions: [], problems: record.problems });
+    else work.push({ ...r, pinned: { fingerprint: record.fingerprint ?? "", observed: record.observed ?? { links: [], interfaces: [], members: [] }, steps: record.steps } });
+  }
+  return work;
+}
+
+/** Reads the control domain once, then converges each guest; a host or guest that cannot be reached is reported. */
+async function convergeHostGuests(host: EngineHost, work: readonly GuestWork[], options: DocumentGuestsOptions, out: GuestResults): Promise<void> {
+  const hostId = host.plan.id;
+  const hostSession = new HostSession(host.target, options.connect, options.commandTimeoutMs);
+  try {
+    const { observed } = await retryUnknown(() => readHost(hostSession), { ...(options.sleep ? { sleep: options.sleep } : {}) });
+    for (const w of work) await convergeOneGuest(hostId, observed, w, options, out);
+  } catch (error) {
+    for (const { domain, target } of work) {
+      out.guests.push({ domain, host: hostId, actions: [], problems: [], error: firstLine(error) });
+      out.unreachable.push({ domain, host: hostId, guest: target.target.id, reason: `its control domain ${hostId} could not be read: ${firstLine(error)}` });
+    }
+  } finally {
+    await hostSession.close();
+  }
+}
+
+async function convergeOneGuest(hostId: string, observed: ObservedHost, { domain, target, pinned }: GuestWork, options: DocumentGuestsOptions, out: GuestResults): Promise<void> {
+  const session = new HostSession(target.target, options.connect, options.commandTimeoutMs);
+  const actions: GuestIpmpAction[] = [];
+  try {
+    const r = await convergeGuestIpmp(session, domain, observed, target.ipmpGroups, {
+      ...(options.confirm ? { confirm: options.confirm } : {}),
+      ...(options.attempts ? { attempts: options.attempts } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(pinned ? { pinned } : {}),
+      onCommand: (action) => {
+        actions.push(action);
+        options.onCommand?.(action);
+      },
+    });
+    out.guests.push({ domain, host: hostId, actions: r.actions, problems: r.problems, ...(r.confirmed ? {} : { declined: true as const }) });
+  } catch (error) {
+    out.guests.push({ domain, host: hostId, actions, problems: [], error: firstLine(error) });
+    out.unreachable.push({ domain, host: hostId, guest: target.target.id, reason: firstLine(error) });
+  } finally {
+    await session.close();
+  }
+}
+
+function firstLine(error: unknown): string {
+  return asLdomsError(error).message.split("\n")[0]!;
 }
 
 /** Every guest of the document that ldoms can reach; the per-guest results of applyDocumentGuests. */
