@@ -3,58 +3,9 @@
  * file fails here with the JSON path of the problem, never later as a crash.
  */
 import { readFileSync } from "node:fs";
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import { ValidationError } from "./errors";
-import { packageFile } from "./package-files";
 import { PLAN_FORMAT_VERSION, type DesiredVf, type PlanDocument } from "./plan-document";
-
-let validator: ValidateFunction | undefined;
-
-/**
- * The schema is read from the package root (`schema/` is shipped as it is), not imported: an
- * import would make the compiler copy it under `dist/`, a folder the package does not ship.
- */
-function compiled(): ValidateFunction {
-  if (validator) return validator;
-  const schema = JSON.parse(readFileSync(packageFile("schema", "ldoms-plan.schema.json"), "utf8")) as object;
-  validator = new Ajv({ allErrors: true, strict: false, discriminator: true }).compile(schema);
-  return validator;
-}
-
-/** `$.hosts[0].steps[2].argv` from ajv's `/hosts/0/steps/2/argv`. */
-function jsonPath(instancePath: string): string {
-  return `$${instancePath.split("/").slice(1).map((part) => {
-    const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
-    return /^\d+$/.test(key) ? `[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
-  }).join("")}`;
-}
-
-function describe(error: ErrorObject): string {
-  const at = jsonPath(error.instancePath);
-  switch (error.keyword) {
-    case "additionalProperties":
-      return `${at}: unknown property "${String(error.params["additionalProperty"])}"`;
-    case "required":
-      return `${at}: missing property "${String(error.params["missingProperty"])}"`;
-    case "enum":
-      return `${at}: must be one of ${(error.params["allowedValues"] as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
-    case "const":
-      return `${at}: must be ${JSON.stringify(error.params["allowedValue"])}`;
-    default:
-      return `${at}: ${error.message ?? error.keyword}`;
-  }
-}
-
-/**
- * The problems worth showing: a failed `oneOf` reports every branch; the errors at the deepest
- * path are the ones that point at the actual mistake.
- */
-function problemsOf(errors: readonly ErrorObject[]): string[] {
-  const depth = (e: ErrorObject) => e.instancePath.split("/").length;
-  const deepest = Math.max(...errors.map(depth));
-  const focused = errors.filter((e) => e.keyword !== "oneOf" && (depth(e) === deepest || !errors.some((o) => o !== e && o.instancePath.startsWith(`${e.instancePath}/`))));
-  return [...new Set((focused.length ? focused : errors).map(describe))].slice(0, 10);
-}
+import { checkAgainstSchema } from "./schema-validation";
 
 /**
  * Parses and validates a plan document; `source` names it in messages (a file path, "stdin").
@@ -90,11 +41,9 @@ export function validatePlanDocument(value: unknown, source: string): PlanDocume
   if (version !== PLAN_FORMAT_VERSION) {
     throw new ValidationError(versionProblem(source, version));
   }
-  const validate = compiled();
-  if (!validate(value)) {
-    throw new ValidationError(`${source} is not a valid plan document (formatVersion ${PLAN_FORMAT_VERSION}):`, problemsOf(validate.errors ?? []));
-  }
-  const document = value as PlanDocument;
+  const checked = checkAgainstSchema<PlanDocument>("ldoms-plan.schema.json", value);
+  if (!checked.ok) throw new ValidationError(`${source} is not a valid plan document (formatVersion ${PLAN_FORMAT_VERSION}):`, checked.problems.slice(0, 10));
+  const document = checked.value;
   const located = vfsWithoutOneLocation(document);
   if (located.length) throw new ValidationError(`${source} is not a valid plan document (formatVersion ${PLAN_FORMAT_VERSION}):`, located);
   return document;

@@ -172,7 +172,7 @@ describe("plan document schema", () => {
     doc.hosts[0].steps[1].guard.condition.property = "speed";
     delete doc.hosts[1].connection.port;
     expect(() => parsePlanDocument(JSON.stringify(doc), "plan.json")).toThrow(
-      'plan.json is not a valid plan document (formatVersion 2):\n  - $.hosts[0].steps[1].guard.condition.property: must be one of "mac-addr", "alt-mac-addrs", "pvid", "vid", "mtu"\n  - $.hosts[1].connection: missing property "port"',
+      'plan.json is not a valid plan document (formatVersion 2):\n  - $.hosts[0].steps[1].guard.condition.property: expected "mac-addr", "alt-mac-addrs", "pvid", "vid" or "mtu", got "speed"\n  - $.hosts[1].connection: missing required key "port"; add "port"',
     );
   });
 
