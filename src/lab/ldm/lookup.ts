@@ -1,11 +1,15 @@
 /** Finding domains and devices on one machine, refusing unknown names in ldm's style. */
 import { LDM_ERRORS, VF_NAME_ACCEPTED_AS_OPERAND, delayedReconfigRefusal, vfDevicePath } from "../../ldm/assumptions";
+import { formatPseudonym, parsePseudonym } from "../../ldm/syntax";
 import type { BusState, DomainState, LabState, MachineState, PfState, VfState } from "../state";
 import { fail } from "./failure";
 import type { LdmContext } from "./context";
 
+/** The pseudonym of a PF's VF: the PF's pseudonym with the VF's index (`…/IOVNET.PF0` -> `…/IOVNET.PF0.VF3`). */
 export function vfAlias(pf: PfState, vf: VfState): string {
-  return `${pf.alias}.VF${vf.index}`;
+  const parts = parsePseudonym(pf.alias);
+  if (parts === undefined || parts.vf !== undefined) throw new Error(`lab PF ${JSON.stringify(pf.alias)} has no PF pseudonym (<slot path>/IOVNET.PF<n>); fix the lab definition`);
+  return formatPseudonym({ ...parts, vf: vf.index });
 }
 
 export function vfDev(pf: PfState, vf: VfState): string {

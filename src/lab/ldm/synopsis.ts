@@ -4,6 +4,32 @@
  * src/ldm/assumptions.ts).
  */
 import { USAGE_HEADER } from "../../ldm/assumptions";
+import { VF_PROPERTIES, VF_PROPERTY_ORDER, type ValueSyntax } from "../../ldm/properties";
+import type { VfProperty } from "../../model/plan-document";
+
+/** How a synopsis writes a value of each syntax, and whether `set-io` may give it empty (to clear it). */
+const VALUE_SHAPE: { readonly [S in ValueSyntax]: { readonly value: (key: string) => string; readonly clearable: boolean } } = {
+  mac: { value: () => "num", clearable: false },
+  "mac-list": { value: () => "[auto|num1,[auto|num2,...]]", clearable: false },
+  vlan: { value: (key) => key, clearable: true },
+  "vlan-list": { value: (key) => `${key}1,${key}2,...`, clearable: true },
+  integer: { value: () => "value", clearable: false },
+  word: { value: () => "value", clearable: false },
+};
+
+/** Placeholders Oracle's synopsis words differently from the syntax's. */
+const VALUE_WORD: Partial<Record<VfProperty, string>> = { mtu: "size" };
+
+/** `[key=value]` parts of the catalogued Ethernet VF properties, in command-line order. */
+function vfPropertyParts(options: { readonly macs: boolean; readonly clearing: boolean }): string {
+  return VF_PROPERTY_ORDER.flatMap((key) => {
+    const { syntax } = VF_PROPERTIES[key];
+    if (!options.macs && (syntax === "mac" || syntax === "mac-list")) return [];
+    const shape = VALUE_SHAPE[syntax];
+    const value = VALUE_WORD[key] ?? shape.value(key);
+    return [`[${key}=${options.clearing && shape.clearable ? `[${value}]` : value}]`];
+  }).join(" ");
+}
 
 export const SYNOPSES: Readonly<Record<string, readonly string[]>> = {
   "list-domain": ["ldm list-domain [-e] [-l] [-o format] [-p] [-S] [ldom...]", "    format is one or more of: console,cpu,crypto,disk,domain,memory,network,physio,resmgmt,serial,status"],
@@ -11,14 +37,14 @@ export const SYNOPSES: Readonly<Record<string, readonly string[]>> = {
   "list-services": ["ldm list-services [-e] [-p] [ldom...]"],
   "list-io": ["ldm list-io [-l] [-p] [bus | device | pf-name]", "ldm list-io -d pf-name"],
   "create-vf": [
-    "ldm create-vf [mac-addr=num] [alt-mac-addrs=[auto|num1,[auto|num2,...]]] [pvid=pvid] [vid=vid1,vid2,...] [mtu=size] [name=user-assigned-name] pf-name",
-    "ldm create-vf -n number|max [pvid=pvid] [vid=vid1,vid2,...] [mtu=size] [name=user-assigned-name] pf-name",
+    `ldm create-vf ${vfPropertyParts({ macs: true, clearing: false })} [name=user-assigned-name] pf-name`,
+    `ldm create-vf -n number|max ${vfPropertyParts({ macs: false, clearing: false })} [name=user-assigned-name] pf-name`,
     "ldm create-vf [bw-percent=value] [port-wwn=value node-wwn=value] pf-name",
   ],
   "destroy-vf": ["ldm destroy-vf vf-name", "ldm destroy-vf -n number|max pf-name"],
   "set-io": [
     "ldm set-io iov=on|off bus",
-    "ldm set-io [mac-addr=num] [alt-mac-addrs=[auto|num1,[auto|num2,...]]] [pvid=[pvid]] [vid=[vid1,vid2,...]] [mtu=size] [name=user-assigned-name] vf-name",
+    `ldm set-io ${vfPropertyParts({ macs: true, clearing: true })} [name=user-assigned-name] vf-name`,
     "ldm set-io [bw-percent=value] [port-wwn=value node-wwn=value] vf-name",
     "ldm set-io name=value [name=value...] pf-name",
   ],

@@ -1,5 +1,6 @@
 /** `add-vnet`, `set-vnet`, `remove-vnet` (ref §4.2) and `add-vswitch`, `remove-vswitch` (§4.1). */
 import { LDM_ERRORS, SET_VNET_ACCEPTS_ID, VNET_MTU_RANGE } from "../../ldm/assumptions";
+import { VNET_PROPERTY_ORDER } from "../../ldm/properties";
 import type { VnetState } from "../state";
 import { nextMac } from "../state";
 import { parseArgs } from "./args";
@@ -8,7 +9,8 @@ import { fail } from "./failure";
 import { checkMacFree, findDomain, refuseOtherDomainInReconfig } from "./lookup";
 import { altMacs, ldmName, mac, mtu, propMap, vlan, vlanList } from "./props";
 
-const VNET_PROPS = ["mac-addr", "alt-mac-addrs", "mode", "pvid", "linkprop", "vid", "mtu", "id"];
+/** The catalogued vnet properties, plus those the lab accepts that the project never sets. */
+const VNET_PROPS: readonly string[] = [...VNET_PROPERTY_ORDER, "mac-addr", "alt-mac-addrs", "mode"];
 
 function linkprop(value: string): string {
   if (value !== "" && value !== "phys-state") fail(LDM_ERRORS.invalidValue("linkprop", value));
