@@ -6,6 +6,7 @@
  * starts, Ctrl-C stops the run at the next phase boundary (`Interrupted`).
  */
 import { MigrationError } from "../../model";
+import type { ExecResult } from "../../transport/executor";
 import { migrateDomainArgv } from "../../ldm/migration-argv";
 import { findDomain, fingerprintObservedHost, type ObservedHost } from "../observed-state";
 import { CONTINUE, Interrupted, ldmLine, phase, proceed, stop, unreachableSummary, type Ctx, type Finish, type PhaseResult, type RunState } from "./context";
@@ -102,7 +103,7 @@ async function dryRun(ctx: Ctx): Promise<PhaseResult> {
   const m = ctx.migration;
   const dryLine = ldmLine(ctx.source, migrateDomainArgv(m, true));
   phase(ctx, "rule 6: dry run (ldm migrate-domain -n)");
-  let dry;
+  let dry: ExecResult;
   try {
     dry = await ctx.source.exec(dryLine, "read");
   } catch (error) {

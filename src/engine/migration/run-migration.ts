@@ -11,7 +11,7 @@
  * this file sets up the run, and always releases the locks and closes the connections.
  */
 import { ValidationError, type MigrationPlan, type PlanDocument } from "../../model";
-import { migrateDomainArgv, migrationTargetOperand } from "../../ldm/migration-argv";
+import { migrationTargetOperand } from "../../ldm/migration-argv";
 import { engineHosts } from "../inventory-file";
 import { HostSession } from "../host-session";
 import { newLockInfo } from "../lock";
@@ -33,16 +33,6 @@ export function findMigration(document: PlanDocument, id: string): MigrationPlan
     throw new ValidationError(`no migration ${id} in stack ${document.stack}; ${ids.length ? `migrations: ${ids.join(", ")}` : "declare one with SriovMigration"}`);
   }
   return migration;
-}
-
-/** Operand of `ldm migrate-domain` naming the target (`user@address` with password auth). */
-export function targetOperand(m: MigrationPlan): string {
-  return migrationTargetOperand(m);
-}
-
-/** `migrate-domain` arguments: `-c` or `-p FILE` (a path on the source, never a password). */
-export function migrateArgv(m: MigrationPlan, dryRun: boolean): string[] {
-  return migrateDomainArgv(m, dryRun);
 }
 
 /** Runs one migration of the plan document to its outcome; the report says what happened. */
@@ -106,7 +96,7 @@ function emptyReport(migration: MigrationPlan): Ctx["report"] {
     domain: migration.domain,
     source: migration.sourceHost,
     target: migration.targetHost,
-    targetOperand: targetOperand(migration),
+    targetOperand: migrationTargetOperand(migration),
     outcome: "preflight-failed",
     summary: "",
     missingPreparation: [],
