@@ -23,6 +23,7 @@ const layers = {
   engine: ["model", "ldm", "transport"],
   lab: ["model", "ldm", "transport"],
   "lab-serving": ["lab", "model", "ldm", "transport"],
+  graph: ["model", "ldm", "engine"],
   cli: ["*"],
 };
 
@@ -31,6 +32,7 @@ const packages = {
   ssh2: ["transport", "lab-serving"],
   commander: ["cli"],
   ajv: ["model"],
+  "@viz-js/viz": ["graph"],
 };
 
 const areas = {
