@@ -6,12 +6,13 @@ import { register as registerApply } from "./apply";
 import { register as registerForceUnlock } from "./force-unlock";
 import { register as registerLab } from "./lab";
 import { register as registerMigrate } from "./migrate";
+import { register as registerGraph } from "./graph";
 
 /**
  * Each subcommand lives in its own file under this folder and exports `register(program)`.
  * Add new commands to this list.
  */
-const registrations: ReadonlyArray<(program: Command) => void> = [registerSynth, registerDemo, registerPlan, registerApply, registerForceUnlock, registerLab, registerMigrate];
+const registrations: ReadonlyArray<(program: Command) => void> = [registerSynth, registerDemo, registerPlan, registerApply, registerForceUnlock, registerLab, registerMigrate, registerGraph];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

@@ -1,0 +1,98 @@
+/**
+ * `ldoms graph`: the topology picture of the plan document (control domains, PFs, named VFs,
+ * guest domains, vnets and switches, networks, IPMP pairs, migrations); with --observed, marked
+ * with what the hosts show (one read per host, the read `ldoms plan` makes): drift, pending
+ * steps, and what blocks a migration. SVG (Graphviz in WebAssembly, in this process), DOT or
+ * Mermaid, on stdout or into a file.
+ */
+import { writeFileSync, renameSync } from "node:fs";
+import { dirname, join, basename, resolve } from "node:path";
+import type { Command } from "commander";
+import { ValidationError } from "../../model";
+import { documentHosts, migrationAwareness, planHosts } from "../../engine";
+import { declaredTopology, observedHostsFromPlanRun, observedTopology, toDot, toMermaid, toSvg, type TopologyGraph } from "../../graph";
+import { addEngineInputOptions, engineTimeouts, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
+import { progressFor } from "../render/progress";
+import { defaultIo, type CommandIo } from "./plan";
+
+export const GRAPH_FORMATS = ["svg", "dot", "mermaid"] as const;
+export type GraphFormat = (typeof GRAPH_FORMATS)[number];
+
+/** A command-line value the command cannot use: exit status 2, like a usage error. */
+export class GraphUsageError extends ValidationError {
+  override readonly exitCode: number = 2;
+}
+
+export interface GraphCommandOptions extends EngineInputOptions {
+  readonly observed?: boolean;
+  readonly format?: string;
+  readonly out?: string;
+  readonly parallelism?: number;
+}
+
+export function graphFormat(value: string | undefined): GraphFormat {
+  const format = value ?? "svg";
+  if ((GRAPH_FORMATS as readonly string[]).includes(format)) return format as GraphFormat;
+  throw new GraphUsageError(`--format ${JSON.stringify(format)} is not a picture format ldoms graph writes; use one of: ${GRAPH_FORMATS.join(", ")}`);
+}
+
+/** The picture in one format. */
+export async function renderGraph(graph: TopologyGraph, format: GraphFormat): Promise<string> {
+  switch (format) {
+    case "dot":
+      return toDot(graph);
+    case "mermaid":
+      return toMermaid(graph);
+    case "svg":
+      return toSvg(graph);
+  }
+}
+
+/** Writes a file whole or not at all (a temporary file renamed over it). */
+export function writeFileAtomically(file: string, text: string): void {
+  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
+}
+
+/** Runs the command; returns the exit code. Typed errors propagate to the CLI edge. */
+export async function runGraph(rawOptions: GraphCommandOptions, io: CommandIo = defaultIo()): Promise<number> {
+  const format = graphFormat(rawOptions.format);
+  const options = withInventoryDefault(rawOptions, io.env);
+  const input = await resolveEngineInput(options, io.cwd);
+  let graph: TopologyGraph;
+  if (options.observed) {
+    const everyHost = documentHosts(input.document, input.inventory);
+    // The read `ldoms plan` makes (one connection, one read per host), so picture and plan agree.
+    const run = await planHosts(input.hosts, {
+      connect: io.connect ?? sshConnect(options),
+      parallelism: options.parallelism ?? 10,
+      migrations: migrationAwareness(input.document.migrations, everyHost.hosts, everyHost.unreachable),
+      onEvent: progressFor(io.stderr),
+      commandTimeoutMs: engineTimeouts(options),
+    });
+    graph = observedTopology(input.document, { hosts: observedHostsFromPlanRun(run) });
+  } else {
+    graph = declaredTopology(input.document);
+  }
+  const text = await renderGraph(graph, format);
+  if (options.out) {
+    const file = resolve(io.cwd, options.out);
+    writeFileAtomically(file, text);
+    io.stderr.write(`Wrote the ${format} picture to ${options.out}\n`);
+  } else {
+    io.stdout.write(text);
+  }
+  return 0;
+}
+
+export function register(program: Command): void {
+  addEngineInputOptions(program.command("graph").description("draw the topology: hosts, PFs, named VFs, domains, vnets, networks, IPMP pairs, migrations"))
+    .option("--observed", "read every host once (as ldoms plan does) and mark drift, pending steps and what blocks a migration")
+    .option("--format <format>", `picture format: ${GRAPH_FORMATS.join(", ")} (default svg)`)
+    .option("--out <file>", "write the picture to this file instead of stdout")
+    .option("--parallelism <n>", "hosts read at once with --observed (default 10)", positiveInteger("--parallelism"))
+    .action(async (options: GraphCommandOptions) => {
+      process.exitCode = await runGraph(options);
+    });
+}
