@@ -10,7 +10,9 @@ import { dirname, join, basename, resolve } from "node:path";
 import type { Command } from "commander";
 import { ValidationError } from "../../model";
 import { documentHosts, migrationAwareness, planHosts } from "../../engine";
-import { declaredTopology, observedHostsFromPlanRun, observedTopology, toDot, toMermaid, toSvg, type TopologyGraph } from "../../graph";
+import type { PlanDocument } from "../../model";
+import type { MigrationReport } from "../../engine/migration";
+import { declaredTopology, migrationPicture, observedHostsFromPlanRun, observedTopology, toDot, toMermaid, toSvg, type TopologyGraph } from "../../graph";
 import { addEngineInputOptions, engineTimeouts, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { progressFor } from "../render/progress";
 import { defaultIo, type CommandIo } from "./plan";
@@ -53,6 +55,17 @@ export function writeFileAtomically(file: string, text: string): void {
   const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   writeFileSync(temporary, text);
   renameSync(temporary, file);
+}
+
+/** The format a picture file's name asks for: `.dot` DOT, `.mmd` Mermaid, anything else SVG. */
+export function formatOfFile(file: string): GraphFormat {
+  return file.endsWith(".dot") || file.endsWith(".gv") ? "dot" : file.endsWith(".mmd") ? "mermaid" : "svg";
+}
+
+/** `ldoms migrate --picture FILE`: the before/after picture of the migration, from its report. */
+export async function writeMigrationPicture(document: PlanDocument, report: MigrationReport, file: string, io: Pick<CommandIo, "cwd" | "stderr">): Promise<void> {
+  writeFileAtomically(resolve(io.cwd, file), await renderGraph(migrationPicture(document, report), formatOfFile(file)));
+  io.stderr.write(`Wrote the picture of migration ${report.migration} to ${file}\n`);
 }
 
 /** Runs the command; returns the exit code. Typed errors propagate to the CLI edge. */

@@ -14,6 +14,7 @@ import { migrationProgress } from "../render/migration-progress";
 import { renderMigrationReport, renderPreflight } from "../render/migration-text";
 import { renderPlan } from "../render/plan-text";
 import { defaultIo, type CommandIo } from "./plan";
+import { writeMigrationPicture } from "./graph";
 import { HeldLocks, processStopSignals, SIGNAL_EXIT_CODES, type StopSignalName, type SubscribeStop } from "../interrupts";
 
 export interface MigrateCommandOptions extends EngineInputOptions {
@@ -23,6 +24,8 @@ export interface MigrateCommandOptions extends EngineInputOptions {
   readonly acceptUnverified?: boolean;
   readonly json?: boolean;
   readonly pollInterval?: number;
+  /** Writes the before/after picture of the migration to this file. */
+  readonly picture?: string;
 }
 
 export interface MigrateIo extends CommandIo {
@@ -146,6 +149,7 @@ export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, 
     const script = guestScriptArtifacts(input.document).get(guestScriptPath(report.domain));
     if (script) report = { ...report, guestScript: script };
   }
+  if (options.picture) await writeMigrationPicture(input.document, report, options.picture, io);
   io.onReport?.(report);
   io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderMigrationReport(report));
   if (firstSignal !== undefined && (report.outcome === "interrupted" || report.outcome === "cancelled")) return SIGNAL_EXIT_CODES[firstSignal];
@@ -166,6 +170,7 @@ export function register(program: Command): void {
     .option("--accept-unverified", "proceed when a rule could not be verified (no guest access)")
     .option("--json", "print the report of every check as JSON")
     .option("--poll-interval <ms>", "how often progress is read while migrating (default 500)", positiveInteger("--poll-interval"))
+    .option("--picture <file>", "write the before/after picture, with what the checks found (SVG; DOT for .dot, Mermaid for .mmd)")
     .action(async (id: string, options: MigrateCommandOptions) => {
       process.exitCode = await runMigrate(id, options);
     });
