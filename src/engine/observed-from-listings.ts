@@ -2,7 +2,7 @@
  * Builds the observed model from the three listings of one batched read. The parsing itself is
  * src/ldm's; this file only picks what the engine needs out of the parsed records.
  */
-import { IO_CLASSES } from "../ldm/assumptions";
+import { IO_CLASSES, LIST_IO_VF_NAME_KEY } from "../ldm/assumptions";
 import type { ListIoDevice } from "../ldm/parse-list-io";
 import { parseListDomains } from "../ldm/parse-list-domains";
 import { parseListServices } from "../ldm/parse-list-services";
@@ -62,7 +62,22 @@ export function observeDevices(devices: readonly ListIoDevice[]): Pick<ObservedH
       });
     }
   }
+  refuseUnobservableNames(devices);
   return { buses, pfs, vfs };
+}
+
+/**
+ * VFs are listed, but not one carries a name field: names cannot be observed on this host, and
+ * taking every VF for unnamed would create duplicates. Nothing may be planned on such a reading.
+ */
+function refuseUnobservableNames(devices: readonly ListIoDevice[]): void {
+  const vfs = devices.filter((d) => d.type.toUpperCase() === "VF");
+  if (vfs.length === 0 || vfs.some((d) => d.nameShown)) return;
+  throw new Error(
+    `it lists ${vfs.length} VF${vfs.length === 1 ? "" : "s"} (${vfs[0]?.name}${vfs.length > 1 ? ", ..." : ""}) but no "${LIST_IO_VF_NAME_KEY}=" field for any of them, so VF names cannot be read here and nothing can be planned safely. ` +
+      `This tool expects the user-assigned name as a "${LIST_IO_VF_NAME_KEY}=" field of the VF's record or property lines (LIST_IO_VF_NAME_KEY in src/ldm/assumptions.ts, docs/lab-assumptions.md); nothing was changed. ` +
+      "Please report the output of `ldm list-io -l -p` and `ldm list-io -l` from this host",
+  );
 }
 
 /** Domains and their vnets from `ldm list -l -p` (or `list-bindings -p`). */

@@ -20,6 +20,11 @@ export interface ListIoDevice {
   readonly class?: string;
   /** The VF's user-assigned name (key per `LIST_IO_VF_NAME_KEY`); undefined when blank. */
   readonly vfName?: string;
+  /**
+   * The listing has a name field for this device (possibly blank): where it is absent for every
+   * VF, names cannot be observed at all, which the engine must not mistake for "unnamed".
+   */
+  readonly nameShown?: true;
   /** Every other `key=value` / `key = value` seen for the device (e.g. `maxvfs`, `mac-addr`). */
   readonly properties: Record<string, string>;
 }
@@ -28,9 +33,11 @@ const SOURCE = "ldm list-io";
 
 /**
  * Parses `ldm list-io` in any of its forms, detected from the first non-blank line:
- * - `-p` / `-l -p` (starts with `VERSION` or `|`): every `|`-line holding `alias=` or `dev=`
- *   starts a device (Ref §3.2 [V-code]); a `|`-line without them (e.g. `|maxvfs=7`, Ref §3.3
- *   [I layout]) adds properties to the device above.
+ * - `-p` / `-l -p` (starts with `VERSION` or `|`): a device starts only on a `|`-line holding
+ *   `type=` (Ref §3.2 [V-code]); every other `|`-line, whatever keys it holds (even `dev=` or
+ *   several properties, evidence §1), adds properties to the device above. The VF name may be on
+ *   the record line or on a property line; two different names for one device is an error that
+ *   quotes both lines.
  * - human / `-l` (starts with the `NAME TYPE BUS DOMAIN STATUS` header, Ref §3.1 [V]): columns
  *   are located from the header; a NAME longer than its column shifts the row, which is detected
  *   and corrected, so a value never lands in the wrong column. Under `-l`, each device may be
@@ -56,48 +63,84 @@ interface DeviceDraft {
   dev?: string;
   class?: string;
   vfName?: string;
+  nameShown?: true;
   properties: Record<string, string>;
+}
+
+/** Where a device's name was read, to quote both lines when another line disagrees. */
+interface NameSource {
+  readonly line: number;
+  readonly text: string;
 }
 
 const MAPPED_KEYS = new Set(["alias", "dev", "type", "bus", "domain", "status", LIST_IO_CLASS_KEY, LIST_IO_VF_NAME_KEY]);
 
 function parseParseableListIo(text: string): ListIoDevice[] {
   const document = parseParseable(text, `${SOURCE} -p`);
+  const lines = outputLines(text);
   const devices: DeviceDraft[] = [];
+  const nameFrom = new Map<DeviceDraft, NameSource>();
   for (const record of document.records) {
     if (record.type !== "") {
       throw new LdmParseError(`${SOURCE} -p`, `unexpected record type "${record.type}" (list-io -p prints only |key=value lines)`);
     }
-    for (const row of record.rows) {
-      const isDevice = "alias" in row || "dev" in row;
-      if (!isDevice) {
-        const current = devices[devices.length - 1];
-        if (current === undefined) throw new LdmParseError(`${SOURCE} -p`, `property line ${describeRow(row)} comes before any device`);
-        applyProperties(current, row);
-        continue;
+    record.rows.forEach((row, i) => {
+      const at = { line: record.rowLines[i] as number, text: lines[(record.rowLines[i] as number) - 1]?.text ?? "" };
+      let device = devices[devices.length - 1];
+      if ("type" in row) {
+        device = deviceOf(row);
+        devices.push(device);
+      } else if (device === undefined) {
+        throw new LdmParseError(`${SOURCE} -p`, `property line ${describeRow(row)} comes before any device`, at.line, at.text);
       }
-      const name = nonEmpty(row.alias) ?? nonEmpty(row.dev);
-      const type = nonEmpty(row.type);
-      const bus = nonEmpty(row.bus);
-      if (name === undefined || type === undefined || bus === undefined) {
-        throw new LdmParseError(`${SOURCE} -p`, `device line ${describeRow(row)} lacks alias/dev, type or bus`);
-      }
-      const device: DeviceDraft = { name, type, bus, properties: {} };
-      setOptional(device, "dev", nonEmpty(row.dev));
-      setOptional(device, "domain", nonEmpty(row.domain));
-      setOptional(device, "status", nonEmpty(row.status));
+      takeName(device, row, at, nameFrom);
       applyProperties(device, row);
-      devices.push(device);
-    }
+    });
   }
   return devices;
+}
+
+/** A device from the record line that starts it (the one holding `type=`). */
+function deviceOf(row: Record<string, string>): DeviceDraft {
+  const name = nonEmpty(row.alias) ?? nonEmpty(row.dev);
+  const type = nonEmpty(row.type);
+  const bus = nonEmpty(row.bus);
+  if (name === undefined || type === undefined || bus === undefined) {
+    throw new LdmParseError(`${SOURCE} -p`, `device line ${describeRow(row)} lacks alias/dev, type or bus`);
+  }
+  const device: DeviceDraft = { name, type, bus, properties: {} };
+  setOptional(device, "dev", nonEmpty(row.dev));
+  setOptional(device, "domain", nonEmpty(row.domain));
+  setOptional(device, "status", nonEmpty(row.status));
+  return device;
+}
+
+/** Records the name field of a line; a second, different name for the device is an error. */
+function takeName(device: DeviceDraft, row: Record<string, string>, at: NameSource, nameFrom: Map<DeviceDraft, NameSource>): void {
+  if (!(LIST_IO_VF_NAME_KEY in row)) return;
+  device.nameShown = true;
+  const name = nonEmpty(row[LIST_IO_VF_NAME_KEY]);
+  if (name === undefined) return;
+  const earlier = nameFrom.get(device);
+  if (earlier !== undefined && device.vfName !== undefined && device.vfName !== name) {
+    throw new LdmParseError(
+      `${SOURCE} -p`,
+      `${device.name} has two different names: "${device.vfName}" on line ${earlier.line} (${JSON.stringify(earlier.text)}) and "${name}" on line ${at.line} (${JSON.stringify(at.text)})`,
+      at.line,
+      at.text,
+    );
+  }
+  if (earlier === undefined) nameFrom.set(device, at);
 }
 
 function applyProperties(device: DeviceDraft, entries: Record<string, string>): void {
   for (const [key, value] of Object.entries(entries)) {
     if (key === LIST_IO_CLASS_KEY) setOptional(device, "class", nonEmpty(value));
-    else if (key === LIST_IO_VF_NAME_KEY) setOptional(device, "vfName", nonEmpty(value));
-    else if (!MAPPED_KEYS.has(key)) setField(device.properties, key, value);
+    else if (key === LIST_IO_VF_NAME_KEY) {
+      device.nameShown = true;
+      // A blank name field never hides a name another line of the same device gave.
+      if (nonEmpty(value) !== undefined) device.vfName = value;
+    } else if (!MAPPED_KEYS.has(key)) setField(device.properties, key, value);
   }
 }
 

@@ -24,6 +24,8 @@ export interface ParseableRecord {
   readonly fields: Record<string, string>;
   /** Continuation lines (`|k=v|...`) that followed this record, in order. */
   readonly rows: Record<string, string>[];
+  /** 1-based line number of each of `rows` in the output (for messages that quote a line). */
+  readonly rowLines: number[];
 }
 
 export interface ParseableDocument {
@@ -52,12 +54,13 @@ export function parseParseable(text: string, source = "ldm -p"): ParseableDocume
     if (head === "") {
       let current = records[records.length - 1];
       if (current === undefined) {
-        current = { type: "", fields: {}, rows: [] };
+        current = { type: "", fields: {}, rows: [], rowLines: [] };
         records.push(current);
       }
       current.rows.push(fields);
+      current.rowLines.push(number);
     } else if (RECORD_TYPE.test(head)) {
-      records.push({ type: head, fields, rows: [] });
+      records.push({ type: head, fields, rows: [], rowLines: [] });
     } else {
       throw new LdmParseError(source, `expected "VERSION x.y", "TYPE|key=value|..." or "|key=value|...", found "${head.slice(0, 40)}"`, number, raw);
     }

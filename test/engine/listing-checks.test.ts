@@ -50,6 +50,25 @@ describe("listings are checked before they are trusted", () => {
     );
   });
 
+  it("VFs listed with no name field anywhere are refused before any change, naming the assumption", async () => {
+    const env = inProcessLab();
+    // A host where VFs exist (made by hand here) but the listing never shows a name field.
+    expect((await env.ldm("t7-a", "create-vf", "/SYS/MB/NET0/IOVNET.PF0")).exitCode).toBe(0);
+    const listed = await env.ldm("t7-a", "list-io", "-l", "-p");
+    const nameless = listed.stdout.replace(/\|name=[^|\n]*/g, "");
+    expect(nameless).toContain("type=VF");
+    env.lab.faults.answer("list-io", { stdout: nameless, machine: "t7-a" });
+    const before = env.lab.mutatingCount();
+    const run = await applyHosts(T7A, { connect: env.connect() });
+    expect(run.hosts[0]!.status).toBe("failed");
+    expect(run.hosts[0]!.error?.message).toBe(
+      "t7-a: could not read the output of `ldm list-io -l -p`: it lists 1 VF (/SYS/MB/NET0/IOVNET.PF0.VF0) but no \"name=\" field for any of them, so VF names cannot be read here and nothing can be planned safely. " +
+        'This tool expects the user-assigned name as a "name=" field of the VF\'s record or property lines (LIST_IO_VF_NAME_KEY in src/ldm/assumptions.ts, docs/lab-assumptions.md); nothing was changed. ' +
+        "Please report the output of `ldm list-io -l -p` and `ldm list-io -l` from this host",
+    );
+    expect(env.lab.mutatingCount()).toBe(before);
+  });
+
   it("list-io -l -p with a VERSION line and no device is refused", async () => {
     const env = inProcessLab();
     env.lab.faults.answer("list-io", { stdout: "VERSION 1.11\n" });

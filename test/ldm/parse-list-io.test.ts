@@ -49,7 +49,7 @@ describe("parseListIo, human format (§3.1)", () => {
       { name: "/SYS/MB/NET0/IOVNET.PF0", type: "PF", bus: "pci_0", domain: "primary", dev: "pci@400/pci@2/pci@0/pci@6/network@0", properties: { maxvfs: "7" } },
       {
         name: "/SYS/MB/NET0/IOVNET.PF0.VF0", type: "VF", bus: "pci_0", domain: "ldg1", dev: "pci@400/pci@2/pci@0/pci@6/network@0,80",
-        class: "NETWORK", vfName: "ldg1-app", properties: { "mac-addr": "00:14:4f:f8:07:ad" },
+        class: "NETWORK", vfName: "ldg1-app", nameShown: true, properties: { "mac-addr": "00:14:4f:f8:07:ad" },
       },
     ]);
   });
@@ -79,9 +79,35 @@ describe("parseListIo, parseable formats (§3.2, §3.3)", () => {
     ].join("\n");
     expect(parseListIo(text)).toEqual([
       { name: "/SYS/MB/NET0/IOVNET.PF0", type: "PF", bus: "pci_0", domain: "primary", dev: "pci@400/pci@2/pci@0/pci@6/network@0", class: "NETWORK", properties: { maxvfs: "7" } },
-      { name: "/SYS/MB/NET0/IOVNET.PF0.VF0", type: "VF", bus: "pci_0", status: "INV", dev: "pci@400/pci@2/pci@0/pci@6/network@0,80", class: "NETWORK", vfName: "ldg1-app", properties: { pvid: "100", vid: "" } },
-      { name: "/SYS/MB/NET0/IOVNET.PF0.VF1", type: "VF", bus: "pci_0", domain: "ldg2", dev: "pci@400/pci@2/pci@0/pci@6/network@0,81", class: "NETWORK", properties: {} },
+      { name: "/SYS/MB/NET0/IOVNET.PF0.VF0", type: "VF", bus: "pci_0", status: "INV", dev: "pci@400/pci@2/pci@0/pci@6/network@0,80", class: "NETWORK", vfName: "ldg1-app", nameShown: true, properties: { pvid: "100", vid: "" } },
+      { name: "/SYS/MB/NET0/IOVNET.PF0.VF1", type: "VF", bus: "pci_0", domain: "ldg2", dev: "pci@400/pci@2/pci@0/pci@6/network@0,81", class: "NETWORK", nameShown: true, properties: {} },
     ]);
+  });
+
+  it("reads property lines with several fields, even dev=, under the device whose line has type= (evidence §1)", () => {
+    const text = [
+      "VERSION 1.11",
+      "|dev=pci@400/pci@2/pci@0/pci@6/network@0|alias=/SYS/MB/NET0/IOVNET.PF0|status=|domain=primary|type=PF|class=NETWORK|bus=pci_0",
+      "|dev=pci@400/pci@2/pci@0/pci@6/network@0|maxvfs=7",
+      "|dev=pci@400/pci@2/pci@0/pci@6/network@0,80|alias=/SYS/MB/NET0/IOVNET.PF0.VF0|status=|domain=ldg1|type=VF|class=NETWORK|bus=pci_0",
+      "|mac-addr=00:14:4f:f8:07:ad|name=ldg1-app|pvid=100",
+    ].join("\n");
+    expect(parseListIo(text)).toEqual([
+      { name: "/SYS/MB/NET0/IOVNET.PF0", type: "PF", bus: "pci_0", domain: "primary", dev: "pci@400/pci@2/pci@0/pci@6/network@0", class: "NETWORK", properties: { maxvfs: "7" } },
+      { name: "/SYS/MB/NET0/IOVNET.PF0.VF0", type: "VF", bus: "pci_0", domain: "ldg1", dev: "pci@400/pci@2/pci@0/pci@6/network@0,80", class: "NETWORK", vfName: "ldg1-app", nameShown: true, properties: { "mac-addr": "00:14:4f:f8:07:ad", pvid: "100" } },
+    ]);
+  });
+
+  it("refuses two different names for one VF, quoting both lines", () => {
+    const text = [
+      "|dev=pci@400/pci@2/pci@0/pci@6/network@0,80|alias=/SYS/MB/NET0/IOVNET.PF0.VF0|status=|domain=|type=VF|class=NETWORK|bus=pci_0|name=app-a",
+      "|name=app-b|pvid=1",
+    ].join("\n");
+    expect(() => parseListIo(text)).toThrow(
+      '/SYS/MB/NET0/IOVNET.PF0.VF0 has two different names: "app-a" on line 1 ("|dev=pci@400/pci@2/pci@0/pci@6/network@0,80|alias=/SYS/MB/NET0/IOVNET.PF0.VF0|status=|domain=|type=VF|class=NETWORK|bus=pci_0|name=app-a") and "app-b" on line 2 ("|name=app-b|pvid=1")',
+    );
+    // The same name twice, or a blank field next to a name, is one name.
+    expect(parseListIo(`${text.split("\n")[0]}\n|name=app-a\n|name=`)[0]?.vfName).toBe("app-a");
   });
 
   it("gives no devices for empty output, and typed errors for incomplete records", () => {

@@ -22,6 +22,7 @@ describe("parseParseable", () => {
         type: "",
         fields: {},
         rows: [{ dev: "pci@700/pci@1/pci@0/pci@4/SUNW,emlxs@0", alias: "/SYS/PCI-EM14/IOVFC.PF0", status: "", domain: "fc-nprd3", type: "PF", bus: "pci_3" }],
+        rowLines: [2],
       },
     ]);
   });
@@ -39,7 +40,7 @@ describe("parseParseable", () => {
   it("tolerates trailing blanks, blank lines, trailing `|` and unknown keys", () => {
     const doc = parseParseable("\n\nVSW|name=primary-vsw0|future-key=x|   \n\n");
     expect(doc.version).toBeUndefined();
-    expect(doc.records).toEqual([{ type: "VSW", fields: { name: "primary-vsw0", "future-key": "x" }, rows: [] }]);
+    expect(doc.records).toEqual([{ type: "VSW", fields: { name: "primary-vsw0", "future-key": "x" }, rows: [], rowLines: [] }]);
   });
 
   it("keeps a `__proto__` key as plain data", () => {
