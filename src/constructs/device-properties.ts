@@ -7,18 +7,38 @@
  */
 import type { PropertySpec, ValueSyntax } from "../ldm/properties";
 import { Network } from "./network";
-import { addVidTo, invalid } from "./validation";
+import { addVidTo, checkIntegerRange, checkMac, checkMacList, checkVlan, checkVlanList, invalid } from "./validation";
 
 /** A checked value as a construct keeps it until synthesis writes it in `ldm` syntax. */
 export type KeptValue = string | number | readonly string[] | readonly number[];
 
-/** How a construct reads one catalogued property: the typed prop carrying it and that prop's check. */
+type Check = (path: string, prop: string, value: unknown) => KeptValue;
+
+/** How a construct reads one catalogued property: the typed prop carrying it, and how it is checked. */
 export interface PropertyBinding<P> {
   /** The prop of the construct's props interface, e.g. `macAddr` for `mac-addr`. */
   readonly prop: keyof P & string;
-  /** Checks a received value (throwing a ValidationError that names `prop`) and returns it as kept. */
-  readonly check: (path: string, prop: string, value: unknown) => KeptValue;
+  /** What an `integer` value is, for messages ("is not a valid VF MTU"). @default the prop's name */
+  readonly what?: string;
+  /**
+   * Checks a received value (throwing a ValidationError that names `prop`) and returns it as
+   * kept. @default the check of the catalogue's syntax (and range)
+   */
+  readonly check?: Check;
 }
+
+/** The check of each value syntax, within the catalogued range where it has one. */
+const CHECK: { readonly [S in ValueSyntax]: (spec: PropertySpec, what: string) => Check } = {
+  mac: () => checkMac,
+  "mac-list": () => checkMacList,
+  vlan: () => checkVlan,
+  "vlan-list": () => checkVlanList,
+  integer: (spec, what) => (path, prop, value) => checkIntegerRange(path, prop, value, spec.range ?? { min: 0, max: Number.MAX_SAFE_INTEGER }, what),
+  word: () => (path, prop, value) => {
+    if (typeof value !== "string" || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value)) invalid(path, prop, value, "is not a word", "use letters, digits and - _ .");
+    return value;
+  },
+};
 
 /** A kept value in `ldm` syntax, by the catalogue's value syntax; undefined when there is nothing to set. */
 const ENCODE: { readonly [S in ValueSyntax]: (value: KeptValue) => string | undefined } = {
@@ -42,9 +62,9 @@ export class DeclaredProperties<K extends string, P extends object> {
     props: P,
   ) {
     for (const key of Object.keys(catalogue) as K[]) {
-      const { prop, check } = bindings[key];
+      const { prop, what, check } = bindings[key];
       const value: unknown = props[prop];
-      if (value !== undefined) this.kept[key] = check(path, prop, value);
+      if (value !== undefined) this.kept[key] = (check ?? CHECK[catalogue[key].syntax](catalogue[key], what ?? prop))(path, prop, value);
     }
   }
 

@@ -1,14 +1,13 @@
 import { Construct } from "constructs";
 import type { VfProperties, VfProperty } from "../model";
 import { ValidationError } from "../model";
-import { VF_MTU_RANGE } from "../ldm/assumptions";
 import { VF_PROPERTIES } from "../ldm/properties";
 import { checkNetwork, DeclaredProperties, type PropertyBinding } from "./device-properties";
 import { GuestDomain } from "./guest-domain";
 import type { Network } from "./network";
 import { migrationsOf } from "./registry";
 import {
-  checkEthernetPf, checkEthernetVfPseudonym, checkIntegerRange, checkMac, checkMacList, checkName, checkVlan, checkVlanList, invalid, show,
+  checkEthernetPf, checkEthernetVfPseudonym, checkName, invalid, show,
 } from "./validation";
 import { vlanMismatch } from "./vlan-consistency";
 
@@ -44,13 +43,16 @@ export interface EthernetVfProps {
   readonly mtu?: number;
 }
 
-/** Which prop carries each catalogued VF property (src/ldm/properties.ts), and its check. */
+/**
+ * Which prop carries each catalogued VF property (src/ldm/properties.ts). Each is checked by its
+ * catalogued syntax and range unless the row gives its own check.
+ */
 const VF_PROPS: { readonly [K in VfProperty]: PropertyBinding<EthernetVfProps> } = {
-  "mac-addr": { prop: "macAddr", check: checkMac },
-  "alt-mac-addrs": { prop: "altMacAddrs", check: checkMacList },
-  pvid: { prop: "pvid", check: checkVlan },
-  vid: { prop: "vid", check: checkVlanList },
-  mtu: { prop: "mtu", check: (path, prop, value) => checkIntegerRange(path, prop, value, VF_MTU_RANGE, "VF MTU") },
+  "mac-addr": { prop: "macAddr" },
+  "alt-mac-addrs": { prop: "altMacAddrs" },
+  pvid: { prop: "pvid" },
+  vid: { prop: "vid" },
+  mtu: { prop: "mtu", what: "VF MTU" },
 };
 
 /**

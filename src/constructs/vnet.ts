@@ -1,13 +1,12 @@
 import { Construct } from "constructs";
 import type { VnetProperty } from "../model";
 import { ValidationError } from "../model";
-import { VNET_MTU_RANGE } from "../ldm/assumptions";
 import { VNET_PROPERTIES } from "../ldm/properties";
 import { checkNetwork, DeclaredProperties, type PropertyBinding } from "./device-properties";
 import { GuestDomain } from "./guest-domain";
 import type { Network } from "./network";
 import { VirtualSwitch } from "./virtual-switch";
-import { checkIntegerRange, checkName, checkOneOf, checkVlan, checkVlanList, invalid } from "./validation";
+import { checkIntegerRange, checkName, checkOneOf, invalid } from "./validation";
 import { vlanMismatch } from "./vlan-consistency";
 
 export interface VnetProps {
@@ -32,11 +31,14 @@ export interface VnetProps {
   readonly linkprop?: "phys-state";
 }
 
-/** Which prop carries each catalogued vnet property (src/ldm/properties.ts), and its check. */
+/**
+ * Which prop carries each catalogued vnet property (src/ldm/properties.ts). Each is checked by its
+ * catalogued syntax and range unless the row gives its own check.
+ */
 const VNET_PROPS: { readonly [K in VnetProperty]: PropertyBinding<VnetProps> } = {
-  pvid: { prop: "pvid", check: checkVlan },
-  vid: { prop: "vid", check: checkVlanList },
-  mtu: { prop: "mtu", check: (path, prop, value) => checkIntegerRange(path, prop, value, VNET_MTU_RANGE, "vnet MTU") },
+  pvid: { prop: "pvid" },
+  vid: { prop: "vid" },
+  mtu: { prop: "mtu", what: "vnet MTU" },
   id: { prop: "networkId", check: (path, prop, value) => checkIntegerRange(path, prop, value, { min: 0, max: 9999 }, "vnet device id") },
   linkprop: { prop: "linkprop", check: (path, prop, value) => checkOneOf(path, prop, value, ["phys-state"] as const) },
 };
