@@ -5,12 +5,14 @@
  * into a private staging directory first, so a failed app leaves the output directory untouched.
  */
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { ValidationError } from "../model";
 import { parsePlanDocument } from "../model/load-plan-document";
-import { PLAN_FILE_NAME, SCRIPTS_DIR_NAME } from "../synth";
+import { PLAN_FILE_NAME, SCRIPTS_DIR_NAME, TOPOLOGY_FILE_NAME } from "../synth";
+import type { PlanDocument } from "../model";
+import { declaredTopology, toSvg } from "../graph";
 import { FINAL_OUTDIR_ENV } from "../terraform/local-exec-placement";
 
 export interface SynthesizeAppOptions {
@@ -81,9 +83,25 @@ function withLargerYoungGeneration(options: string | undefined): string {
   return /--max-semi-space-size/.test(current) ? current : `${current} --max-semi-space-size=32`.trim();
 }
 
+/**
+ * Most objects (nodes) a stack's picture is drawn for at synthesis: Graphviz lays out a fleet of
+ * thousands of domains in minutes, not seconds. Larger stacks get no topology.svg; `ldoms graph
+ * --host ID` draws a part.
+ */
+export const TOPOLOGY_MAX_NODES = 400;
+
+/** Writes the stack's topology picture into its staged folder (nothing for a very large stack). */
+async function stageTopology(document: PlanDocument, stagedDir: string): Promise<void> {
+  const graph = declaredTopology(document);
+  if (graph.nodes.length > TOPOLOGY_MAX_NODES) return;
+  writeFileSync(join(stagedDir, TOPOLOGY_FILE_NAME), await toSvg(graph));
+}
+
 /** Copies a stack's synthesized files over the previous ones, keeping files the app does not write (Terraform state). */
 function installStack(from: string, to: string): void {
   mkdirSync(to, { recursive: true });
+  // A picture the new synthesis did not draw would show an older configuration.
+  if (!existsSync(join(from, TOPOLOGY_FILE_NAME))) rmSync(join(to, TOPOLOGY_FILE_NAME), { force: true });
   const staleScripts = join(to, SCRIPTS_DIR_NAME);
   if (existsSync(staleScripts) && statSync(staleScripts).isDirectory()) {
     const fresh = new Set(existsSync(join(from, SCRIPTS_DIR_NAME)) ? readdirSync(join(from, SCRIPTS_DIR_NAME)) : []);
@@ -123,7 +141,10 @@ export async function synthesizeApp(options: SynthesizeAppOptions): Promise<{ st
     // A plan document the engine would refuse is a synthesis error: nothing is installed.
     for (const [name, entry] of entries) {
       const staged = join(staging, entry.workingDirectory, PLAN_FILE_NAME);
-      if (existsSync(staged)) parsePlanDocument(readFileSync(staged, "utf8"), `the plan document of stack ${name} (nothing was written to ${outDir})`);
+      if (!existsSync(staged)) continue;
+      const document = parsePlanDocument(readFileSync(staged, "utf8"), `the plan document of stack ${name} (nothing was written to ${outDir})`);
+      // Drawn before anything is installed: a picture that cannot be drawn installs nothing either.
+      await stageTopology(document, join(staging, entry.workingDirectory));
     }
     const stacks: SynthesizedStack[] = [];
     for (const [name, entry] of entries) {

@@ -13,6 +13,11 @@ import { byCodePoint, stableJson } from "./stable-json";
 
 export const PLAN_FILE_NAME = "ldoms.plan.json";
 export const SCRIPTS_DIR_NAME = "scripts";
+/**
+ * The stack's topology picture (SVG), written by `ldoms synth` next to the plan document; it is
+ * rendered there (Graphviz runs asynchronously, in the CLI's process), not by the app.
+ */
+export const TOPOLOGY_FILE_NAME = "topology.svg";
 
 export interface StackArtifact {
   /** Relative path, posix separators. */
