@@ -6,15 +6,16 @@
 import { USAGE_HEADER } from "../../ldm/assumptions";
 import { VF_PROPERTIES, VF_PROPERTY_ORDER, type ValueSyntax } from "../../ldm/properties";
 import type { VfProperty } from "../../model/plan-document";
+import { CLEARED_BY_EMPTY } from "./vf-properties";
 
-/** How a synopsis writes a value of each syntax, and whether `set-io` may give it empty (to clear it). */
-const VALUE_SHAPE: { readonly [S in ValueSyntax]: { readonly value: (key: string) => string; readonly clearable: boolean } } = {
-  mac: { value: () => "num", clearable: false },
-  "mac-list": { value: () => "[auto|num1,[auto|num2,...]]", clearable: false },
-  vlan: { value: (key) => key, clearable: true },
-  "vlan-list": { value: (key) => `${key}1,${key}2,...`, clearable: true },
-  integer: { value: () => "value", clearable: false },
-  word: { value: () => "value", clearable: false },
+/** How a synopsis writes a value of each syntax. */
+const VALUE_SHAPE: { readonly [S in ValueSyntax]: (key: string) => string } = {
+  mac: () => "num",
+  "mac-list": () => "[auto|num1,[auto|num2,...]]",
+  vlan: (key) => key,
+  "vlan-list": (key) => `${key}1,${key}2,...`,
+  integer: () => "value",
+  word: () => "value",
 };
 
 /** Placeholders Oracle's synopsis words differently from the syntax's. */
@@ -25,9 +26,8 @@ function vfPropertyParts(options: { readonly macs: boolean; readonly clearing: b
   return VF_PROPERTY_ORDER.flatMap((key) => {
     const { syntax } = VF_PROPERTIES[key];
     if (!options.macs && (syntax === "mac" || syntax === "mac-list")) return [];
-    const shape = VALUE_SHAPE[syntax];
-    const value = VALUE_WORD[key] ?? shape.value(key);
-    return [`[${key}=${options.clearing && shape.clearable ? `[${value}]` : value}]`];
+    const value = VALUE_WORD[key] ?? VALUE_SHAPE[syntax](key);
+    return [`[${key}=${options.clearing && CLEARED_BY_EMPTY.has(syntax) ? `[${value}]` : value}]`];
   }).join(" ");
 }
 

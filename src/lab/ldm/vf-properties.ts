@@ -7,7 +7,7 @@
  * property is not given (LAB_VF_DEFAULTS) is the lab's behaviour, not syntax.
  */
 import { LDM_ERRORS } from "../../ldm/assumptions";
-import { VF_PROPERTIES, VF_PROPERTY_ORDER } from "../../ldm/properties";
+import { VF_PROPERTIES, VF_PROPERTY_ORDER, type ValueSyntax } from "../../ldm/properties";
 import type { VfProperty } from "../../model/plan-document";
 import type { VfState } from "../state";
 import { fail } from "./failure";
@@ -43,22 +43,29 @@ export const MAC_VF_PROPERTIES: readonly VfProperty[] = VF_PROPERTY_ORDER.filter
 /** What a new Ethernet VF has for a plain property not given (the lab's choice; ref §3.6). */
 export const LAB_VF_DEFAULTS: PlainVfValues = { mtu: 1500 };
 
+/** The syntaxes whose properties an empty value clears (`set-io pvid= vid= ...`, ref §3.9). */
+export const CLEARED_BY_EMPTY: ReadonlySet<ValueSyntax> = new Set<ValueSyntax>(["vlan", "vlan-list"]);
+
 /**
  * A plain value from the command line, refused in ldm's words when its syntax or range does not
- * fit. An empty `vlan` clears it (undefined); an empty `vlan-list` is the empty list.
+ * fit; undefined (cleared) for an empty value of a syntax in CLEARED_BY_EMPTY.
  */
 export function parsePlainValue(key: PlainVfProperty, text: string): AnyPlainValue | undefined {
-  const spec: { readonly syntax: string; readonly range?: { min: number; max: number } } = VF_PROPERTIES[key];
+  const spec: { readonly syntax: ValueSyntax; readonly range?: { min: number; max: number } } = VF_PROPERTIES[key];
+  if (text === "" && CLEARED_BY_EMPTY.has(spec.syntax)) return undefined;
   switch (spec.syntax) {
     case "vlan":
-      return text === "" ? undefined : integer(key, text, spec.range);
+      return integer(key, text, spec.range);
     case "vlan-list":
       return vlanList(key, text, spec.range);
     case "integer":
       return integer(key, text, spec.range);
-    default:
+    case "word":
       if (text === "") fail(LDM_ERRORS.invalidValue(key, text));
       return text;
+    case "mac":
+    case "mac-list":
+      throw new Error(`${key} is a MAC property, not a plain one`);
   }
 }
 
