@@ -176,6 +176,19 @@ export function declaredInto(b: GraphBuilder, document: PlanDocument): GraphBuil
   return b;
 }
 
+/**
+ * The part of a plan document about some hosts: those hosts, and the migrations between two of
+ * them (a picture of part of a large stack).
+ */
+export function documentForHosts(document: PlanDocument, hostIds: readonly string[]): PlanDocument {
+  const wanted = new Set(hostIds);
+  return {
+    ...document,
+    hosts: document.hosts.filter((h) => wanted.has(h.id)),
+    migrations: document.migrations.filter((m) => wanted.has(m.sourceHost) && wanted.has(m.targetHost)),
+  };
+}
+
 /** The declared topology of a plan document. */
 export function declaredTopology(document: PlanDocument): TopologyGraph {
   return declaredInto(new GraphBuilder(`stack ${document.stack}: declared topology (plan document)`), document).graph();

@@ -51,6 +51,14 @@ describe("ldoms graph", () => {
     for (const o of declaredObjects(examplePlan())) expect(cli.stdout).toContain(`id="${o.id}"`);
   });
 
+  it("--host draws those hosts only, and the migrations between them", async () => {
+    expect(await runGraph({ planDocument, format: "dot", host: ["t7-b"] }, io())).toBe(0);
+    expect(out.text).toContain('subgraph "cluster_host:t7-b"');
+    expect(out.text).not.toContain("t7-a");
+    expect(out.text).not.toContain("migrate ldg1");
+    await expect(runGraph({ planDocument, format: "dot", host: ["t7-z"] }, io())).rejects.toThrow("--host t7-z: no such host in stack prod-move; hosts: t7-a, t7-b");
+  });
+
   it("a bad --format names the value and the formats, exit status 2, before anything is read", () => {
     const cli = ldoms(["graph", "--format", "png", "--plan-document", join(dir, "nothing-here.json")], dir);
     expect(cli.stderr).toBe('Error: --format "png" is not a picture format ldoms graph writes; use one of: svg, dot, mermaid\n');

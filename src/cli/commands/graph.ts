@@ -12,7 +12,7 @@ import { ValidationError } from "../../model";
 import { documentHosts, migrationAwareness, planHosts } from "../../engine";
 import type { PlanDocument } from "../../model";
 import type { MigrationReport } from "../../engine/migration";
-import { declaredTopology, migrationPicture, observedHostsFromPlanRun, observedTopology, toDot, toMermaid, toSvg, type TopologyGraph } from "../../graph";
+import { declaredTopology, documentForHosts, migrationPicture, observedHostsFromPlanRun, observedTopology, toDot, toMermaid, toSvg, type TopologyGraph } from "../../graph";
 import { addEngineInputOptions, engineTimeouts, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { progressFor } from "../render/progress";
 import { defaultIo, type CommandIo } from "./plan";
@@ -73,6 +73,8 @@ export async function runGraph(rawOptions: GraphCommandOptions, io: CommandIo = 
   const format = graphFormat(rawOptions.format);
   const options = withInventoryDefault(rawOptions, io.env);
   const input = await resolveEngineInput(options, io.cwd);
+  // --host draws those hosts only (and the migrations between them); unknown ids were refused above.
+  const document = options.host?.length ? documentForHosts(input.document, options.host) : input.document;
   let graph: TopologyGraph;
   if (options.observed) {
     const everyHost = documentHosts(input.document, input.inventory);
@@ -84,9 +86,9 @@ export async function runGraph(rawOptions: GraphCommandOptions, io: CommandIo = 
       onEvent: progressFor(io.stderr),
       commandTimeoutMs: engineTimeouts(options),
     });
-    graph = observedTopology(input.document, { hosts: observedHostsFromPlanRun(run) });
+    graph = observedTopology(document, { hosts: observedHostsFromPlanRun(run) });
   } else {
-    graph = declaredTopology(input.document);
+    graph = declaredTopology(document);
   }
   const text = await renderGraph(graph, format);
   if (options.out) {
