@@ -1,9 +1,10 @@
 /**
  * The catalogued `ldm` properties of a network device construct (EthernetVf, Vnet): each
- * construct binds every catalogue key to its typed prop and that prop's check; checking in
- * catalogue order, keeping the values and writing them in `ldm` syntax (by the catalogue's value
- * syntax) happen here once. Adding a property to the catalogue is then one binding row in the
- * construct (plus its typed prop); forgetting the row does not compile.
+ * construct binds every catalogue key to its typed prop (and its own check only where the
+ * syntax's check is not enough); checking in catalogue order (by syntax and catalogued range),
+ * keeping the values and writing them in `ldm` syntax happen here once. Adding a property to the
+ * catalogue is then one binding row in the construct plus its typed prop; forgetting the row does
+ * not compile.
  */
 import type { PropertySpec, ValueSyntax } from "../ldm/properties";
 import { Network } from "./network";
@@ -27,7 +28,7 @@ export interface PropertyBinding<P> {
   readonly check?: Check;
 }
 
-/** The check of each value syntax, within the catalogued range where it has one. */
+/** The check of each value syntax: integers within their catalogued range, VLAN ids within VLAN_RANGE. */
 const CHECK: { readonly [S in ValueSyntax]: (spec: PropertySpec, what: string) => Check } = {
   mac: () => checkMac,
   "mac-list": () => checkMacList,
