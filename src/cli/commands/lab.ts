@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { relative } from "node:path";
+import { existsSync, writeFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { Lab } from "../../lab/lab";
 import { loadLabDefinitionFile } from "../../lab/definition";
@@ -8,6 +8,7 @@ import { type RunningLabServer, startLabServer } from "../../lab-serving/ssh-ser
 import { FileLabStore, writeLabStateFile } from "../../lab-serving/standalone/file-store";
 import { initialLabState } from "../../lab/state";
 import { ValidationError } from "../../model";
+import { twinFromBundle } from "../../lab/twin";
 
 const DEFAULT_INVENTORY = ".lab/inventory.json";
 
@@ -55,6 +56,21 @@ export function register(program: Command): void {
       }
       writeLabStateFile(options.state, initialLabState(loadLabDefinitionFile(options.config)));
       process.stdout.write(`Wrote lab state ${options.state} from ${options.config}\n`);
+    });
+
+  lab
+    .command("twin")
+    .description("write a lab definition that reproduces the machine an ldoms doctor bundle captured, to rehearse on it")
+    .requiredOption("--from <bundle>", "the folder ldoms doctor wrote")
+    .requiredOption("--out <file>", "lab definition to write (JSON), e.g. lab.json")
+    .option("--force", "replace an existing file")
+    .action((options: { from: string; out: string; force?: boolean }) => {
+      if (existsSync(options.out) && !options.force) throw new ValidationError(`${options.out} already exists: pass --force to replace it`);
+      const twin = twinFromBundle(resolve(options.from));
+      writeFileSync(options.out, `${JSON.stringify(twin.document, null, 2)}\n`);
+      for (const note of twin.notes) process.stderr.write(`note: ${note}\n`);
+      const machine = twin.document.machines[0]!.name;
+      process.stdout.write(`Wrote lab definition ${options.out} (machine ${machine}). Rehearse on it: ldoms lab up --config ${options.out}\n`);
     });
 
   lab
