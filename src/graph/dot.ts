@@ -10,16 +10,27 @@ export function quote(text: string): string {
   return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 }
 
+/** A label whose lines are left-justified (`\l` ends each line). */
+class LeftLabel {
+  constructor(readonly lines: readonly string[]) {}
+  toString(): string {
+    return `"${this.lines.map((l) => quote(l).slice(1, -1)).join("\\l")}\\l"`;
+  }
+}
+
+/** The title in lines of at most 90 characters, so it is never wider than it can be drawn. */
+const TITLE_WIDTH = 90;
+
 const NOTE_WIDTH = 44;
 
 function labelText(lines: readonly string[], notes: readonly string[]): string {
   return [...lines, ...notes.flatMap((n) => wrap(n, NOTE_WIDTH))].join("\n");
 }
 
-function attributes(attrs: Record<string, string | number | undefined>): string {
+function attributes(attrs: Record<string, string | number | LeftLabel | undefined>): string {
   return Object.entries(attrs)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${typeof v === "number" ? String(v) : quote(v as string)}`)
+    .map(([k, v]) => `${k}=${typeof v === "number" || v instanceof LeftLabel ? String(v) : quote(v as string)}`)
     .join(", ");
 }
 
@@ -50,7 +61,7 @@ function clusterLines(graph: TopologyGraph, cluster: GraphCluster, depth: number
   const lines = [`${indent}subgraph ${quote(`cluster_${cluster.id}`)} {`];
   lines.push(`${indent}  graph [${attributes({
     id: cluster.id,
-    label: labelText([cluster.label], cluster.notes),
+    label: new LeftLabel([cluster.label, ...cluster.notes.flatMap((n) => wrap(n, NOTE_WIDTH + 16))]),
     style: `rounded,filled${style.dashed ? ",dashed" : ""}`,
     fillcolor: style.fill,
     fontcolor: style.text,
@@ -86,7 +97,7 @@ export function toDot(graph: TopologyGraph): string {
   const lines = [
     "digraph topology {",
     `  graph [${attributes({
-      label: graph.title,
+      label: new LeftLabel(graph.title.split("\n").flatMap((line) => wrap(line, TITLE_WIDTH))),
       labelloc: "t",
       labeljust: "l",
       fontname: FONT,
@@ -99,7 +110,7 @@ export function toDot(graph: TopologyGraph): string {
       pad: 0.3,
       newrank: "true",
     })}];`,
-    `  node [${attributes({ fontname: FONT, fontsize: 11, margin: "0.14,0.06" })}];`,
+    `  node [${attributes({ fontname: FONT, fontsize: 11, margin: "0.2,0.08" })}];`,
     `  edge [${attributes({ fontname: FONT, fontsize: 10 })}];`,
   ];
   for (const cluster of graph.clusters.filter((c) => c.parent === undefined)) lines.push(...clusterLines(graph, cluster, 1));

@@ -23,7 +23,7 @@ function styleText(style: BoxStyle, dashed = false, width = 1): string {
 export function toMermaid(graph: TopologyGraph): string {
   const nodeIds = new Map(graph.nodes.map((n, i) => [n.id, `n${i + 1}`]));
   const clusterIds = new Map(graph.clusters.map((c, i) => [c.id, `c${i + 1}`]));
-  const lines = ["---", `title: ${JSON.stringify(graph.title)}`, "---", "flowchart LR"];
+  const lines = ["---", `title: ${JSON.stringify(graph.title.replace(/\n/g, "; "))}`, "---", "flowchart LR"];
   const classes = new Set<string>();
 
   const clusterBlock = (cluster: GraphCluster, depth: number): void => {

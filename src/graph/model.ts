@@ -59,7 +59,7 @@ export interface GraphEdge {
 }
 
 export interface TopologyGraph {
-  /** One line above the picture. */
+  /** Above the picture; `\n` separates lines. */
   readonly title: string;
   readonly clusters: readonly GraphCluster[];
   readonly nodes: readonly GraphNode[];

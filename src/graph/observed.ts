@@ -284,7 +284,7 @@ export function observedTopology(document: PlanDocument, input: ObservedInput): 
   for (const host of document.hosts) markHost(b, host, input.hosts.find((h) => h.id === host.id), moved);
   markChecks(b, document, input.migrationChecks ?? preflightFromObserved(document, input.hosts));
   const graph = b.graph();
-  return { ...graph, title: `stack ${document.stack}: observed on ${read.join(", ") || "no host"}, compared with the plan document${summary(graph)}` };
+  return { ...graph, title: `stack ${document.stack}: observed on ${read.join(", ") || "no host"}, compared with the plan document\n${summary(graph)}` };
 }
 
 function summary(graph: TopologyGraph): string {
@@ -294,5 +294,5 @@ function summary(graph: TopologyGraph): string {
     if (x.marks.includes("pending")) counted.pending++;
     if (x.marks.includes("blocked")) counted.blocked++;
   }
-  return ` (${counted.drift} drifted, ${counted.pending} with pending steps, ${counted.blocked} blocking a migration)`;
+  return `${counted.drift} drifted, ${counted.pending} with pending steps, ${counted.blocked} blocking a migration`;
 }

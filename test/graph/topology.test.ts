@@ -50,7 +50,7 @@ describe("the declared topology of the example", () => {
     const dot = toDot(graph);
     for (const o of objects) {
       expect(dot).toContain(`id="${o.id}"`);
-      expect(dot).toMatch(new RegExp(`label="${o.label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\\\n|")`));
+      expect(dot).toMatch(new RegExp(`label="${o.label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\\\n|\\\\l|")`));
     }
     for (const m of declaredMigrations(document)) expect(dot).toContain(`"${m.from}" -> "${m.to}" [id="edge:migration:${m.from}->${m.to}", label="${m.label}"`);
     expect(dot).toContain(`label="PF\\n${PF0}"`);
@@ -95,7 +95,7 @@ describe("the observed topology", () => {
   it("marks nothing on a converged lab", async () => {
     const graph = await observedAfter(async () => {});
     expect([...graph.nodes, ...graph.clusters, ...graph.edges].flatMap((x) => x.marks)).toEqual([]);
-    expect(graph.title).toBe("stack prod-move: observed on t7-a, t7-b, compared with the plan document (0 drifted, 0 with pending steps, 0 blocking a migration)");
+    expect(graph.title).toBe("stack prod-move: observed on t7-a, t7-b, compared with the plan document\n0 drifted, 0 with pending steps, 0 blocking a migration");
     expect(objectOf(graph, ids.vf("t7-a", "ldg1-app"))?.notes).toEqual([]);
     expect(graph.nodes.find((n) => n.id === ids.vf("t7-a", "ldg1-app"))?.lines).toContain(`is ${PF0}.VF0`);
   });
@@ -119,7 +119,7 @@ describe("the observed topology", () => {
     expect(graph.edges).toContainEqual({ from: ids.pf("t7-b", PF2), to: ids.vf("t7-b", "stray"), kind: "pf-vf", marks: [], notes: [] });
     // Rule 5: the target VF no longer has the source VF's pvid.
     expect(objectOf(graph, ids.vf("t7-b", "ldg1-app"))?.notes).toEqual(["BLOCKS MIGRATION: ldg1-to-b, rule 5: VF ldg1-app has pvid=200 on t7-a but pvid=100 on t7-b"]);
-    expect(graph.title).toContain("(3 drifted, 2 with pending steps, 1 blocking a migration)");
+    expect(graph.title).toContain("\n3 drifted, 2 with pending steps, 1 blocking a migration");
 
     const dot = toDot(graph);
     expect(dot).toContain("DIFFERS: pvid: declared 100, on t7-a 200");
