@@ -62,17 +62,8 @@ export interface PlanDocument {
   readonly migrations: readonly MigrationPlan[];
 }
 
-/** How to reach a control domain. An inventory file may override any field per host id. */
-export interface HostConnection {
-  readonly address: Text;
-  readonly port: Port;
-  readonly user: Text;
-  /** Pinned host key: `SHA256:<base64>` fingerprint. */
-  readonly hostKey?: HostKeyFingerprint;
-  /** Path of a known_hosts file to pin the host key from instead of `hostKey`. */
-  readonly knownHostsFile?: Text;
-  /** Path of a private key file; absent means ssh-agent. Never the key itself. */
-  readonly identityFile?: Text;
+/** How to reach a control domain: its SSH endpoint, and how `ldm` runs there. An inventory file may override any field per host id. */
+export interface HostConnection extends GuestAccess {
   /** Run `ldm` through `pfexec` (rights profiles "LDoms Review"/"LDoms Management"). */
   readonly pfexec: boolean;
   /** Path or name of the `ldm` command on the control domain. */
@@ -283,12 +274,16 @@ export type Step = CreateVfStep | NameVfStep | SetVfStep | AssignVfStep | AddVne
 
 export type StepKind = Step["kind"];
 
+/** An SSH endpoint: how to reach a guest (and, with how `ldm` runs, a control domain). */
 export interface GuestAccess {
   readonly address: Text;
   readonly port: Port;
   readonly user: Text;
+  /** Pinned host key: `SHA256:<base64>` fingerprint. */
   readonly hostKey?: HostKeyFingerprint;
+  /** Path of a known_hosts file to pin the host key from instead of `hostKey`. */
   readonly knownHostsFile?: Text;
+  /** Path of a private key file; absent means ssh-agent. Never the key itself. */
   readonly identityFile?: Text;
 }
 
