@@ -7,3 +7,4 @@ export { Lab, type LabOptionsOverride } from "./lab";
 export { DEFAULT_LAB_FILE, FC_IB_LAB_FILE } from "./paths";
 export * from "./state";
 export { InMemoryLabStore, type LabStateStore } from "./store";
+export { ALTERNATIVE_VARIANTS, DEFAULT_VARIANTS, VARIANT_PRESETS, resolveVariants, type LabVariants, type VariantPresetName } from "./variants";

@@ -5,7 +5,7 @@
  * concurrent `ldm list -o status` and `cancel-operation` see and steer it.
  */
 import { ValidationError } from "../model/errors";
-import { DELAYED_RECONFIG_NOTICE, DELAYED_RECONFIG_NOTICE_STREAM, LDM_ERRORS, LDM_FAILURE_EXIT_STATUS, MIGRATION_REASONS, migrationFailedTrailer } from "../ldm/assumptions";
+import { DELAYED_RECONFIG_NOTICE, DELAYED_RECONFIG_NOTICE_STREAM, LDM_ERRORS, LDM_FAILURE_EXIT_STATUS, MIGRATION_REASONS, USAGE_HEADER, migrationFailedTrailer } from "../ldm/assumptions";
 import type { LdmInvocationResult, LdmRunner } from "./api";
 import type { LabDefinition } from "./definition";
 import { type FaultControl, StoreFaultControl } from "./faults";
@@ -19,6 +19,7 @@ import { helpText, usageLines } from "./ldm/synopsis";
 import { versionText } from "./ldm/version";
 import { type JournalEntry, type LabState, type MachineState, initialLabState } from "./state";
 import { InMemoryLabStore, type LabStateStore } from "./store";
+import { type ErrorTextStyle, styleRefusal, variantsOf } from "./variants";
 
 export interface LabOptionsOverride {
   /** Wall-clock source in milliseconds (inject to test INV and migration timing). */
@@ -36,8 +37,19 @@ function result(exitCode: number, stdout: string, stderr: string): LdmInvocation
   return { exitCode, stdout, stderr };
 }
 
-function failureResult(e: LdmFailure): LdmInvocationResult {
-  return result(e.exitCode, "", `${e.lines.join("\n")}\n`);
+/** How a refusal is worded: the lab's variant and the subcommand as typed (src/lab/variants.ts). */
+interface RefusalStyle {
+  readonly style: ErrorTextStyle;
+  readonly typed: string;
+}
+
+function failureResult(e: LdmFailure, how?: RefusalStyle): LdmInvocationResult {
+  const lines = how ? styleRefusal(e.lines, how.typed, how.style, USAGE_HEADER) : e.lines;
+  return result(e.exitCode, "", `${lines.join("\n")}\n`);
+}
+
+function styleOf(state: LabState, typed: string | undefined): RefusalStyle {
+  return { style: variantsOf(state).errors, typed: typed ?? "" };
 }
 
 /** Puts the delayed-reconfiguration notice first on the stream DELAYED_RECONFIG_NOTICE_STREAM names. */
@@ -147,7 +159,7 @@ export class Lab implements LdmRunner {
           run(ctx, rest);
           return result(0, ctx.out.join(""), ctx.err.length ? `${ctx.err.join("\n")}\n` : "");
         } catch (e) {
-          if (e instanceof LdmFailure) return failureResult(e);
+          if (e instanceof LdmFailure) return failureResult(e, styleOf(state, argv[0]));
           throw e;
         }
       });
@@ -164,7 +176,7 @@ export class Lab implements LdmRunner {
           answer = result(0, ctx.out.join(""), ctx.err.length ? `${ctx.err.join("\n")}\n` : "");
         } catch (e) {
           if (!(e instanceof LdmFailure)) throw e;
-          answer = failureResult(e);
+          answer = failureResult(e, styleOf(state, argv[0]));
         }
       }
       answer = withNotice(answer, notice);
@@ -194,7 +206,7 @@ export class Lab implements LdmRunner {
     try {
       args = parseMigrateArgs(rest);
     } catch (e) {
-      if (e instanceof LdmFailure) return failureResult(e);
+      if (e instanceof LdmFailure) return failureResult(e, this.store.read((s) => styleOf(s, argv[0])));
       throw e;
     }
     if (args.dryRun) {
@@ -203,7 +215,7 @@ export class Lab implements LdmRunner {
           checkMigration(state, this.machineOf(state, machine), args, this.now());
           return result(0, "", "");
         } catch (e) {
-          if (e instanceof LdmFailure) return failureResult(e);
+          if (e instanceof LdmFailure) return failureResult(e, styleOf(state, argv[0]));
           throw e;
         }
       });
@@ -221,7 +233,7 @@ export class Lab implements LdmRunner {
       try {
         return startMigration(state, checkMigration(state, m, args, now), args, now);
       } catch (e) {
-        if (e instanceof LdmFailure) return journal(state, withNotice(failureResult(e), notice), now);
+        if (e instanceof LdmFailure) return journal(state, withNotice(failureResult(e, styleOf(state, argv[0])), notice), now);
         throw e;
       }
     });
@@ -242,7 +254,7 @@ export class Lab implements LdmRunner {
       if (cancelledNow || reason !== undefined) {
         rollBackMigration(state, started, reason !== undefined);
         const why = reason ?? MIGRATION_REASONS.cancelled(started.domain);
-        return journal(state, result(LDM_FAILURE_EXIT_STATUS, "", `${why}\n${migrationFailedTrailer(started.domain)}\n`), now);
+        return journal(state, failureResult(new LdmFailure([why, migrationFailedTrailer(started.domain)], LDM_FAILURE_EXIT_STATUS), styleOf(state, argv[0])), now);
       }
       return journal(state, result(0, "", ""), now);
     });

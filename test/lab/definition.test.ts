@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LAB_FILE, FC_IB_LAB_FILE, initialLabState, loadLabDefinition, loadLabDefinitionFile } from "../../src/lab";
 import { ValidationError } from "../../src/model";
+import { DEFAULT_VARIANTS } from "../../src/lab/variants";
 
 function problems(json: unknown): string {
   try {
@@ -194,7 +195,7 @@ describe("lab definition", () => {
     const before = JSON.stringify(input);
     const def = loadLabDefinition(input, "x.json");
     expect(JSON.stringify(input)).toBe(before);
-    expect(def.options).toEqual({ invSettleMs: 1500, migrationMs: 2000, ldmVersion: "3.5.0.0" });
+    expect(def.options).toEqual({ invSettleMs: 1500, migrationMs: 2000, ldmVersion: "3.5.0.0", variants: DEFAULT_VARIANTS });
     expect(def.faults).toEqual({ failNth: [], extraInvMs: 0, latencyMs: {}, stallMs: {} });
     const m = def.machines[0]!;
     expect(m).toMatchObject({ platform: "SPARC T7-2", addresses: [], vdiskServices: [] });

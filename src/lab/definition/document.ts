@@ -339,6 +339,53 @@ export interface FaultsDocument {
   readonly stallMs?: Readonly<Record<string, Milliseconds>>;
 }
 
+/**
+ * Format choices of the lab's `ldm` output that are not verified on a real control domain
+ * (docs/lab.md, "Variants"; shared/docs/ldm-evidence.md). Every key defaults to the lab's usual
+ * output; `"alternatives"` instead of an object picks every other choice the engine can work with.
+ */
+export interface LabVariantsDocument {
+  /**
+   * Where a VF's user-assigned name shows in `list-io -l -p` (and `list-io -p`): `record` = a
+   * `name=` field ending the VF's record line; `property-line` = on a `|name=` line under it;
+   * `human-only` = only as `name = X` in the human `list-io -l`; `nowhere` = in no listing.
+   * @default "record"
+   */
+  readonly vfName?: "record" | "property-line" | "human-only" | "nowhere";
+  /**
+   * `list-io -l -p` property lines: `one-per-line` (`|maxvfs=7`, `|pvid=1`, ...) or `grouped`
+   * (several `|key=value` fields per line, e.g. `|mac-addr=...|alt-mac-addrs=|pvid=1|vid=|mtu=1500`).
+   * @default "one-per-line"
+   */
+  readonly propertyLines?: "one-per-line" | "grouped";
+  /**
+   * DOMAIN `flags=` of `list -l -p` (and its `-o` forms): spelled out (`normal,control,vio-service`)
+   * or the six letters of `list -p` (`-n-cv-`). `list -p` always prints letters and
+   * `list-bindings -p` always words (evidence §3).
+   * @default "words"
+   */
+  readonly domainFlags?: "words" | "letters";
+  /**
+   * Records of which a domain has several (`IO`, `VNET`, `VDISK`) in `list -l -p` and its `-o`
+   * forms: `inline` (`VNET|name=vnet0|...` per item) or `keyword-line` (`VNET` alone on its line,
+   * then one `|name=vnet0|...` line per item, as `list-bindings -p` prints `IO`, evidence §4).
+   * @default "inline"
+   */
+  readonly multiItemRecords?: "inline" | "keyword-line";
+  /**
+   * `VERSION` printed per listing, by canonical subcommand, e.g. `{ "list-io": "1.6" }`; the
+   * others print the lab's (1.11).
+   * @default {}
+   */
+  readonly versions?: Readonly<Record<string, NonEmptyString>>;
+  /**
+   * Refusal texts: `prefixed` (one line, `LDom X does not exist`) or `plain` (no `LDom` word,
+   * the command as typed first, wrapped at 64 columns over several lines, evidence §10).
+   * @default "prefixed"
+   */
+  readonly errors?: "prefixed" | "plain";
+}
+
 /** Timings and version of the lab. */
 export interface LabOptionsDocument {
   /**
@@ -356,6 +403,12 @@ export interface LabOptionsDocument {
    * @default "3.5.0.0"
    */
   readonly ldmVersion?: NonEmptyString;
+  /**
+   * Format variants (docs/lab.md, "Variants"): some keys, or `"alternatives"` for every
+   * non-default choice the engine can work with, or `"default"`.
+   * @default "default"
+   */
+  readonly variants?: LabVariantsDocument | "default" | "alternatives";
 }
 
 /**

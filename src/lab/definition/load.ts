@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { checkAgainstSchema } from "../../model/schema-validation";
 import { ValidationError } from "../../model/errors";
 import { checkLab, checkMachine } from "./cross-checks";
-import type { LabDocument } from "./document";
+import type { LabDocument, LabOptionsDocument } from "./document";
+import { resolveVariants } from "../variants";
 import { Problems, resolveMachine } from "./resolve";
 import type { FaultsDefinition, LabDefinition, LabOptions } from "./types";
 
@@ -25,7 +26,8 @@ export function loadLabDefinition(json: unknown, source: string): LabDefinition 
   const machines = checked.value.machines.map((m, i) => resolveMachine(m, `$.machines[${i}]`, problems));
   machines.forEach((m, i) => checkMachine(m, `$.machines[${i}]`, problems));
   // The schema's defaults filled every key of options and faults.
-  const options = checked.value.options as LabOptions;
+  const written = checked.value.options as Required<LabOptionsDocument>;
+  const options: LabOptions = { ...written, variants: resolveVariants(written.variants) };
   const faults = checked.value.faults as FaultsDefinition;
   checkLab(machines, faults, problems);
   if (problems.list.length) throw invalid(source, problems.list);

@@ -20,6 +20,7 @@ import type {
   VolumeDocument,
   VswitchDocument,
 } from "./document";
+import type { LabVariants } from "../variants";
 
 /** `T` with the keys `K` present (the loader filled them). */
 type Filled<T, K extends keyof T> = Omit<T, K> & { readonly [P in K]-?: Exclude<T[P], undefined> };
@@ -33,7 +34,8 @@ export type VdiskDefinition = VdiskDocument;
 export type VswitchDefinition = Filled<VswitchDocument, "domain" | "pvid" | "vid" | "mtu">;
 export type VdsDefinition = Filled<VdsDocument, "domain"> & { readonly volumes: readonly VolumeDocument[] };
 export type FailNthDefinition = FailNthDocument;
-export type LabOptions = Required<LabOptionsDocument>;
+/** The options with the variants resolved (every key filled, a preset name expanded). */
+export type LabOptions = Required<Omit<LabOptionsDocument, "variants">> & { readonly variants: LabVariants };
 
 export interface PfDefinition extends Filled<Omit<PfDocument, "class" | "vfs">, "bus" | "dev" | "vfDriver"> {
   readonly class: IoClass;

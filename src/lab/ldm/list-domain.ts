@@ -10,6 +10,7 @@ import type { LdmContext } from "./context";
 import { fail } from "./failure";
 import { consoleOf, domainRecord, flagLetters, humanMemory, humanUptime, uptimeSeconds, utilOf } from "./domain-format";
 import { allVfs, vfAlias, vfDev } from "./lookup";
+import { type LabVariants, type MultiItemRecordForm, variantsOf } from "../variants";
 
 const SECTION_ALIASES: Record<string, string> = { net: "network", disk: "disk" };
 const SECTIONS = ["console", "cpu", "crypto", "disk", "domain", "memory", "network", "physio", "resmgmt", "serial", "status"];
@@ -88,7 +89,30 @@ function humanSection(section: string, machine: MachineState, d: DomainState, no
   }
 }
 
-function parseableSection(section: string, machine: MachineState, d: DomainState, now: number): string[] {
+/** Records a domain may have several of: one per item inline, or the keyword alone and `|` rows (evidence §4). */
+const MULTI_ITEM = new Set(["IO", "VNET", "VDISK"]);
+
+function asKeywordLines(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    const bar = line.indexOf("|");
+    const keyword = bar > 0 ? line.slice(0, bar) : "";
+    if (!MULTI_ITEM.has(keyword)) {
+      out.push(line);
+      continue;
+    }
+    if (!out.includes(keyword)) out.push(keyword);
+    out.push(line.slice(bar));
+  }
+  return out;
+}
+
+function parseableSection(section: string, machine: MachineState, d: DomainState, now: number, form: MultiItemRecordForm = "inline"): string[] {
+  const lines = inlineSection(section, machine, d, now);
+  return form === "keyword-line" ? asKeywordLines(lines) : lines;
+}
+
+function inlineSection(section: string, machine: MachineState, d: DomainState, now: number): string[] {
   switch (section) {
     case "network":
       return d.vnets.map((v) => `VNET|name=${v.name}|dev=network@${v.id}|service=${v.vswitch}@${v.vswitchDomain}|mac-addr=${v.mac}|mode=|pvid=${v.pvid ?? ""}|vid=${v.vid.join(",")}|mtu=${v.mtu}|linkprop=${v.linkprop}|id=${v.id}|alt-mac-addrs=${v.altMacs.join(",")}`);
@@ -120,14 +144,14 @@ function parseableSection(section: string, machine: MachineState, d: DomainState
 
 const LONG_SECTIONS = ["cpu", "memory", "physio", "network", "disk", "console", "status"];
 
-function render(machine: MachineState, domains: readonly DomainState[], now: number, opts: { long: boolean; parseable: boolean; sections?: readonly string[] }): string {
-  const { long, parseable, sections } = opts;
+function render(machine: MachineState, domains: readonly DomainState[], now: number, opts: { long: boolean; parseable: boolean; sections?: readonly string[]; variants: LabVariants }): string {
+  const { long, parseable, sections, variants } = opts;
   if (parseable) {
-    const lines = [`VERSION ${PARSEABLE_VERSION}`];
+    const lines = [`VERSION ${variants.versions["list-domain"] ?? PARSEABLE_VERSION}`];
     for (const d of domains) {
-      lines.push(domainRecord(machine, d, now, long));
+      lines.push(domainRecord(machine, d, now, long && variants.domainFlags === "words"));
       const wanted = sections ?? (long ? LONG_SECTIONS : []);
-      for (const s of wanted) lines.push(...parseableSection(s, machine, d, now));
+      for (const s of wanted) lines.push(...parseableSection(s, machine, d, now, variants.multiItemRecords));
     }
     return `${lines.join("\n")}\n`;
   }
@@ -164,14 +188,14 @@ export function listDomain(ctx: LdmContext, argv: readonly string[]): void {
     if (sections.some((s) => !SECTIONS.includes(s))) throw usageError("list-domain");
   }
   const domains = selectDomains(ctx.machine, args.operands);
-  ctx.out.push(render(ctx.machine, domains, ctx.now, { long: args.flags.has("-l"), parseable: args.flags.has("-p"), sections }));
+  ctx.out.push(render(ctx.machine, domains, ctx.now, { long: args.flags.has("-l"), parseable: args.flags.has("-p"), sections, variants: variantsOf(ctx.state) }));
 }
 
 export function listBindings(ctx: LdmContext, argv: readonly string[]): void {
   const args = parseArgs("list-bindings", argv, { flags: ["-e", "-p"], minOperands: 0, maxOperands: Infinity });
   const domains = selectDomains(ctx.machine, args.operands);
   if (!args.flags.has("-p")) {
-    ctx.out.push(render(ctx.machine, domains, ctx.now, { long: true, parseable: false }));
+    ctx.out.push(render(ctx.machine, domains, ctx.now, { long: true, parseable: false, variants: variantsOf(ctx.state) }));
     return;
   }
   const m = ctx.machine;
@@ -217,7 +241,7 @@ export function listServices(ctx: LdmContext, argv: readonly string[]): void {
   const m = ctx.machine;
   const domains = selectDomains(m, args.operands).map((d) => d.name);
   if (args.flags.has("-p")) {
-    ctx.out.push(`${[`VERSION ${PARSEABLE_VERSION}`, ...domains.flatMap((d) => servicesOf(m, d))].join("\n")}\n`);
+    ctx.out.push(`${[`VERSION ${variantsOf(ctx.state).versions["list-services"] ?? PARSEABLE_VERSION}`, ...domains.flatMap((d) => servicesOf(m, d))].join("\n")}\n`);
     return;
   }
   const lines: string[] = [];

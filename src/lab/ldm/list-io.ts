@@ -1,7 +1,8 @@
 /**
  * `ldm list-io [-l] [-p] [bus | device | pf-name]` (ref §3.1-§3.3): buses, slots, PFs, then VFs
  * grouped by PF. Columns and `-p` keys are verified; the VF name key and the `-l` layouts are
- * decided in src/ldm/assumptions.ts.
+ * decided in src/ldm/assumptions.ts; where the name shows, how property lines group and the
+ * `VERSION` are lab variants (src/lab/variants.ts).
  */
 import {
   LIST_IO_CLASS_KEY,
@@ -19,6 +20,7 @@ import type { LdmContext } from "./context";
 import { fail } from "./failure";
 import { findBus, findPf, findVf, isInv, vfAlias, vfDev } from "./lookup";
 import { listedVfProperties } from "./vf-properties";
+import { type LabVariants, type VfNameLocation, variantsOf } from "../variants";
 
 const WIDTHS = [42, 7, 9, 9];
 
@@ -72,7 +74,7 @@ function longProperties(r: IoRow): [string, string][] {
   }
 }
 
-function human(rows: readonly IoRow[], long: boolean): string {
+function human(rows: readonly IoRow[], long: boolean, vfName: VfNameLocation): string {
   const lines = [row(["NAME", "TYPE", "BUS", "DOMAIN", "STATUS   "], WIDTHS), row(["----", "----", "---", "------", "------   "], WIDTHS)];
   for (const r of rows) {
     lines.push(row([r.name, r.type, r.bus, r.domain, r.status], WIDTHS).trimEnd());
@@ -83,14 +85,14 @@ function human(rows: readonly IoRow[], long: boolean): string {
     if (r.type === "VF" && r.pf) {
       lines.push(`    Class properties [${r.pf.class}]`);
       for (const [k, v] of props) if (v !== "") lines.push(`        ${k} = ${v}`);
-      if (LIST_IO_HUMAN_VF_NAME === "long-listing-property" && r.vf?.name !== undefined) lines.push(`    name = ${r.vf.name}`);
+      if (LIST_IO_HUMAN_VF_NAME === "long-listing-property" && vfName !== "nowhere" && r.vf?.name !== undefined) lines.push(`    name = ${r.vf.name}`);
     }
   }
   return `${lines.join("\n")}\n`;
 }
 
-function parseable(rows: readonly IoRow[], long: boolean): string {
-  const lines = [`VERSION ${PARSEABLE_VERSION}`];
+function parseable(rows: readonly IoRow[], long: boolean, variants: LabVariants): string {
+  const lines = [`VERSION ${variants.versions["list-io"] ?? PARSEABLE_VERSION}`];
   for (const r of rows) {
     // The class key is printed by `-l -p` only, and only for PFs and VFs.
     const values: Record<(typeof LIST_IO_LONG_PARSEABLE_KEYS)[number], string | undefined> = {
@@ -99,8 +101,16 @@ function parseable(rows: readonly IoRow[], long: boolean): string {
     };
     const fields = LIST_IO_LONG_PARSEABLE_KEYS.flatMap((k) => (values[k] === undefined ? [] : [`|${k}=${values[k]}`]));
     const name = r.type === "VF" ? `|${LIST_IO_VF_NAME_KEY}=${r.vf?.name ?? ""}` : "";
-    lines.push(`${fields.join("")}${name}`);
-    if (long) for (const [k, v] of longProperties(r)) lines.push(`|${k}=${v}`);
+    lines.push(`${fields.join("")}${variants.vfName === "record" ? name : ""}`);
+    const props = long ? longProperties(r).map(([k, v]) => `|${k}=${v}`) : [];
+    const nameLine = variants.vfName === "property-line" ? name : "";
+    if (variants.propertyLines === "grouped") {
+      // Several fields per line, the device path first, so the first property is the second field (evidence §1).
+      if (props.length || nameLine) lines.push(`|dev=${r.dev}${props.join("")}${nameLine}`);
+    } else {
+      lines.push(...props);
+      if (nameLine) lines.push(nameLine);
+    }
   }
   return `${lines.join("\n")}\n`;
 }
@@ -114,7 +124,8 @@ export function listIo(ctx: LdmContext, argv: readonly string[]): void {
   }
   const rows = collectRows(ctx.machine, ctx.now, args.operands[0]);
   const long = args.flags.has("-l");
-  ctx.out.push(args.flags.has("-p") ? parseable(rows, long) : human(rows, long));
+  const variants = variantsOf(ctx.state);
+  ctx.out.push(args.flags.has("-p") ? parseable(rows, long, variants) : human(rows, long, variants.vfName));
 }
 
 /** `list-io -d pf-name` (ref §3.4 [V] for an Ethernet PF). */
