@@ -57,3 +57,17 @@ export async function applyExample(ws: DoctorWorkspace, inventory: string, hostI
 export function bundleFiles(dir: string): Record<string, string> {
   return Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), "utf8")]));
 }
+
+/**
+ * The listings a twin must reproduce, from a bundle, with what the lab allocates normalized:
+ * `uptime=` (seconds since the lab started) and a virtual switch's `mac-addr=` (the lab assigns
+ * switch MACs; a lab definition cannot preset them).
+ */
+export function comparableListings(bundle: string): Record<string, string> {
+  const read = (id: string) => readFileSync(join(bundle, `${id}.stdout`), "utf8");
+  return {
+    "list-l-p": read("list-l-p").replace(/\|uptime=\d*/g, "|uptime=N"),
+    "list-io-l-p": read("list-io-l-p"),
+    "list-services-p": read("list-services-p").replace(/^(VSW\|.*?\|mac-addr=)[^|]*/gm, "$1MAC"),
+  };
+}

@@ -15,17 +15,7 @@ import { loadLabDefinition } from "../../src/lab/definition";
 import { BundleError, TWIN_BUNDLE_FORMAT, TWIN_BUNDLE_FORMAT_VERSION, twinFromBundle } from "../../src/lab/twin";
 import { defaultLabJson } from "../migration/support";
 import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
-import { applyExample, doctorWorkspace, type DoctorWorkspace } from "../doctor/support";
-
-/** The listings compared, with what the lab allocates at random normalized. */
-export function comparableListings(bundle: string): Record<string, string> {
-  const read = (id: string) => readFileSync(join(bundle, `${id}.stdout`), "utf8");
-  return {
-    "list-l-p": read("list-l-p").replace(/\|uptime=\d*/g, "|uptime=N"),
-    "list-io-l-p": read("list-io-l-p"),
-    "list-services-p": read("list-services-p").replace(/^(VSW\|.*?\|mac-addr=)[^|]*/gm, "$1MAC"),
-  };
-}
+import { applyExample, comparableListings, doctorWorkspace, type DoctorWorkspace } from "../doctor/support";
 
 describe("ldoms lab twin: capture, twin, capture the twin (over the lab's SSH server)", () => {
   let env: SshLab;

@@ -105,14 +105,19 @@ export function bundleManifest(header: BundleHeader, captures: readonly Captured
   };
 }
 
+/** Refuses a bundle folder that holds anything (checked before the capture, and again before writing). */
+export function checkBundleDir(dir: string): void {
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    throw new ValidationError(`${dir} is not empty: give doctor a new folder with --out (a bundle is never written over another one)`);
+  }
+}
+
 /**
  * Writes the bundle into `dir` (created; it must not hold anything yet): the output files
  * first, the manifest last, each through a temporary name.
  */
 export function writeBundle(dir: string, header: BundleHeader, captures: readonly CapturedCommand[]): BundleManifest {
-  if (existsSync(dir) && readdirSync(dir).length > 0) {
-    throw new ValidationError(`${dir} is not empty: give doctor a new folder with --out (a bundle is never written over another one)`);
-  }
+  checkBundleDir(dir);
   mkdirSync(dir, { recursive: true });
   const manifest = bundleManifest(header, captures);
   captures.forEach((c, i) => {

@@ -6,7 +6,7 @@
 import type { ConnectionError } from "../../model";
 import { HostSession, type ConnectHost, type HostTarget } from "../host-session";
 import type { CommandTimeouts } from "../timeouts";
-import { writeBundle, type BundleManifest } from "./bundle";
+import { checkBundleDir, writeBundle, type BundleManifest } from "./bundle";
 import { doctorChecks, type DoctorCheck, type DoctorOutputs } from "./checks";
 import { DOCTOR_GUEST_COMMANDS, DOCTOR_HOST_COMMANDS } from "./commands";
 import { domainNamesIn, hostNamesIn, Redactor } from "./redact";
@@ -71,6 +71,7 @@ export function outputsOf(captures: readonly CapturedCommand[]): DoctorOutputs {
  */
 export async function runDoctor(request: DoctorRequest): Promise<DoctorResult> {
   const now = request.now ?? new Date();
+  checkBundleDir(request.out);
   const hostRun = await capture(request.host, request, "host");
   if (hostRun.stoppedBy && hostRun.captures.length === 1) throw hostRun.stoppedBy;
   let captures = [...hostRun.captures];
