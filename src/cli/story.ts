@@ -12,6 +12,7 @@ import { join, relative, resolve } from "node:path";
 import { loadLabDefinitionFile } from "../lab/definition";
 import { Lab } from "../lab/lab";
 import { DEFAULT_LAB_FILE } from "../lab/paths";
+import { resolveVariants, type VariantPresetName } from "../lab/variants";
 import { startLabServer, type RunningLabServer } from "../lab-serving/ssh-server";
 import { LdomsError } from "../model";
 import type { MigrationReport } from "../engine/migration";
@@ -31,6 +32,8 @@ export interface StoryOptions {
   readonly write?: (text: string) => void;
   /** Where the example is synthesized (kept), relative to the current directory. Default: a temporary folder, removed. */
   readonly outDir?: string;
+  /** The lab's format variants (docs/lab.md, "Variants"); default: the lab's usual output. */
+  readonly labVariant?: VariantPresetName;
 }
 
 export interface StoryStep {
@@ -55,7 +58,8 @@ export async function runStory(options: StoryOptions = {}): Promise<StorySummary
   const steps: StoryStep[] = [];
   let server: RunningLabServer | undefined;
   let migration: MigrationReport | undefined;
-  const lab = Lab.fromDefinition(loadLabDefinitionFile(DEFAULT_LAB_FILE));
+  const definition = loadLabDefinitionFile(DEFAULT_LAB_FILE);
+  const lab = Lab.fromDefinition(options.labVariant === undefined ? definition : { ...definition, options: { ...definition.options, variants: resolveVariants(options.labVariant) } });
   const stream = { write: (text: string) => void write(text.replace(/^(?=.)/gm, "    ")), isTTY: false };
 
   const step = async (title: string, expected: number, run: () => Promise<number>): Promise<void> => {

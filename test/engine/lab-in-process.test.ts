@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { applyHosts, engineHosts, planHosts } from "../../src/engine";
 import { examplePlan } from "../../test-kit/example-plan";
-import { inProcessLab } from "./support/engine-lab";
+import { exampleLabJson, inProcessLab } from "./support/engine-lab";
+import { LAB_VARIANTS } from "./support/lab-variants";
 
 const PF0 = "/SYS/MB/NET0/IOVNET.PF0";
 
-describe("engine against the lab in-process", () => {
+describe.each(LAB_VARIANTS)("engine against the lab in-process ($name lab)", ({ variants }) => {
+  const lab = () => inProcessLab(exampleLabJson({ variants }));
+
   it("plans from scratch with one connection and one read exec per host", async () => {
-    const env = inProcessLab();
+    const env = lab();
     const run = await planHosts(engineHosts(examplePlan()), { connect: env.connect() });
     expect(run.hosts.map((h) => h.error?.message)).toEqual([undefined, undefined]);
     expect(run.hosts.map((h) => [h.id, h.actions.map((a) => `${a.symbol} ${a.stepId}`)])).toEqual([
@@ -22,7 +25,7 @@ describe("engine against the lab in-process", () => {
   });
 
   it("converges from scratch, proves it, and a second apply runs zero mutating commands", async () => {
-    const env = inProcessLab();
+    const env = lab();
     const hosts = engineHosts(examplePlan());
     const first = await applyHosts(hosts, { connect: env.connect() });
     expect(first.hosts.map((h) => [h.id, h.status, h.error?.message])).toEqual([
@@ -51,7 +54,7 @@ describe("engine against the lab in-process", () => {
   });
 
   it("a pvid changed by hand gives exactly one update in place, which apply fixes", async () => {
-    const env = inProcessLab();
+    const env = lab();
     const hosts = engineHosts(examplePlan());
     await applyHosts(hosts, { connect: env.connect() });
     const manual = await env.ldm("t7-a", "set-io", "pvid=200", `${PF0}.VF0`);
@@ -64,5 +67,24 @@ describe("engine against the lab in-process", () => {
     const apply = await applyHosts(hosts, { connect: env.connect() });
     expect(apply.hosts.map((h) => h.mutatingCommands)).toEqual([1, 0]);
     expect(env.lab.mutatingCount()).toBe(before + 1);
+  });
+});
+
+describe("the nowhere variant: VF names in no listing", () => {
+  it("plan and apply refuse before any change, naming the assumption; the lab journal shows no command", async () => {
+    const json = exampleLabJson({}) as { options: object; machines: { pfs: { vfs: object[] }[] }[] };
+    json.options = { ...json.options, variants: { vfName: "nowhere" } };
+    // A VF made earlier by an admin (named): the listing shows it, but not its name.
+    json.machines[0]!.pfs[0]!.vfs = [{ name: "ldg1-app", pvid: 100 }];
+    const env = inProcessLab(json);
+    const hosts = engineHosts(examplePlan(), { hostIds: ["t7-a"] });
+    const plan = await planHosts(hosts, { connect: env.connect() });
+    expect(plan.hosts[0]!.actions).toEqual([]);
+    expect(plan.hosts[0]!.error?.message).toContain(`it lists 1 VF (${PF0}.VF0) but no "name=" field for any of them, so VF names cannot be read here and nothing can be planned safely.`);
+    const apply = await applyHosts(hosts, { connect: env.connect() });
+    expect(apply.hosts[0]!.status).toBe("failed");
+    expect(apply.hosts[0]!.error?.message).toContain("(LIST_IO_VF_NAME_KEY in src/ldm/assumptions.ts, docs/lab-assumptions.md); nothing was changed.");
+    expect(env.lab.journal()).toEqual([]);
+    expect(env.lab.mutatingCount()).toBe(0);
   });
 });

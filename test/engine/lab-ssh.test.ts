@@ -6,11 +6,13 @@ import { applyHosts, engineHosts, planHosts } from "../../src/engine";
 import { sshConnect } from "../../src/cli/engine-input";
 import { examplePlan } from "../../test-kit/example-plan";
 import { startSshLab, type SshLab } from "./support/ssh-lab";
+import { exampleLabJson } from "./support/engine-lab";
+import { LAB_VARIANTS } from "./support/lab-variants";
 
-describe("engine through the lab's ssh2 server", () => {
+describe.each(LAB_VARIANTS)("engine through the lab's ssh2 server ($name lab)", ({ variants }) => {
   let env: SshLab;
   beforeAll(async () => {
-    env = await startSshLab();
+    env = await startSshLab({ json: exampleLabJson({ variants }) });
   });
   afterAll(async () => env?.close());
 

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MigrationControl } from "../../src/engine/migration";
 import type { Inventory } from "../../src/model";
-import { checkOf, prepare, startMigrationLab } from "./support";
+import { checkOf, defaultLabJson, prepare, startMigrationLab } from "./support";
+import { LAB_VARIANTS } from "../engine/support/lab-variants";
 
 let stateDir: string;
 beforeAll(() => {
@@ -19,9 +20,9 @@ afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
 const migrations = (lab: { lab: { journal(): readonly { argv: readonly string[] }[] } }) => lab.lab.journal().filter((j) => j.argv[0] === "migrate-domain");
 
-describe("ldoms migrate over SSH", () => {
+describe.each(LAB_VARIANTS)("ldoms migrate over SSH ($name lab)", ({ variants }) => {
   it("migrates with progress, proves the result, and a second run verifies without migrating again", async () => {
-    const lab = await startMigrationLab({ stateDir });
+    const lab = await startMigrationLab({ stateDir, json: defaultLabJson(variants) });
     try {
       await prepare(lab);
       const progress: number[] = [];
@@ -58,7 +59,9 @@ describe("ldoms migrate over SSH", () => {
       await lab.close();
     }
   });
+});
 
+describe("ldoms migrate over SSH", () => {
   it("cancels a running migration on request; the domain keeps running on the source with its VF", async () => {
     const lab = await startMigrationLab({ stateDir });
     try {

@@ -1,20 +1,22 @@
 /**
  * `npm start`'s story (src/cli/story.ts) in its own process: exits 0 by itself (nothing left
- * running), in under 60 s, having migrated ldg1 and verified it.
+ * running), in under 60 s, having migrated ldg1 and verified it; on each lab variant.
  */
 import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { LAB_VARIANT_ENV } from "../../src/cli/commands/demo";
+import { LAB_VARIANTS } from "../engine/support/lab-variants";
 
 const REPO = resolve(__dirname, "../..");
 
-describe("the npm start story", () => {
+describe.each(LAB_VARIANTS)("the npm start story ($name lab)", ({ variants }) => {
   it("runs to exit 0 by itself, under 60 s, with every step as expected", async () => {
     const started = Date.now();
     const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done, fail) => {
       const child = spawn(process.execPath, [join(REPO, "node_modules/tsx/dist/cli.mjs"), join(__dirname, "fixtures/run-story.ts")], {
         cwd: REPO,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME },
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...(variants ? { [LAB_VARIANT_ENV]: variants } : {}) },
         stdio: ["ignore", "pipe", "pipe"],
       });
       let stdout = "";

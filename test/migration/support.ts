@@ -13,12 +13,14 @@ import type { Inventory, PlanDocument } from "../../src/model";
 import { sshConnect } from "../../src/cli/engine-input";
 import { runMigration, type MigrateOptions, type MigrationReport } from "../../src/engine/migration";
 import { examplePlan } from "../../test-kit/example-plan";
+import type { VariantPresetName } from "../../src/lab/variants";
 
 export type LabJson = { options: Record<string, unknown>; machines: Array<Record<string, any>> };
 
-export function defaultLabJson(): LabJson {
+/** The default lab with short timings; `variants` sets its format variants (docs/lab.md, "Variants"). */
+export function defaultLabJson(variants?: VariantPresetName): LabJson {
   const json = JSON.parse(readFileSync(DEFAULT_LAB_FILE, "utf8")) as LabJson;
-  json.options = { ...json.options, invSettleMs: 400, migrationMs: 800 };
+  json.options = { ...json.options, invSettleMs: 400, migrationMs: 800, ...(variants ? { variants } : {}) };
   return json;
 }
 

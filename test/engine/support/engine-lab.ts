@@ -6,8 +6,9 @@ import { Lab } from "../../../src/lab/lab";
 import { loadLabDefinition } from "../../../src/lab/definition";
 import { LabExecutor, newLabExecCounters, type CutPoint, type LabExecCounters, type LabExecInfo } from "../../../src/lab-serving/executor";
 import type { ConnectHost } from "../../../src/engine";
+import type { VariantPresetName } from "../../../src/lab/variants";
 
-export function exampleLabJson(options: { invSettleMs?: number } = {}): object {
+export function exampleLabJson(options: { invSettleMs?: number; variants?: VariantPresetName } = {}): object {
   const machine = (name: string, net: string, domains: object[]) => ({
     name,
     addresses: [`${name}.lab`],
@@ -18,7 +19,7 @@ export function exampleLabJson(options: { invSettleMs?: number } = {}): object {
     vswitches: [{ name: "primary-vsw0", netDev: "net0", network: "app" }],
   });
   return {
-    options: { invSettleMs: options.invSettleMs ?? 300, migrationMs: 200 },
+    options: { invSettleMs: options.invSettleMs ?? 300, migrationMs: 200, ...(options.variants ? { variants: options.variants } : {}) },
     machines: [machine("t7-a", "NET0", [{ name: "ldg1", state: "active", console: 5000 }]), machine("t7-b", "NET2", [])],
   };
 }
