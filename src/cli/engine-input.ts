@@ -154,6 +154,17 @@ export function withInventoryDefault<T extends EngineInputOptions>(options: T, e
   return options;
 }
 
+/** `--lock-timeout <ms>`: how long apply and migrate wait for another run's lock (0: not at all). */
+export const LOCK_TIMEOUT_OPTION = ["--lock-timeout <ms>", "wait this long (milliseconds) for another run's lock on a host to go before giving up (default 0: give up at once)"] as const;
+
+export function nonNegativeInteger(flag: string): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isInteger(n) || n < 0) throw new ValidationError(`${flag} must be a whole number of milliseconds, 0 or more (got "${value}")`);
+    return n;
+  };
+}
+
 export function positiveInteger(flag: string): (value: string) => number {
   return (value: string) => {
     const n = Number(value);

@@ -18,6 +18,8 @@ export interface PinnedHost {
 export interface ApplyOptions extends EngineOptions {
   /** Lock directory on each control domain. Default /var/tmp/ldoms.lock. */
   readonly lockDir?: string;
+  /** Longest wait for another run's lock on a host; 0 (the default) fails at once. */
+  readonly lockTimeoutMs?: number;
   /** Written into the lock so a waiting user sees what holds it. */
   readonly operation?: string;
   /** Longest wait for a device to leave `INV`. Default 180 s (Oracle documents ~45 s). */

@@ -17,6 +17,8 @@ export type EngineEvent =
   | { readonly type: "host-stopped"; readonly host: string; readonly reason: string }
   /** Something a listing showed that is readable but unusual (e.g. an unknown VERSION); the run goes on. */
   | { readonly type: "host-warning"; readonly host: string; readonly message: string }
+  /** Another run holds the lock (`holder`: "held by ...", in words); this run waits for it (`lockTimeoutMs`) and tries again. */
+  | { readonly type: "lock-waiting"; readonly host: string; readonly dir: string; readonly holder: string; readonly waitedMs: number }
   | { readonly type: "lock-taken"; readonly host: string; readonly dir: string; readonly lockId: string }
   | { readonly type: "lock-released"; readonly host: string; readonly dir: string; readonly lockId: string }
   | { readonly type: "waiting-runaway"; readonly host: string; readonly commandLine: string; readonly elapsedMs: number };

@@ -26,14 +26,42 @@ export interface HeldLock {
   readonly observed: ObservedHost;
 }
 
+/** Waiting for another run's lock instead of failing at once (like Terraform's -lock-timeout). */
+export interface LockWaitOptions extends RetryOptions {
+  /** Longest wait for another run's lock to go; 0 (the default) fails at once. */
+  readonly lockTimeoutMs?: number;
+  /** Told each time the lock is found held while there is time left to wait. */
+  readonly onLockWait?: (holder: LockInfo | undefined, waitedMs: number) => void;
+  /** A stop request ends the wait with the lock-held error. */
+  readonly signal?: AbortSignal;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
  * Takes the lock and reads the host in one exec, retried after an unknown outcome (finding our
- * own id in the lock means an earlier attempt took it). Throws the lock-held error (owner,
- * whether it is stale, how to release) when another run holds it. When the read fails after the
+ * own id in the lock means an earlier attempt took it). While another run holds it, tries again
+ * with backoff (250 ms doubling to 5 s) until `lockTimeoutMs`; then throws the lock-held error
+ * (owner, whether it is stale, how to release, how long it waited). When the read fails after the
  * lock was taken (authorization, unparsable listing), the lock is released before the error is
  * rethrown: nothing was changed, so nothing should stay locked.
  */
-export async function acquireHostLock(session: HostSession, info: LockInfo, dir: string, options: RetryOptions = {}): Promise<HeldLock> {
+export async function acquireHostLock(session: HostSession, info: LockInfo, dir: string, options: LockWaitOptions = {}): Promise<HeldLock> {
+  const timeout = options.lockTimeoutMs ?? 0;
+  const sleep = options.sleep ?? defaultSleep;
+  const started = Date.now();
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
+    const attempt = await tryHostLock(session, info, dir, options);
+    if (attempt.held) return attempt.held;
+    const waited = Date.now() - started;
+    if (waited >= timeout || options.signal?.aborted) throw lockHeldError(session.id, dir, attempt.holder, timeout > 0 ? waited : undefined);
+    options.onLockWait?.(attempt.holder, waited);
+    await sleep(Math.min(delay, timeout - waited));
+  }
+}
+
+/** One attempt: the lock taken with the host's reading, or the run that holds it. */
+async function tryHostLock(session: HostSession, info: LockInfo, dir: string, options: RetryOptions): Promise<{ held?: HeldLock; holder?: LockInfo }> {
   let outcome;
   let unknown = false;
   try {
@@ -56,8 +84,8 @@ export async function acquireHostLock(session: HostSession, info: LockInfo, dir:
     if (!released && typeof error === "object" && error !== null) mayRemain.add(error);
     throw error;
   }
-  if (!outcome.lock?.held) throw lockHeldError(session.id, dir, outcome.lock?.holder);
-  return { info, dir, observed: outcome.observed };
+  if (!outcome.lock?.held) return outcome.lock?.holder ? { holder: outcome.lock.holder } : {};
+  return { held: { info, dir, observed: outcome.observed } };
 }
 
 /**

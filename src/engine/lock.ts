@@ -169,9 +169,10 @@ export function releaseHint(hostId: string, lockDir: string, holder: LockInfo | 
 }
 
 /** The error for a lock held by another run: who holds it, whether it is stale, how to release it. */
-export function lockHeldError(hostId: string, lockDir: string, holder: LockInfo | undefined): ApplyError {
+export function lockHeldError(hostId: string, lockDir: string, holder: LockInfo | undefined, waitedMs?: number): ApplyError {
   const gone = holder ? holderProcessGone(holder) : undefined;
-  const who = holder ? `: ${describeLockHolder(holder)}` : " (no owner information)";
+  const waited = waitedMs === undefined ? "" : ` (still, after waiting ${Math.round(waitedMs / 1000)} s: --lock-timeout)`;
+  const who = `${waited}${holder ? `: ${describeLockHolder(holder)}` : " (no owner information)"}`;
   const advice = gone
     ? `Its owner process (pid ${holder?.pid} on this machine) is no longer running, so the lock is stale. Release it with: ${releaseHint(hostId, lockDir, holder)}`
     : `Wait for it to finish. If no run is active (a killed pipeline), release it with: ${releaseHint(hostId, lockDir, holder)}`;

@@ -17,16 +17,26 @@ export interface LdomsInvocation {
   readonly planDocument?: string;
 }
 
+/**
+ * How long a pipeline's command waits for another run's lock on a host: Terraform runs the
+ * stack's resources in parallel, so a host's apply and a migration off it (or two migrations off
+ * one host) meet on the same lock; they take turns instead of failing. 30 minutes covers a
+ * migration of a large domain.
+ */
+export const PIPELINE_LOCK_TIMEOUT_MS = 1_800_000;
+
+const lockTimeoutOption = (): string[] => ["--lock-timeout", String(PIPELINE_LOCK_TIMEOUT_MS)];
+
 function planDocumentOption(invocation: LdomsInvocation): string[] {
   return invocation.planDocument === undefined ? [] : ["--plan-document", invocation.planDocument];
 }
 
 /** `ldoms apply` for one host of a stack, without a question. */
 export function ldomsApplyCommand(invocation: LdomsInvocation, stack: string, host: string): string {
-  return commandLine([...invocation.command, "apply", "--stack", stack, "--host", host, ...planDocumentOption(invocation), "--auto-approve"]);
+  return commandLine([...invocation.command, "apply", "--stack", stack, "--host", host, ...planDocumentOption(invocation), ...lockTimeoutOption(), "--auto-approve"]);
 }
 
 /** `ldoms migrate` for one migration of a stack, without a question. */
 export function ldomsMigrateCommand(invocation: LdomsInvocation, stack: string, migration: string): string {
-  return commandLine([...invocation.command, "migrate", migration, "--stack", stack, ...planDocumentOption(invocation), "--auto-approve"]);
+  return commandLine([...invocation.command, "migrate", migration, "--stack", stack, ...planDocumentOption(invocation), ...lockTimeoutOption(), "--auto-approve"]);
 }

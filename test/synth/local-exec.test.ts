@@ -29,9 +29,9 @@ describe("local-exec command lines", () => {
   it("quote every word", () => {
     const invocation: LdomsInvocation = { command: ["node", "node_modules/cdktf-ldoms/bin/ldoms.js"], planDocument: "cdktf.out/stacks/prod-move/ldoms.plan.json" };
     expect(ldomsApplyCommand(invocation, "prod-move", "t7-a")).toBe(
-      "'node' 'node_modules/cdktf-ldoms/bin/ldoms.js' 'apply' '--stack' 'prod-move' '--host' 't7-a' '--plan-document' 'cdktf.out/stacks/prod-move/ldoms.plan.json' '--auto-approve'",
+      "'node' 'node_modules/cdktf-ldoms/bin/ldoms.js' 'apply' '--stack' 'prod-move' '--host' 't7-a' '--plan-document' 'cdktf.out/stacks/prod-move/ldoms.plan.json' '--lock-timeout' '1800000' '--auto-approve'",
     );
-    expect(ldomsMigrateCommand({ command: ["ldoms"] }, "prod-move", "ldg1-to-b")).toBe("'ldoms' 'migrate' 'ldg1-to-b' '--stack' 'prod-move' '--auto-approve'");
+    expect(ldomsMigrateCommand({ command: ["ldoms"] }, "prod-move", "ldg1-to-b")).toBe("'ldoms' 'migrate' 'ldg1-to-b' '--stack' 'prod-move' '--lock-timeout' '1800000' '--auto-approve'");
   });
 
   it.each([
@@ -44,10 +44,10 @@ describe("local-exec command lines", () => {
     ["m1 | touch pwned"],
   ])("keep %j one argument, never shell text", (id) => {
     const apply = runAsLocalExec(ldomsApplyCommand(PRINT_ARGS, id, id));
-    expect(apply.args).toEqual(["apply", "--stack", id, "--host", id, "--auto-approve"]);
+    expect(apply.args).toEqual(["apply", "--stack", id, "--host", id, "--lock-timeout", "1800000", "--auto-approve"]);
     expect(readdirSync(apply.dir)).toEqual([]);
     const migrate = runAsLocalExec(ldomsMigrateCommand({ ...PRINT_ARGS, planDocument: id }, id, id));
-    expect(migrate.args).toEqual(["migrate", id, "--stack", id, "--plan-document", id, "--auto-approve"]);
+    expect(migrate.args).toEqual(["migrate", id, "--stack", id, "--plan-document", id, "--lock-timeout", "1800000", "--auto-approve"]);
     expect(existsSync(join(migrate.dir, "pwned"))).toBe(false);
   });
 
@@ -56,7 +56,7 @@ describe("local-exec command lines", () => {
     fc.assert(
       fc.property(word, word, word, (stack, host, planDocument) => {
         const { args } = runAsLocalExec(ldomsApplyCommand({ ...PRINT_ARGS, planDocument }, stack, host));
-        expect(args).toEqual(["apply", "--stack", stack, "--host", host, "--plan-document", planDocument, "--auto-approve"]);
+        expect(args).toEqual(["apply", "--stack", stack, "--host", host, "--plan-document", planDocument, "--lock-timeout", "1800000", "--auto-approve"]);
       }),
       { numRuns: 40 },
     );

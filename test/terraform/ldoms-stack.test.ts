@@ -76,7 +76,7 @@ describe("LdomsStack", () => {
     const resources = tf.resource.terraform_data;
     expect(Object.keys(resources).sort()).toEqual(["ldoms-host-t7-a", "ldoms-host-t7-b"]);
     expect(resources["ldoms-host-t7-a"]?.provisioner).toEqual([
-      localExec(project, "apply", "--stack", "prod-move", "--host", "t7-a", "--plan-document", "cdktf.out/stacks/prod-move/ldoms.plan.json", "--auto-approve"),
+      localExec(project, "apply", "--stack", "prod-move", "--host", "t7-a", "--plan-document", "cdktf.out/stacks/prod-move/ldoms.plan.json", "--lock-timeout", "1800000", "--auto-approve"),
     ]);
     const plan = stack.planDocument();
     expect(resources["ldoms-host-t7-b"]?.triggers_replace).toEqual({ host: "t7-b", desired: hostDigest(plan.hosts[1]!) });
@@ -141,7 +141,7 @@ describe("LdomsStack", () => {
     app.synth();
     const tf = JSON.parse(readFileSync(join(out, "stacks/move/cdk.tf.json"), "utf8")) as TfJson;
     const migration = tf.resource.terraform_data["ldoms-migration-g-to-b"];
-    expect(migration?.provisioner).toEqual([localExec(project, "migrate", "g-to-b", "--stack", "move", "--plan-document", "build/stacks/move/ldoms.plan.json", "--auto-approve")]);
+    expect(migration?.provisioner).toEqual([localExec(project, "migrate", "g-to-b", "--stack", "move", "--plan-document", "build/stacks/move/ldoms.plan.json", "--lock-timeout", "1800000", "--auto-approve")]);
     expect(migration?.depends_on).toEqual(["terraform_data.ldoms-host-a", "terraform_data.ldoms-host-b"]);
   }));
 

@@ -119,7 +119,7 @@ describe("terraform init / validate / apply / plan on the synthesized stack, ldo
     };
     const localExec = Object.entries(config.resource.terraform_data).map(([name, r]) => [name, r.provisioner[0]?.["local-exec"]]);
     const apply = (host: string) =>
-      `'node' 'node_modules/cdktf-ldoms/bin/ldoms.js' 'apply' '--stack' 'prod-move' '--host' '${host}' '--plan-document' 'cdktf.out/stacks/prod-move/ldoms.plan.json' '--auto-approve'`;
+      `'node' 'node_modules/cdktf-ldoms/bin/ldoms.js' 'apply' '--stack' 'prod-move' '--host' '${host}' '--plan-document' 'cdktf.out/stacks/prod-move/ldoms.plan.json' '--lock-timeout' '1800000' '--auto-approve'`;
     expect(localExec).toEqual([
       ["ldoms-host-t7-a", { command: apply("t7-a"), working_dir: "../../.." }],
       ["ldoms-host-t7-b", { command: apply("t7-b"), working_dir: "../../.." }],

@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import { ValidationError, type Inventory, type PlanDocument } from "../../model";
 import { parsePlanDocument } from "../../model/load-plan-document";
 import { applyHosts, documentHosts, engineHosts, loadInventoryFile, migrationAwareness, pinnedHosts, readSavedPlan, type EngineHost, type PlanRunResult } from "../../engine";
-import { addEngineInputOptions, engineTimeouts, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
+import { addEngineInputOptions, engineTimeouts, LOCK_TIMEOUT_OPTION, nonNegativeInteger, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { applyJson, renderApply } from "../render/apply-text";
 import { renderPlan } from "../render/plan-text";
 import { collectWarnings, progressFor } from "../render/progress";
@@ -23,6 +23,7 @@ export interface ApplyCommandOptions extends EngineInputOptions {
   readonly parallelism?: number;
   readonly allowDisruptive?: boolean;
   readonly invTimeout?: number;
+  readonly lockTimeout?: number;
 }
 
 export interface ApplyIo extends CommandIo {
@@ -101,6 +102,7 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
       // A domain moved by a configured migration is not undone; its target is read even outside --host.
       migrations: migrationAwareness(document.migrations, everyHost.hosts, everyHost.unreachable),
       ...(options.invTimeout ? { invTimeoutMs: options.invTimeout } : {}),
+      ...(options.lockTimeout ? { lockTimeoutMs: options.lockTimeout } : {}),
       commandTimeoutMs: engineTimeouts(options),
       ...(pinned ? { pinned } : {}),
       ...(confirm ? { confirm } : {}),
@@ -150,6 +152,7 @@ export function register(program: Command): void {
     .option("--parallelism <n>", "hosts changed at once (default 10)", positiveInteger("--parallelism"))
     .option("--allow-disruptive", "run steps marked disruptive (!) that ldm accepts (refused by default); a change ldm refuses while a domain runs is never run: stop the domain first")
     .option("--inv-timeout <ms>", "longest wait for a device to leave INV (default 180000)", positiveInteger("--inv-timeout"))
+    .option(...LOCK_TIMEOUT_OPTION, nonNegativeInteger("--lock-timeout"))
     .action(async (planFile: string | undefined, options: ApplyCommandOptions) => {
       process.exitCode = await runApply(planFile, options);
     });

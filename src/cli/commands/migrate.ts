@@ -9,7 +9,7 @@ import { ValidationError } from "../../model";
 import { findMigration, MigrationControl, migrationSucceeded, runMigration, type MigrationCheck, type MigrationEvent, type MigrationReport } from "../../engine/migration";
 import type { PlanRunResult } from "../../engine";
 import { guestScriptArtifacts, guestScriptPath } from "../../synth/guest-script";
-import { addEngineInputOptions, engineTimeouts, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
+import { addEngineInputOptions, engineTimeouts, LOCK_TIMEOUT_OPTION, nonNegativeInteger, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { migrationProgress } from "../render/migration-progress";
 import { renderMigrationReport, renderPreflight } from "../render/migration-text";
 import { renderPlan } from "../render/plan-text";
@@ -24,6 +24,7 @@ export interface MigrateCommandOptions extends EngineInputOptions {
   readonly acceptUnverified?: boolean;
   readonly json?: boolean;
   readonly pollInterval?: number;
+  readonly lockTimeout?: number;
   /** Writes the before/after picture of the migration to this file. */
   readonly picture?: string;
 }
@@ -139,6 +140,7 @@ export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, 
         if (!(interrupting && event.type === "progress")) progress(event);
       },
       ...(options.pollInterval ? { pollIntervalMs: options.pollInterval } : {}),
+      ...(options.lockTimeout ? { lockTimeoutMs: options.lockTimeout } : {}),
       commandTimeoutMs: engineTimeouts(options),
     });
   } finally {
@@ -170,6 +172,7 @@ export function register(program: Command): void {
     .option("--accept-unverified", "proceed when a rule could not be verified (no guest access)")
     .option("--json", "print the report of every check as JSON")
     .option("--poll-interval <ms>", "how often progress is read while migrating (default 500)", positiveInteger("--poll-interval"))
+    .option(...LOCK_TIMEOUT_OPTION, nonNegativeInteger("--lock-timeout"))
     .option("--picture <file>", "write the before/after picture, with what the checks found (SVG; DOT for .dot, Mermaid for .mmd)")
     .action(async (id: string, options: MigrateCommandOptions) => {
       process.exitCode = await runMigrate(id, options);

@@ -47,6 +47,8 @@ export function describeEvent(event: EngineEvent): string {
       return `stopped: ${event.reason}`;
     case "host-warning":
       return `warning: ${event.message}`;
+    case "lock-waiting":
+      return `waiting for the lock ${event.dir}, ${event.holder} (${Math.round(event.waitedMs / 1000)} s)`;
     case "lock-taken":
       return `locked (${event.dir}, lock id ${event.lockId})`;
     case "lock-released":

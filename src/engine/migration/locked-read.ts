@@ -6,7 +6,7 @@
 import { ApplyError, MigrationError } from "../../model";
 import type { HostSession } from "../host-session";
 import { acquireHostLock, lockMayRemain, releaseHostLock } from "../host-lock";
-import { DEFAULT_LOCK_DIR } from "../lock";
+import { DEFAULT_LOCK_DIR, describeLockHolder, type LockInfo } from "../lock";
 import { readHost } from "../observe";
 import type { ObservedHost } from "../observed-state";
 import { retryUnknown } from "../retry-unknown";
@@ -31,7 +31,10 @@ export async function read(ctx: Ctx, session: HostSession, previous?: ObservedHo
     return (await retryUnknown(() => readHost(session, previous ? { previous } : {}), retry, true)).observed;
   }
   try {
-    const held = await acquireHostLock(session, ctx.lock, ctx.lockDir(session.id), retry);
+    const dir = ctx.lockDir(session.id);
+    const onLockWait = (holder: LockInfo | undefined, waitedMs: number) =>
+      ctx.options.onEvent?.({ type: "engine", event: { type: "lock-waiting", host: session.id, dir, holder: holder ? describeLockHolder(holder) : "held by another run (no owner information)", waitedMs } });
+    const held = await acquireHostLock(session, ctx.lock, dir, { ...retry, lockTimeoutMs: ctx.options.lockTimeoutMs ?? 0, onLockWait });
     ctx.held.add(session);
     ctx.options.onEvent?.({ type: "engine", event: { type: "lock-taken", host: session.id, dir: ctx.lockDir(session.id), lockId: ctx.lock.id } });
     return held.observed;
@@ -43,9 +46,17 @@ export async function read(ctx: Ctx, session: HostSession, previous?: ObservedHo
   }
 }
 
-/** Reads both control domains at once (locking each the first time). */
+/**
+ * Reads both control domains (locking each the first time). Locks are taken one after the other
+ * in host-id order, so two runs waiting for each other's hosts cannot deadlock; once held, both
+ * are read at once.
+ */
 export async function readBoth(ctx: Ctx): Promise<[ObservedHost, ObservedHost]> {
-  return Promise.all([read(ctx, ctx.source), read(ctx, ctx.target)]);
+  if (ctx.held.has(ctx.source) && ctx.held.has(ctx.target)) return Promise.all([read(ctx, ctx.source), read(ctx, ctx.target)]);
+  const [first, second] = ctx.source.id <= ctx.target.id ? [ctx.source, ctx.target] : [ctx.target, ctx.source];
+  const firstRead = await read(ctx, first);
+  const secondRead = await read(ctx, second);
+  return first === ctx.source ? [firstRead, secondRead] : [secondRead, firstRead];
 }
 
 /** Releases this run's lock (id-checked: never another run's); a failure is reported in the summary. */

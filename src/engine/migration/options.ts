@@ -34,6 +34,12 @@ export interface MigrateOptions {
   readonly commandTimeoutMs?: number | CommandTimeouts;
   /** Lock directory on each control domain (default /var/tmp/ldoms.lock), or one per host id. */
   readonly lockDir?: string | ((hostId: string) => string);
+  /**
+   * Longest wait for another run's lock on either host (e.g. a second migration off the same
+   * host); 0 (the default) stops at once. Locks are taken in host-id order, so two migrations
+   * waiting for each other's hosts cannot deadlock.
+   */
+  readonly lockTimeoutMs?: number;
   readonly invTimeoutMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
