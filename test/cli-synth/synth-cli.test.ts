@@ -53,7 +53,7 @@ describe("ldoms synth", () => {
     expect(first.stdout).toContain("Stack prod-move -> ");
     expect(first.stdout).toContain("  host t7-a (ldmops@t7-a.example.net): 6 steps\n");
     expect(first.stdout).toContain(`Stack prod-move -> ${join(out, "stacks", "prod-move")}\n`);
-    expect(first.stdout).toMatch(/\n  files: cdk\.tf\.json, ldoms\.plan\.json, (scripts\/guest-ldg1\.sh, )?scripts\/t7-a\.sh, scripts\/t7-b\.sh\n/);
+    expect(first.stdout).toMatch(/\n  files: cdk\.tf\.json, ldoms\.plan\.json, topology\.svg, (scripts\/guest-ldg1\.sh, )?scripts\/t7-a\.sh, scripts\/t7-b\.sh\n/);
     const bytes = snapshot(out);
     // Guest-side scripts (scripts/guest-<domain>.sh) may sit beside the host scripts.
     expect(Object.keys(bytes).filter((f) => !f.startsWith("stacks/prod-move/scripts/guest-")).sort()).toEqual([
@@ -62,6 +62,7 @@ describe("ldoms synth", () => {
       "stacks/prod-move/ldoms.plan.json",
       "stacks/prod-move/scripts/t7-a.sh",
       "stacks/prod-move/scripts/t7-b.sh",
+      "stacks/prod-move/topology.svg",
     ]);
     const second = ldoms(["synth", "--output", out], repo);
     expect(second.status).toBe(0);

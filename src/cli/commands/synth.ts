@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { loadPlanDocumentFile } from "../../model/load-plan-document";
 import type { PlanDocument } from "../../model";
 import { synthesizeApp, type SynthesizedStack } from "../synth-app";
+import { TOPOLOGY_FILE_NAME } from "../../synth/artifacts";
 
 /** Lines describing a plan document: per host its steps, then the migrations. */
 export function renderPlanSummary(plan: PlanDocument, options: { steps?: boolean } = {}): string[] {
@@ -30,7 +31,8 @@ export function renderSynthSummary(stacks: readonly SynthesizedStack[], cwd: str
     lines.push(...renderPlanSummary(plan, options));
     const scriptsDir = join(stack.dir, "scripts");
     const scripts = existsSync(scriptsDir) ? readdirSync(scriptsDir).filter((f) => f.endsWith(".sh")).sort() : [];
-    lines.push(`  files: cdk.tf.json, ldoms.plan.json, ${scripts.map((f) => `scripts/${f}`).join(", ")}`);
+    const picture = existsSync(join(stack.dir, TOPOLOGY_FILE_NAME)) ? [TOPOLOGY_FILE_NAME] : [];
+    lines.push(`  files: ${["cdk.tf.json", "ldoms.plan.json", ...picture, ...scripts.map((f) => `scripts/${f}`)].join(", ")}`);
   }
   return `${lines.join("\n")}\n`;
 }
