@@ -7,6 +7,7 @@ import {
   guestLayoutChecks,
   ldmAccessCheck,
   ldmBannerCheck,
+  migrationStatusCheck,
   newKeysCheck,
   parseableVersionCheck,
   recordFieldOrderCheck,
@@ -16,7 +17,7 @@ import {
 import { DLADM_SHOW_LINK_11, DLADM_SHOW_PHYS_M, hostOutputs, IPADM_11, IPMPSTAT_G_11, IPMPSTAT_I_11, LDM_V_12, LIST_IO_L_HUMAN, LIST_P, listIoLongP, ok } from "./samples";
 
 describe("doctor checks on real-shaped output", () => {
-  it("every check confirms the evidence-shaped host; nothing is contradicted", () => {
+  it("every check confirms the evidence-shaped host (a migration's status is not observable without one); nothing is contradicted", () => {
     const checks = doctorChecks(hostOutputs(), { user: "ldmops" });
     expect(checks.map((c) => `${c.assumption} ${c.verdict}`)).toEqual([
       "ldm-access confirmed",
@@ -29,8 +30,9 @@ describe("doctor checks on real-shaped output", () => {
       "vf-name-location confirmed",
       "vf-property-keys confirmed",
       "new-keys confirmed",
+      "migration-status not-observable",
     ]);
-    expect(checks.every((c) => c.id === `doctor/${c.assumption}` && c.status === "passed")).toBe(true);
+    expect(checks.every((c) => c.id === `doctor/${c.assumption}` && c.status === (c.verdict === "confirmed" ? "passed" : "unverified"))).toBe(true);
   });
 
   it("ldm -V: the 3.5 banner and the 1.2 singular form are confirmed; anything else is quoted", () => {
@@ -43,7 +45,7 @@ describe("doctor checks on real-shaped output", () => {
   it("VERSION: any x.y is accepted and reported; a listing without it is contradicted with its first line", () => {
     const check = parseableVersionCheck(hostOutputs({ "list-io-l-p": ok(listIoLongP().replace("VERSION 1.11", "VERSION 1.0")) }));
     expect(check.verdict).toBe("confirmed");
-    expect(check.message).toBe("VERSION lines: ldm list -l -p 1.11, ldm list-io -l -p 1.0, ldm list-bindings -p 1.11, ldm list-services -p 1.11, ldm list-devices -a -p 1.6");
+    expect(check.message).toBe("VERSION lines: ldm list -l -p 1.11, ldm list-io -l -p 1.0, ldm list-bindings -p 1.11, ldm list-services -p 1.11, ldm list-devices -a -p 1.6, ldm list -o status -p 1.11");
     const newer = parseableVersionCheck(hostOutputs({ "list-l-p": ok("VERSION 1.12\nDOMAIN|name=primary|flags=-n-cv-\n") }));
     expect(newer.notes).toEqual(["VERSION 1.12 (`ldm list -l -p`) was not compared with the parsers yet"]);
     const missing = parseableVersionCheck(hostOutputs({ "list-services-p": ok("VSW|name=primary-vsw0\n") }));
@@ -103,6 +105,14 @@ describe("doctor checks on real-shaped output", () => {
     const noPvid = vfPropertyKeysCheck(hostOutputs({ "list-io-l-p": ok(listIoLongP({ vfKeys: "|mac-addr=00:14:4f:fb:3a:02|alt-mac-addrs=|vlan=100|mtu=1500" })) }));
     expect([noPvid.verdict, noPvid.message]).toEqual(["contradicted", "Ethernet VF /SYS/MB/NET0/IOVNET.PF0.VF0 shows no pvid, vid (keys seen: mac-addr, alt-mac-addrs, vlan, mtu)"]);
     expect(vfPropertyKeysCheck(hostOutputs({ "list-io-l-p": ok(listIoLongP().replace("|unicast-slots=8|maxvfs=7", "|unicast-slots=8")) })).message).toBe("PF /SYS/MB/NET0/IOVNET.PF0 shows no maxvfs=");
+  });
+
+  it("migration status: progress= confirmed while a migration runs; without one, not observable", () => {
+    const running = migrationStatusCheck(hostOutputs({ "list-o-status-p": ok(`VERSION 1.11\nDOMAIN|name=ldg1|state=active|flags=-n---s\nSTATUS|op=migration|progress=42|error=no|target=t7-b\n`) }));
+    expect([running.verdict, running.quote?.line]).toEqual(["confirmed", 3]);
+    const other = migrationStatusCheck(hostOutputs({ "list-o-status-p": ok(`VERSION 1.11\nDOMAIN|name=ldg1\nSTATUS|op=migration|status=ongoing|percent=42\n`) }));
+    expect([other.verdict, other.message, other.quote?.text]).toEqual(["contradicted", "a migration's status shows no progress= key", "STATUS|op=migration|status=ongoing|percent=42"]);
+    expect(migrationStatusCheck(hostOutputs()).message).toBe("no migration in progress, so the status keys cannot be seen");
   });
 
   it("unknown keys are reported as new keys, not contradictions", () => {

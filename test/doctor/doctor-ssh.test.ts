@@ -105,8 +105,9 @@ describe("ldoms doctor over the lab's SSH server", () => {
       "vf-name-location confirmed",
       "vf-property-keys confirmed",
       "new-keys confirmed",
+      "migration-status not-observable",
     ]);
-    expect(report.totals).toEqual({ confirmed: 10, contradicted: 0, "not-observable": 0 });
+    expect(report.totals).toEqual({ confirmed: 10, contradicted: 0, "not-observable": 1 });
   });
 
   it("the runner refuses a mutating argv before sending anything", async () => {

@@ -114,6 +114,7 @@ export function hostOutputs(overrides: DoctorOutputs = {}): DoctorOutputs {
     "list-bindings-p": ok(LIST_P),
     "list-services-p": ok("VERSION 1.11\nVSW|name=primary-vsw0|ldom=primary|mac-addr=00:14:4f:fb:00:01|net-dev=net0|dev=switch@0|default-vlan-id=1|pvid=1|vid=|mtu=1500|id=0\n"),
     "list-devices-a-p": ok("VERSION 1.6\n"),
+    "list-o-status-p": ok("VERSION 1.11\nDOMAIN|name=primary|state=active|flags=-n-cv-|cons=UART|ncpu=16|mem=34359738368|util=0.4|uptime=4772570|norm_util=0.4\n"),
     ...overrides,
   };
 }

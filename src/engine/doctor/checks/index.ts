@@ -2,6 +2,7 @@
 import { controlDomainCheck, domainFlagsCheck, ldmAccessCheck, type AccessContext } from "./domains";
 import { guestLayoutChecks } from "./guest";
 import { classValuesCheck, recordFieldOrderCheck, vfNameLocationCheck, vfPropertyKeysCheck } from "./list-io";
+import { migrationStatusCheck } from "./migration-status";
 import { newKeysCheck } from "./new-keys";
 import type { DoctorCheck, DoctorOutputs } from "./types";
 import { ldmBannerCheck, parseableVersionCheck } from "./version";
@@ -10,6 +11,7 @@ export * from "./types";
 export { controlDomainCheck, domainFlagsCheck, ldmAccessCheck, type AccessContext } from "./domains";
 export { guestLayoutChecks, GUEST_LAYOUTS } from "./guest";
 export { classValuesCheck, recordFieldOrderCheck, vfNameLocationCheck, vfPropertyKeysCheck } from "./list-io";
+export { migrationStatusCheck } from "./migration-status";
 export { newKeysCheck } from "./new-keys";
 export { ldmBannerCheck, parseableVersionCheck } from "./version";
 
@@ -25,6 +27,7 @@ export function doctorChecks(outputs: DoctorOutputs, context: AccessContext = {}
     vfNameLocationCheck(outputs),
     vfPropertyKeysCheck(outputs),
     newKeysCheck(outputs),
+    migrationStatusCheck(outputs),
     ...guestLayoutChecks(outputs),
   ];
 }
