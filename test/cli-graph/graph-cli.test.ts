@@ -59,11 +59,11 @@ describe("ldoms graph", () => {
     await expect(runGraph({ planDocument, format: "dot", host: ["t7-z"] }, io())).rejects.toThrow("--host t7-z: no such host in stack prod-move; hosts: t7-a, t7-b");
   });
 
-  it("a bad --format names the value and the formats, exit status 2, before anything is read", () => {
+  it("a bad --format names the value and the formats, exit status 1 (bad input, as every command), before anything is read", () => {
     const cli = ldoms(["graph", "--format", "png", "--plan-document", join(dir, "nothing-here.json")], dir);
     expect(cli.stderr).toBe('Error: --format "png" is not a picture format ldoms graph writes; use one of: svg, dot, mermaid\n');
     expect(cli.stdout).toBe("");
-    expect(cli.status).toBe(2);
+    expect(cli.status).toBe(1);
   });
 
   it("--observed reads each host once and marks drift; --out writes the SVG", async () => {

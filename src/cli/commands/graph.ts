@@ -20,11 +20,6 @@ import { defaultIo, type CommandIo } from "./plan";
 export const GRAPH_FORMATS = ["svg", "dot", "mermaid"] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];
 
-/** A command-line value the command cannot use: exit status 2, like a usage error. */
-export class GraphUsageError extends ValidationError {
-  override readonly exitCode: number = 2;
-}
-
 export interface GraphCommandOptions extends EngineInputOptions {
   readonly observed?: boolean;
   readonly format?: string;
@@ -35,7 +30,7 @@ export interface GraphCommandOptions extends EngineInputOptions {
 export function graphFormat(value: string | undefined): GraphFormat {
   const format = value ?? "svg";
   if ((GRAPH_FORMATS as readonly string[]).includes(format)) return format as GraphFormat;
-  throw new GraphUsageError(`--format ${JSON.stringify(format)} is not a picture format ldoms graph writes; use one of: ${GRAPH_FORMATS.join(", ")}`);
+  throw new ValidationError(`--format ${JSON.stringify(format)} is not a picture format ldoms graph writes; use one of: ${GRAPH_FORMATS.join(", ")}`);
 }
 
 /** The picture in one format. */
