@@ -154,6 +154,23 @@ describe("ldoms doctor over the lab's SSH server", () => {
     expect(files["list-services-p.stdout"]).toContain(`|peer=vnet0@domain-1|mac-addr=${vnetMac}|`);
   });
 
+  it("honours pfexec and ldmPath of the connection", async () => {
+    const entry = { ...env.inventory.hosts["t7-a"]!, pfexec: true, ldmPath: "/usr/sbin/ldm" };
+    const other = ws.inventory({ hosts: { ...env.inventory.hosts, "t7-a": entry } }, "inventory-pfexec.json");
+    const run = await ws.doctor({ inventory: other, host: ["t7-a"], out: "bundle-pfexec" });
+    expect(run.code, run.stdout).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(ws.dir, "bundle-pfexec", "manifest.json"), "utf8")) as BundleManifest;
+    expect(manifest.commands.slice(0, 2).map((c) => c.commandLine)).toEqual(["'pfexec' '/usr/sbin/ldm' '-V'", "'pfexec' '/usr/sbin/ldm' 'list' '-l' '-p'"]);
+    expect(run.stdout).toMatch(/^confirmed\s+ldm-access: pfexec \/usr\/sbin\/ldm runs and lists the configuration for ldmops$/m);
+  });
+
+  it("a host key that does not match the pin: the connection error, no bundle", async () => {
+    const { knownHostsFile: _ignored, ...entry } = env.inventory.hosts["t7-a"]!;
+    const other = ws.inventory({ hosts: { ...env.inventory.hosts, "t7-a": { ...entry, hostKey: "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" } } }, "inventory-badkey.json");
+    await expect(ws.doctor({ inventory: other, host: ["t7-a"], out: "bundle-badkey" })).rejects.toThrow(/^t7-a: .*host key/i);
+    expect(existsSync(join(ws.dir, "bundle-badkey"))).toBe(false);
+  });
+
   it("ldm not found: exit 1, a message naming ldmPath, and the bundle of what was captured", async () => {
     const entry = { ...env.inventory.hosts["t7-a"]!, ldmPath: "/opt/nowhere/ldm" };
     const other = ws.inventory({ hosts: { ...env.inventory.hosts, "t7-a": entry } }, "inventory-noldm.json");
