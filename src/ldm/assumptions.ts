@@ -268,12 +268,14 @@ export const SPELLED_FLAGS = {
 } as const;
 
 /**
- * Human `ldm list` columns: the 1.2 offsets (ref §2.2 [V]) with 3.x's six flag characters [V]
- * and a NORM column after UTIL [I].
+ * Human `ldm list` columns of a real 3.x header (evidence §2 [V]): NAME 0, STATE 17 (11 wide),
+ * FLAGS 28, CONS 36, VCPU 44, MEMORY 50, UTIL 59, NORM 65, UPTIME 71; each value starts at its
+ * column (`32G      7.0%  6.9%  45d 8h 6m`); a NAME longer than 16 characters pushes the rest of
+ * its row right, one space after the name.
  */
 export const LIST_DOMAIN_COLUMNS = {
   header: ["NAME", "STATE", "FLAGS", "CONS", "VCPU", "MEMORY", "UTIL", "NORM", "UPTIME"],
-  widths: [17, 9, 8, 8, 6, 9, 6, 6],
+  widths: [17, 11, 8, 8, 6, 9, 6, 6],
 } as const;
 
 /**

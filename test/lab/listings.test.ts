@@ -1,19 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { NET0, NET2, testLab } from "./helpers";
+import { parseListDomains } from "../../src/ldm/parse-list-domains";
 
 describe("ldm list / ls / list-domain", () => {
-  it("prints the table with the reference column offsets and six flag letters", async () => {
+  it("prints the table at the real 3.x column offsets (evidence §2) with six flag letters", async () => {
     const { ldm } = testLab();
     const r = await ldm("t7-a", "list");
     expect(r.exitCode).toBe(0);
     const [header, primary, ldg1] = r.stdout.split("\n");
-    expect(header).toBe("NAME             STATE    FLAGS   CONS    VCPU  MEMORY   UTIL  NORM  UPTIME");
-    for (const [word, col] of [["STATE", 17], ["FLAGS", 26], ["CONS", 34], ["VCPU", 42], ["MEMORY", 48], ["UTIL", 57]] as const) expect(header!.indexOf(word)).toBe(col);
-    expect(primary!.slice(26, 32)).toBe("-n-cv-");
-    expect(primary!.slice(34, 38)).toBe("UART");
+    expect(header).toBe("NAME             STATE      FLAGS   CONS    VCPU  MEMORY   UTIL  NORM  UPTIME");
+    for (const [word, col] of [["STATE", 17], ["FLAGS", 28], ["CONS", 36], ["VCPU", 44], ["MEMORY", 50], ["UTIL", 59], ["NORM", 65], ["UPTIME", 71]] as const) expect(header!.indexOf(word)).toBe(col);
+    expect(primary!.slice(28, 34)).toBe("-n-cv-");
+    expect(primary!.slice(36, 40)).toBe("UART");
+    expect(primary!.slice(50)).toBe("32G      0.4%  0.4%  0s");
     expect(ldg1!.slice(0, 4)).toBe("ldg1");
-    expect(ldg1!.slice(26, 32)).toBe("-n----");
-    expect(ldg1!.slice(34, 38)).toBe("5000");
+    expect(ldg1!.slice(28, 34)).toBe("-n----");
+    expect(ldg1!.slice(36, 40)).toBe("5000");
     expect((await ldm("t7-a", "ls")).stdout).toBe(r.stdout);
     expect((await ldm("t7-a", "list-domain")).stdout).toBe(r.stdout);
   });
@@ -31,6 +33,25 @@ describe("ldm list / ls / list-domain", () => {
     const lp = await ldm("t7-a", "list", "-l", "-p", "primary");
     expect(lp.stdout).toContain("DOMAIN|name=primary|state=active|flags=normal,control,vio-service|");
     expect((await ldm("t7-a", "list")).stdout).toContain("1h 2m");
+  });
+
+  it("a NAME longer than 16 characters pushes the rest of its row right, one space after it", async () => {
+    const { ldm } = testLab();
+    await ldm("t7-a", "add-domain", "ldg-with-a-long-name");
+    const row = (await ldm("t7-a", "list", "ldg-with-a-long-name")).stdout.split("\n")[1];
+    expect(row).toBe("ldg-with-a-long-name inactive   ------          0     0");
+  });
+
+  it("-l prints VCPU, MEMORY and IO sections with the real tables (evidence §5)", async () => {
+    const { ldm } = testLab();
+    const text = (await ldm("t7-a", "list", "-l", "primary")).stdout;
+    const lines = text.split("\n");
+    const vcpu = lines.indexOf("VCPU");
+    expect(lines.slice(vcpu, vcpu + 3)).toEqual(["VCPU", "    VID    PID    CID    UTIL STRAND", "    0      0      0      0.4%   100%"]);
+    const memory = lines.indexOf("MEMORY");
+    expect(lines.slice(memory, memory + 3)).toEqual(["MEMORY", "    RA               PA               SIZE", "    0x10000000       0x10000000       32G"]);
+    const io = lines.indexOf("IO");
+    expect(lines.slice(io, io + 3)).toEqual(["IO", "    DEVICE           PSEUDONYM        OPTIONS", "    pci@300          pci_0            iov"]);
   });
 
   it("shows empty cons/util/uptime for a domain that is not active", async () => {
@@ -163,8 +184,19 @@ describe("ldm list-services, list-bindings, -V, --help, unknown subcommand", () 
     await ldm("t7-a", "add-vnet", "vnet0", "primary-vsw0", "ldg1");
     const lines = (await ldm("t7-a", "list-bindings", "-p", "ldg1")).stdout.split("\n");
     expect(lines[0]).toBe("VERSION 1.11");
-    expect(lines[1]).toMatch(/^DOMAIN\|name=ldg1\|state=active\|flags=-n----\|/);
-    expect(lines).toContain("IO|dev=pci@300/pci@1/pci@0/pci@4/network@0,1|alias=/SYS/MB/NET0/IOVNET.PF0.VF0");
+    // Flags spelled out (evidence §3); IO, VCPU, MEMORY on a keyword line, one | row per item (evidence §4).
+    expect(lines[1]).toMatch(/^DOMAIN\|name=ldg1\|state=active\|flags=normal\|/);
+    const io = lines.indexOf("IO");
+    expect(lines[io + 1]).toBe("|dev=pci@300/pci@1/pci@0/pci@4/network@0,1|alias=/SYS/MB/NET0/IOVNET.PF0.VF0");
+    const vcpu = lines.indexOf("VCPU");
+    expect(lines.slice(vcpu + 1, vcpu + 3)).toEqual(["|vid=0|pid=16|cid=2|util=0.1|strand=100", "|vid=1|pid=17|cid=2|util=0.1|strand=100"]);
+    expect(lines.filter((l) => l.startsWith("|vid="))).toHaveLength(8);
+    const memory = lines.indexOf("MEMORY");
+    expect(lines[memory + 1]).toBe("|ra=0x10000000|pa=0x810000000|size=17179869184");
+    expect(lines.some((l) => /^(VCPU\|count=|MEMORY\|size=|IO\|)/.test(l))).toBe(false);
+    const primary = (await ldm("t7-a", "list-bindings", "-p", "primary")).stdout;
+    expect(primary).toContain("DOMAIN|name=primary|state=active|flags=normal,control,vio-service|");
+    expect(parseListDomains(primary).domains[0]!.io.map((i) => i.alias)).toEqual(["pci_0", "pci_1"]);
     const vnet = lines.findIndex((l) => l.startsWith("VNET|name=vnet0|"));
     expect(lines[vnet + 1]).toMatch(/^\|peer=primary-vsw0@primary\|mac-addr=/);
     expect(lines).toContain("CONTROL|failure-policy=ignore|extended-mapin-space=on|cpu-arch=native");

@@ -23,7 +23,7 @@ function selectDomains(machine: MachineState, names: readonly string[]): DomainS
 
 function tableRow(machine: MachineState, d: DomainState, now: number): string {
   const util = utilOf(d);
-  const cells = [d.name, d.state, flagLetters(machine, d), consoleOf(d), String(d.ncpu), humanMemory(d.memory), util ? `${util}%`.padStart(5) : "", util ? `${util}%`.padStart(5) : "", humanUptime(uptimeSeconds(d, now))];
+  const cells = [d.name, d.state, flagLetters(machine, d), consoleOf(d), String(d.ncpu), humanMemory(d.memory), util ? `${util}%` : "", util ? `${util}%` : "", humanUptime(uptimeSeconds(d, now))];
   return row(cells, LIST_DOMAIN_COLUMNS.widths).trimEnd();
 }
 
@@ -42,6 +42,40 @@ export function migrationView(d: DomainState, now: number): MigrationView | unde
   if (!m) return undefined;
   const progress = m.durationMs <= 0 ? 99 : Math.min(99, Math.floor(((now - m.startedAt) / m.durationMs) * 100));
   return { role: m.role, peer: m.peer, progress: Math.max(0, progress) };
+}
+
+/** Column width of the human `list -l` VCPU/MEMORY/IO sections (evidence §5: 17 in every real sample). */
+const HUMAN_SECTION_WIDTHS = [17, 17];
+
+/** Domains holding resources (bound or active), in the machine's order. */
+function boundDomains(machine: MachineState): DomainState[] {
+  return machine.domains.filter((x) => x.state !== "inactive");
+}
+
+/**
+ * The lab's stand-in for vCPU bindings: strands handed out in domain order, 8 per core. A domain
+ * that is not bound has none (its `list -l` shows the count).
+ */
+function vcpuBindings(machine: MachineState, d: DomainState): { vid: number; pid: number; cid: number; util: string }[] {
+  if (d.state === "inactive") return [];
+  let base = 0;
+  for (const x of boundDomains(machine)) {
+    if (x === d) break;
+    base += x.ncpu;
+  }
+  const util = utilOf(d) || "0.0";
+  return Array.from({ length: d.ncpu }, (_, vid) => ({ vid, pid: base + vid, cid: Math.floor((base + vid) / 8), util }));
+}
+
+/** The lab's stand-in for a memory binding: one block, real addresses from 0x10000000, physical ones in domain order. */
+function memoryBinding(machine: MachineState, d: DomainState): { ra: string; pa: string; size: number } | undefined {
+  if (d.state === "inactive") return undefined;
+  let pa = 0x10000000;
+  for (const x of boundDomains(machine)) {
+    if (x === d) break;
+    pa += x.memory;
+  }
+  return { ra: "0x10000000", pa: `0x${pa.toString(16)}`, size: d.memory };
 }
 
 function vfsOf(machine: MachineState, d: DomainState) {
@@ -70,18 +104,24 @@ function humanSection(section: string, machine: MachineState, d: DomainState, no
       const buses = machine.buses.filter((b) => b.domain === d.name);
       if (!vfs.length && !buses.length) return [];
       const cells = [...buses.map((b) => [b.dev, b.alias ?? b.name, b.iov ? "iov" : ""]), ...vfs.map((r) => [vfDev(r.pf, r.vf), vfAlias(r.pf, r.vf), ""])];
-      const w0 = Math.max(33, ...cells.map((c) => c[0]!.length + 1));
-      const w1 = Math.max(17, ...cells.map((c) => c[1]!.length + 1));
-      return ["IO", `    ${row(["DEVICE", "PSEUDONYM", "OPTIONS"], [w0, w1])}`, ...cells.map((c) => `    ${row(c, [w0, w1]).trimEnd()}`)];
+      // 17-character columns (evidence §5); a longer value pushes the rest of its row right.
+      return ["IO", `    ${row(["DEVICE", "PSEUDONYM", "OPTIONS"], HUMAN_SECTION_WIDTHS)}`, ...cells.map((c) => `    ${row(c, HUMAN_SECTION_WIDTHS).trimEnd()}`)];
     }
     case "disk": {
       if (!d.vdisks.length) return [];
       return ["DISK", `    ${row(["NAME", "VOLUME"], [17])}`, ...d.vdisks.map((v) => `    ${row([v.name, v.volume], [17])}`)];
     }
-    case "cpu":
-      return ["VCPU", `    COUNT ${d.ncpu}`];
-    case "memory":
-      return ["MEMORY", `    SIZE ${humanMemory(d.memory)}`];
+    case "cpu": {
+      // A per-vCPU table once bound (evidence §5); the lab has no real bindings, see vcpuBindings.
+      const vcpus = vcpuBindings(machine, d);
+      if (!vcpus.length) return ["VCPU", `    COUNT ${d.ncpu}`];
+      return ["VCPU", "    VID    PID    CID    UTIL STRAND", ...vcpus.map((v) => `    ${row([String(v.vid), String(v.pid), String(v.cid)], [7, 7, 7])}${`${v.util}%`.padStart(4)} ${"100%".padStart(6)}`)];
+    }
+    case "memory": {
+      const mem = memoryBinding(machine, d);
+      if (!mem) return ["MEMORY", `    SIZE ${humanMemory(d.memory)}`];
+      return ["MEMORY", `    ${row(["RA", "PA", "SIZE"], HUMAN_SECTION_WIDTHS)}`, `    ${row([mem.ra, mem.pa, humanMemory(d.memory)], HUMAN_SECTION_WIDTHS)}`];
+    }
     case "console":
       return d.control ? [] : ["VCONS", `    ${row(["NAME", "SERVICE", "PORT"], [11, 25])}`, `    ${row([d.name, "primary-vcc0@primary", consoleOf(d)], [11, 25]).trimEnd()}`];
     default:
@@ -199,15 +239,18 @@ export function listBindings(ctx: LdmContext, argv: readonly string[]): void {
     return;
   }
   const m = ctx.machine;
-  const lines = [`VERSION ${PARSEABLE_VERSION}`];
+  const lines = [`VERSION ${variantsOf(ctx.state).versions["list-bindings"] ?? PARSEABLE_VERSION}`];
   for (const d of domains) {
-    lines.push(domainRecord(m, d, ctx.now, false));
+    // Flags spelled out (evidence §3); VCPU, MEMORY and IO as a keyword line then one | row per item (evidence §4).
+    lines.push(domainRecord(m, d, ctx.now, true));
     lines.push(`MAC|mac-addr=${d.mac}`);
     lines.push(`CONTROL|failure-policy=ignore|extended-mapin-space=on|cpu-arch=native`);
-    lines.push(`VCPU|count=${d.ncpu}`);
-    lines.push(`MEMORY|size=${d.memory}`);
+    const vcpus = vcpuBindings(m, d);
+    if (vcpus.length) lines.push("VCPU", ...vcpus.map((v) => `|vid=${v.vid}|pid=${v.pid}|cid=${v.cid}|util=${v.util}|strand=100`));
+    const mem = memoryBinding(m, d);
+    if (mem) lines.push("MEMORY", `|ra=${mem.ra}|pa=${mem.pa}|size=${mem.size}`);
     for (const s of ["physio", "network", "disk"]) {
-      for (const line of parseableSection(s, m, d, ctx.now)) {
+      for (const line of parseableSection(s, m, d, ctx.now, s === "physio" ? "keyword-line" : "inline")) {
         lines.push(line);
         if (s === "network") {
           const vnet = d.vnets.find((v) => line.startsWith(`VNET|name=${v.name}|`));
