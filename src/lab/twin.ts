@@ -133,6 +133,33 @@ export interface Twin {
   readonly notes: readonly string[];
 }
 
+/**
+ * One lab definition for several bundles (one machine each, e.g. a migration's source and
+ * target), validated as a whole; two bundles of one machine are refused.
+ */
+export function twinFromBundles(dirs: readonly string[]): Twin {
+  if (!dirs.length) throw new BundleError("no bundle given: pass --from with the folder ldoms doctor wrote (repeat it for several machines)");
+  const twins = dirs.map((dir) => ({ dir, twin: twinFromBundle(dir) }));
+  if (twins.length === 1) return twins[0]!.twin;
+  const seen = new Map<string, string>();
+  for (const { dir, twin } of twins) {
+    const name = twin.document.machines[0]!.name;
+    const earlier = seen.get(name);
+    if (earlier !== undefined) throw new BundleError(`${earlier} and ${dir} both capture machine ${name}: give each machine once`);
+    seen.set(name, dir);
+  }
+  const versions = [...new Set(twins.map(({ twin }) => twin.document.options?.ldmVersion).filter((v): v is string => v !== undefined))];
+  const notes = twins.flatMap(({ twin }) => twin.notes.map((n) => `${twin.document.machines[0]!.name}: ${n}`));
+  if (versions.length > 1) notes.push(`the machines run different ldm versions (${versions.join(", ")}); the lab prints ${versions[0]} on all of them`);
+  const document: LabDocument = {
+    description: `Twin of ${twins.map(({ twin }) => twin.document.machines[0]!.name).join(", ")}, made by ldoms lab twin from doctor bundles`,
+    ...(versions.length ? { options: { ldmVersion: versions[0]! } } : {}),
+    machines: twins.map(({ twin }) => twin.document.machines[0]!),
+  };
+  loadLabDefinition(JSON.parse(JSON.stringify(document)), `twin of ${dirs.join(", ")}`);
+  return { document, notes };
+}
+
 /** Reads a doctor bundle and returns the lab definition of its machine (validated). */
 export function twinFromBundle(dir: string): Twin {
   const manifest = readManifest(dir);

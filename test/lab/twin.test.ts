@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE } from "../../src/engine/doctor";
 import { loadLabDefinition } from "../../src/lab/definition";
-import { BundleError, TWIN_BUNDLE_FORMAT, TWIN_BUNDLE_FORMAT_VERSION, twinFromBundle } from "../../src/lab/twin";
+import { BundleError, TWIN_BUNDLE_FORMAT, TWIN_BUNDLE_FORMAT_VERSION, twinFromBundle, twinFromBundles } from "../../src/lab/twin";
 import { defaultLabJson } from "../migration/support";
 import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
 import { applyExample, comparableListings, doctorWorkspace, type DoctorWorkspace } from "../doctor/support";
@@ -55,6 +55,31 @@ describe("ldoms lab twin: capture, twin, capture the twin (over the lab's SSH se
     expect(comparableListings(join(ws.dir, "twin"))).toEqual(comparableListings(join(ws.dir, "original")));
     // The guest's IPMP group is not part of a lab definition: the twin's guest starts without one.
     expect(readFileSync(join(ws.dir, "twin", "guest-ipmpstat-g.stdout"), "utf8")).not.toContain("ipmp0");
+  }, 60_000);
+
+  it("several bundles make one lab (a migration's source and target); one machine twice is refused", async () => {
+    const run = await ws.doctor({ inventory: ws.inventory(env.inventory), host: ["t7-b"], out: "target" });
+    expect(run.code, run.stdout).toBe(0);
+    const twin = twinFromBundles([join(ws.dir, "original"), join(ws.dir, "target")]);
+    expect(twin.document.machines.map((m) => [m.name, m.pfs!.flatMap((pf) => pf.vfs!.map((vf) => `${vf.name}@${vf.domain ?? "-"}`))])).toEqual([
+      ["t7-a", ["ldg1-app@ldg1"]],
+      ["t7-b", ["ldg1-app@-"]],
+    ]);
+    const both = await startSshLab({ json: twin.document });
+    try {
+      const inventory = ws.inventory(both.inventory, "both-inventory.json");
+      for (const host of ["t7-a", "t7-b"]) {
+        const again = await ws.doctor({ inventory, host: [host], out: `twin-of-${host}` });
+        expect(again.code, again.stdout).toBe(0);
+      }
+      expect(comparableListings(join(ws.dir, "twin-of-t7-a"))).toEqual(comparableListings(join(ws.dir, "original")));
+      expect(comparableListings(join(ws.dir, "twin-of-t7-b"))).toEqual(comparableListings(join(ws.dir, "target")));
+    } finally {
+      await both.close();
+    }
+    expect(() => twinFromBundles([join(ws.dir, "original"), join(ws.dir, "twin")])).toThrow(
+      `${join(ws.dir, "original")} and ${join(ws.dir, "twin")} both capture machine t7-a: give each machine once`,
+    );
   }, 60_000);
 
   it("a redacted bundle twins too (placeholders are valid lab names)", async () => {

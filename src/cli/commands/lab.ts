@@ -8,7 +8,7 @@ import { type RunningLabServer, startLabServer } from "../../lab-serving/ssh-ser
 import { FileLabStore, writeLabStateFile } from "../../lab-serving/standalone/file-store";
 import { initialLabState } from "../../lab/state";
 import { ValidationError } from "../../model";
-import { twinFromBundle } from "../../lab/twin";
+import { twinFromBundles } from "../../lab/twin";
 
 const DEFAULT_INVENTORY = ".lab/inventory.json";
 
@@ -61,16 +61,16 @@ export function register(program: Command): void {
   lab
     .command("twin")
     .description("write a lab definition that reproduces the machine an ldoms doctor bundle captured, to rehearse on it")
-    .requiredOption("--from <bundle>", "the folder ldoms doctor wrote")
+    .option("--from <bundle>", "the folder ldoms doctor wrote (repeat for several machines, e.g. a migration's source and target)", (value: string, previous: string[] = []) => [...previous, value])
     .requiredOption("--out <file>", "lab definition to write (JSON), e.g. lab.json")
     .option("--force", "replace an existing file")
-    .action((options: { from: string; out: string; force?: boolean }) => {
+    .action((options: { from?: string[]; out: string; force?: boolean }) => {
       if (existsSync(options.out) && !options.force) throw new ValidationError(`${options.out} already exists: pass --force to replace it`);
-      const twin = twinFromBundle(resolve(options.from));
+      const twin = twinFromBundles((options.from ?? []).map((dir) => resolve(dir)));
       writeFileSync(options.out, `${JSON.stringify(twin.document, null, 2)}\n`);
       for (const note of twin.notes) process.stderr.write(`note: ${note}\n`);
-      const machine = twin.document.machines[0]!.name;
-      process.stdout.write(`Wrote lab definition ${options.out} (machine ${machine}). Rehearse on it: ldoms lab up --config ${options.out}\n`);
+      const machines = twin.document.machines.map((m) => m.name);
+      process.stdout.write(`Wrote lab definition ${options.out} (machine${machines.length > 1 ? "s" : ""} ${machines.join(", ")}). Rehearse on it: ldoms lab up --config ${options.out}\n`);
     });
 
   lab
