@@ -61,7 +61,7 @@ async function alreadyMigrated(ctx: Ctx, state: RunState): Promise<PhaseResult> 
 
 /** Preparation: both hosts converged (zero planned actions, no precondition problems), by `--apply` if asked. */
 async function prepare(ctx: Ctx, state: RunState): Promise<PhaseResult> {
-  state.missing = missingPreparation(ctx, state.source, state.target);
+  state.missing = await missingPreparation(ctx, state.source, state.target);
   if (state.missing.length && ctx.options.apply) {
     const converged = await convergePreparation(ctx, state);
     if (converged.kind === "finish") return converged;

@@ -6,15 +6,29 @@
 import { MigrationError } from "../../model";
 import { applyHosts, type ApplyOptions, type HostApplyResult } from "../apply-run";
 import type { ObservedHost } from "../observed-state";
-import { evaluateHost } from "../plan-run";
+import { evaluateHost, migrationContextOf } from "../plan-run";
+import { documentHosts } from "../inventory-file";
+import { findMigratedDomains, migrationAwareness, type MigrationAwareness } from "../migrated-domains";
 import { CONTINUE, phase, stop, unreachableSummary, type Ctx, type PhaseResult, type RunState } from "./context";
 import { readBoth, release } from "./locked-read";
 
+/**
+ * The document's other migrations, so that a domain another migration already moved off either
+ * host (e.g. an earlier migration off the same source) is not counted as missing preparation.
+ */
+function otherMigrations(ctx: Ctx): MigrationAwareness {
+  const every = documentHosts(ctx.options.document, ctx.options.inventory);
+  const others = ctx.options.document.migrations.filter((m) => m.id !== ctx.migration.id);
+  return migrationAwareness(others, every.hosts, every.unreachable);
+}
+
 /** What the preparation still lacks on either host, as `host: action` and `host: problem`. */
-export function missingPreparation(ctx: Ctx, source: ObservedHost, target: ObservedHost): string[] {
+export async function missingPreparation(ctx: Ctx, source: ObservedHost, target: ObservedHost): Promise<string[]> {
+  const observed = new Map([[ctx.sourceHost.target.id, source], [ctx.targetHost.target.id, target]]);
+  const findings = await findMigratedDomains(observed, otherMigrations(ctx), ctx.options);
   const out: string[] = [];
-  for (const [host, observed] of [[ctx.sourceHost, source], [ctx.targetHost, target]] as const) {
-    const evaluated = evaluateHost(host.plan, observed, false);
+  for (const [host, read] of [[ctx.sourceHost, source], [ctx.targetHost, target]] as const) {
+    const evaluated = evaluateHost(host.plan, read, false, migrationContextOf(findings, host.target.id));
     for (const a of evaluated.actions) out.push(`${host.target.id}: ${a.symbol} ${a.summary}`);
     for (const p of evaluated.problems) out.push(`${host.target.id}: ${p}`);
   }
@@ -42,7 +56,7 @@ export async function convergePreparation(ctx: Ctx, state: RunState): Promise<Ph
     if (error instanceof MigrationError) throw error;
     return stop("unreachable", unreachableSummary(ctx, error, "re-reading after preparation failed", false));
   }
-  state.missing = missingPreparation(ctx, state.source, state.target);
+  state.missing = await missingPreparation(ctx, state.source, state.target);
   return CONTINUE;
 }
 
@@ -60,6 +74,8 @@ function applyOptions(ctx: Ctx, lockDir: string): ApplyOptions {
     connect: o.connect,
     operation: `ldoms migrate ${ctx.migration.id} --apply`,
     lockDir,
+    // A domain an earlier migration moved off either host is not brought back or re-prepared.
+    migrations: otherMigrations(ctx),
     ...(o.invTimeoutMs ? { invTimeoutMs: o.invTimeoutMs } : {}),
     ...(o.commandTimeoutMs ? { commandTimeoutMs: o.commandTimeoutMs } : {}),
     ...(o.confirmApply ? { confirm: o.confirmApply } : {}),
