@@ -67,8 +67,8 @@ const SOURCE = "ldm list -p";
  * Parses `ldm list -p`, `ldm list -l -p`, `ldm list -o ... -p`, `ldm list-bindings -p` and
  * `ldm list-constraints -p`: each `DOMAIN|name=...` record starts a domain; the resource records
  * that follow (until the next `DOMAIN`) belong to it. A `VNET` record with `name=` is one vnet
- * (its `|` lines are kept as `rows`, e.g. peers); a `VNET` record without `name=` whose `|`
- * lines carry `name=` lists one vnet per line. `IO` records work the same way with `dev=`/`alias=`.
+ * (its `|` lines are kept as `rows`, e.g. peers); a `VNET` keyword line without fields lists one
+ * vnet per `|name=` line below it, and `|` lines without `name=` are that vnet's rows. `IO` records work the same way with `dev=`/`alias=`.
  * `UUID` and other records are kept in `records`. Resource records before any `DOMAIN` are a
  * parse error.
  */
@@ -116,10 +116,16 @@ function domainFromRecord(record: ParseableRecord): DomainDraft {
 function vnetsFromRecord(record: ParseableRecord): LdmVnet[] {
   if (optionalText(record.fields.name) !== undefined) return [vnetFromFields(record.fields, record.rows)];
   if (Object.keys(record.fields).length > 0) throw new LdmParseError(SOURCE, "a VNET record has fields but no name=");
-  return record.rows.map((row) => {
-    if (optionalText(row.name) === undefined) throw new LdmParseError(SOURCE, "a VNET line has no name=");
-    return vnetFromFields(row, []);
-  });
+  // Keyword-line form (evidence §4): each `|name=` line is a vnet; a `|` line without `name=`
+  // (e.g. `|peer=`) belongs to the vnet above it.
+  const vnets: { fields: Record<string, string>; rows: Record<string, string>[] }[] = [];
+  for (const row of record.rows) {
+    const current = vnets[vnets.length - 1];
+    if (optionalText(row.name) !== undefined) vnets.push({ fields: row, rows: [] });
+    else if (current !== undefined) current.rows.push(row);
+    else throw new LdmParseError(SOURCE, "the first line under a VNET keyword has no name=");
+  }
+  return vnets.map((v) => vnetFromFields(v.fields, v.rows));
 }
 
 function vnetFromFields(f: Record<string, string>, rows: Record<string, string>[]): LdmVnet {

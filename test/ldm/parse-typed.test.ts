@@ -65,7 +65,7 @@ describe("parseListDomains", () => {
     expect(() => parseListDomains(LIST_NETWORK_HUMAN)).toThrow(LdmParseError);
     expect(() => parseListDomains("VERSION 1.11\nVNET|name=vnet0\n")).toThrow('record "VNET" comes before any DOMAIN record');
     expect(() => parseListDomains("DOMAIN|state=active\n")).toThrow("a DOMAIN record has no name=");
-    expect(() => parseListDomains("DOMAIN|name=a\nVNET\n|service=x\n")).toThrow("a VNET line has no name=");
+    expect(() => parseListDomains("DOMAIN|name=a\nVNET\n|service=x\n")).toThrow("the first line under a VNET keyword has no name=");
   });
 });
 
