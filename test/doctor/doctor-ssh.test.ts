@@ -15,6 +15,7 @@ import { packageVersion } from "../../src/model/package-files";
 import { defaultLabJson } from "../migration/support";
 import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
 import { applyExample, bundleFiles, doctorWorkspace, type DoctorWorkspace } from "./support";
+import { HEALTHY_HOST_VERDICTS } from "./samples";
 
 describe("ldoms doctor over the lab's SSH server", () => {
   let env: SshLab;
@@ -85,19 +86,7 @@ describe("ldoms doctor over the lab's SSH server", () => {
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as { exitCode: number; totals: object; checks: { assumption: string; verdict: string }[] };
     expect(report.exitCode).toBe(0);
-    expect(report.checks.map((c) => `${c.assumption} ${c.verdict}`)).toEqual([
-      "ldm-access confirmed",
-      "ldm-version-banner confirmed",
-      "parseable-version confirmed",
-      "control-domain confirmed",
-      "domain-flags confirmed",
-      "list-io-record-fields confirmed",
-      "list-io-class-values confirmed",
-      "vf-name-location confirmed",
-      "vf-property-keys confirmed",
-      "new-keys confirmed",
-      "migration-status not-observable",
-    ]);
+    expect(report.checks.map((c) => `${c.assumption} ${c.verdict}`)).toEqual(HEALTHY_HOST_VERDICTS);
     expect(report.totals).toEqual({ confirmed: 10, contradicted: 0, "not-observable": 1 });
   });
 

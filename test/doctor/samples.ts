@@ -5,6 +5,21 @@
  */
 import type { CapturedOutput, DoctorOutputs } from "../../src/engine/doctor";
 
+/** The verdicts on a healthy host with a named VF: everything confirmed but a migration's status (none runs). */
+export const HEALTHY_HOST_VERDICTS = [
+  "ldm-access confirmed",
+  "ldm-version-banner confirmed",
+  "parseable-version confirmed",
+  "control-domain confirmed",
+  "domain-flags confirmed",
+  "list-io-record-fields confirmed",
+  "list-io-class-values confirmed",
+  "vf-name-location confirmed",
+  "vf-property-keys confirmed",
+  "new-keys confirmed",
+  "migration-status not-observable",
+];
+
 export const ok = (stdout: string): CapturedOutput => ({ exitStatus: 0, stdout, stderr: "" });
 
 /** `ldm -V`, ref §8 shape with the evidence's 3.5 banner. */
