@@ -76,7 +76,7 @@ function refuseUnobservableNames(devices: readonly ListIoDevice[]): void {
   throw new Error(
     `it lists ${vfs.length} VF${vfs.length === 1 ? "" : "s"} (${vfs[0]?.name}${vfs.length > 1 ? ", ..." : ""}) but no "${LIST_IO_VF_NAME_KEY}=" field for any of them, so VF names cannot be read here and nothing can be planned safely. ` +
       `This tool expects the user-assigned name as a "${LIST_IO_VF_NAME_KEY}=" field of the VF's record or property lines (LIST_IO_VF_NAME_KEY in src/ldm/assumptions.ts, docs/lab-assumptions.md); nothing was changed. ` +
-      "Please report the output of `ldm list-io -l -p` and `ldm list-io -l` from this host",
+      "Run `ldoms doctor --host <this host>`: it captures the listings and says where this ldm shows VF names; attach its bundle (--redact) to a bug report",
   );
 }
 
