@@ -18,10 +18,11 @@ const REFERENCE_LIST_IO = [
   "/SYS/MB/NET0/IOVNET.PF0                   PF     pci_0    primary",
   "",
 ].join("\n");
+/** Solaris 11 layout (evidence §7): the newest member first, `M` on the active data interface. */
 const REFERENCE_IPMPSTAT_I = [
-  "INTERFACE   ACTIVE   GROUP      FLAGS      LINK       PROBE      STATE",
-  "net1        yes      ipmp0      --mb---    up         disabled   ok",
-  "net0        no       ipmp0      is-----    up         disabled   ok",
+  "INTERFACE   ACTIVE  GROUP       FLAGS     LINK      PROBE     STATE",
+  "net0        no      ipmp0       is-----   up        disabled  ok",
+  "net1        yes     ipmp0       --mbM--   up        disabled  ok",
   "",
 ].join("\n");
 

@@ -87,7 +87,7 @@ describe("ldoms migrate end to end through OpenSSH sshd and ldoms-lab-ldm", () =
     expect(report.preflight.map((c) => `${c.rule}:${c.status}`)).toEqual(["1:passed", "2:passed", "3:unverified", "4:passed", "5:passed", "6:passed"]);
     expect(report.postVerify.map((c) => c.status)).toEqual(["passed", "passed", "passed", "passed", "passed", "unverified"]);
     // The guest's IPMP group failed back to the VF on the target (lab model, read in-process).
-    expect((await inProcess.runGuest("ldg1", ["ipmpstat", "-P", "-o", "interface,active", "-i"])).stdout).toBe("net1:yes\nnet0:no\n");
+    expect((await inProcess.runGuest("ldg1", ["ipmpstat", "-P", "-o", "interface,active", "-i"])).stdout).toBe("net0:no\nnet1:yes\n"); // newest member first
 
     const state = readLabStateFile(statePath);
     expect(state.machines["t7-b"]!.domains.map((d) => d.name)).toEqual(["primary", "ldg1"]);

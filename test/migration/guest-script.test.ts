@@ -53,7 +53,7 @@ describe("scripts/guest-<domain>.sh", () => {
     const guestChanges = () => readLabStateFile(statePath).journal.filter((j) => j.kind === "guest").map((j) => j.argv.join(" "));
 
     const first = execFileSync("sh", [script], { env, encoding: "utf8" });
-    expect(first).toContain("net1        yes      ipmp0      --mb---    up         disabled   ok");
+    expect(first).toContain("net1        yes     ipmp0       --mbM--   up        disabled  ok");
     expect(guestChanges()).toEqual([
       "ipadm create-ip net1",
       "ipadm create-ip net0",

@@ -14,6 +14,8 @@ export interface LinkView {
   readonly present: boolean;
   readonly speed: number;
   readonly duplex: string;
+  /** The device's MAC address as `ldm` prints it (two-digit octets); absent when the device is gone. */
+  readonly mac?: string;
 }
 
 interface DeviceNow {
@@ -21,13 +23,14 @@ interface DeviceNow {
   readonly base: string;
   readonly speed: number;
   readonly duplex: string;
+  readonly mac?: string;
 }
 
 function devicesNow(machine: MachineState, domain: DomainState): DeviceNow[] {
-  const vnets = domain.vnets.map((v) => ({ key: `vnet:${v.name}`, base: `vnet#${v.id}`, speed: 0, duplex: "unknown" }));
+  const vnets = domain.vnets.map((v) => ({ key: `vnet:${v.name}`, base: `vnet#${v.id}`, speed: 0, duplex: "unknown", mac: v.mac }));
   const vfs = machine.pfs
     .filter((pf) => pf.class === "NETWORK")
-    .flatMap((pf) => pf.vfs.filter((vf) => vf.domain === domain.name).map((vf) => ({ key: `vf:${(GUEST_VF_KEEPS_LINK ? vf.name : undefined) ?? vfAlias(pf, vf)}`, base: `${pf.vfDriver}#`, speed: 10000, duplex: "full" })));
+    .flatMap((pf) => pf.vfs.filter((vf) => vf.domain === domain.name).map((vf) => ({ key: `vf:${(GUEST_VF_KEEPS_LINK ? vf.name : undefined) ?? vfAlias(pf, vf)}`, base: `${pf.vfDriver}#`, speed: 10000, duplex: "full", mac: vf.mac })));
   return [...vnets, ...vfs];
 }
 
@@ -51,7 +54,7 @@ export function reconcileLinks(guest: GuestState, machine: MachineState, domain:
   return Object.entries(guest.links)
     .map(([link, l]) => {
       const dev = now.find((d) => d.key === l.key);
-      return { link, device: l.device, present: dev !== undefined, speed: dev?.speed ?? 0, duplex: dev?.duplex ?? "unknown" };
+      return { link, device: l.device, present: dev !== undefined, speed: dev?.speed ?? 0, duplex: dev?.duplex ?? "unknown", ...(dev?.mac ? { mac: dev.mac } : {}) };
     })
     .sort((a, b) => Number(a.link.slice(3)) - Number(b.link.slice(3)));
 }
@@ -86,7 +89,8 @@ export function ipmpGroups(interfaces: readonly GuestIpInterface[], links: reado
         const active = ok && (!m.standby || !primaryUsable);
         const mb = active && !designated;
         if (mb) designated = true;
-        const flags = `${ok && !active ? "i" : "-"}${m.standby ? "s" : "-"}${mb ? "mb" : "--"}---`;
+        // Solaris 11 FLAGS (evidence §7): i s m b M d h; the designated member also carries IPv6 multicast (M), a member whose link is gone is down (d).
+        const flags = `${ok && !active ? "i" : "-"}${m.standby ? "s" : "-"}${mb ? "mbM" : "---"}${ok ? "-" : "d"}-`;
         return { name: m.name, group: g.name, active, usable: ok, standby: m.standby, flags };
       });
       const state = members.length && usable.length === members.length ? "ok" : usable.length ? "degraded" : "failed";

@@ -103,21 +103,36 @@ function table(header: readonly string[], widths: readonly number[], rows: reado
 function dladm(ctx: GuestContext, args: readonly string[]): string {
   const [sub, ...rest] = args;
   if (sub !== "show-phys" && sub !== "show-link") throw new GuestFailure(`dladm: ${sub ?? ""}: not supported by the lab`, 1);
-  const o = options("dladm", rest, "p", "o");
-  const known = sub === "show-phys" ? ["link", "media", "state", "speed", "duplex", "device"] : ["link", "class", "mtu", "state", "over"];
+  const o = options("dladm", rest, sub === "show-phys" ? "pm" : "p", "o");
+  const macs = sub === "show-phys" && o.flags.has("m");
+  const known = macs ? [...MAC_FIELDS] : sub === "show-phys" ? ["link", "media", "state", "speed", "duplex", "device"] : ["link", "class", "mtu", "state", "over"];
   let links = ctx.links.filter((l) => l.present);
   if (o.operands.length) {
     links = o.operands.map((n) => links.find((l) => l.link === n) ?? failLink(n));
   }
-  const rows = links.map((l) => ({ link: l.link, media: "Ethernet", state: "up", speed: String(l.speed), duplex: l.duplex, device: l.device, class: "phys", mtu: "1500", over: "--" }));
+  const rows = links.map((l) => ({
+    link: l.link, media: "Ethernet", state: "up", speed: String(l.speed), duplex: l.duplex, device: l.device, class: "phys", mtu: "1500", over: "--",
+    slot: "primary", address: dladmMac(l.mac ?? ""), inuse: "yes", client: l.link,
+  }));
   const fields = fieldList("dladm", o, known);
   if (o.flags.has("p")) {
     if (!fields) throw new GuestFailure("dladm: output field list (-o) required in parseable (-p) mode");
     return parseableRows(rows, fields);
   }
-  if (sub === "show-link") return table(["LINK", "CLASS", "MTU", "STATE", "OVER"], [12, 9, 7, 9], rows, ["link", "class", "mtu", "state", "over"]);
+  // Widths of Solaris 11 (evidence §8): show-link LINK 20 and CLASS 10 wide; show-phys as before; show-phys -m LINK 20.
+  if (sub === "show-link") return table(["LINK", "CLASS", "MTU", "STATE", "OVER"], [20, 10, 7, 9], rows, ["link", "class", "mtu", "state", "over"]);
   const f = fields ?? known;
+  if (macs) return table(f.map((x) => x.toUpperCase()), f.map((x) => MAC_WIDTHS[x] ?? 12).slice(0, f.length - 1), rows, f);
   return table(f.map((x) => x.toUpperCase()), [18, 21, 11, 7, 10].slice(0, f.length - 1), rows, f);
+}
+
+/** `dladm show-phys -m` fields and column widths. */
+const MAC_FIELDS = ["link", "slot", "address", "inuse", "client"] as const;
+const MAC_WIDTHS: Record<string, number> = { link: 20, slot: 9, address: 19, inuse: 6, client: 12 };
+
+/** `dladm` prints MAC octets without leading zeros (`0:14:4f:f8:0:1`), unlike `ldm` (evidence §8). */
+function dladmMac(mac: string): string {
+  return mac === "" ? "--" : mac.split(":").map((octet) => octet.replace(/^0(?=.)/, "")).join(":");
 }
 
 function failLink(name: string): never {
@@ -208,6 +223,8 @@ function ipadm(ctx: GuestContext, args: readonly string[]): string {
       g.interfaces = g.interfaces.filter((i) => i !== iface);
       return "";
     }
+    case undefined:
+      return bareIpadm(ctx);
     case "show-if":
       return showIf(ctx, rest);
     case "show-addr":
@@ -251,6 +268,23 @@ function interfaceRows(ctx: GuestContext): Record<string, string>[] {
   return rows;
 }
 
+/**
+ * Bare `ipadm` (Solaris 11.4, evidence §8): interfaces by name, each followed by its address
+ * objects indented three spaces; UNDER names the IPMP group a member is in.
+ */
+function bareIpadm(ctx: GuestContext): string {
+  const widths = [18, 11, 13, 11];
+  const interfaces = interfaceRows(ctx).sort((a, b) => a.ifname!.localeCompare(b.ifname!, "en", { numeric: true }));
+  const addresses = addressRows(ctx);
+  const lines = [row(["NAME", "CLASS/TYPE", "STATE", "UNDER", "ADDR"], widths).trimEnd()];
+  for (const i of interfaces) {
+    const group = ctx.guest.interfaces.find((x) => x.name === i.ifname)?.group;
+    lines.push(row([i.ifname!, i.class!, i.state!, group ?? "--", "--"], widths));
+    for (const a of addresses.filter((x) => x.addrobj!.split("/")[0] === i.ifname)) lines.push(row([`   ${a.addrobj}`, a.type!, a.state!, "--", a.addr!], widths));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
 function showIf(ctx: GuestContext, args: readonly string[]): string {
   const o = options("ipadm", args, "p", "o");
   const known = ["ifname", "class", "state", "active", "over"];
@@ -267,15 +301,20 @@ function showIf(ctx: GuestContext, args: readonly string[]): string {
   return table(f.map((x) => x.toUpperCase()), [11, 9, 9, 7].slice(0, f.length - 1), rows, f);
 }
 
-function showAddr(ctx: GuestContext, args: readonly string[]): string {
-  const o = options("ipadm", args, "p", "o");
-  const known = ["addrobj", "type", "state", "addr"];
+function addressRows(ctx: GuestContext): Record<string, string>[] {
   const groups = ipmpGroups(ctx.guest.interfaces, ctx.links);
   const rows: Record<string, string>[] = [{ addrobj: "lo0/v4", type: "static", state: "ok", addr: "127.0.0.1/8" }];
   for (const i of ctx.guest.interfaces) {
     const usable = i.kind === "ipmp" ? groups.find((g) => g.name === i.name)?.state !== "failed" : ctx.links.some((l) => l.link === i.name && l.present);
     for (const a of i.addrs) rows.push({ addrobj: a.addrobj, type: "static", state: usable ? "ok" : "inaccessible", addr: a.addr });
   }
+  return rows;
+}
+
+function showAddr(ctx: GuestContext, args: readonly string[]): string {
+  const o = options("ipadm", args, "p", "o");
+  const known = ["addrobj", "type", "state", "addr"];
+  const rows = addressRows(ctx);
   const fields = fieldList("ipadm", o, known);
   if (o.flags.has("p")) {
     if (!fields) throw new GuestFailure("ipadm: -p requires -o");
@@ -296,7 +335,7 @@ function ipmpstat(ctx: GuestContext, args: readonly string[]): string {
   if (o.flags.has("g")) {
     known = ["group", "groupname", "state", "fdt", "interfaces"];
     header = ["GROUP", "GROUPNAME", "STATE", "FDT", "INTERFACES"];
-    widths = [8, 12, 11, 11];
+    widths = [12, 12, 10, 10]; // Solaris 11: GROUPNAME 12, STATE 24, FDT 34, INTERFACES 44 (evidence §7)
     rows = groups.map((g) => {
       const active = g.members.filter((m) => m.active).map((m) => m.name);
       const inactive = g.members.filter((m) => m.usable && !m.active).map((m) => `(${m.name})`);
@@ -306,12 +345,23 @@ function ipmpstat(ctx: GuestContext, args: readonly string[]): string {
   } else if (o.flags.has("i")) {
     known = ["interface", "active", "group", "flags", "link", "probe", "state"];
     header = ["INTERFACE", "ACTIVE", "GROUP", "FLAGS", "LINK", "PROBE", "STATE"];
-    widths = [12, 9, 11, 11, 11, 11];
+    widths = [12, 8, 12, 10, 10, 10]; // Solaris 11: ACTIVE 12, GROUP 20, FLAGS 32, LINK 42, PROBE 52, STATE 62 (evidence §7)
+    // Newest first: the interface that joined its group last is listed first (evidence §7).
     rows = groups.flatMap((g) =>
-      g.members.map((m) => ({ interface: m.name, active: m.active ? "yes" : "no", group: g.name, flags: m.flags, link: m.usable ? "up" : "down", probe: "disabled", state: m.usable ? "ok" : "failed" })),
+      [...g.members].reverse().map((m) => ({ interface: m.name, active: m.active ? "yes" : "no", group: g.name, flags: m.flags, link: m.usable ? "up" : "down", probe: "disabled", state: m.usable ? "ok" : "failed" })),
     );
+  } else if (o.flags.has("a")) {
+    known = ["address", "state", "group", "inbound", "outbound"];
+    header = ["ADDRESS", "STATE", "GROUP", "INBOUND", "OUTBOUND"];
+    widths = [26, 7, 12, 12];
+    rows = groups.flatMap((g) => {
+      const active = g.members.filter((m) => m.active).map((m) => m.name);
+      const inbound = g.members.find((m) => m.flags.includes("b"))?.name ?? active[0] ?? "";
+      const addrs = ctx.guest.interfaces.find((i) => i.name === g.name)?.addrs ?? [];
+      return addrs.map((a) => ({ address: a.addr.split("/")[0]!, state: active.length ? "up" : "down", group: g.name, inbound: inbound || "--", outbound: active.join(" ") || "--" }));
+    });
   } else {
-    throw new GuestFailure("ipmpstat: only -g and -i are supported by the lab", 2);
+    throw new GuestFailure("ipmpstat: only -g, -i and -a are supported by the lab", 2);
   }
   const fields = fieldList("ipmpstat", o, known);
   if (parseable) {
