@@ -36,8 +36,11 @@ export const VF_NAME_UNIQUE_PER: "machine" | "pf" = "machine";
 /**
  * Where the user-assigned name appears in `ldm list-io -p` / `-l -p`: a `name=` key on the VF
  * record, after the verified keys (so the verified field positions f2..f7 do not move).
- * Ref §3.2 [?]: "Plan for a name= key on the VF record and verify on hardware".
- * An unnamed VF prints `name=` (empty), as other empty values do [V-code style].
+ * Ref §3.2 [?]: "Plan for a name= key on the VF record and verify on hardware"; evidence
+ * "Still unknown": no named VF was seen in any listing. The parsers also take `name=` from a
+ * property line under the record; the lab's `vfName` variant prints it there, only in the human
+ * `list-io -l`, or nowhere (docs/lab.md, "Variants"). An unnamed VF prints `name=` (empty), as
+ * other empty values do [V-code style].
  */
 export const LIST_IO_VF_NAME_KEY = "name";
 
@@ -88,8 +91,9 @@ export const VLAN_RANGE = { min: 1, max: 4094 } as const;
 export const INV_SETTLE_SECONDS = 45;
 
 /**
- * The `VERSION` line printed first by every `-p` listing. Ref §2.5 [V-code: 1.11 seen]; that 3.5
- * prints the same value for `list-io -p` [I].
+ * The `VERSION` line the lab prints first in every `-p` listing. Ref §2.5 [V-code: 1.11 seen];
+ * evidence §6: the value differs by listing and release (1.6 for `list-devices -a -p`), so which
+ * one 3.5 prints for `list-io -p` is unknown [?]; the lab's `versions` variant sets it per listing.
  */
 export const PARSEABLE_VERSION = "1.11";
 
@@ -250,8 +254,10 @@ export function delayedReconfigRefusal(domain: string): string {
 export const DELAYED_RECONFIG_NOTICE_STREAM: "stderr" | "stdout" = "stderr";
 
 /**
- * Spelled-out flag names in `ldm list -l -p`. Ref §2.4 [V for normal, control, vio-service;
- * the others ?].
+ * Spelled-out flag names in `ldm list -l -p` and `list-bindings -p` (evidence §3 [V-code]:
+ * `list-bindings -p` spells them, comma-separated, and `transition` exists). Ref §2.4 [V for
+ * normal, control, vio-service, transition; the others ?]. Whether `list -l -p` spells them too
+ * is [I]; the lab's `domainFlags` variant prints letters there.
  */
 export const SPELLED_FLAGS = {
   starting: "starting",
@@ -287,9 +293,13 @@ export const LIST_IO_HUMAN_VF_NAME: "long-listing-property" | "not-shown" = "lon
 
 /**
  * `list-io -l -p` device record layout: the `-p` keys dev, alias, status, domain, type, then
- * `class=` as field 7 (ref §3.3 [V-code: cut -f7]), then `bus=`, then (VFs) the name key.
- * Property lines follow as `|key=value` continuation lines, one property per line, so a PF's
- * line `|maxvfs=N` has `maxvfs=` as its second field (ref §3.3 [V-code]).
+ * `class=` as field 7 (ref §3.3 [V-code: cut -f7]; evidence "Confirmed"), then `bus=`, then
+ * (VFs) the name key. Property lines follow as `|key=value` continuation lines. The lab prints
+ * one property per line; evidence §1 [V-code] shows real lines hold several fields, the wanted
+ * value (a VF's MAC, a PF's `maxvfs`) second, with the first key and the grouping unknown: the
+ * lab's `propertyLines: "grouped"` variant prints `|dev=...|maxvfs=7` and
+ * `|dev=...|mac-addr=...|alt-mac-addrs=...|pvid=...|vid=...|mtu=...`. The parsers start a device
+ * only on a line with `type=`; every other `|` line belongs to the device above.
  */
 export const LIST_IO_LONG_PARSEABLE_KEYS = ["dev", "alias", "status", "domain", "type", LIST_IO_CLASS_KEY, "bus"] as const;
 
@@ -372,8 +382,11 @@ export const GUEST_VF_KEEPS_LINK: boolean = true;
 /**
  * Inside a Solaris guest, a vnet is the datalink over device `vnet<N>`, N being the vnet's `id`
  * in `ldm list -l -p`; a VF is a datalink over its driver's device (`ixgbevf0`, `igbvf0`),
- * which `ldm` does not name. Ref §6.2 [I]. The migration maps a domain's one Ethernet VF to
- * the one non-vnet datalink and refuses to guess when there are several.
+ * which `ldm` does not name. Ref §6.2 [I]; evidence §8 [V-code]: a VF's DEVICE is its driver
+ * and instance, and Oracle's own code maps a VF to its link by MAC (`dladm show-phys -m -o
+ * LINK,ADDRESS`, octets without leading zeros) and finds its IPMP group in bare `ipadm`'s UNDER
+ * column. How a vnet is named in the guest stays unknown. The migration maps a domain's one
+ * Ethernet VF to the one non-vnet datalink and refuses to guess when there are several.
  */
 export function guestVnetDevice(vnetId: string): string {
   return `vnet${vnetId}`;
