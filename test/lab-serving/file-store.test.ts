@@ -4,7 +4,8 @@ import { hostname, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LockTimeoutError, withFileLock } from "../../src/lab-serving/standalone/file-lock";
-import { FileLabStore, readLabStateFile } from "../../src/lab-serving/standalone/file-store";
+import { FileLabStore, readLabStateFile, writeLabStateFile } from "../../src/lab-serving/standalone/file-store";
+import { DEFAULT_LAB_FILE, Lab, initialLabState, loadLabDefinition } from "../../src/lab";
 
 const repo = resolve(__dirname, "../..");
 const tsx = join(repo, "node_modules/tsx/dist/cli.mjs");
@@ -74,5 +75,27 @@ describe("file-backed lab store", () => {
     expect(() => readLabStateFile(join(dir, "bad.json"))).toThrow(/bad\.json is not valid JSON \(.*\): write one with/);
     writeFileSync(join(dir, "other.json"), JSON.stringify({ hosts: {} }));
     expect(() => readLabStateFile(join(dir, "other.json"))).toThrow('is not a lab state (expected "format": 1 and "machines")');
+  });
+});
+
+describe("lab variants in a state file", () => {
+  it("a state written from a definition with variants answers in them; a state without any, in the defaults", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ldoms-variant-state-"));
+    try {
+      const json = JSON.parse(readFileSync(DEFAULT_LAB_FILE, "utf8"));
+      json.options = { invSettleMs: 0, variants: { domainFlags: "letters", versions: { "list-domain": "1.0" } } };
+      const path = join(dir, "state.json");
+      writeLabStateFile(path, initialLabState(loadLabDefinition(json, "variant state")));
+      const listed = (await new Lab(new FileLabStore(path)).runLdm("t7-a", ["list", "-l", "-p", "primary"])).stdout;
+      expect(listed.split("\n")[0]).toBe("VERSION 1.0");
+      expect(listed).toContain("|flags=-n-cv-|");
+      const old = JSON.parse(readFileSync(path, "utf8"));
+      delete old.options.variants;
+      const oldPath = join(dir, "old.json");
+      writeLabStateFile(oldPath, old);
+      expect((await new Lab(new FileLabStore(oldPath)).runLdm("t7-a", ["list", "-l", "-p", "primary"])).stdout).toContain("VERSION 1.11\nDOMAIN|name=primary|state=active|flags=normal,control,vio-service|");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

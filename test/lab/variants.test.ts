@@ -138,3 +138,14 @@ describe("lab variants", () => {
     expect(() => loadLabDefinition(json, "bad.json")).toThrow(/\$\.options\.variants/);
   });
 });
+
+describe("ldoms demo --lab-variant", () => {
+  it("takes a preset name, nothing for none, and refuses another word naming the presets", async () => {
+    const { labVariantOption } = await import("../../src/cli/commands/demo");
+    expect(labVariantOption("alternatives")).toBe("alternatives");
+    expect(labVariantOption("default")).toBe("default");
+    expect(labVariantOption(undefined)).toBeUndefined();
+    expect(labVariantOption("")).toBeUndefined();
+    expect(() => labVariantOption("nowhere")).toThrow("--lab-variant nowhere is not a lab variant; use one of default, alternatives");
+  });
+});
