@@ -70,10 +70,11 @@ describe.each(LAB_VARIANTS)("engine against the lab in-process ($name lab)", ({ 
   });
 });
 
-describe("the nowhere variant: VF names in no listing", () => {
+// human-only: the name shows in the human `list-io -l` only, which the engine does not read.
+describe.each(["nowhere", "human-only"])("the %s variant: VF names in no listing the engine reads", (vfName) => {
   it("plan and apply refuse before any change, naming the assumption; the lab journal shows no command", async () => {
     const json = exampleLabJson({}) as { options: object; machines: { pfs: { vfs: object[] }[] }[] };
-    json.options = { ...json.options, variants: { vfName: "nowhere" } };
+    json.options = { ...json.options, variants: { vfName } };
     // A VF made earlier by an admin (named): the listing shows it, but not its name.
     json.machines[0]!.pfs[0]!.vfs = [{ name: "ldg1-app", pvid: 100 }];
     const env = inProcessLab(json);
