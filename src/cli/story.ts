@@ -77,6 +77,7 @@ export async function runStory(options: StoryOptions = {}): Promise<StorySummary
       server = await startLabServer({ lab, stateDir: join(work, "lab") });
       inventory = server.inventoryFile;
       for (const [id, h] of Object.entries(server.inventory.hosts)) write(`    ${id.padEnd(11)} ${h.user}@${h.address}:${h.port}  host key ${h.hostKey}\n`);
+      if (options.labVariant !== undefined) write(`    ldm output in the lab's "${options.labVariant}" variant (docs/lab.md, "Variants")\n`);
       return 0;
     });
     await step("ldoms synth: examples/sriov-migration (ldg1 with named VF ldg1-app + vnet0 in IPMP group ipmp0, migrating to t7-b)", 0, async () => {
