@@ -82,7 +82,8 @@ export async function executeHost(p: Prepared, shared: Shared, options: ApplyOpt
   try {
     await proveHost(run, options);
   } catch (error) {
-    const typed = asLdomsError(error);
+    // The steps did run: a proof read that fails must not read as "nothing was changed".
+    const typed = error instanceof ApplyError ? error : new ApplyError(`${id}: every step ran (${run.done.map((d) => d.stepId).join(", ")}), but the re-read that proves them failed: ${asLdomsError(error).message}`, id);
     shared.stopReason ??= `${id} failed`;
     await releaseQuietly(p, options);
     options.onEvent?.({ type: "host-failed", host: id, message: typed.message });

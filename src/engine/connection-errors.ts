@@ -37,15 +37,17 @@ export function toConnectionError(target: HostTarget, error: unknown): Connectio
 /** A listing that failed on the host: `ldm` missing, no rights profile, or another `ldm` error. */
 export function readFailure(target: HostTarget, listing: string, exitStatus: number | null, output: string, stderr: string): ConnectionError {
   const at = where(target);
+  // A refusal may wrap at ~64 columns (evidence §10): match words across line breaks.
   const text = `${output}\n${stderr}`.trim();
+  const words = text.replace(/\s+/g, " ");
   const ldm = target.connection.pfexec ? `pfexec ${target.connection.ldmPath}` : target.connection.ldmPath;
-  if (exitStatus === 127 || /not found|No such file/i.test(text)) {
+  if (exitStatus === 127 || /not found|No such file/i.test(words)) {
     return new ConnectionError(
       `\`${ldm}\` was not found on ${at} (exit status ${exitStatus}). Is this a control domain? Set ldmPath (e.g. /usr/sbin/ldm) in the ControlDomain or the inventory if ldm is not on the PATH of non-interactive SSH sessions.`,
       target.id,
     );
   }
-  if (/not authori[sz]ed|permission denied|authori[sz]ation|insufficient privileges|not privileged/i.test(text)) {
+  if (/not authori[sz]ed|permission denied|authori[sz]ation|insufficient privileges|not privileged/i.test(words)) {
     return new ConnectionError(
       `\`${ldm} ${listing}\` was refused on ${at}: permission denied (${firstLine(text)}). Give ${target.connection.user} the "LDoms Review" rights profile for plan, "LDoms Management" for apply (usermod -P "LDoms Management" ${target.connection.user}), and set pfexec: true so ldm runs through pfexec.`,
       target.id,

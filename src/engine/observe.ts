@@ -7,10 +7,11 @@ import { readFailure } from "./connection-errors";
 import { checkReadListing } from "./listing-checks";
 import type { HostSession } from "./host-session";
 import { acquireLockPart, parseLockInfo, readLockPart, releaseOutcomeOf, releaseParts, type LockInfo, type ReleaseOutcome } from "./lock";
-import { observeDevices, observeDomains, observeVswitches } from "./observed-from-listings";
+import { observeDevices, observeDomains, observeVswitches, VfNamesNotListed } from "./observed-from-listings";
 import type { ObservedHost } from "./observed-state";
 import { parseListIo } from "../ldm/parse-list-io";
-import { ALL_LISTINGS, listingLabel } from "../ldm/argv";
+import { ALL_LISTINGS, HUMAN_LIST_IO_LONG, listingLabel } from "../ldm/argv";
+import { ldmCommandLine } from "../ldm/quote";
 import { batchCommandLine, ldmParts, splitBatchOutput, type BatchPart, type BatchSection, type ListingName } from "./read-batch";
 
 export { ALL_LISTINGS } from "../ldm/argv";
@@ -76,12 +77,40 @@ export async function readHost(
     lock = { held: false, release, ...(release.kind === "other" && release.holder ? { holder: release.holder } : {}) };
   }
   try {
-    return { observed: observeListings(session, listings, sections, result, options.previous), ...(lock ? { lock } : {}) };
+    return { observed: await observeWithNames(session, listings, sections, result, options.previous), ...(lock ? { lock } : {}) };
   } catch (error) {
     // Nothing was read, but the lock was taken in this exec: the caller must release it.
     if (lock?.held && typeof error === "object" && error !== null) lockTakenBy.add(error);
     throw error;
   }
+}
+
+/**
+ * The observation, reading human `ldm list-io -l` too (one more exec) when the parseable listing
+ * shows VFs but no name field for any of them: names may show only there.
+ */
+async function observeWithNames(
+  session: HostSession,
+  listings: readonly ListingName[],
+  sections: ReadonlyMap<string, BatchSection>,
+  result: { readonly exitStatus: number | null; readonly stderr: string },
+  previous: ObservedHost | undefined,
+): Promise<ObservedHost> {
+  try {
+    return observeListings(session, listings, sections, result, previous);
+  } catch (error) {
+    if (!(error instanceof VfNamesNotListed)) throw error;
+  }
+  const human = await session.exec(batchCommandLine([{ name: "list-io-human", commandLine: ldmCommandLine(HUMAN_LIST_IO_LONG, ldmOptions(session)) }]), "read");
+  const section = splitBatchOutput(human.stdout).find((s) => s.name === "list-io-human");
+  if (!section || section.exitStatus !== 0) throw readFailure(session.target, HUMAN_LIST_IO_LONG.join(" "), section?.exitStatus ?? human.exitStatus, section?.output ?? "", human.stderr);
+  let names: Map<string, string | undefined>;
+  try {
+    names = new Map(parseListIo(section.output).filter((d) => d.type.toUpperCase() === "VF" && d.nameShown).map((d) => [d.name, d.vfName]));
+  } catch (error) {
+    throw new PlanError(`${session.id}: could not read the output of \`ldm ${HUMAN_LIST_IO_LONG.join(" ")}\`: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return observeListings(session, listings, sections, result, previous, names);
 }
 
 function observeListings(
@@ -90,6 +119,7 @@ function observeListings(
   sections: ReadonlyMap<string, BatchSection>,
   result: { readonly exitStatus: number | null; readonly stderr: string },
   previous: ObservedHost | undefined,
+  humanNames?: ReadonlyMap<string, string | undefined>,
 ): ObservedHost {
   let devices = previous ? { buses: previous.buses, pfs: previous.pfs, vfs: previous.vfs } : undefined;
   let domains = previous?.domains;
@@ -101,10 +131,11 @@ function observeListings(
     }
     checkReadListing(session, name, listingLabel(name), section.output, result.stderr);
     try {
-      if (name === "list-io") devices = observeDevices(parseListIo(section.output));
+      if (name === "list-io") devices = observeDevices(parseListIo(section.output), humanNames);
       else if (name === "list-domains") domains = observeDomains(section.output);
       else vswitches = observeVswitches(section.output);
     } catch (error) {
+      if (error instanceof VfNamesNotListed) throw error;
       throw new PlanError(`${session.id}: could not read the output of \`ldm ${listingLabel(name)}\`: ${error instanceof Error ? error.message : String(error)}`);
     }
   }

@@ -30,7 +30,18 @@ function classFromAlias(alias: string): string | undefined {
   return cls === undefined ? undefined : IO_CLASSES[cls];
 }
 
-export function observeDevices(devices: readonly ListIoDevice[]): Pick<ObservedHost, "buses" | "pfs" | "vfs"> {
+/**
+ * `list-io -l -p` lists VFs but no name field for any of them: names may still show in the
+ * human `list-io -l` (`name = X`), which the reader then reads and passes as `humanNames`.
+ */
+export class VfNamesNotListed extends Error {}
+
+/**
+ * The observed devices. `humanNames` (VF pseudonym -> name, from human `list-io -l`) is given
+ * when the parseable listing shows no name field at all; names are then taken from it.
+ */
+export function observeDevices(listed: readonly ListIoDevice[], humanNames?: ReadonlyMap<string, string | undefined>): Pick<ObservedHost, "buses" | "pfs" | "vfs"> {
+  const devices = humanNames ? withHumanNames(listed, humanNames) : listed;
   const buses: ObservedBus[] = [];
   const pfs: ObservedPf[] = [];
   const vfs: ObservedVf[] = [];
@@ -62,20 +73,30 @@ export function observeDevices(devices: readonly ListIoDevice[]): Pick<ObservedH
       });
     }
   }
-  refuseUnobservableNames(devices);
+  refuseUnobservableNames(devices, humanNames !== undefined);
   return { buses, pfs, vfs };
+}
+
+/** The parseable listing's devices with the VF names the human listing shows. */
+function withHumanNames(devices: readonly ListIoDevice[], names: ReadonlyMap<string, string | undefined>): ListIoDevice[] {
+  return devices.map((d) => {
+    if (d.type.toUpperCase() !== "VF" || !names.has(d.name)) return d;
+    const name = names.get(d.name);
+    return { ...d, nameShown: true, ...(name !== undefined ? { vfName: name } : {}) };
+  });
 }
 
 /**
  * VFs are listed, but not one carries a name field: names cannot be observed on this host, and
  * taking every VF for unnamed would create duplicates. Nothing may be planned on such a reading.
  */
-function refuseUnobservableNames(devices: readonly ListIoDevice[]): void {
+function refuseUnobservableNames(devices: readonly ListIoDevice[], humanRead: boolean): void {
   const vfs = devices.filter((d) => d.type.toUpperCase() === "VF");
   if (vfs.length === 0 || vfs.some((d) => d.nameShown)) return;
+  if (!humanRead) throw new VfNamesNotListed(`no VF name field in ${vfs.length} VF record(s)`);
   throw new Error(
-    `it lists ${vfs.length} VF${vfs.length === 1 ? "" : "s"} (${vfs[0]?.name}${vfs.length > 1 ? ", ..." : ""}) but no "${LIST_IO_VF_NAME_KEY}=" field for any of them, so VF names cannot be read here and nothing can be planned safely. ` +
-      `This tool expects the user-assigned name as a "${LIST_IO_VF_NAME_KEY}=" field of the VF's record or property lines (LIST_IO_VF_NAME_KEY in src/ldm/assumptions.ts, docs/lab-assumptions.md); nothing was changed. ` +
+    `it lists ${vfs.length} VF${vfs.length === 1 ? "" : "s"} (${vfs[0]?.name}${vfs.length > 1 ? ", ..." : ""}) but no "${LIST_IO_VF_NAME_KEY}=" field for any of them, and \`ldm list-io -l\` shows no "${LIST_IO_VF_NAME_KEY} = " line either, so VF names cannot be read here and nothing can be planned on this reading. ` +
+      `This tool expects the user-assigned name as a "${LIST_IO_VF_NAME_KEY}=" field of the VF's record or property lines, or as a "${LIST_IO_VF_NAME_KEY} = " line under the VF in the human listing (LIST_IO_VF_NAME_KEY in src/ldm/assumptions.ts, docs/lab-assumptions.md). ` +
       "Run `ldoms doctor --host <this host>`: it captures the listings and says where this ldm shows VF names; attach its bundle (--redact) to a bug report",
   );
 }

@@ -46,6 +46,12 @@ export const LISTINGS = {
   "list-services": ["list-services", "-p"],
 } as const satisfies Record<Listing, readonly string[]>;
 
+/**
+ * The human long listing, read only when the parseable one shows no VF name field at all: a VF's
+ * name may show there as a `name = X` line (Ref §3.2 [?]).
+ */
+export const HUMAN_LIST_IO_LONG = ["list-io", "-l"] as const;
+
 /** Every listing, in the order a full read runs them. */
 export const ALL_LISTINGS: readonly Listing[] = Object.keys(LISTINGS) as Listing[];
 

@@ -11,6 +11,11 @@ describe("read failures", () => {
       "`ldm` was not found on t7-a (ldmops@t7-a.example.net:22) (exit status 127). Is this a control domain? Set ldmPath (e.g. /usr/sbin/ldm) in the ControlDomain or the inventory if ldm is not on the PATH of non-interactive SSH sessions.",
     );
   });
+  it("a refusal wrapped across lines (plain error style) is still recognised as permission denied", () => {
+    const wrapped = "list-io: the account has insufficient\nprivileges for this operation\n";
+    expect(readFailure(target, "list-io -l -p", 1, "", wrapped).message).toMatch(/^`ldm list-io -l -p` was refused on t7-a \(ldmops@t7-a\.example\.net:22\): permission denied \(list-io: the account has insufficient\)\. Give ldmops the "LDoms Review" rights profile/);
+  });
+
   it("permission denied: names the rights profiles and pfexec", () => {
     expect(readFailure(target, "list-io -l -p", 1, "", "Authorization failed\n").message).toBe(
       '`ldm list-io -l -p` was refused on t7-a (ldmops@t7-a.example.net:22): permission denied (Authorization failed). Give ldmops the "LDoms Review" rights profile for plan, "LDoms Management" for apply (usermod -P "LDoms Management" ldmops), and set pfexec: true so ldm runs through pfexec.',

@@ -70,22 +70,60 @@ describe.each(LAB_VARIANTS)("engine against the lab in-process ($name lab)", ({ 
   });
 });
 
-// human-only: the name shows in the human `list-io -l` only, which the engine does not read.
-describe.each(["nowhere", "human-only"])("the %s variant: VF names in no listing the engine reads", (vfName) => {
+/** The example's lab with a VF made earlier by an admin (named ldg1-app), on the given variant. */
+function labWithAdminVf(vfName: string) {
+  const json = exampleLabJson({}) as { options: object; machines: { pfs: { vfs: object[] }[] }[] };
+  json.options = { ...json.options, variants: { vfName } };
+  json.machines[0]!.pfs[0]!.vfs = [{ name: "ldg1-app", pvid: 100 }];
+  return inProcessLab(json);
+}
+
+describe("the nowhere variant: VF names in no listing", () => {
   it("plan and apply refuse before any change, naming the assumption; the lab journal shows no command", async () => {
-    const json = exampleLabJson({}) as { options: object; machines: { pfs: { vfs: object[] }[] }[] };
-    json.options = { ...json.options, variants: { vfName } };
-    // A VF made earlier by an admin (named): the listing shows it, but not its name.
-    json.machines[0]!.pfs[0]!.vfs = [{ name: "ldg1-app", pvid: 100 }];
-    const env = inProcessLab(json);
+    const env = labWithAdminVf("nowhere");
     const hosts = engineHosts(examplePlan(), { hostIds: ["t7-a"] });
     const plan = await planHosts(hosts, { connect: env.connect() });
     expect(plan.hosts[0]!.actions).toEqual([]);
-    expect(plan.hosts[0]!.error?.message).toContain(`it lists 1 VF (${PF0}.VF0) but no "name=" field for any of them, so VF names cannot be read here and nothing can be planned safely.`);
+    expect(plan.hosts[0]!.error?.message).toContain(
+      `it lists 1 VF (${PF0}.VF0) but no "name=" field for any of them, and \`ldm list-io -l\` shows no "name = " line either, so VF names cannot be read here and nothing can be planned on this reading.`,
+    );
     const apply = await applyHosts(hosts, { connect: env.connect() });
     expect(apply.hosts[0]!.status).toBe("failed");
-    expect(apply.hosts[0]!.error?.message).toContain("(LIST_IO_VF_NAME_KEY in src/ldm/assumptions.ts, docs/lab-assumptions.md); nothing was changed.");
+    expect(apply.hosts[0]!.error?.message).toContain("(LIST_IO_VF_NAME_KEY in src/ldm/assumptions.ts, docs/lab-assumptions.md).");
     expect(env.lab.journal()).toEqual([]);
     expect(env.lab.mutatingCount()).toBe(0);
+  });
+});
+
+describe("the nowhere variant on a host without VFs yet", () => {
+  it("the first create-vf shows that names cannot be read: apply stops, naming the steps that ran", async () => {
+    const json = exampleLabJson({}) as { options: object };
+    json.options = { ...json.options, variants: { vfName: "nowhere" } };
+    const env = inProcessLab(json);
+    const run = await applyHosts(engineHosts(examplePlan(), { hostIds: ["t7-b"] }), { connect: env.connect() });
+    expect(run.hosts[0]!.status).toBe("failed");
+    expect(run.hosts[0]!.error?.message).toMatch(/^t7-b: every step ran \(vf\/ldg1-app\/create\), but the re-read that proves them failed: t7-b: could not read the output of `ldm list-io -l -p`: it lists 1 VF /);
+    expect(env.lab.mutatingCount()).toBe(1);
+  });
+});
+
+describe("the human-only variant: VF names only in the human list-io -l", () => {
+  it("the admin's named VF is found there (one more read exec), so plan only assigns it", async () => {
+    const env = labWithAdminVf("human-only");
+    const run = await planHosts(engineHosts(examplePlan(), { hostIds: ["t7-a"] }), { connect: env.connect() });
+    expect(run.hosts[0]!.error).toBeUndefined();
+    expect(run.hosts[0]!.actions.map((a) => `${a.symbol} ${a.stepId}`)).toEqual(["~ vf/ldg1-app/assign", "+ vnet/ldg1/vnet0/add"]);
+    expect(run.hosts[0]!.counters).toMatchObject({ connections: 1, execs: 2, readExecs: 2 });
+  });
+
+  it("converges from scratch, and a second apply changes nothing", async () => {
+    const json = exampleLabJson({}) as { options: object };
+    json.options = { ...json.options, variants: { vfName: "human-only" } };
+    const env = inProcessLab(json);
+    const hosts = engineHosts(examplePlan());
+    const first = await applyHosts(hosts, { connect: env.connect() });
+    expect(first.hosts.map((h) => [h.id, h.status, h.error?.message])).toEqual([["t7-a", "applied", undefined], ["t7-b", "applied", undefined]]);
+    const second = await applyHosts(hosts, { connect: env.connect() });
+    expect(second.hosts.map((h) => [h.status, h.mutatingCommands])).toEqual([["unchanged", 0], ["unchanged", 0]]);
   });
 });

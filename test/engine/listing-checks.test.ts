@@ -62,8 +62,8 @@ describe("listings are checked before they are trusted", () => {
     const run = await applyHosts(T7A, { connect: env.connect() });
     expect(run.hosts[0]!.status).toBe("failed");
     expect(run.hosts[0]!.error?.message).toBe(
-      "t7-a: could not read the output of `ldm list-io -l -p`: it lists 1 VF (/SYS/MB/NET0/IOVNET.PF0.VF0) but no \"name=\" field for any of them, so VF names cannot be read here and nothing can be planned safely. " +
-        'This tool expects the user-assigned name as a "name=" field of the VF\'s record or property lines (LIST_IO_VF_NAME_KEY in src/ldm/assumptions.ts, docs/lab-assumptions.md); nothing was changed. ' +
+      "t7-a: could not read the output of `ldm list-io -l -p`: it lists 1 VF (/SYS/MB/NET0/IOVNET.PF0.VF0) but no \"name=\" field for any of them, and `ldm list-io -l` shows no \"name = \" line either, so VF names cannot be read here and nothing can be planned on this reading. " +
+        'This tool expects the user-assigned name as a "name=" field of the VF\'s record or property lines, or as a "name = " line under the VF in the human listing (LIST_IO_VF_NAME_KEY in src/ldm/assumptions.ts, docs/lab-assumptions.md). ' +
         "Run `ldoms doctor --host <this host>`: it captures the listings and says where this ldm shows VF names; attach its bundle (--redact) to a bug report",
     );
     expect(env.lab.mutatingCount()).toBe(before);
