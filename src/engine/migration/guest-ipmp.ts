@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type { DesiredIpmpGroup } from "../../model";
 import { GUEST_VNET_DEVICE_PATTERN, guestVnetDevice } from "../../ldm/assumptions";
 import { commandLine } from "../../ldm/quote";
+import { MAC_ADDRESS, normalizeMac } from "../../ldm/syntax";
 import { parseIpmpGroupInterfaces, parseIpmpstat } from "../../ldm/parse-ipmpstat";
 import type { HostSession } from "../host-session";
 import type { ObservedDomain, ObservedVf } from "../observed-state";
@@ -16,6 +17,8 @@ import { batchCommandLine, splitBatchOutput, type BatchPart } from "../read-batc
 export interface GuestLink {
   readonly link: string;
   readonly device: string;
+  /** The link's MAC as `dladm show-phys -m` prints it (leading zeros dropped); absent when not read. */
+  readonly mac?: string;
 }
 
 export interface GuestInterface {
@@ -48,8 +51,13 @@ const IF_FIELDS = ["ifname", "class", "over"] as const;
 const MEMBER_FIELDS = ["interface", "group", "active", "flags", "link", "state"] as const;
 const GROUP_FIELDS = ["group", "state", "interfaces"] as const;
 
-const GUEST_READS: readonly { name: string; argv: readonly string[] }[] = [
+const MAC_FIELDS = ["link", "address"] as const;
+
+/** `optional`: a guest whose dladm cannot answer it is still read (without what it adds). */
+const GUEST_READS: readonly { name: string; argv: readonly string[]; optional?: true }[] = [
   { name: "links", argv: ["dladm", "show-phys", "-p", "-o", LINK_FIELDS.join(",")] },
+  // Which link is which VF: by MAC, as Oracle's own tooling maps them (evidence §8).
+  { name: "macs", argv: ["dladm", "show-phys", "-m", "-p", "-o", MAC_FIELDS.join(",")], optional: true },
   { name: "interfaces", argv: ["ipadm", "show-if", "-p", "-o", IF_FIELDS.join(",")] },
   { name: "members", argv: ["ipmpstat", "-P", "-o", MEMBER_FIELDS.join(","), "-i"] },
   { name: "groups", argv: ["ipmpstat", "-P", "-o", GROUP_FIELDS.join(","), "-g"] },
@@ -72,7 +80,11 @@ export async function observeGuest(session: HostSession): Promise<GuestObservati
     }
     return section.output;
   };
-  const links = parseIpmpstat(output("links"), LINK_FIELDS).map((r) => ({ link: r.link ?? "", device: r.device ?? "" }));
+  const macs = new Map(macsOf(sections.get("macs")).map((r) => [r.link ?? "", r.address ?? ""]));
+  const links = parseIpmpstat(output("links"), LINK_FIELDS).map((r): GuestLink => {
+    const mac = macs.get(r.link ?? "");
+    return { link: r.link ?? "", device: r.device ?? "", ...(mac ? { mac } : {}) };
+  });
   const interfaces = parseIpmpstat(output("interfaces"), IF_FIELDS).map((r) => ({
     name: r.ifname ?? "",
     class: r.class ?? "",
@@ -94,6 +106,16 @@ export async function observeGuest(session: HostSession): Promise<GuestObservati
   return { links, interfaces, members, groups };
 }
 
+/** The `link,address` rows of `dladm show-phys -m -p`, or none when it failed or cannot be read. */
+function macsOf(section: { readonly output: string; readonly exitStatus: number | null } | undefined): Record<string, string>[] {
+  if (!section || section.exitStatus !== 0) return [];
+  try {
+    return parseIpmpstat(section.output, MAC_FIELDS);
+  } catch {
+    return [];
+  }
+}
+
 export interface GroupLinks {
   /** Datalink of the VF (active member). */
   readonly vfLink: string;
@@ -103,8 +125,9 @@ export interface GroupLinks {
 
 /**
  * Which datalinks are the group's VF and vnet. The vnet is the link over device `vnet<id>`
- * (the vnet's `id` in `ldm list -l -p`); the VF is the one non-vnet link when the domain has
- * one Ethernet VF. Anything ambiguous is reported, never guessed.
+ * (the vnet's `id` in `ldm list -l -p`); the VF is the link whose MAC is the VF's `mac-addr`
+ * (`dladm show-phys -m`), or, when MACs cannot be compared, the one non-vnet link when the
+ * domain has one Ethernet VF. Anything ambiguous is reported, never guessed.
  */
 export function mapGroupLinks(
   guest: GuestObservation,
@@ -122,6 +145,8 @@ export function mapGroupLinks(
     return { problem: `no datalink in the guest shows vnet ${group.standbyVnet} (device ${guestVnetDevice(id ?? "?")}); dladm show-phys lists ${describeLinks(guest.links)}` };
   }
   const vfLinks = guest.links.filter((l) => !GUEST_VNET_DEVICE_PATTERN.test(l.device));
+  const byMac = linkOfVfByMac(vfLinks, domainVfs.find((v) => v.name === group.activeVf));
+  if (byMac) return { vfLink: byMac.link, vnetLink: vnetLink.link };
   const ethernetVfs = domainVfs.filter((v) => v.class === undefined || v.class === "NETWORK");
   if (ethernetVfs.length !== 1 || vfLinks.length !== 1) {
     return {
@@ -129,6 +154,14 @@ export function mapGroupLinks(
     };
   }
   return { vfLink: vfLinks[0]!.link, vnetLink: vnetLink.link };
+}
+
+/** The one link whose MAC is the VF's (`ldm` prints two-digit octets, `dladm` drops leading zeros). */
+function linkOfVfByMac(links: readonly GuestLink[], vf: ObservedVf | undefined): GuestLink | undefined {
+  const mac = vf?.properties["mac-addr"];
+  if (mac === undefined || !MAC_ADDRESS.test(mac)) return undefined;
+  const same = links.filter((l) => l.mac !== undefined && MAC_ADDRESS.test(l.mac) && normalizeMac(l.mac) === normalizeMac(mac));
+  return same.length === 1 ? same[0] : undefined;
 }
 
 function describeLinks(links: readonly GuestLink[]): string {
