@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -10,9 +10,10 @@ import { synthesizeApp } from "../../src/cli/synth-app";
 import { applyHosts, engineHosts } from "../../src/engine";
 import { declaredTopology, toDot } from "../../src/graph";
 import { examplePlan } from "../../test-kit/example-plan";
-import { inProcessLab, type InProcessLab } from "../engine/support/engine-lab";
+import type { InProcessLab } from "../engine/support/engine-lab";
 import { declaredObjects, unescapeSvg } from "../graph/support";
-import { Capture } from "../support/capture";
+import type { Capture } from "../support/capture";
+import { cliFixture, type CliFixture } from "../support/cli-fixture";
 
 const repo = join(__dirname, "..", "..");
 const tsx = join(repo, "node_modules", "tsx", "dist", "cli.mjs");
@@ -27,17 +28,14 @@ describe("ldoms graph", () => {
   let planDocument: string;
   let out: Capture;
   let err: Capture;
-  const io = (): CommandIo => ({ stdout: out, stderr: err, cwd: dir, connect: env.connect(), env: {} });
+  let fixture: CliFixture;
+  const io = (): CommandIo => fixture.io();
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "ldoms-graph-"));
-    env = inProcessLab();
-    planDocument = join(dir, "ldoms.plan.json");
-    writeFileSync(planDocument, JSON.stringify(examplePlan()));
-    out = new Capture();
-    err = new Capture();
+    fixture = cliFixture("ldoms-graph-");
+    ({ dir, env, planDocument, out, err } = fixture);
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => fixture.remove());
 
   it("--format dot prints the DOT of the plan document, reading no host; the command line does the same", async () => {
     expect(await runGraph({ planDocument, format: "dot" }, io())).toBe(0);

@@ -1,14 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runApply } from "../../src/cli/commands/apply";
 import { runPlan, type CommandIo } from "../../src/cli/commands/plan";
 import { runForceUnlock } from "../../src/cli/commands/force-unlock";
-import { examplePlan } from "../../test-kit/example-plan";
 import { inProcessLab, type InProcessLab } from "./support/engine-lab";
 import { defaultLabJson } from "../migration/support";
-import { Capture } from "../support/capture";
+import type { Capture } from "../support/capture";
+import { cliFixture, type CliFixture } from "../support/cli-fixture";
 
 
 describe("ldoms plan / apply / force-unlock (commands, against the lab in-process)", () => {
@@ -17,17 +16,14 @@ describe("ldoms plan / apply / force-unlock (commands, against the lab in-proces
   let planDocument: string;
   let out: Capture;
   let err: Capture;
-  const io = (extra: Partial<CommandIo> = {}): CommandIo => ({ stdout: out, stderr: err, cwd: dir, connect: env.connect(), env: {}, ...extra });
+  let fixture: CliFixture;
+  const io = (extra: Partial<CommandIo> = {}): CommandIo => fixture.io(extra);
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "ldoms-cli-"));
-    env = inProcessLab();
-    planDocument = join(dir, "ldoms.plan.json");
-    writeFileSync(planDocument, JSON.stringify(examplePlan()));
-    out = new Capture();
-    err = new Capture();
+    fixture = cliFixture("ldoms-cli-");
+    ({ dir, env, planDocument, out, err } = fixture);
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => fixture.remove());
 
   it("plan --detailed-exitcode: 2 with changes, 0 once applied; text shows +/~ with reasons", async () => {
     expect(await runPlan({ planDocument, detailedExitcode: true }, io())).toBe(2);
