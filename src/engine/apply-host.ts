@@ -27,6 +27,8 @@ export interface Shared {
 /** One host's progress through its steps: statuses, what is done, pseudonyms learned, its view. */
 interface HostRun {
   readonly p: Prepared;
+  /** The step of each planned action, in the same order (looked up once per host). */
+  readonly steps: readonly Step[];
   readonly statuses: Map<string, ActionStatus>;
   readonly done: PlannedAction[];
   /** VF user-assigned name -> pseudonym, learned from `create-vf` output or a listing. */
@@ -39,7 +41,7 @@ interface HostRun {
 
 export async function executeHost(p: Prepared, shared: Shared, options: ApplyOptions): Promise<HostApplyResult> {
   const id = p.host.target.id;
-  const run: HostRun = { p, statuses: new Map(p.actions.map((a) => [a.stepId, "not-run"])), done: [], known: new Map(), view: p.observed as ObservedHost, mutatingCommands: 0 };
+  const run: HostRun = { p, steps: p.actions.map((a) => stepById(p.host.plan, a.stepId)), statuses: new Map(p.actions.map((a) => [a.stepId, "not-run"])), done: [], known: new Map(), view: p.observed as ObservedHost, mutatingCommands: 0 };
   const result = (status: HostApplyStatus, extra: Partial<HostApplyResult> = {}): HostApplyResult => ({
     id,
     status,
@@ -101,14 +103,14 @@ async function runGroup(run: HostRun, next: number, options: ApplyOptions): Prom
   const { p, known } = run;
   const plan = p.host.plan;
   run.failing = { action: p.actions[next] as PlannedAction, line: "" };
-  run.view = await waitSettled(p, stepById(plan, run.failing.action.stepId), run.view, known, options);
+  run.view = await waitSettled(p, run.steps[next] as Step, run.view, known, options);
   const batch = formBatch(plan, p.actions, next, run.view, known);
   const lines = batch.map((step) => ldmCommandLine(resolveArgv(step, run.view, known), ldmOptions(p.host)));
   batch.forEach((step, i) =>
     options.onEvent?.({ type: "step-started", host: p.host.target.id, action: actionOf(p.actions, step), commandLine: lines[i] as string, index: next + i + 1, total: p.actions.length }),
   );
   const last = batch[batch.length - 1] as Step;
-  const later = p.actions.slice(next + batch.length).map((a) => stepById(plan, a.stepId));
+  const later = run.steps.slice(next + batch.length);
   let outcome = await runBatch(p, batch, lines, run.view, { ...options, listAfter: laterStepsNeed(last, later) });
   if (last.kind === "create-vf" && !outcome.fresh && outcome.ran.length === batch.length && createdVfPseudonyms(outcome.ran[batch.length - 1]?.stdout ?? "").length !== 1) {
     // Nothing printed the new VF's pseudonym: only a listing can show it.

@@ -33,11 +33,6 @@ export interface Prepared {
 }
 
 
-/** `lock-waiting` events for a host whose lock another run holds. */
-export function lockWaitEvents(host: string, dir: string, onEvent: ApplyOptions["onEvent"]): (holder: LockInfo | undefined, waitedMs: number) => void {
-  return (holder, waitedMs) => onEvent?.({ type: "lock-waiting", host, dir, holder: holder ? describeLockHolder(holder) : "held by another run (no owner information)", waitedMs });
-}
-
 /** The words for a stop request: the signal's reason when it is a string, else "interrupted". */
 export function interruptReason(signal: AbortSignal): string {
   return typeof signal.reason === "string" ? signal.reason : "interrupted";
@@ -79,7 +74,7 @@ export async function prepareHost(host: EngineHost, lockDir: string, options: Ap
   const id = host.target.id;
   try {
     options.onEvent?.({ type: "host-reading", host: id });
-    const held = await acquireHostLock(session, lock, lockDir, { ...options, onLockWait: lockWaitEvents(id, lockDir, options.onEvent) });
+    const held = await acquireHostLock(session, lock, lockDir, options);
     emitListingWarnings(session, options.onEvent);
     prepared.lockHeld = true;
     options.onEvent?.({ type: "lock-taken", host: id, dir: lockDir, lockId: lock.id });

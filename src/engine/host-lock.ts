@@ -6,7 +6,8 @@
  */
 import { isOutcomeUnknown, type HostSession } from "./host-session";
 import { batchCommandLine, splitBatchOutput } from "./read-batch";
-import { lockHeldError, releaseOutcomeOf, releaseParts, type LockInfo, type ReleaseOutcome } from "./lock";
+import type { EngineEventSink } from "./events";
+import { describeLockHolder, lockHeldError, releaseOutcomeOf, releaseParts, type LockInfo, type ReleaseOutcome } from "./lock";
 import { readFailedHoldingLock, readHost } from "./observe";
 import type { ObservedHost } from "./observed-state";
 import { retryUnknown, type RetryOptions } from "./retry-unknown";
@@ -30,8 +31,8 @@ export interface HeldLock {
 export interface LockWaitOptions extends RetryOptions {
   /** Longest wait for another run's lock to go; 0 (the default) fails at once. */
   readonly lockTimeoutMs?: number;
-  /** Told each time the lock is found held while there is time left to wait. */
-  readonly onLockWait?: (holder: LockInfo | undefined, waitedMs: number) => void;
+  /** Gets a `lock-waiting` event each time the lock is found held while there is time left to wait. */
+  readonly onEvent?: EngineEventSink;
   /** A stop request ends the wait with the lock-held error. */
   readonly signal?: AbortSignal;
 }
@@ -55,7 +56,8 @@ export async function acquireHostLock(session: HostSession, info: LockInfo, dir:
     if (attempt.held) return attempt.held;
     const waited = Date.now() - started;
     if (waited >= timeout || options.signal?.aborted) throw lockHeldError(session.id, dir, attempt.holder, timeout > 0 ? waited : undefined);
-    options.onLockWait?.(attempt.holder, waited);
+    const holder = attempt.holder ? describeLockHolder(attempt.holder) : "held by another run (no owner information)";
+    options.onEvent?.({ type: "lock-waiting", host: session.id, dir, holder, waitedMs: waited });
     await sleep(Math.min(delay, timeout - waited));
   }
 }

@@ -6,7 +6,8 @@
 import { ApplyError, MigrationError } from "../../model";
 import type { HostSession } from "../host-session";
 import { acquireHostLock, lockMayRemain, releaseHostLock } from "../host-lock";
-import { DEFAULT_LOCK_DIR, describeLockHolder, type LockInfo } from "../lock";
+import { DEFAULT_LOCK_DIR } from "../lock";
+import type { EngineEvent } from "../events";
 import { readHost } from "../observe";
 import type { ObservedHost } from "../observed-state";
 import { retryUnknown } from "../retry-unknown";
@@ -32,9 +33,8 @@ export async function read(ctx: Ctx, session: HostSession, previous?: ObservedHo
   }
   try {
     const dir = ctx.lockDir(session.id);
-    const onLockWait = (holder: LockInfo | undefined, waitedMs: number) =>
-      ctx.options.onEvent?.({ type: "engine", event: { type: "lock-waiting", host: session.id, dir, holder: holder ? describeLockHolder(holder) : "held by another run (no owner information)", waitedMs } });
-    const held = await acquireHostLock(session, ctx.lock, dir, { ...retry, lockTimeoutMs: ctx.options.lockTimeoutMs ?? 0, onLockWait });
+    const onEvent = (event: EngineEvent) => ctx.options.onEvent?.({ type: "engine", event });
+    const held = await acquireHostLock(session, ctx.lock, dir, { ...retry, lockTimeoutMs: ctx.options.lockTimeoutMs ?? 0, onEvent });
     ctx.held.add(session);
     ctx.options.onEvent?.({ type: "engine", event: { type: "lock-taken", host: session.id, dir: ctx.lockDir(session.id), lockId: ctx.lock.id } });
     return held.observed;
