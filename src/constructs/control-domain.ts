@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
 import { ValidationError } from "../model";
 import { GuestDomain, type GuestDomainProps } from "./guest-domain";
-import { incomingMigrations, migrationsOf } from "./registry";
+import { PhysicalFunction, type PhysicalFunctionProps } from "./physical-function";
+import { groupsOf, incomingMigrations, migrationsOf } from "./registry";
 import { VirtualSwitch, type VirtualSwitchProps } from "./virtual-switch";
 import { checkSshEndpoint, type SshEndpointProps } from "./ssh-endpoint";
 import { checkCommandPath, checkName } from "./validation";
@@ -95,6 +96,20 @@ export class ControlDomain extends Construct {
     return this.node.children.filter((c): c is GuestDomain => c instanceof GuestDomain);
   }
 
+  /** Declares an Ethernet PF of this machine and the network it is cabled to. */
+  addPhysicalFunction(id: string, props: PhysicalFunctionProps): PhysicalFunction {
+    return new PhysicalFunction(this, id, props);
+  }
+
+  get physicalFunctions(): PhysicalFunction[] {
+    return this.node.children.filter((c): c is PhysicalFunction => c instanceof PhysicalFunction);
+  }
+
+  /** The mobile domains of every MigrationGroup this machine belongs to. */
+  get mobileDomains(): GuestDomain[] {
+    return groupsOf(this).flatMap((g) => g.domains);
+  }
+
   get virtualSwitches(): VirtualSwitch[] {
     return this.node.children.filter((c): c is VirtualSwitch => c instanceof VirtualSwitch);
   }
@@ -115,7 +130,7 @@ export class ControlDomain extends Construct {
       else problems.push(`VF ${vf} is declared twice on control domain "${this.hostId}" (by ${first} and by ${owner}); declare each existing VF once`);
     };
     const domainNames = new Map<string, string>();
-    for (const guest of this.guestDomains) {
+    for (const guest of [...this.guestDomains, ...this.mobileDomains]) {
       const first = domainNames.get(guest.domainName);
       if (first !== undefined) problems.push(`domain name "${guest.domainName}" is declared twice on control domain "${this.hostId}" (${first} and ${guest.node.path}); give each GuestDomain its own name`);
       else domainNames.set(guest.domainName, guest.node.path);
@@ -131,6 +146,13 @@ export class ControlDomain extends Construct {
         claimVfName(target.name, `the target VF of ${migration.node.path}`);
         if (target.vf !== undefined) claimPseudonym(target.vf, `the target VF of ${migration.node.path}`);
       }
+    }
+    const pfNetworks = new Map<string, PhysicalFunction>();
+    for (const pf of this.physicalFunctions) {
+      const first = pfNetworks.get(pf.pf);
+      if (first === undefined) pfNetworks.set(pf.pf, pf);
+      else if (first.network !== pf.network) problems.push(`PF ${pf.pf} is declared on network "${first.network.name}" (${first.node.path}) and on network "${pf.network.name}" (${pf.node.path}) on control domain "${this.hostId}"; a port is cabled to one network: keep the right one`);
+      else problems.push(`PF ${pf.pf} is declared twice on control domain "${this.hostId}" (${first.node.path} and ${pf.node.path}); declare it once`);
     }
     const switchNames = new Map<string, string>();
     for (const vsw of this.virtualSwitches) {

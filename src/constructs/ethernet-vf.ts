@@ -56,6 +56,19 @@ const VF_PROPS: { readonly [K in VfProperty]: PropertyBinding<EthernetVfProps> }
 };
 
 /**
+ * A mobile domain's VF is placed by its network on each host of the group, and takes each
+ * machine's own MAC address (one MAC on two machines' VFs would clash on the network).
+ */
+function checkMobileVf(path: string, group: string, props: EthernetVfProps): void {
+  const placed = "a VF of a mobile domain is created on each host's PhysicalFunction of its network";
+  if (props.pf !== undefined) invalid(path, "pf", props.pf, `is given, but the domain moves between the hosts of ${group}`, `${placed}: remove pf and declare the PFs with PhysicalFunction`);
+  if (props.vf !== undefined) invalid(path, "vf", props.vf, `is given, but the domain moves between the hosts of ${group}`, `${placed}: remove vf and declare the PFs with PhysicalFunction`);
+  if (props.network === undefined) throw new ValidationError(`${path}: network is not set; ${placed}: give network`);
+  if (props.macAddr !== undefined) invalid(path, "macAddr", props.macAddr, `is given, but the domain moves between the hosts of ${group}`, "each machine's VF keeps its own MAC address: remove macAddr");
+  if (props.altMacAddrs !== undefined) invalid(path, "altMacAddrs", props.altMacAddrs, `is given, but the domain moves between the hosts of ${group}`, "each machine's VF keeps its own MAC addresses: remove altMacAddrs");
+}
+
+/**
  * An SR-IOV Ethernet virtual function assigned to a guest domain: created on a PF by the plan,
  * or an existing VF adopted by pseudonym.
  */
@@ -76,7 +89,9 @@ export class EthernetVf extends Construct {
     if (props === undefined || props === null) {
       throw new ValidationError(`${path}: props are missing; give { pf: "/SYS/.../IOVNET.PF0", name: "..." }`);
     }
-    if (props.pf === undefined && props.vf === undefined) {
+    const group = scope.group;
+    if (group !== undefined) checkMobileVf(path, group.node.path, props);
+    else if (props.pf === undefined && props.vf === undefined) {
       throw new ValidationError(`${path}: neither pf nor vf is set; give pf (the Ethernet PF to create the VF on) or vf (an existing VF to adopt)`);
     }
     if (props.pf !== undefined && props.vf !== undefined) {

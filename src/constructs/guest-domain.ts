@@ -6,6 +6,7 @@ import { FibreChannelVf, type FibreChannelVfProps } from "./fibre-channel-vf";
 import { InfiniBandVf, type InfiniBandVfProps } from "./infiniband-vf";
 import { IpmpGroup, type IpmpGroupProps } from "./ipmp-group";
 import { Vnet, type VnetProps } from "./vnet";
+import { MigrationGroup } from "./migration-group";
 import { checkSshEndpoint } from "./ssh-endpoint";
 import { checkName, invalid } from "./validation";
 
@@ -46,8 +47,8 @@ export class GuestDomain extends Construct {
   constructor(scope: Construct, id: string, props: GuestDomainProps = {}) {
     super(scope, id);
     const path = this.node.path;
-    if (!(scope instanceof ControlDomain)) {
-      throw new ValidationError(`${path}: a GuestDomain must be created inside a ControlDomain, not inside ${scope.node.path || "the app root"}; use new GuestDomain(controlDomain, "${id}")`);
+    if (!(scope instanceof ControlDomain) && !(scope instanceof MigrationGroup)) {
+      throw new ValidationError(`${path}: a GuestDomain must be created inside a ControlDomain (a domain that stays there) or a MigrationGroup (a domain that moves between its hosts), not inside ${scope.node.path || "the app root"}; use new GuestDomain(controlDomain, "${id}")`);
     }
     this.domainName = checkName(path, "name", props.name ?? id);
     if (this.domainName === "primary") {
@@ -57,9 +58,23 @@ export class GuestDomain extends Construct {
     this.node.addValidation({ validate: () => this.validateDevices() });
   }
 
-  /** The control domain this guest lives on. */
+  /** The MigrationGroup of a mobile domain; undefined for a domain declared on a ControlDomain. */
+  get group(): MigrationGroup | undefined {
+    return this.node.scope instanceof MigrationGroup ? this.node.scope : undefined;
+  }
+
+  /** The control domain this guest lives on. A mobile domain has none declared: see `group`. */
   get controlDomain(): ControlDomain {
-    return this.node.scope as ControlDomain;
+    const scope = this.node.scope;
+    if (scope instanceof MigrationGroup) {
+      throw new ValidationError(`${this.node.path}: domain "${this.domainName}" moves between the hosts of ${scope.node.path}; where it runs is observed, not declared`);
+    }
+    return scope as ControlDomain;
+  }
+
+  /** The control domains this guest may run on: its own, or every host of its group. */
+  get hosts(): readonly ControlDomain[] {
+    return this.group?.hosts ?? [this.controlDomain];
   }
 
   addEthernetVf(id: string, props: EthernetVfProps): EthernetVf {

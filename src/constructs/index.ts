@@ -8,4 +8,6 @@ export * from "./vnet";
 export * from "./virtual-switch";
 export * from "./ipmp-group";
 export * from "./sriov-migration";
+export * from "./migration-group";
+export * from "./physical-function";
 export * from "./validate-tree";

@@ -5,10 +5,12 @@
  */
 import type { ControlDomain } from "./control-domain";
 import type { GuestDomain } from "./guest-domain";
+import type { MigrationGroup } from "./migration-group";
 import type { SriovMigration } from "./sriov-migration";
 
 const incomingByHost = new WeakMap<ControlDomain, SriovMigration[]>();
 const migrationsByDomain = new WeakMap<GuestDomain, SriovMigration[]>();
+const groupsByHost = new WeakMap<ControlDomain, MigrationGroup[]>();
 
 export function registerMigration(migration: SriovMigration): void {
   const incoming = incomingByHost.get(migration.target) ?? [];
@@ -27,4 +29,13 @@ export function incomingMigrations(host: ControlDomain): readonly SriovMigration
 /** Migrations of this guest domain, in declaration order. */
 export function migrationsOf(domain: GuestDomain): readonly SriovMigration[] {
   return migrationsByDomain.get(domain) ?? [];
+}
+
+export function registerGroup(group: MigrationGroup): void {
+  for (const host of group.hosts) groupsByHost.set(host, [...(groupsByHost.get(host) ?? []), group]);
+}
+
+/** The MigrationGroups this control domain belongs to, in declaration order. */
+export function groupsOf(host: ControlDomain): readonly MigrationGroup[] {
+  return groupsByHost.get(host) ?? [];
 }

@@ -3,6 +3,7 @@ import { ValidationError } from "../model";
 import { ControlDomain } from "./control-domain";
 import { EthernetVf } from "./ethernet-vf";
 import { GuestDomain } from "./guest-domain";
+import { mobileDomainProblems, vswitchProblems } from "./mobility-rules";
 import { migrationsOf, registerMigration } from "./registry";
 import {
   checkAddress, checkEthernetPf, checkEthernetVfPseudonym, checkFilePath, checkName, checkUser, invalid, show,
@@ -88,6 +89,9 @@ export class SriovMigration extends Construct {
     if (props === undefined || props === null) throw new ValidationError(`${path}: props are missing; give { domain, target, targetPf }`);
     if (!(props.domain instanceof GuestDomain)) invalid(path, "domain", props.domain, "is not a GuestDomain", "pass the GuestDomain to migrate");
     if (!(props.target instanceof ControlDomain)) invalid(path, "target", props.target, "is not a ControlDomain", "pass the target machine's ControlDomain");
+    if (props.domain.group !== undefined) {
+      invalid(path, "domain", props.domain.node.path, `is a mobile domain of ${props.domain.group.node.path}, which already moves it between its hosts`, `drop the SriovMigration and run: ldoms migrate ${props.domain.domainName} --to <host>`);
+    }
     this.domain = props.domain;
     this.target = props.target;
     if (props.targetPf !== undefined && props.targetVf !== undefined) {
@@ -141,47 +145,16 @@ export class SriovMigration extends Construct {
     const first = migrationsOf(domain)[0];
     // A second migration of the same domain is the mistake; its other findings would repeat the first's.
     if (first !== this) return [`${dn} already migrates in ${first.node.path}; declare one SriovMigration per domain`];
-    for (const other of domain.otherVfs) {
-      const kind = other.deviceClass === "FIBRECHANNEL" ? "Fibre Channel" : "InfiniBand";
-      problems.push(`${dn} has ${kind} VF ${other.device} (${other.node.path}); a domain with a Fibre Channel or InfiniBand VF cannot be migrated: remove the VF from the domain or drop the migration`);
-    }
-    const vfs = domain.ethernetVfs;
-    if (vfs.length === 0) {
-      problems.push(`${dn} has no EthernetVf; an SR-IOV migration prepares the domain's named Ethernet VF: declare one`);
-    }
-    if (this.targetVf !== undefined && vfs.length > 1) {
-      problems.push(`targetVf ${this.targetVf} is ambiguous: ${dn} has ${vfs.length} Ethernet VFs; use addTargetVf(vf, { vf }) for each`);
+    problems.push(...mobileDomainProblems(domain));
+    if (this.targetVf !== undefined && domain.ethernetVfs.length > 1) {
+      problems.push(`targetVf ${this.targetVf} is ambiguous: ${dn} has ${domain.ethernetVfs.length} Ethernet VFs; use addTargetVf(vf, { vf }) for each`);
     }
     for (const target of this.targetVfs()) {
-      const vf = target.source;
-      const label = `VF ${vf.node.path}`;
       if (target.pf === undefined && target.vf === undefined) {
-        problems.push(`${label} has no target VF on "${this.target.hostId}"; set targetPf (or addTargetVf(vf, { pf }))`);
-      }
-      const group = domain.ipmpGroups.find((g) => g.active === vf);
-      if (group === undefined) {
-        problems.push(`${label} is not the active interface of any IpmpGroup; a migrating domain needs the VF and a vnet in one IPMP group: add new IpmpGroup(domain, "ipmp0", { active: vf, standby: vnet })`);
-      }
-      if (vf.network === undefined) {
-        problems.push(`${label} has no network; declare the Network it reaches (network: net) so the VF, the vnet and the target VF can be checked to reach the same network`);
-      } else if (group !== undefined && group.standby.network !== vf.network) {
-        const standbyNet = group.standby.network ? `network "${group.standby.network.name}"` : "no network";
-        problems.push(`${label} is on network "${vf.network.name}" but its standby vnet ${group.standby.node.path} has ${standbyNet}; put both on the same Network`);
+        problems.push(`VF ${target.source.node.path} has no target VF on "${this.target.hostId}"; set targetPf (or addTargetVf(vf, { pf }))`);
       }
     }
-    const targetSwitches = this.target.virtualSwitches;
-    const seen = new Set<string>();
-    for (const vnet of domain.vnets) {
-      if (seen.has(vnet.vswitchName)) continue;
-      seen.add(vnet.vswitchName);
-      const sw = targetSwitches.find((s) => s.switchName === vnet.vswitchName);
-      if (targetSwitches.length > 0 && sw === undefined) {
-        problems.push(`vnet ${vnet.node.path} uses virtual switch "${vnet.vswitchName}", which is not declared on target "${this.target.hostId}" (declared: ${targetSwitches.map((s) => s.switchName).join(", ")}); a migrating domain needs a switch of the same name on the target: declare it there`);
-      }
-      if (sw?.network && vnet.network && sw.network !== vnet.network) {
-        problems.push(`vnet ${vnet.node.path} is on network "${vnet.network.name}" but switch "${sw.switchName}" on target "${this.target.hostId}" is on network "${sw.network.name}"; the target switch must reach the same network`);
-      }
-    }
+    problems.push(...vswitchProblems(domain, this.target, `target "${this.target.hostId}"`));
     return problems;
   }
 }

@@ -59,6 +59,9 @@ export class Vnet extends Construct {
     }
     if (props === undefined || props === null) throw new ValidationError(`${path}: props are missing; give at least { vswitch: "primary-vsw0" }`);
     this.ifName = checkName(path, "ifName", props.ifName ?? id);
+    if (props.vswitch instanceof VirtualSwitch && scope.group !== undefined) {
+      invalid(path, "vswitch", props.vswitch.node.path, `is the switch of one machine, but the domain moves between the hosts of ${scope.group.node.path}`, `name the switch (vswitch: "${props.vswitch.switchName}"); every host of the group needs a switch by that name`);
+    }
     if (props.vswitch instanceof VirtualSwitch) {
       if (props.vswitch.controlDomain !== scope.controlDomain) {
         invalid(path, "vswitch", props.vswitch.node.path, `is declared on another control domain than the vnet's (${scope.controlDomain.node.path})`, "use a switch of the same control domain");
@@ -110,6 +113,8 @@ export class Vnet extends Construct {
     const problems: string[] = [];
     const mismatch = vlanMismatch(this.network, this.pvid, this.vid);
     if (mismatch) problems.push(`vnet ${mismatch}`);
+    // A mobile domain's switches are checked on every host by its group.
+    if (this.guestDomain.group !== undefined) return problems;
     const host = this.guestDomain.controlDomain;
     const declared = host.virtualSwitches;
     const sw = declared.find((s) => s.switchName === this.vswitchName);

@@ -14,7 +14,7 @@ import { canonicalObservedHost, fingerprintObservedHost, type ObservedHost } fro
 import { mapWithLimit } from "./pool";
 import { checkPreconditions, problemText } from "./preconditions";
 import type { CommandTimeouts } from "./timeouts";
-import { findMigratedDomains, withoutMigratedSteps, type MigratedDomain, type MigratedDomainNote, type MigrationAwareness, type MigrationTargetRead } from "./migrated-domains";
+import { findMigratedDomains, withoutMigratedSteps, type MigratedDomain, type MigratedDomainNote, type MigrationAwareness, type MigrationFindings, type MigrationTargetRead } from "./migrated-domains";
 
 export const DEFAULT_PARALLELISM = 10;
 
@@ -71,6 +71,8 @@ export interface HostMigrationContext {
   readonly migrated: readonly MigratedDomain[];
   /** Migrations that could not be decided, added to the problems the host already has. */
   readonly undecided: readonly string[];
+  /** Mobile domains placed on no host of their group, or on two: problems of this host. */
+  readonly placement?: readonly string[];
 }
 
 /** Actions and precondition problems of one host on one observation. */
@@ -80,12 +82,14 @@ export function evaluateHost(plan: HostPlan, observed: ObservedHost, allowDisrup
   const needed = actions.map((a) => stepById(planned, a.stepId));
   const problems = checkPreconditions(planned, observed, needed, { allowDisruptive }).map(problemText);
   if (problems.length && migration?.undecided.length) problems.push(...migration.undecided);
+  if (migration?.placement?.length) problems.push(...migration.placement);
   return { actions, unchanged, problems, ...(notes.length ? { migrated: notes } : {}) };
 }
 
 /** The migration context of one host from the run's findings. */
-export function migrationContextOf(findings: { migrated: ReadonlyMap<string, readonly MigratedDomain[]>; undecided: ReadonlyMap<string, readonly string[]> }, hostId: string): HostMigrationContext {
-  return { migrated: findings.migrated.get(hostId) ?? [], undecided: findings.undecided.get(hostId) ?? [] };
+export function migrationContextOf(findings: MigrationFindings, hostId: string): HostMigrationContext {
+  const placement = findings.problems?.get(hostId);
+  return { migrated: findings.migrated.get(hostId) ?? [], undecided: findings.undecided.get(hostId) ?? [], ...(placement ? { placement } : {}) };
 }
 
 /** One host's read in a plan run. */

@@ -60,6 +60,40 @@ export interface PlanDocument {
   readonly hosts: readonly HostPlan[];
   /** One entry per SriovMigration, sorted by `id`. */
   readonly migrations: readonly MigrationPlan[];
+  /** One entry per MigrationGroup, sorted by `id`; absent in a stack without groups. */
+  readonly groups?: readonly MigrationGroupPlan[];
+}
+
+/**
+ * Control domains whose mobile domains may run on any of them and move between them. Each host
+ * of the group declares every mobile domain (`DesiredDomain.mobile`); where a domain runs is
+ * observed, never declared.
+ */
+export interface MigrationGroupPlan {
+  /** Construct id of the MigrationGroup, unique in the stack. */
+  readonly id: Name;
+  /** The group's hosts in declared preference order (evacuation tries targets in this order). */
+  readonly hosts: readonly GroupHostPlan[];
+  /** The group's mobile domains, sorted by name. */
+  readonly domains: readonly MobileDomainPlan[];
+  readonly auth: MigrationAuth;
+  /** User on the target for password authentication (`user@host`). */
+  readonly targetUser?: Text;
+}
+
+export interface GroupHostPlan {
+  /** Host id of a ControlDomain of the stack. */
+  readonly id: Name;
+  /** Address the other control domains of the group migrate to (`ldm migrate-domain` operand). */
+  readonly migrationAddress: Text;
+}
+
+export interface MobileDomainPlan {
+  readonly name: Name;
+  /** User-assigned names of its Ethernet VFs, sorted; each exists on every host of the group. */
+  readonly vfs: readonly Name[];
+  /** Virtual switches its vnets use, which every host of the group must have. */
+  readonly requiredVswitches: readonly Name[];
 }
 
 /** How to reach a control domain: its SSH endpoint, and how `ldm` runs there. An inventory file may override any field per host id. */
@@ -146,6 +180,12 @@ export interface DeclaredOtherVf {
 
 export interface DesiredDomain {
   readonly name: Name;
+  /**
+   * Present for a domain of a MigrationGroup: it may run on another host of the group. Its steps
+   * that need it here (assign its VFs, its vnets) apply only while it is observed here; its VFs
+   * are kept ready, unassigned, while it runs elsewhere.
+   */
+  readonly mobile?: { readonly group: Name };
   readonly vfs: readonly DesiredVf[];
   readonly vnets: readonly DesiredVnet[];
   readonly ipmpGroups: readonly DesiredIpmpGroup[];

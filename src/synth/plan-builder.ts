@@ -8,12 +8,12 @@
 import { VF_PROPERTIES, VF_PROPERTY_ORDER } from "../ldm/properties";
 import type { IConstruct } from "constructs";
 import {
-  ControlDomain, SriovMigration, validateTree, type EthernetVf, type GuestDomain, type Network, type Vnet,
+  ControlDomain, MigrationGroup, SriovMigration, validateTree, type EthernetVf, type GuestDomain, type Network, type Vnet,
 } from "../constructs";
 import {
   PLAN_FORMAT_VERSION, ValidationError,
   type DeclaredOtherVf, type DesiredDomain, type DesiredHostState, type DesiredIpmpGroup, type DesiredVf,
-  type DesiredVnet, type DesiredVswitch, type GuestPlan, type HostConnection, type HostPlan, type MigrationPlan,
+  type DesiredVnet, type DesiredVswitch, type GuestPlan, type HostConnection, type HostPlan, type MigrationGroupPlan, type MigrationPlan,
   type NetworkRef, type PlanDocument, type VfProperties,
 } from "../model";
 import { byCodePoint } from "./stable-json";
@@ -52,13 +52,21 @@ function connectionOf(host: ControlDomain): HostConnection {
   };
 }
 
-function assignedVf(vf: EthernetVf, domain: string): DesiredVf {
+/** Where a VF is on `host`: its own pf/vf, or for a mobile domain the host's PF of its network. */
+function vfLocation(vf: EthernetVf, host: ControlDomain): { pf: string } | { vf: string } {
+  const group = vf.guestDomain.group;
+  // validateTree has proven every mobile VF's network has a PF on every host of its group.
+  if (group !== undefined) return { pf: (group.pfOn(host, vf.network as Network) as { pf: string }).pf };
+  return locationField(vf.pf, vf.vf);
+}
+
+function assignedVf(vf: EthernetVf, domain: string, host: ControlDomain): DesiredVf {
   return {
     domain,
     // validateTree has proven every VF named before this runs.
     name: vf.vfName as string,
     ...networkField(vf.network),
-    ...locationField(vf.pf, vf.vf),
+    ...vfLocation(vf, host),
     properties: vf.properties(),
   };
 }
@@ -67,18 +75,20 @@ function desiredVnet(vnet: Vnet): DesiredVnet {
   return { ifName: vnet.ifName, ...networkField(vnet.network), properties: vnet.properties(), vswitch: vnet.vswitchName };
 }
 
-function desiredDomain(guest: GuestDomain): DesiredDomain {
+function desiredDomain(guest: GuestDomain, host: ControlDomain): DesiredDomain {
   const ipmpGroups: DesiredIpmpGroup[] = guest.ipmpGroups
     .map((g) => ({ activeVf: g.active.vfName as string, name: g.groupName, standbyVnet: g.standby.ifName }))
     .sort(by((g) => g.name));
   const otherVfs: DeclaredOtherVf[] = guest.otherVfs
     .map((o) => ({ class: o.deviceClass, device: o.device }))
     .sort(by((o) => o.device));
+  const group = guest.group;
   return {
     ipmpGroups,
+    ...(group !== undefined ? { mobile: { group: group.node.id } } : {}),
     name: guest.domainName,
     otherVfs,
-    vfs: guest.ethernetVfs.map((vf) => assignedVf(vf, guest.domainName)).sort(by((v) => v.name)),
+    vfs: guest.ethernetVfs.map((vf) => assignedVf(vf, guest.domainName, host)).sort(by((v) => v.name)),
     vnets: guest.vnets.map(desiredVnet).sort(by((v) => v.ifName)),
   };
 }
@@ -124,6 +134,22 @@ function guestPlans(guests: readonly GuestDomain[], domains: readonly DesiredDom
     .sort(by((g) => g.domain));
 }
 
+function vswitchesOf(domain: GuestDomain): string[] {
+  return [...new Set(domain.vnets.map((v) => v.vswitchName))].sort(byCodePoint);
+}
+
+function groupPlan(g: MigrationGroup): MigrationGroupPlan {
+  return {
+    auth: g.passwordFile !== undefined ? { kind: "password-file", path: g.passwordFile } : { kind: "certificate" },
+    domains: g.domains
+      .map((d) => ({ name: d.domainName, requiredVswitches: vswitchesOf(d), vfs: d.ethernetVfs.map((vf) => vf.vfName as string).sort(byCodePoint) }))
+      .sort(by((d) => d.name)),
+    hosts: g.hosts.map((h) => ({ id: h.hostId, migrationAddress: g.migrationAddress(h) })),
+    id: g.node.id,
+    ...(g.targetUser !== undefined ? { targetUser: g.targetUser } : {}),
+  };
+}
+
 function migrationPlan(m: SriovMigration): MigrationPlan {
   return {
     auth: m.passwordFile !== undefined ? { kind: "password-file", path: m.passwordFile } : { kind: "certificate" },
@@ -131,7 +157,7 @@ function migrationPlan(m: SriovMigration): MigrationPlan {
     domain: m.domain.domainName,
     id: m.node.id,
     migrate: m.migrate,
-    requiredVswitches: [...new Set(m.domain.vnets.map((v) => v.vswitchName))].sort(byCodePoint),
+    requiredVswitches: vswitchesOf(m.domain),
     sourceHost: m.domain.controlDomain.hostId,
     targetAddress: m.targetAddress,
     targetHost: m.target.hostId,
@@ -163,8 +189,10 @@ export function synthesizePlan(root: IConstruct, stack: string): PlanDocument {
   validateTree(root, all);
   const hosts = all.filter((c): c is ControlDomain => c instanceof ControlDomain);
   const migrations = all.filter((c): c is SriovMigration => c instanceof SriovMigration);
+  const groups = all.filter((c): c is MigrationGroup => c instanceof MigrationGroup);
   requireUniqueIds("ControlDomain", hosts.map((h) => ({ id: h.hostId, path: h.node.path })));
   requireUniqueIds("SriovMigration", migrations.map((m) => ({ id: m.node.id, path: m.node.path })));
+  requireUniqueIds("MigrationGroup", groups.map((g) => ({ id: g.node.id, path: g.node.path })));
   const incomingByHost = new Map<ControlDomain, SriovMigration[]>();
   for (const m of migrations) {
     const incoming = incomingByHost.get(m.target);
@@ -173,9 +201,9 @@ export function synthesizePlan(root: IConstruct, stack: string): PlanDocument {
   }
 
   const hostPlans: HostPlan[] = hosts.map((host) => {
-    const guests = host.guestDomains;
+    const guests = [...host.guestDomains, ...host.mobileDomains];
     const incoming = incomingByHost.get(host) ?? [];
-    const domains = guests.map(desiredDomain).sort(by((d) => d.name));
+    const domains = guests.map((g) => desiredDomain(g, host)).sort(by((d) => d.name));
     const desired: DesiredHostState = {
       domains,
       unassignedVfs: unassignedVfs(incoming),
@@ -185,6 +213,7 @@ export function synthesizePlan(root: IConstruct, stack: string): PlanDocument {
   });
   return {
     formatVersion: PLAN_FORMAT_VERSION,
+    ...(groups.length ? { groups: groups.map(groupPlan).sort(by((g) => g.id)) } : {}),
     hosts: hostPlans.sort(by((h) => h.id)),
     migrations: migrations.map(migrationPlan).sort(by((m) => m.id)),
     stack,

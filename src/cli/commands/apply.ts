@@ -100,7 +100,7 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
       allowDisruptive: options.allowDisruptive ?? false,
       operation: `ldoms apply (stack ${stack})`,
       // A domain moved by a configured migration is not undone; its target is read even outside --host.
-      migrations: migrationAwareness(document.migrations, everyHost.hosts, everyHost.unreachable),
+      migrations: migrationAwareness(document, everyHost.hosts, everyHost.unreachable),
       ...(options.invTimeout ? { invTimeoutMs: options.invTimeout } : {}),
       ...(options.lockTimeout ? { lockTimeoutMs: options.lockTimeout } : {}),
       commandTimeoutMs: engineTimeouts(options),
@@ -121,7 +121,7 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
             { ...document, hosts: document.hosts.filter((h) => hosts.some((x) => x.target.id === h.id)) },
             {
               connect: io.connect ?? sshConnect(options),
-              skipDomains: new Set(run.hosts.flatMap((h) => (h.migrated ?? []).map((m) => m.domain))),
+              skipDomains: new Map(run.hosts.map((h) => [h.id, new Set((h.migrated ?? []).map((m) => m.domain))])),
               ...(savedGuests ? { saved: savedGuests } : {}),
               ...(inventory ? { inventory } : {}),
               commandTimeoutMs: engineTimeouts(options),

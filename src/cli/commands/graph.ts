@@ -77,7 +77,7 @@ export async function runGraph(rawOptions: GraphCommandOptions, io: CommandIo = 
     const run = await planHosts(input.hosts, {
       connect: io.connect ?? sshConnect(options),
       parallelism: options.parallelism ?? 10,
-      migrations: migrationAwareness(input.document.migrations, everyHost.hosts, everyHost.unreachable),
+      migrations: migrationAwareness(input.document, everyHost.hosts, everyHost.unreachable),
       onEvent: progressFor(io.stderr),
       commandTimeoutMs: engineTimeouts(options),
     });

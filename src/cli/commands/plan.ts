@@ -58,7 +58,7 @@ export async function runPlan(rawOptions: PlanCommandOptions, io: CommandIo = de
       parallelism: options.parallelism ?? 10,
       allowDisruptive: options.allowDisruptive ?? false,
       // A domain moved by a configured migration is not undone; its target is read even outside --host.
-      migrations: migrationAwareness(input.document.migrations, everyHost.hosts, everyHost.unreachable),
+      migrations: migrationAwareness(input.document, everyHost.hosts, everyHost.unreachable),
       onEvent: progress,
       commandTimeoutMs: engineTimeouts(options),
     });

@@ -232,8 +232,8 @@ export interface DocumentGuestsOptions extends Omit<GuestIpmpConvergeOptions, "b
   readonly inventory?: Inventory;
   /** Per-kind time limits (reads, changes), as for hosts. */
   readonly commandTimeoutMs?: number | CommandTimeouts;
-  /** Domains to leave out (migrated away as configured: the migration checks their guest). */
-  readonly skipDomains?: ReadonlySet<string>;
+  /** Per host id, domains to leave out there (migrated away, or running on another host of their group). */
+  readonly skipDomains?: ReadonlyMap<string, ReadonlySet<string>>;
   /**
    * A saved plan's guests: only the steps they list run, each guest pinned to the configuration
    * it had when planned; guests with no listed steps are not contacted.
@@ -275,7 +275,7 @@ export async function applyDocumentGuests(document: PlanDocument, options: Docum
 function reachableGuests(document: PlanDocument, plan: HostPlan, options: DocumentGuestsOptions, out: GuestResults): GuestWork[] {
   const hostId = plan.id;
   return plan.desired.domains
-    .filter((d) => d.ipmpGroups.length && !options.skipDomains?.has(d.name))
+    .filter((d) => d.ipmpGroups.length && !options.skipDomains?.get(hostId)?.has(d.name))
     .flatMap((d) => {
       const target = guestTarget(document, hostId, d.name, options.inventory);
       if (!target) out.noAccess.push({ domain: d.name, host: hostId, guest: guestInventoryId(d.name) });

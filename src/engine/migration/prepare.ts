@@ -19,7 +19,7 @@ import { readBoth, release } from "./locked-read";
 function otherMigrations(ctx: Ctx): MigrationAwareness {
   const every = documentHosts(ctx.options.document, ctx.options.inventory);
   const others = ctx.options.document.migrations.filter((m) => m.id !== ctx.migration.id);
-  return migrationAwareness(others, every.hosts, every.unreachable);
+  return migrationAwareness({ migrations: others, ...(ctx.options.document.groups ? { groups: ctx.options.document.groups } : {}) }, every.hosts, every.unreachable);
 }
 
 /** What the preparation still lacks on either host, as `host: action` and `host: problem`. */
