@@ -129,6 +129,8 @@ export interface MachineState {
   name: string;
   addresses: string[];
   platform: string;
+  /** What the machine has in all; absent in states written before it existed (the defaults then). */
+  capacity?: { vcpus: number; memoryBytes: number };
   buses: BusState[];
   slots: SlotState[];
   pfs: PfState[];
@@ -244,6 +246,7 @@ export function initialLabState(def: LabDefinition, now: number = Date.now()): L
       name: md.name,
       addresses: [...md.addresses],
       platform: md.platform,
+      capacity: { ...md.capacity },
       buses: md.buses.map((b) => ({ name: b.name, alias: b.alias, dev: b.dev, iov: b.iov, domain: b.domain })),
       slots: md.slots.map((s) => ({ ...s })),
       pfs: [],

@@ -136,6 +136,36 @@ export const PLAUSIBLE_LISTINGS = {
 export const CREATED_VF_PREFIX = "Created new vf: ";
 
 /**
+ * Whether `ldm list-devices` without `-a` lists only free resources. Ref: `list-devices` is not
+ * described; evidence §6 names `list-devices -a -p` only. [I]: yes (`-a` adds the bound ones).
+ * When false, the engine's capacity read asks for `-a` and counts the free rows itself (the
+ * parser reads both forms); the lab prints every resource without `-a` too.
+ */
+export const LIST_DEVICES_FREE_ONLY_WITHOUT_A: boolean = true;
+
+/**
+ * `ldm list-devices -p cpu memory` records. Evidence §4 [V-code]: `VCPU` alone on its line,
+ * then one `|pid=N|free=N|pm=no` row per vCPU; evidence §6 [V]: `VERSION 1.6` first (with `-a`).
+ * The rest is [I]:
+ * - `free=` is the vCPU's free share in percent (the human `%FREE` column): a vCPU counts as free
+ *   only at 100; a row without `free=` counts as free (listed without `-a`);
+ * - `MEMORY` is alone on its line too, then one `|pa=ADDR|size=N` row per block;
+ * - `size=` is bytes, as `mem=` of `list -p` (Ref §2.5 [I unit]); `K`/`M`/`G`/`T` suffixes and
+ *   `0x` hex are read too;
+ * - a memory row with a non-empty `bound=` is held by that domain (`-a` form); without it the
+ *   block is free.
+ * Other records (`CORE`, `MAU`, `IO`, ...) are ignored; inline `VCPU|pid=..` is read as a row.
+ */
+export const LIST_DEVICES_RECORDS = {
+  vcpu: "VCPU",
+  vcpuFreeKey: "free",
+  vcpuFreePercent: 100,
+  memory: "MEMORY",
+  memorySizeKey: "size",
+  memoryBoundKey: "bound",
+} as const;
+
+/**
  * Generic migration failure trailer. Ref §5.2 [V for one case, I as the generic trailer].
  */
 export function migrationFailedTrailer(domain: string): string {
@@ -197,6 +227,8 @@ export const LDM_ERRORS = {
   noMigration: (domain: string) => `No migration of LDom ${domain} is in progress`,
   notSupportedByLab: (what: string) => `${what} is not supported by the lab`,
   macInUse: (mac: string, user: string) => `MAC address ${mac} is already in use by ${user}`,
+  invalidDeviceClass: (word: string) => `Invalid device class ${word}: use core, cpu, crypto, memory or io`,
+  notEnoughFree: (domain: string, need: string, free: string) => `Not enough free resources to bind LDom ${domain}: it needs ${need}, ${free} free`,
 } as const;
 
 /** Migration refusal reasons, each printed before `migrationFailedTrailer`. Ref §5.3 [?]. */
@@ -220,6 +252,7 @@ export const MIGRATION_REASONS = {
   rootDomain: (domain: string, bus: string) => `LDom ${domain} owns bus ${bus}; a domain with physical I/O devices cannot be migrated`,
   invalidTargetName: (name: string) => `Invalid target domain name ${name}`,
   cancelled: (domain: string) => `Migration of LDom ${domain} was cancelled`,
+  targetLacksCapacity: (domain: string, need: string, free: string) => `Not enough free resources on the target machine for LDom ${domain}: it needs ${need}, the target has ${free} free`,
 } as const;
 
 /**

@@ -7,4 +7,5 @@ export * from "./parse-list-domains";
 export * from "./parse-list-services";
 export * from "./parse-ipmpstat";
 export * from "./parse-created-vfs";
+export * from "./list-devices";
 export * from "./listing-check";

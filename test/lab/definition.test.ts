@@ -64,7 +64,7 @@ describe("lab definition", () => {
     expect(text).toBe(
       [
         "Invalid lab definition x.json (4 problems)",
-        '  - $.machines[0]: unknown key "colour"; remove it (known keys: name, addresses, platform, buses, slots, pfs, domains, vswitches, vdiskServices)',
+        '  - $.machines[0]: unknown key "colour"; remove it (known keys: name, addresses, platform, capacity, buses, slots, pfs, domains, vswitches, vdiskServices)',
         '  - $.machines[0].pfs[0].alias: "/SYS/MB/NET0/IOVXX.PF0" is not a PF pseudonym; write <slot path>/IOVNET.PF<n> (Ethernet), /IOVFC.PF<n> (Fibre Channel) or /IOVIB.PF<n> (InfiniBand)',
         "  - $.machines[0].pfs[0].maxvfs: expected an integer from 1 to 64, got 0",
         '  - $.machines[0].domains[0].state: expected "active", "bound" or "inactive", got "running"',

@@ -63,11 +63,21 @@ function checkVirtualDevices(m: MachineDefinition, path: string, problems: Probl
   });
 }
 
+/** Bound and active domains (the control domain is always active) must fit in the machine. */
+function checkCapacity(m: MachineDefinition, path: string, problems: Problems): void {
+  const holding = m.domains.filter((d) => d.state !== "inactive");
+  const vcpus = holding.reduce((n, d) => n + d.ncpu, 0);
+  const memory = holding.reduce((n, d) => n + d.memory, 0);
+  if (vcpus > m.capacity.vcpus) problems.add(`${path}.capacity.vcpus`, `the bound and active domains hold ${vcpus} vCPUs, more than the machine's ${m.capacity.vcpus}; raise capacity.vcpus or give the domains fewer`);
+  if (memory > m.capacity.memoryBytes) problems.add(`${path}.capacity.memory`, `the bound and active domains hold ${memory} bytes of memory, more than the machine's ${m.capacity.memoryBytes}; raise capacity.memory or give the domains less`);
+}
+
 /** The checks within one machine; `path` is its JSON path (`$.machines[0]`). */
 export function checkMachine(m: MachineDefinition, path: string, problems: Problems): void {
   checkDomains(m, path, problems);
   checkIo(m, path, problems);
   checkVirtualDevices(m, path, problems);
+  checkCapacity(m, path, problems);
 }
 
 /** The checks across machines: unique names and addresses, guests, fault targets. */

@@ -273,6 +273,23 @@ export interface VdsDocument {
   readonly volumes?: readonly VolumeDocument[];
 }
 
+/**
+ * What a machine has in all. `ldm list-devices` shows as free this minus what bound and active
+ * domains hold (the control domain included); binding and migrating in need room there.
+ */
+export interface CapacityDocument {
+  /**
+   * vCPUs (hardware strands).
+   * @asType integer
+   * @minimum 1
+   * @maximum 4096
+   * @default 128
+   */
+  readonly vcpus?: number;
+  /** @default "256G" */
+  readonly memory?: MemorySize;
+}
+
 /** One emulated SPARC machine: its name is the lab id, the ssh host id and a migration target. */
 export interface MachineDocument {
   readonly name: LdmName;
@@ -283,6 +300,8 @@ export interface MachineDocument {
   readonly addresses?: readonly NonEmptyString[];
   /** @default "SPARC T7-2" */
   readonly platform?: NonEmptyString;
+  /** @default {} */
+  readonly capacity?: CapacityDocument;
   /** @default [] */
   readonly buses?: readonly BusDocument[];
   /** @default [] */

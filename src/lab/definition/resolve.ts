@@ -3,8 +3,8 @@
  * a PF's class, bus, device path and VF driver come from its pseudonym and slot, memory sizes
  * become bytes. What cannot be resolved is a problem with its JSON path and the fix.
  */
-import type { BusDocument, DomainDocument, IoClass, MachineDocument, PfDocument, SlotDocument, VdsDocument, VswitchDocument } from "./document";
-import type { BusDefinition, DomainDefinition, MachineDefinition, PfDefinition, SlotDefinition, VdsDefinition, VfDefinition, VnetDefinition, VswitchDefinition } from "./types";
+import type { BusDocument, CapacityDocument, DomainDocument, IoClass, MachineDocument, PfDocument, SlotDocument, VdsDocument, VswitchDocument } from "./document";
+import type { BusDefinition, CapacityDefinition, DomainDefinition, MachineDefinition, PfDefinition, SlotDefinition, VdsDefinition, VfDefinition, VnetDefinition, VswitchDefinition } from "./types";
 
 /** Problems found while loading, each `<JSON path>: <what is wrong and the fix>`. */
 export class Problems {
@@ -16,7 +16,7 @@ export class Problems {
 
 /** A document whose schema defaults were filled in (`checkAgainstSchema` with `fillDefaults`). */
 type Defaulted<T, K extends keyof T> = T & { readonly [P in K]-?: Exclude<T[P], undefined> };
-type DefaultedMachine = Defaulted<MachineDocument, "addresses" | "platform" | "buses" | "slots" | "pfs" | "domains" | "vswitches" | "vdiskServices">;
+type DefaultedMachine = Defaulted<MachineDocument, "addresses" | "platform" | "capacity" | "buses" | "slots" | "pfs" | "domains" | "vswitches" | "vdiskServices">;
 
 const PF_ALIAS = /^(\/\S+)\/IOV(NET|FC|IB)\.PF(\d+)$/;
 const CLASS_BY_TAG: Readonly<Record<string, IoClass>> = { NET: "NETWORK", FC: "FIBRECHANNEL", IB: "INFINIBAND" };
@@ -82,6 +82,13 @@ function resolveDomain(domain: DomainDocument, path: string, problems: Problems)
   return { ...d, memory: memory ?? 0, vnets: d.vnets.map((v) => v as VnetDefinition) };
 }
 
+function resolveCapacity(capacity: CapacityDocument, path: string, problems: Problems): CapacityDefinition {
+  const c = capacity as Defaulted<CapacityDocument, "vcpus" | "memory">;
+  const memoryBytes = parseMemorySize(c.memory);
+  if (memoryBytes === undefined) problems.add(`${path}.memory`, `expected a size like "256G" or a byte count, got ${JSON.stringify(c.memory)}; write a whole number of bytes, or one followed by K, M, G or T`);
+  return { vcpus: c.vcpus, memoryBytes: memoryBytes ?? 0 };
+}
+
 /** One machine of the lab, resolved; `path` is its JSON path (`$.machines[0]`). */
 export function resolveMachine(machine: MachineDocument, path: string, problems: Problems): MachineDefinition {
   const m = machine as DefaultedMachine;
@@ -90,6 +97,7 @@ export function resolveMachine(machine: MachineDocument, path: string, problems:
     name: m.name,
     addresses: m.addresses,
     platform: m.platform,
+    capacity: resolveCapacity(m.capacity, `${path}.capacity`, problems),
     buses: m.buses.map(resolveBus),
     slots,
     pfs: m.pfs.map((pf, i) => resolvePf(pf, `${path}.pfs[${i}]`, path, slots, problems)),

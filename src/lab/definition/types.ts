@@ -48,12 +48,19 @@ export interface DomainDefinition extends Filled<Omit<DomainDocument, "memory">,
 }
 
 export interface MachineDefinition extends Filled<Pick<MachineDocument, "name" | "addresses" | "platform">, "addresses" | "platform"> {
+  /** What the machine has in all; memory in bytes. */
+  readonly capacity: CapacityDefinition;
   readonly buses: readonly BusDefinition[];
   readonly slots: readonly SlotDefinition[];
   readonly pfs: readonly PfDefinition[];
   readonly domains: readonly DomainDefinition[];
   readonly vswitches: readonly VswitchDefinition[];
   readonly vdiskServices: readonly VdsDefinition[];
+}
+
+export interface CapacityDefinition {
+  readonly vcpus: number;
+  readonly memoryBytes: number;
 }
 
 export type FaultsDefinition = Required<FaultsDocument>;

@@ -1,6 +1,7 @@
 /** The subcommand table: canonical names, aliases (ref §1), and which ones change state. */
 import type { LdmContext } from "./context";
 import { listBindings, listDomain, listServices } from "./list-domain";
+import { listDevices } from "./list-devices";
 import { listIo } from "./list-io";
 import { addIo, createVf, destroyVf, removeIo, setIo } from "./vf-commands";
 import { addVnet, addVsw, removeVnet, removeVsw, setVnet } from "./vnet-commands";
@@ -21,6 +22,7 @@ const SPECS: readonly (CommandSpec & { aliases?: readonly string[] })[] = [
   { name: "list-bindings", aliases: ["ls-bindings"], mutating: false, run: listBindings },
   { name: "list-services", aliases: ["ls-services"], mutating: false, run: listServices },
   { name: "list-io", aliases: ["ls-io"], mutating: false, run: listIo },
+  { name: "list-devices", aliases: ["ls-devices"], mutating: false, run: listDevices },
   { name: "create-vf", mutating: true, run: createVf },
   { name: "destroy-vf", mutating: true, run: destroyVf },
   { name: "set-io", mutating: true, run: setIo },

@@ -8,6 +8,7 @@ import { parseMemorySize } from "../definition";
 import type { DomainState, LabState, MachineState } from "../state";
 import { nextMac } from "../state";
 import { parseArgs, usageError } from "./args";
+import { describeResources, fitsFree, freeResources } from "./capacity";
 import type { LdmContext } from "./context";
 import { fail } from "./failure";
 import { findDomain, refuseOtherDomainInReconfig } from "./lookup";
@@ -19,6 +20,13 @@ function requireState(d: DomainState, ...allowed: DomainState["state"][]): void 
 
 function notMigrating(d: DomainState): void {
   if (d.migration) fail(LDM_ERRORS.migrationInProgress(d.name));
+}
+
+/** A bound or active domain's growth (or a bind) must fit in what the machine has free. */
+function requireRoom(ctx: LdmContext, d: DomainState, vcpus: number, memoryBytes: number): void {
+  const need = { vcpus: Math.max(0, vcpus), memoryBytes: Math.max(0, memoryBytes) };
+  if (fitsFree(ctx.machine, need)) return;
+  fail(LDM_ERRORS.notEnoughFree(d.name, describeResources(need), describeResources(freeResources(ctx.machine))));
 }
 
 function nextConsole(machine: MachineState): number {
@@ -62,6 +70,7 @@ export function bindDomain(ctx: LdmContext, argv: readonly string[]): void {
   refuseOtherDomainInReconfig(ctx, d.name);
   requireState(d, "inactive");
   if (d.ncpu < 1 || d.memory < 1) fail(LDM_ERRORS.noResources(d.name));
+  requireRoom(ctx, d, d.ncpu, d.memory);
   d.state = "bound";
   d.console ??= nextConsole(ctx.machine);
 }
@@ -142,33 +151,36 @@ function memoryArg(text: string): number {
   return bytes;
 }
 
-function resourceTarget(ctx: LdmContext, name: string): DomainState {
+/** The domain whose vCPUs or memory change; a bound or active one must find the growth free. */
+function resourceTarget(ctx: LdmContext, name: string, size: (d: DomainState) => { ncpu: number; memory: number }): DomainState {
   const d = findDomain(ctx.machine, name);
   refuseOtherDomainInReconfig(ctx, d.name);
   notMigrating(d);
+  const next = size(d);
+  if (d.state !== "inactive") requireRoom(ctx, d, next.ncpu - d.ncpu, next.memory - d.memory);
   return d;
 }
 
 export function setVcpu(ctx: LdmContext, argv: readonly string[]): void {
   const args = parseArgs("set-vcpu", argv, { minOperands: 2, maxOperands: 2 });
   const n = countArg("set-vcpu", args.operands[0]!);
-  resourceTarget(ctx, args.operands[1]!).ncpu = n;
+  resourceTarget(ctx, args.operands[1]!, (d) => ({ ncpu: n, memory: d.memory })).ncpu = n;
 }
 
 export function addVcpu(ctx: LdmContext, argv: readonly string[]): void {
   const args = parseArgs("add-vcpu", argv, { minOperands: 2, maxOperands: 2 });
   const n = countArg("add-vcpu", args.operands[0]!);
-  resourceTarget(ctx, args.operands[1]!).ncpu += n;
+  resourceTarget(ctx, args.operands[1]!, (d) => ({ ncpu: d.ncpu + n, memory: d.memory })).ncpu += n;
 }
 
 export function setMemory(ctx: LdmContext, argv: readonly string[]): void {
   const args = parseArgs("set-memory", argv, { minOperands: 2, maxOperands: 2 });
   const bytes = memoryArg(args.operands[0]!);
-  resourceTarget(ctx, args.operands[1]!).memory = bytes;
+  resourceTarget(ctx, args.operands[1]!, (d) => ({ ncpu: d.ncpu, memory: bytes })).memory = bytes;
 }
 
 export function addMemory(ctx: LdmContext, argv: readonly string[]): void {
   const args = parseArgs("add-memory", argv, { minOperands: 2, maxOperands: 2 });
   const bytes = memoryArg(args.operands[0]!);
-  resourceTarget(ctx, args.operands[1]!).memory += bytes;
+  resourceTarget(ctx, args.operands[1]!, (d) => ({ ncpu: d.ncpu, memory: d.memory + bytes })).memory += bytes;
 }

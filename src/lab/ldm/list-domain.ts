@@ -5,6 +5,7 @@
 import { LDM_ERRORS, LIST_DOMAIN_COLUMNS, MIGRATION_STATUS_COLUMNS, MIGRATION_STATUS_PROGRESS_KEY, PARSEABLE_VERSION } from "../../ldm/assumptions";
 import type { DomainState, MachineState } from "../state";
 import { parseArgs, usageError } from "./args";
+import { boundDomains } from "./capacity";
 import { row } from "./columns";
 import type { LdmContext } from "./context";
 import { fail } from "./failure";
@@ -46,11 +47,6 @@ export function migrationView(d: DomainState, now: number): MigrationView | unde
 
 /** Column width of the human `list -l` VCPU/MEMORY/IO sections (evidence §5: 17 in every real sample). */
 const HUMAN_SECTION_WIDTHS = [17, 17];
-
-/** Domains holding resources (bound or active), in the machine's order. */
-function boundDomains(machine: MachineState): DomainState[] {
-  return machine.domains.filter((x) => x.state !== "inactive");
-}
 
 /**
  * The lab's stand-in for vCPU bindings: strands handed out in domain order, 8 per core. A domain

@@ -14,6 +14,7 @@ import {
 } from "../../ldm/assumptions";
 import type { DomainState, LabState, MachineState } from "../state";
 import { parseArgs } from "./args";
+import { describeResources, fitsFree, freeResources } from "./capacity";
 import { LdmFailure, fail } from "./failure";
 import { allVfs, domainNamed, isInv, vfAlias } from "./lookup";
 
@@ -109,6 +110,11 @@ export function checkMigration(state: LabState, source: MachineState, args: Migr
     const [vol, svc] = d.volume.split("@");
     const vds = target.vdiskServices.find((s) => s.name === svc);
     if (!vds?.volumes.some((x) => x.name === vol)) refuse(name, MIGRATION_REASONS.targetLacksVolume(d.volume, d.name));
+  }
+  // A bound or active domain arrives bound: its vCPUs and memory must be free on the target.
+  const need = { vcpus: domain.ncpu, memoryBytes: domain.memory };
+  if (domain.state !== "inactive" && !fitsFree(target, need)) {
+    refuse(name, MIGRATION_REASONS.targetLacksCapacity(name, describeResources(need), describeResources(freeResources(target))));
   }
   return { source, target, domain, swaps };
 }

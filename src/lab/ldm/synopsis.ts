@@ -36,6 +36,7 @@ export const SYNOPSES: Readonly<Record<string, readonly string[]>> = {
   "list-bindings": ["ldm list-bindings [-e] [-p] [ldom...]"],
   "list-services": ["ldm list-services [-e] [-p] [ldom...]"],
   "list-io": ["ldm list-io [-l] [-p] [bus | device | pf-name]", "ldm list-io -d pf-name"],
+  "list-devices": ["ldm list-devices [-a] [-p] [cpu] [memory]"],
   "create-vf": [
     `ldm create-vf ${vfPropertyParts({ macs: true, clearing: false })} [name=user-assigned-name] pf-name`,
     `ldm create-vf -n number|max ${vfPropertyParts({ macs: false, clearing: false })} [name=user-assigned-name] pf-name`,
