@@ -106,6 +106,8 @@ export function observeDomains(text: string): ObservedDomain[] {
   return parseListDomains(text).domains.map((domain) => ({
     name: domain.name,
     state: domain.state ?? "",
+    ...(domain.ncpu !== undefined ? { ncpu: domain.ncpu } : {}),
+    ...(domain.mem !== undefined ? { memoryBytes: domain.mem } : {}),
     vnets: domain.vnets.map(
       (vnet): ObservedVnet => ({
         ifName: vnet.name,

@@ -53,6 +53,10 @@ export interface ObservedDomain {
   /** `active`, `bound`, `inactive`. */
   readonly state: string;
   readonly vnets: readonly ObservedVnet[];
+  /** vCPUs (`ncpu=` of its DOMAIN record), when listed. Not part of the fingerprint. */
+  readonly ncpu?: number;
+  /** Memory in bytes (`mem=`), when listed. Not part of the fingerprint. */
+  readonly memoryBytes?: number;
 }
 
 export interface ObservedHost {
