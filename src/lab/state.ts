@@ -49,6 +49,8 @@ export interface PfState {
   vfDriver: string;
   invUntil: number;
   vfs: VfState[];
+  /** The port has no carrier (a guest fault, src/lab/guest/faults.ts): its VFs' links are down in their guests. */
+  linkDown?: boolean;
 }
 
 export interface VnetState {

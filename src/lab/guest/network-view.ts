@@ -12,6 +12,8 @@ export interface LinkView {
   readonly link: string;
   readonly device: string;
   readonly present: boolean;
+  /** The device is present and has a carrier (its PF's port is not down). */
+  readonly up: boolean;
   readonly speed: number;
   readonly duplex: string;
   /** The device's MAC address as `ldm` prints it (two-digit octets); absent when the device is gone. */
@@ -24,13 +26,14 @@ interface DeviceNow {
   readonly speed: number;
   readonly duplex: string;
   readonly mac?: string;
+  readonly up: boolean;
 }
 
 function devicesNow(machine: MachineState, domain: DomainState): DeviceNow[] {
-  const vnets = domain.vnets.map((v) => ({ key: `vnet:${v.name}`, base: `vnet#${v.id}`, speed: 0, duplex: "unknown", mac: v.mac }));
+  const vnets = domain.vnets.map((v) => ({ key: `vnet:${v.name}`, base: `vnet#${v.id}`, speed: 0, duplex: "unknown", mac: v.mac, up: true }));
   const vfs = machine.pfs
     .filter((pf) => pf.class === "NETWORK")
-    .flatMap((pf) => pf.vfs.filter((vf) => vf.domain === domain.name).map((vf) => ({ key: `vf:${(GUEST_VF_KEEPS_LINK ? vf.name : undefined) ?? vfAlias(pf, vf)}`, base: `${pf.vfDriver}#`, speed: 10000, duplex: "full", mac: vf.mac })));
+    .flatMap((pf) => pf.vfs.filter((vf) => vf.domain === domain.name).map((vf) => ({ key: `vf:${(GUEST_VF_KEEPS_LINK ? vf.name : undefined) ?? vfAlias(pf, vf)}`, base: `${pf.vfDriver}#`, speed: 10000, duplex: "full", mac: vf.mac, up: pf.linkDown !== true })));
   return [...vnets, ...vfs];
 }
 
@@ -54,7 +57,7 @@ export function reconcileLinks(guest: GuestState, machine: MachineState, domain:
   return Object.entries(guest.links)
     .map(([link, l]) => {
       const dev = now.find((d) => d.key === l.key);
-      return { link, device: l.device, present: dev !== undefined, speed: dev?.speed ?? 0, duplex: dev?.duplex ?? "unknown", ...(dev?.mac ? { mac: dev.mac } : {}) };
+      return { link, device: l.device, present: dev !== undefined, up: dev?.up === true, speed: dev?.speed ?? 0, duplex: dev?.duplex ?? "unknown", ...(dev?.mac ? { mac: dev.mac } : {}) };
     })
     .sort((a, b) => Number(a.link.slice(3)) - Number(b.link.slice(3)));
 }
@@ -74,18 +77,18 @@ export interface GroupView {
   readonly members: readonly MemberView[];
 }
 
-/** IPMP semantics: usable non-standby members are active; standby members only when none is. */
+/** IPMP semantics: usable (link up) non-standby members are active; standby members only when none is. */
 export function ipmpGroups(interfaces: readonly GuestIpInterface[], links: readonly LinkView[]): GroupView[] {
-  const present = (name: string) => links.some((l) => l.link === name && l.present);
+  const usableLink = (name: string) => links.some((l) => l.link === name && l.up);
   return interfaces
     .filter((i) => i.kind === "ipmp")
     .map((g) => {
       const members = interfaces.filter((i) => i.kind === "ip" && i.group === g.name);
-      const usable = members.filter((m) => present(m.name));
+      const usable = members.filter((m) => usableLink(m.name));
       const primaryUsable = usable.some((m) => !m.standby);
       let designated = false;
       const views: MemberView[] = members.map((m) => {
-        const ok = present(m.name);
+        const ok = usableLink(m.name);
         const active = ok && (!m.standby || !primaryUsable);
         const mb = active && !designated;
         if (mb) designated = true;

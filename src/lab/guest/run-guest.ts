@@ -111,7 +111,7 @@ function dladm(ctx: GuestContext, args: readonly string[]): string {
     links = o.operands.map((n) => links.find((l) => l.link === n) ?? failLink(n));
   }
   const rows = links.map((l) => ({
-    link: l.link, media: "Ethernet", state: "up", speed: String(l.speed), duplex: l.duplex, device: l.device, class: "phys", mtu: "1500", over: "--",
+    link: l.link, media: "Ethernet", state: l.up ? "up" : "down", speed: String(l.speed), duplex: l.duplex, device: l.device, class: "phys", mtu: "1500", over: "--",
     slot: "primary", address: dladmMac(l.mac ?? ""), inuse: "yes", client: l.link,
   }));
   const fields = fieldList("dladm", o, known);
@@ -250,7 +250,7 @@ function checkMember(ctx: GuestContext, name: string): void {
 
 function interfaceRows(ctx: GuestContext): Record<string, string>[] {
   const groups = ipmpGroups(ctx.guest.interfaces, ctx.links);
-  const present = (n: string) => ctx.links.some((l) => l.link === n && l.present);
+  const present = (n: string) => ctx.links.some((l) => l.link === n && l.up);
   const rows: Record<string, string>[] = [{ ifname: "lo0", class: "loopback", state: "ok", active: "yes", over: "--" }];
   // Plain interfaces first, then IPMP interfaces, each by name.
   const ordered = [...ctx.guest.interfaces].sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name, "en", { numeric: true }) : a.kind === "ip" ? -1 : 1));
@@ -305,7 +305,7 @@ function addressRows(ctx: GuestContext): Record<string, string>[] {
   const groups = ipmpGroups(ctx.guest.interfaces, ctx.links);
   const rows: Record<string, string>[] = [{ addrobj: "lo0/v4", type: "static", state: "ok", addr: "127.0.0.1/8" }];
   for (const i of ctx.guest.interfaces) {
-    const usable = i.kind === "ipmp" ? groups.find((g) => g.name === i.name)?.state !== "failed" : ctx.links.some((l) => l.link === i.name && l.present);
+    const usable = i.kind === "ipmp" ? groups.find((g) => g.name === i.name)?.state !== "failed" : ctx.links.some((l) => l.link === i.name && l.up);
     for (const a of i.addrs) rows.push({ addrobj: a.addrobj, type: "static", state: usable ? "ok" : "inaccessible", addr: a.addr });
   }
   return rows;
