@@ -144,10 +144,13 @@ export function mapGroupLinks(
   if (!vnetLink) {
     return { problem: `no datalink in the guest shows vnet ${group.standbyVnet} (device ${guestVnetDevice(id ?? "?")}); dladm show-phys lists ${describeLinks(guest.links)}` };
   }
-  const vfLinks = guest.links.filter((l) => !GUEST_VNET_DEVICE_PATTERN.test(l.device));
-  const byMac = linkOfVfByMac(vfLinks, domainVfs.find((v) => v.name === group.activeVf));
-  if (byMac) return { vfLink: byMac.link, vnetLink: vnetLink.link };
+  const vf = domainVfs.find((v) => v.name === group.activeVf);
   const ethernetVfs = domainVfs.filter((v) => v.class === undefined || v.class === "NETWORK");
+  // The VF is gone from the domain (no unnamed VF could be it): the one link left is another VF's.
+  if (!vf && ethernetVfs.every((v) => v.name)) return { problem: `VF ${group.activeVf} is not assigned to domain ${domain.name}` };
+  const vfLinks = guest.links.filter((l) => !GUEST_VNET_DEVICE_PATTERN.test(l.device));
+  const byMac = linkOfVfByMac(vfLinks, vf);
+  if (byMac) return { vfLink: byMac.link, vnetLink: vnetLink.link };
   if (ethernetVfs.length !== 1 || vfLinks.length !== 1) {
     return {
       problem: `cannot tell which datalink is VF ${group.activeVf}: the domain has ${ethernetVfs.length} Ethernet VF(s) and the guest ${vfLinks.length} non-vnet link(s) (${describeLinks(vfLinks)})`,
