@@ -228,7 +228,7 @@ export const LDM_ERRORS = {
   notSupportedByLab: (what: string) => `${what} is not supported by the lab`,
   macInUse: (mac: string, user: string) => `MAC address ${mac} is already in use by ${user}`,
   invalidDeviceClass: (word: string) => `Invalid device class ${word}: use core, cpu, crypto, memory or io`,
-  notEnoughFree: (domain: string, need: string, free: string) => `Not enough free resources to bind LDom ${domain}: it needs ${need}, ${free} free`,
+  notEnoughFree: (domain: string, need: string, free: string) => `Not enough free resources for LDom ${domain}: ${need} needed, ${free} free`,
 } as const;
 
 /** Migration refusal reasons, each printed before `migrationFailedTrailer`. Ref §5.3 [?]. */

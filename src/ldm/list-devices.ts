@@ -30,7 +30,7 @@ const UNIT: Readonly<Record<string, number>> = { K: 1024, M: 1024 ** 2, G: 1024 
  * a `VCPU` row counts when its `free=` is 100 (or absent), a `MEMORY` row's `size=` counts
  * unless the row names the domain it is `bound=` to. `VERSION` may be any `x.y`; records other
  * than `VCPU` and `MEMORY` are ignored. Output with no line at all, rows before any record, a
- * `free=` or `size=` that is not a number: an LdmParseError naming the line.
+ * `pid=`, `free=` or `size=` that is not a number: an LdmParseError naming the line.
  */
 export function parseListDevices(text: string): FreeCapacity {
   const document = parseParseable(text, SOURCE);
@@ -62,6 +62,8 @@ function items(record: ParseableRecord): { fields: Readonly<Record<string, strin
 type Fail = (reason: string, line: number | undefined) => never;
 
 function vcpuIsFree(fields: Readonly<Record<string, string>>, line: number | undefined, fail: Fail): boolean {
+  const pid = fields.pid;
+  if (pid !== undefined && !/^\d+$/.test(pid.trim())) fail(`a ${R.vcpu} row has pid=${JSON.stringify(pid)}, not a number`, line);
   const free = fields[R.vcpuFreeKey];
   if (free === undefined) return true;
   if (!/^\d{1,3}(\.\d+)?$/.test(free.trim())) fail(`a ${R.vcpu} row has ${R.vcpuFreeKey}=${JSON.stringify(free)}, not a percentage`, line);
