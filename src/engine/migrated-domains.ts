@@ -171,8 +171,8 @@ function hostsToRead(
   return [...ids].filter((id) => !observed.has(id)).sort();
 }
 
-/** Reads the domain listing of hosts outside the run: one connection, one read exec, no lock each. */
-async function readOutside(
+/** Reads the domain listing of hosts (outside a run): one connection, one read exec, no lock each. */
+export async function readDomainListings(
   ids: readonly string[],
   awareness: MigrationAwareness,
   connection: { readonly connect: ConnectHost; readonly commandTimeoutMs?: number | CommandTimeouts },
@@ -266,7 +266,7 @@ export async function findMigratedDomains(
     return source !== undefined && findDomain(source, m.domain) === undefined;
   });
   if (!candidates.length && !groups.length) return NO_MIGRATION_FINDINGS;
-  const { extra, targetReads } = await readOutside(hostsToRead(candidates, observed, groups), awareness, connection);
+  const { extra, targetReads } = await readDomainListings(hostsToRead(candidates, observed, groups), awareness, connection);
 
   const migrated = new Map<string, MigratedDomain[]>();
   const undecided = new Map<string, string[]>();

@@ -5,3 +5,4 @@ import { packageFile } from "../model/package-files";
 export const DEFAULT_LAB_FILE: string = packageFile("labs", "default.json");
 /** Absolute path of labs/fc-ib.json (Fibre Channel and InfiniBand PFs, for refusal tests). */
 export const FC_IB_LAB_FILE: string = packageFile("labs", "fc-ib.json");
+export const PAIR_LAB_FILE: string = packageFile("labs", "pair.json");

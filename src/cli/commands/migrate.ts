@@ -5,7 +5,8 @@
  */
 import { askIfTerminal } from "../terminal-ask";
 import type { Command } from "commander";
-import { ValidationError } from "../../model";
+import { ValidationError, type Inventory, type PlanDocument } from "../../model";
+import { checkTarget, groupMigrationId, groupMigrationPlan, groupOf, locateDomain, sourceFor, withMigration } from "../../engine/migration/group-migration";
 import { findMigration, MigrationControl, migrationSucceeded, runMigration, type MigrationCheck, type MigrationEvent, type MigrationReport } from "../../engine/migration";
 import type { PlanRunResult } from "../../engine";
 import { guestScriptArtifacts, guestScriptPath } from "../../synth/guest-script";
@@ -27,6 +28,8 @@ export interface MigrateCommandOptions extends EngineInputOptions {
   readonly lockTimeout?: number;
   /** Writes the before/after picture of the migration to this file. */
   readonly picture?: string;
+  /** With a mobile domain as the argument: the host of its group to move it to. */
+  readonly to?: string;
 }
 
 export interface MigrateIo extends CommandIo {
@@ -48,6 +51,15 @@ function stopSubscription(io: MigrateIo): SubscribeStop {
   return processStopSignals;
 }
 
+/** The engine input with the migration `--to` implies for a mobile domain (its source read from the group's hosts). */
+async function withGroupMigration<T extends { document: PlanDocument; inventory?: Inventory }>(input: T, domain: string, to: string, options: MigrateCommandOptions, io: MigrateIo): Promise<T> {
+  const group = groupOf(input.document, domain);
+  const connect = io.connect ?? sshConnect(options);
+  const runsOn = await locateDomain(input.document, group, domain, { connect, ...(input.inventory ? { inventory: input.inventory } : {}), commandTimeoutMs: engineTimeouts(options) });
+  const plan = groupMigrationPlan(input.document, group, domain, sourceFor(group, runsOn, to), to);
+  return { ...input, document: withMigration(input.document, plan) };
+}
+
 export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, io: MigrateIo = { ...defaultIo(), ...askIfTerminal() }): Promise<number> {
   const options = withInventoryDefault(rawOptions, io.env);
   if (options.host?.length) {
@@ -55,23 +67,33 @@ export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, 
     throw new ValidationError(`ldoms migrate does not take --host (got ${options.host.join(",")}): migration ${id} always involves its source and target hosts; drop --host`);
   }
   // An unknown id is a mistake to name before anything asks for approval; the inventory needs
-  // the migration's two hosts only.
-  const input = await resolveEngineInput(options, io.cwd, (document) => {
+  // the migration's two hosts only (a group's hosts, for --to).
+  const to = options.to;
+  const resolved = await resolveEngineInput(options, io.cwd, (document) => {
+    if (to !== undefined) {
+      const group = groupOf(document, id);
+      checkTarget(group, id, to);
+      return group.hosts.map((h) => h.id);
+    }
     const m = findMigration(document, id);
     return [m.sourceHost, m.targetHost];
   });
+  const input = to === undefined ? resolved : await withGroupMigration(resolved, id, to, options, io);
+  // How the user names this migration in the messages below.
+  const named = to === undefined ? id : `${id} --to ${to}`;
+  if (to !== undefined) id = groupMigrationId(id, to);
   const migration = findMigration(input.document, id);
   const approvalNeeded = !options.autoApprove && !options.dryRun;
   // --apply changes hosts even with --dry-run (which only spares the migration): it asks too.
   const applyApprovalNeeded = !options.autoApprove && options.apply === true;
   if (approvalNeeded && !io.ask) {
     throw new ValidationError(
-      `ldoms migrate ${id} needs approval before it moves the domain, and there is no terminal to ask on: check it with ldoms migrate ${id} --dry-run, then run ldoms migrate ${id} --auto-approve`,
+      `ldoms migrate ${named} needs approval before it moves the domain, and there is no terminal to ask on: check it with ldoms migrate ${named} --dry-run, then run ldoms migrate ${named} --auto-approve`,
     );
   }
   if (applyApprovalNeeded && !io.ask) {
     throw new ValidationError(
-      `ldoms migrate ${id} --apply needs approval before it changes the hosts, and there is no terminal to ask on: review with ldoms plan, then add --auto-approve`,
+      `ldoms migrate ${named} --apply needs approval before it changes the hosts, and there is no terminal to ask on: review with ldoms plan, then add --auto-approve`,
     );
   }
   const control = new MigrationControl();
@@ -162,10 +184,11 @@ export function register(program: Command): void {
   addEngineInputOptions(
     program
       .command("migrate")
-      .argument("<id>", "the SriovMigration to run (its construct id)")
+      .argument("<id>", "the SriovMigration to run (its construct id), or with --to a mobile domain of a MigrationGroup")
       .description("prove the migration contract, dry-run, live-migrate with progress, verify the result"),
     { hostFilter: false },
   )
+    .option("--to <host>", "move the mobile domain <id> to this host of its MigrationGroup (from wherever it runs now)")
     .option("--dry-run", "stop after the preflight checks and ldm migrate-domain -n")
     .option("--auto-approve", "do not ask before migrating (pipelines)")
     .option("--apply", "converge the preparation first (as ldoms apply), and the guest's IPMP group when ldoms can reach the guest")

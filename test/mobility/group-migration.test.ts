@@ -1,0 +1,87 @@
+/**
+ * A MigrationGroup on the pair lab: where each mobile domain runs is observed, so a domain moves
+ * a -> b -> a with no code change, and after every move plan has no changes and apply makes no
+ * mutating command, in-process and over SSH.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { Lab } from "../../src/lab/lab";
+import { loadLabDefinition } from "../../src/lab/definition";
+import { startLabServer, type RunningLabServer } from "../../src/lab-serving/ssh-server";
+import { LabExecutor } from "../../src/lab-serving/executor";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GroupCli, groupExamplePlan, mutatingCommands, pairLabJson } from "./support";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function inProcess(): { cli: GroupCli; lab: Lab } {
+  const lab = Lab.fromDefinition(loadLabDefinition(pairLabJson(), "pair lab"));
+  const cli = new GroupCli(groupExamplePlan(), undefined, (target) => new LabExecutor(lab, target.id));
+  cleanups.push(() => cli.remove());
+  return { cli, lab };
+}
+
+async function overSsh(): Promise<{ cli: GroupCli; lab: Lab; server: RunningLabServer }> {
+  const lab = Lab.fromDefinition(loadLabDefinition(pairLabJson(), "pair lab"));
+  const stateDir = mkdtempSync(join(tmpdir(), "ldoms-group-ssh-"));
+  const server = await startLabServer({ lab, stateDir });
+  cleanups.push(async () => { await server.close(); rmSync(stateDir, { recursive: true, force: true }); });
+  const cli = new GroupCli(groupExamplePlan(), server.inventory);
+  cleanups.push(() => cli.remove());
+  return { cli, lab, server };
+}
+
+/** Where the lab has each domain, and which VF is assigned to it. */
+async function placement(lab: Lab): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const machine of ["t7-a", "t7-b"]) {
+    const listed = await lab.runLdm(machine, ["list", "-p"]);
+    for (const m of listed.stdout.matchAll(/^DOMAIN\|name=(ldg\d)\|state=(\w+)/gm)) out[m[1] as string] = `${machine} ${m[2]}`;
+  }
+  return out;
+}
+
+async function converged(cli: GroupCli): Promise<void> {
+  const plan = await cli.plan();
+  expect({ code: plan.code, stderr: plan.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+  const apply = await cli.apply();
+  expect(apply.code).toBe(0);
+  expect(mutatingCommands(apply)).toBe(0);
+}
+
+describe.each([
+  ["in-process", async () => inProcess()],
+  ["over SSH", overSsh],
+])("a MigrationGroup (%s)", (_name, start) => {
+  it("prepares both hosts, moves ldg1 a -> b -> a with no code change, and converges after each move", async () => {
+    const { cli, lab } = await start();
+    const first = await cli.apply();
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(mutatingCommands(first)).toBeGreaterThan(0);
+    // Each domain's VF is assigned where it runs and kept ready, same-named and unassigned, on the other host.
+    expect((await lab.runLdm("t7-b", ["list-io", "-l", "-p"])).stdout).toMatch(/name=ldg1-app/);
+    expect((await lab.runLdm("t7-a", ["list-io", "-l", "-p"])).stdout).toMatch(/name=ldg2-app/);
+    await converged(cli);
+
+    const there = await cli.migrate("ldg1", "t7-b");
+    expect(there.code, there.stdout + there.stderr).toBe(0);
+    expect(JSON.parse(there.stdout)).toMatchObject({ outcome: "migrated", source: "t7-a", target: "t7-b" });
+    expect(await placement(lab)).toEqual({ ldg1: "t7-b active", ldg2: "t7-b active" });
+    await converged(cli);
+
+    const back = await cli.migrate("ldg1", "t7-a");
+    expect(back.code, back.stdout + back.stderr).toBe(0);
+    expect(JSON.parse(back.stdout)).toMatchObject({ outcome: "migrated", source: "t7-b", target: "t7-a" });
+    expect(await placement(lab)).toEqual({ ldg1: "t7-a active", ldg2: "t7-b active" });
+    await converged(cli);
+
+    // Asked again, the move is verified, not repeated.
+    const again = await cli.migrate("ldg1", "t7-a");
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ outcome: "already-migrated" });
+  }, 120_000);
+});
