@@ -41,13 +41,13 @@ export interface CliRun {
 export class GroupCli {
   readonly dir = mkdtempSync(join(tmpdir(), "ldoms-group-"));
   readonly planDocument = join(this.dir, "ldoms.plan.json");
-  readonly inventory: string | undefined = join(this.dir, "inventory.json");
+  readonly inventory: string | undefined;
 
   /** `inventory` undefined: the constructs' addresses (an in-process connection ignores them). */
   constructor(document: PlanDocument, inventory: object | undefined, private readonly connect?: ConnectHost) {
     writeFileSync(this.planDocument, stableJson(document));
-    if (inventory) writeFileSync(this.inventory, JSON.stringify(inventory));
-    else this.inventory = undefined;
+    this.inventory = inventory ? join(this.dir, "inventory.json") : undefined;
+    if (this.inventory) writeFileSync(this.inventory, JSON.stringify(inventory));
   }
 
   private async run(body: (io: { stdout: Capture; stderr: Capture; cwd: string; env: Record<string, string>; connect?: ConnectHost }) => Promise<number>): Promise<CliRun> {
