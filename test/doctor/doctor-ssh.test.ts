@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { sshConnect } from "../../src/cli/engine-input";
 import { HostSession } from "../../src/engine";
 import { DOCTOR_GUEST_COMMANDS, DOCTOR_HOST_COMMANDS, DoctorRefusal, runDoctorCommands, type BundleManifest } from "../../src/engine/doctor";
@@ -34,6 +34,9 @@ describe("ldoms doctor over the lab's SSH server", () => {
   });
 
   it("runs the allow-list only, one exec per command, changes nothing (lab journal), and writes the bundle", async () => {
+    // An ldm older than list-devices (the lab knows it).
+    env.lab.faults.answer("list-devices", { exitCode: 1, stderr: 'Unknown command list-devices; use "ldm --help" to list the commands\n' });
+    onTestFinished(() => env.lab.faults.clear());
     const journal = env.lab.journal().length;
     const mutating = env.lab.mutatingCount();
     const execs = (id: string) => env.server.stats.perHost[id]?.execs ?? 0;
@@ -59,8 +62,8 @@ describe("ldoms doctor over the lab's SSH server", () => {
     });
     expect(manifest.commands.map((c) => c.argv.join(" "))).toEqual([...DOCTOR_HOST_COMMANDS, ...DOCTOR_GUEST_COMMANDS].map((c) => c.argv.join(" ")));
     // Each command is captured exactly as the lab answers it, whatever its exit status: the
-    // listings the engine reads exit 0, a command the lab does not know (list-devices) exits
-    // non-zero and is captured, not fatal.
+    // listings the engine reads exit 0, a command this ldm does not know (list-devices, made to
+    // fail above) exits non-zero and is captured, not fatal.
     for (const c of manifest.commands) {
       const answer = c.scope === "host" ? await env.lab.runLdm("t7-a", c.argv.slice(1)) : await env.lab.runGuest("ldg1", c.argv);
       expect([c.exitStatus, readFileSync(join(dir, c.stdout.file), "utf8").length > 0], c.id).toEqual([answer.exitCode, answer.stdout.length > 0]);
