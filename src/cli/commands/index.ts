@@ -8,12 +8,13 @@ import { register as registerLab } from "./lab";
 import { register as registerMigrate } from "./migrate";
 import { register as registerGraph } from "./graph";
 import { register as registerDoctor } from "./doctor";
+import { register as registerStatus } from "./status";
 
 /**
  * Each subcommand lives in its own file under this folder and exports `register(program)`.
  * Add new commands to this list.
  */
-const registrations: ReadonlyArray<(program: Command) => void> = [registerSynth, registerDemo, registerPlan, registerApply, registerForceUnlock, registerLab, registerMigrate, registerGraph, registerDoctor];
+const registrations: ReadonlyArray<(program: Command) => void> = [registerSynth, registerDemo, registerPlan, registerApply, registerForceUnlock, registerLab, registerMigrate, registerGraph, registerDoctor, registerStatus];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);
