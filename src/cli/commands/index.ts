@@ -8,6 +8,7 @@ import { register as registerLab } from "./lab";
 import { register as registerMigrate } from "./migrate";
 import { register as registerGraph } from "./graph";
 import { register as registerDoctor } from "./doctor";
+import { register as registerEvacuate } from "./evacuate";
 import { register as registerStatus } from "./status";
 
 /**
