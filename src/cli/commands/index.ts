@@ -15,7 +15,7 @@ import { register as registerStatus } from "./status";
  * Each subcommand lives in its own file under this folder and exports `register(program)`.
  * Add new commands to this list.
  */
-const registrations: ReadonlyArray<(program: Command) => void> = [registerSynth, registerDemo, registerPlan, registerApply, registerForceUnlock, registerLab, registerMigrate, registerGraph, registerDoctor, registerStatus];
+const registrations: ReadonlyArray<(program: Command) => void> = [registerSynth, registerDemo, registerPlan, registerApply, registerForceUnlock, registerLab, registerMigrate, registerEvacuate, registerGraph, registerDoctor, registerStatus];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);
