@@ -181,6 +181,14 @@ describe("a guest with two VF/vnet pairs on two networks", () => {
       ["post/guest-ipmp-on-vf", "failed", `IPMP group ipmp-db: ${db.vfLink[0]} (VF ldg1-db) is not up (link down, state failed)`],
     ]);
     expect(report.summary).toContain("ipmp-db");
+
+    // With the carrier back, the group fails back to its VF: a second run verifies, migrating nothing.
+    setPfLinkDown(lab.store, "t7-b", NET0_PF, false);
+    const again = await migrate();
+    expect(again.outcome).toBe("already-migrated");
+    expect(again.postVerify.every((c) => c.status === "passed")).toBe(true);
+    expectEachGroupOnItsVf(await groupsInGuest(lab, "t7-b"));
+    expect(migrations(lab)).toHaveLength(1);
   }, 60_000);
 });
 
