@@ -21,7 +21,8 @@ import { parseListIo, type ListIoDevice } from "../ldm/parse-list-io";
 import { parseListServices, type LdmServiceListing } from "../ldm/parse-list-services";
 import { ValidationError } from "../model/errors";
 import { PACKAGE_NAME, packageVersion } from "../model/package-files";
-import { loadLabDefinition } from "./definition";
+import { loadLabDefinition, parseMemorySize } from "./definition";
+import { LAB_DEFAULT_CAPACITY } from "./ldm/capacity";
 import type { BusDocument, DomainDocument, LabDocument, MachineDocument, PfDocument, SlotDocument, VfDocument, VswitchDocument, VdsDocument } from "./definition";
 
 export const TWIN_BUNDLE_FORMAT = "ldoms-doctor-bundle";
@@ -170,10 +171,12 @@ export function twinFromBundle(dir: string): Twin {
   const domains = parsed(dom.path, () => parseListDomains(dom.text)).domains;
   const services = parsed(svc.path, () => parseListServices(svc.text));
   const notes: string[] = [];
+  const domainDocuments = domains.map((d) => domainDocument(d, manifest.guest, notes));
   const machine: MachineDocument = {
     name: manifest.host,
+    ...twinCapacity(domainDocuments, notes),
     ...machineIo(devices, io.path, notes),
-    domains: domains.map((d) => domainDocument(d, manifest.guest, notes)),
+    domains: domainDocuments,
     ...machineServices(services, notes),
   };
   if (!domains.some((d) => d.name === CONTROL_DOMAIN_NAME)) throw new BundleError(`${dom.path}: no DOMAIN record named ${CONTROL_DOMAIN_NAME}; a lab machine needs its control domain`);
@@ -184,6 +187,21 @@ export function twinFromBundle(dir: string): Twin {
   };
   loadLabDefinition(JSON.parse(JSON.stringify(document)), `twin of ${dir}`);
   return { document, notes };
+}
+
+/**
+ * A machine whose domains hold more than the lab's default capacity gets a capacity of what they
+ * hold (nothing free), so its twin loads; the bundle does not say how big the machine is.
+ */
+function twinCapacity(domains: readonly DomainDocument[], notes: string[]): Pick<MachineDocument, "capacity"> {
+  // The schema's defaults for a domain that does not list its size (8 vCPUs, 8G).
+  const held = domains.filter((d) => d.state !== "inactive");
+  const vcpus = held.reduce((n, d) => n + (d.ncpu ?? 8), 0);
+  const memory = held.reduce((n, d) => n + (typeof d.memory === "number" ? d.memory : (parseMemorySize(d.memory ?? "8G") ?? 0)), 0);
+  if (vcpus <= LAB_DEFAULT_CAPACITY.vcpus && memory <= LAB_DEFAULT_CAPACITY.memoryBytes) return {};
+  const capacity = { vcpus: Math.max(vcpus, LAB_DEFAULT_CAPACITY.vcpus), memory: Math.max(memory, LAB_DEFAULT_CAPACITY.memoryBytes) };
+  notes.push(`capacity: the domains hold ${vcpus} vCPUs and ${memory} bytes, more than the lab's default machine; the twin gets ${capacity.vcpus} vCPUs and ${capacity.memory} bytes, so little or nothing shows free: set "capacity" to the machine's real size`);
+  return { capacity };
 }
 
 function text(value: string | undefined): string | undefined {

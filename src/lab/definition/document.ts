@@ -393,7 +393,7 @@ export interface LabVariantsDocument {
   readonly multiItemRecords?: "inline" | "keyword-line";
   /**
    * `VERSION` printed per listing, by canonical subcommand, e.g. `{ "list-io": "1.6" }`; the
-   * others print the lab's (1.11).
+   * others print the lab's (1.11; 1.6 for `list-devices`).
    * @default {}
    */
   readonly versions?: Readonly<Record<string, NonEmptyString>>;
