@@ -85,3 +85,22 @@ describe.each([
     expect(JSON.parse(again.stdout)).toMatchObject({ outcome: "already-migrated" });
   }, 120_000);
 });
+
+describe("two moves at once in a MigrationGroup", () => {
+  it("swaps ldg1 and ldg2 concurrently: the second waits for the first's locks, both move, then nothing is left to do", async () => {
+    const { cli, lab } = inProcess();
+    expect((await cli.apply()).code).toBe(0);
+    const [one, two] = await Promise.all([cli.migrate("ldg1", "t7-b", { lockTimeout: 60_000 }), cli.migrate("ldg2", "t7-a", { lockTimeout: 60_000 })]);
+    expect([one.code, two.code], one.stdout + two.stdout).toEqual([0, 0]);
+    // One of them found the locks taken and waited.
+    expect(one.stderr + two.stderr).toMatch(/waiting for the lock/);
+    expect(await placement(lab)).toEqual({ ldg1: "t7-b active", ldg2: "t7-a active" });
+    await converged(cli);
+  }, 120_000);
+
+  it("refuses a move to a host outside the group, and a domain that is not mobile, naming the fix", async () => {
+    const { cli } = inProcess();
+    await expect(cli.migrate("ldg1", "t7-c")).rejects.toThrow("--to t7-c is not a host of group pair (t7-a, t7-b); ldg1 moves only between the hosts of its group");
+    await expect(cli.migrate("ldg9", "t7-b")).rejects.toThrow("ldg9 is not a mobile domain of stack prod-pair; mobile domains: ldg1, ldg2");
+  });
+});
