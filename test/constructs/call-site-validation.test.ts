@@ -144,7 +144,7 @@ describe("ids written into commands (ldoms apply --host, ldoms migrate, Terrafor
 describe("placement and relations checked at the call site", () => {
   it("requires a GuestDomain inside a ControlDomain and refuses primary", () => {
     const stack = newStack();
-    expect(errorOf(() => new GuestDomain(stack, "ldg1"))).toContain("prod-move/ldg1: a GuestDomain must be created inside a ControlDomain, not inside prod-move");
+    expect(errorOf(() => new GuestDomain(stack, "ldg1"))).toContain("prod-move/ldg1: a GuestDomain must be created inside a ControlDomain (a domain that stays there) or a MigrationGroup (a domain that moves between its hosts), not inside prod-move");
     const host = new ControlDomain(stack, "t7-a", { address: "t7-a" });
     expect(errorOf(() => new GuestDomain(host, "primary"))).toContain('name "primary" is the control domain itself');
   });

@@ -63,7 +63,7 @@ describe("tree-wide rules", () => {
       'prod-move/ldg1-home: VF prod-move/t7-a/ldg1/vf0 is not the active interface of any IpmpGroup; a migrating domain needs the VF and a vnet in one IPMP group: add new IpmpGroup(domain, "ipmp0", { active: vf, standby: vnet })',
       'prod-move/ldg2-to-b: VF prod-move/t7-a/ldg2/vf0 has no target VF on "t7-b"; set targetPf (or addTargetVf(vf, { pf }))',
       'prod-move/ldg2-to-b: VF prod-move/t7-a/ldg2/vf0 is on network "app-net" but its standby vnet prod-move/t7-a/ldg2/vnet0 has network "backup-net"; put both on the same Network',
-      'prod-move/ldg2-to-b: vnet prod-move/t7-a/ldg2/vnet0 uses virtual switch "primary-vsw0", which is not declared on target "t7-b" (declared: backup-vsw0); a migrating domain needs a switch of the same name on the target: declare it there',
+      'prod-move/ldg2-to-b: vnet prod-move/t7-a/ldg2/vnet0 uses virtual switch "primary-vsw0", which is not declared on target "t7-b" (declared: backup-vsw0); a domain that moves needs a switch of the same name on every machine it may run on: declare it there',
       'prod-move/ldg2-again: domain "ldg2" already migrates in prod-move/ldg2-to-b; declare one SriovMigration per domain',
     ];
     for (const message of expected) expect(problems).toContain(message);
@@ -147,7 +147,7 @@ describe("more relation rules", () => {
       "prod-move/ldg1-to-b: targetVf /SYS/MB/NET2/IOVNET.PF0.VF0 is ambiguous: domain \"ldg1\" has 2 Ethernet VFs; use addTargetVf(vf, { vf }) for each",
       'prod-move/ldg1-to-b: VF prod-move/t7-a/ldg1/vf0 has no target VF on "t7-b"; set targetPf (or addTargetVf(vf, { pf }))',
       'prod-move/ldg1-to-b: VF prod-move/t7-a/ldg1/vf1 has no target VF on "t7-b"; set targetPf (or addTargetVf(vf, { pf }))',
-      'prod-move/ldg1-to-b: vnet prod-move/t7-a/ldg1/vnet0 is on network "app-net" but switch "primary-vsw0" on target "t7-b" is on network "other-net"; the target switch must reach the same network',
+      'prod-move/ldg1-to-b: vnet prod-move/t7-a/ldg1/vnet0 is on network "app-net" but switch "primary-vsw0" on target "t7-b" is on network "other-net"; the switch must reach the same network',
     ]);
   });
 });
