@@ -104,3 +104,19 @@ describe("two moves at once in a MigrationGroup", () => {
     await expect(cli.migrate("ldg9", "t7-b")).rejects.toThrow("ldg9 is not a mobile domain of stack prod-pair; mobile domains: ldg1, ldg2");
   });
 });
+
+describe("a mobile domain's placement that makes no sense", () => {
+  it("is a problem naming both hosts when the domain is on two, and naming the group's hosts when it is on none", async () => {
+    const { cli, lab } = inProcess();
+    expect((await cli.apply()).code).toBe(0);
+    expect((await lab.runLdm("t7-b", ["add-domain", "ldg1"])).exitCode).toBe(0);
+    const twice = await cli.plan();
+    expect(twice.code).toBe(1);
+    expect(twice.stdout + twice.stderr).toContain("domain ldg1 of group pair is on t7-a (active) and t7-b (inactive); a domain runs on one host of its group");
+    expect((await lab.runLdm("t7-b", ["remove-domain", "ldg1"])).exitCode).toBe(0);
+    for (const argv of [["stop-domain", "ldg2"], ["unbind-domain", "ldg2"], ["remove-domain", "ldg2"]]) expect((await lab.runLdm("t7-b", argv)).exitCode, argv.join(" ")).toBe(0);
+    const nowhere = await cli.plan();
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stdout + nowhere.stderr).toContain("domain ldg2 of group pair is on none of its hosts (t7-a, t7-b); create it on one of them, or remove it from the group");
+  }, 60_000);
+});
