@@ -3,10 +3,14 @@
  * after apply, after `migrate ldg1 --to t7-b`, a domain on two hosts, a host or guest that cannot
  * be reached) and the classic SriovMigration example on the default lab.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Lab } from "../../src/lab/lab";
 import { loadLabDefinition } from "../../src/lab/definition";
 import { LabExecutor, newLabExecCounters } from "../../src/lab-serving/executor";
+import { startLabServer } from "../../src/lab-serving/ssh-server/start-lab-server";
 import { LdomsError, type PlanDocument } from "../../src/model";
 import { readStatus, statusReport, type DomainStatus, type StatusReport } from "../../src/engine/status";
 import { examplePlan } from "../../test-kit/example-plan";
@@ -14,9 +18,9 @@ import { defaultLabJson } from "../migration/support";
 import { GroupCli, groupExamplePlan, pairLabJson } from "../mobility/support";
 import { labConnect, labInventory, migrateDeclared, StatusCli } from "./support";
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0).reverse()) c();
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 function domain(report: StatusReport, name: string): DomainStatus {
@@ -203,6 +207,22 @@ describe("ldoms status on a MigrationGroup (pair lab)", () => {
     expect(domain(refused.report, "ldg2").guest.status).toBe("ok");
     expect((await status.status()).stdout).toMatch(/^ldg1 .* not reachable: /m);
   });
+
+  it("over SSH (the lab's ssh2 server and the CLI's transport): the same report, hosts and guests read", async () => {
+    const lab = Lab.fromDefinition(loadLabDefinition(pairLabJson(), "pair lab"));
+    const stateDir = mkdtempSync(join(tmpdir(), "ldoms-status-ssh-"));
+    const server = await startLabServer({ lab, stateDir });
+    cleanups.push(async () => { await server.close(); rmSync(stateDir, { recursive: true, force: true }); });
+    const group = new GroupCli(groupExamplePlan(), server.inventory);
+    const status = new StatusCli(groupExamplePlan(), server.inventory);
+    cleanups.push(() => group.remove(), () => status.remove());
+    expect((await group.apply()).code).toBe(0);
+    const { code, report } = await status.json();
+    expect(code).toBe(0);
+    expect(report.hosts.every((h) => h.read)).toBe(true);
+    expect(domain(report, "ldg1")).toMatchObject({ placement: "on", host: "t7-a", guest: { status: "ok", guest: "guest/ldg1" }, migrate: [{ target: "t7-b", status: "ok" }] });
+    expect(domain(report, "ldg2")).toMatchObject({ placement: "on", host: "t7-b", guest: { status: "ok" }, migrate: [{ target: "t7-a", status: "ok" }] });
+  }, 60_000);
 
   it("a plan document that cannot be read is an error for the CLI edge (exit 1, no stack)", async () => {
     const { lab } = pair();

@@ -36,17 +36,18 @@ export class StatusCli {
   readonly planDocument = join(this.dir, "ldoms.plan.json");
   readonly inventory: string | undefined;
 
-  constructor(document: PlanDocument, inventory: object | undefined, private readonly connect: ConnectHost) {
+  /** `connect` undefined: over SSH (the CLI's ssh2 transport) to the inventory's addresses. */
+  constructor(document: PlanDocument, inventory: object | undefined, private readonly connect?: ConnectHost) {
     writeFileSync(this.planDocument, stableJson(document));
     this.inventory = inventory ? join(this.dir, "inventory.json") : undefined;
     if (this.inventory) writeFileSync(this.inventory, JSON.stringify(inventory));
   }
 
-  async status(extra: Record<string, unknown> = {}, connect: ConnectHost = this.connect): Promise<CliRun> {
+  async status(extra: Record<string, unknown> = {}, connect: ConnectHost | undefined = this.connect): Promise<CliRun> {
     const stdout = new Capture();
     const stderr = new Capture();
     const options = { planDocument: this.planDocument, ...(this.inventory ? { inventory: this.inventory } : {}), ...extra };
-    const code = await runStatus(options, { stdout, stderr, cwd: this.dir, env: {}, connect });
+    const code = await runStatus(options, { stdout, stderr, cwd: this.dir, env: {}, ...(connect ? { connect } : {}) });
     return { code, stdout: stdout.text, stderr: stderr.text };
   }
 
