@@ -18,6 +18,8 @@ export interface LinkView {
   readonly duplex: string;
   /** The device's MAC address as `ldm` prints it (two-digit octets); absent when the device is gone. */
   readonly mac?: string;
+  /** Its alternate MAC addresses (`alt-mac-addrs`), in `ldm`'s order. */
+  readonly altMacs: readonly string[];
 }
 
 interface DeviceNow {
@@ -26,14 +28,15 @@ interface DeviceNow {
   readonly speed: number;
   readonly duplex: string;
   readonly mac?: string;
+  readonly altMacs: readonly string[];
   readonly up: boolean;
 }
 
 function devicesNow(machine: MachineState, domain: DomainState): DeviceNow[] {
-  const vnets = domain.vnets.map((v) => ({ key: `vnet:${v.name}`, base: `vnet#${v.id}`, speed: 0, duplex: "unknown", mac: v.mac, up: true }));
+  const vnets = domain.vnets.map((v) => ({ key: `vnet:${v.name}`, base: `vnet#${v.id}`, speed: 0, duplex: "unknown", mac: v.mac, altMacs: v.altMacs, up: true }));
   const vfs = machine.pfs
     .filter((pf) => pf.class === "NETWORK")
-    .flatMap((pf) => pf.vfs.filter((vf) => vf.domain === domain.name).map((vf) => ({ key: `vf:${(GUEST_VF_KEEPS_LINK ? vf.name : undefined) ?? vfAlias(pf, vf)}`, base: `${pf.vfDriver}#`, speed: 10000, duplex: "full", mac: vf.mac, up: pf.linkDown !== true })));
+    .flatMap((pf) => pf.vfs.filter((vf) => vf.domain === domain.name).map((vf) => ({ key: `vf:${(GUEST_VF_KEEPS_LINK ? vf.name : undefined) ?? vfAlias(pf, vf)}`, base: `${pf.vfDriver}#`, speed: 10000, duplex: "full", mac: vf.mac, altMacs: vf.altMacs, up: pf.linkDown !== true })));
   return [...vnets, ...vfs];
 }
 
@@ -57,7 +60,7 @@ export function reconcileLinks(guest: GuestState, machine: MachineState, domain:
   return Object.entries(guest.links)
     .map(([link, l]) => {
       const dev = now.find((d) => d.key === l.key);
-      return { link, device: l.device, present: dev !== undefined, up: dev?.up === true, speed: dev?.speed ?? 0, duplex: dev?.duplex ?? "unknown", ...(dev?.mac ? { mac: dev.mac } : {}) };
+      return { link, device: l.device, present: dev !== undefined, up: dev?.up === true, speed: dev?.speed ?? 0, duplex: dev?.duplex ?? "unknown", altMacs: dev?.altMacs ?? [], ...(dev?.mac ? { mac: dev.mac } : {}) };
     })
     .sort((a, b) => Number(a.link.slice(3)) - Number(b.link.slice(3)));
 }

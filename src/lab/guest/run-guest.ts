@@ -110,10 +110,13 @@ function dladm(ctx: GuestContext, args: readonly string[]): string {
   if (o.operands.length) {
     links = o.operands.map((n) => links.find((l) => l.link === n) ?? failLink(n));
   }
-  const rows = links.map((l) => ({
+  const rows: Record<string, string>[] = links.map((l) => ({
     link: l.link, media: "Ethernet", state: l.up ? "up" : "down", speed: String(l.speed), duplex: l.duplex, device: l.device, class: "phys", mtu: "1500", over: "--",
     slot: "primary", address: dladmMac(l.mac ?? ""), inuse: "yes", client: l.link,
   }));
+  // -m lists one row per MAC slot: the primary first, then each alternate MAC (slot 1, 2, ...) on
+  // a row of the same link, unused until a VNIC takes it (ref §4.3 [I]: the slot rows' order).
+  if (macs) rows.splice(0, rows.length, ...rows.flatMap((r, i) => [r, ...links[i]!.altMacs.map((m, n) => ({ link: r.link!, slot: String(n + 1), address: dladmMac(m), inuse: "no", client: "--" }))]));
   const fields = fieldList("dladm", o, known);
   if (o.flags.has("p")) {
     if (!fields) throw new GuestFailure("dladm: output field list (-o) required in parseable (-p) mode");
