@@ -80,7 +80,9 @@ export async function observeGuest(session: HostSession): Promise<GuestObservati
     }
     return section.output;
   };
-  const macs = new Map(macsOf(sections.get("macs")).map((r) => [r.link ?? "", r.address ?? ""]));
+  // A link with alternate MACs has a row per MAC slot, the primary first: keep that one.
+  const macs = new Map<string, string>();
+  for (const r of macsOf(sections.get("macs"))) if (r.link && !macs.has(r.link)) macs.set(r.link, r.address ?? "");
   const links = parseIpmpstat(output("links"), LINK_FIELDS).map((r): GuestLink => {
     const mac = macs.get(r.link ?? "");
     return { link: r.link ?? "", device: r.device ?? "", ...(mac ? { mac } : {}) };
