@@ -135,7 +135,8 @@ describe("ldoms status on a MigrationGroup (pair lab)", () => {
     const ldg2 = domain(report, "ldg2");
     expect(ldg2).toMatchObject({ placement: "several", foundOn: [{ host: "t7-a", state: "inactive" }, { host: "t7-b", state: "active" }], migrate: [] });
     expect(ldg2).not.toHaveProperty("host");
-    expect(ldg2.guest.status).toBe("unknown");
+    // The guest is the copy that runs (on t7-b): its IPMP state is read against that host.
+    expect(ldg2.guest.status).toBe("ok");
     const text = await status.status();
     expect(text.stdout).toMatch(/^ldg2 +mobile \(pair\) +on t7-a and t7-b +inactive on t7-a +.*- \(not on one host\)$/m);
     expect(text.stdout).toMatch(/^ +active on t7-b/m);
@@ -291,6 +292,16 @@ describe("the status report (pure)", () => {
     const report = statusReport(examplePlan(), { hosts: new Map([["t7-a", { error: "boom" }]]), guests: new Map() });
     expect(report.hosts).toEqual([{ id: "t7-a", read: false, error: "boom" }, { id: "t7-b", read: false, error: "not read" }]);
     expect(domain(report, "ldg1")).toMatchObject({ placement: "unknown", unread: ["t7-a", "t7-b"], migrate: [], guest: { status: "no-access" } });
+  });
+
+  it("a guest read while its domain runs on no host: its IPMP state is unknown, not guessed", () => {
+    const empty = { buses: [], pfs: [], vfs: [], domains: [], vswitches: [] };
+    const observation = { links: [], interfaces: [], members: [], groups: [] };
+    const report = statusReport(examplePlan(), {
+      hosts: new Map([["t7-a", { observed: empty }], ["t7-b", { observed: empty }]]),
+      guests: new Map([["ldg1", { kind: "observed", id: "guest/ldg1", observation }]]),
+    });
+    expect(domain(report, "ldg1")).toMatchObject({ placement: "none", foundOn: [], migrate: [], guest: { status: "unknown", guest: "guest/ldg1", groups: [] } });
   });
 
   it("readStatus reads nothing twice and changes nothing", async () => {

@@ -43,7 +43,7 @@ export interface VfStatus {
 
 /**
  * `ok`: every declared IPMP group holds (VF active, vnet standby, both up). `problems`: one does
- * not. `unknown`: the guest was read but the domain is not on one host read (its datalinks
+ * not. `unknown`: the guest was read but the domain runs on no single host read (its datalinks
  * cannot be matched). `not-reachable`: the guest could not be read. `no-access`: ldoms has no
  * way into the guest. `no-groups`: no IPMP group is declared for the domain.
  */
@@ -218,7 +218,7 @@ function guestStatus(d: DeclaredDomain, input: StatusInput, on: string | undefin
   const observed = on !== undefined ? observedOf(input, on) : undefined;
   const domain = observed ? findDomain(observed, d.name) : undefined;
   if (!observed || !domain) {
-    return { status: "unknown", guest: read.id, message: `${d.name} is not on one host read: its datalinks cannot be matched`, groups: [] };
+    return { status: "unknown", guest: read.id, message: `${d.name} is not running on exactly one host read: its datalinks cannot be matched`, groups: [] };
   }
   const vfs = observed.vfs.filter((v) => v.domain === d.name);
   const groups = d.ipmpGroups.map((group) => {
@@ -274,6 +274,12 @@ function migrateTarget(document: PlanDocument, d: DeclaredDomain, input: StatusI
   return { ...base, status: first.status === "failed" ? "failed" : "unverified", rule: first.rule, message: first.message };
 }
 
+/** On two hosts, the guest's datalinks are those of the one copy that runs, when only one does. */
+function onlyActive(foundOn: readonly { host: string; state: string }[]): string | undefined {
+  const active = foundOn.filter((f) => f.state === "active");
+  return active.length === 1 ? active[0]?.host : undefined;
+}
+
 function domainStatus(document: PlanDocument, d: DeclaredDomain, input: StatusInput): DomainStatus {
   const placed = placementOf(d, input);
   const on = placed.placement === "on" ? placed.host : undefined;
@@ -286,7 +292,7 @@ function domainStatus(document: PlanDocument, d: DeclaredDomain, input: StatusIn
     hosts: d.hosts,
     ...placed,
     vfs: d.vfs.map((name) => vfStatus(d, input, name)),
-    guest: guestStatus(d, input, on),
+    guest: guestStatus(d, input, on ?? onlyActive(placed.foundOn)),
     migrate,
   };
 }
