@@ -9,10 +9,11 @@ import { describe, expect, it } from "vitest";
 import { Lab } from "../../src/lab/lab";
 import { loadLabDefinition } from "../../src/lab/definition";
 import { LabExecutor } from "../../src/lab-serving/executor";
-import { engineHosts, migrationAwareness, planHosts } from "../../src/engine";
+import { engineHosts, migrationAwareness, planHosts, type ConnectHost } from "../../src/engine";
+import { sshConnect } from "../../src/cli/engine-input";
 import { runMigration, type MigrateOptions, type MigrationReport } from "../../src/engine/migration";
 import { setPfLinkDown } from "../../src/lab/guest/faults";
-import type { PlanDocument } from "../../src/model";
+import type { Inventory, PlanDocument } from "../../src/model";
 import { startMigrationLab } from "./support";
 import { LAB_VARIANTS, withLabVariants } from "../engine/support/lab-variants";
 import { NET0_PF, PAIRS, twoNetworksLabJson, twoPairsPlan } from "./fixtures/two-pairs";
@@ -85,9 +86,9 @@ function describePair(g: { group: string; vfLink: string[]; vnetLink: string[] }
 
 const migrations = (lab: Lab) => lab.journal().filter((j) => j.argv[0] === "migrate-domain" && !j.argv.includes("-n"));
 
-async function expectNoChangesPlanned(lab: Lab, document: PlanDocument): Promise<void> {
-  const hosts = engineHosts(document);
-  const run = await planHosts(hosts, { connect: (target) => new LabExecutor(lab, target.id), migrations: migrationAwareness(document.migrations, hosts) });
+async function expectNoChangesPlanned(document: PlanDocument, connect: ConnectHost, inventory?: Inventory): Promise<void> {
+  const hosts = engineHosts(document, inventory ? { inventory } : {});
+  const run = await planHosts(hosts, { connect, migrations: migrationAwareness(document.migrations, hosts) });
   expect(run.hosts.map((h) => [h.id, h.actions.map((a) => a.summary), h.problems, h.error?.message])).toEqual([
     ["t7-a", [], [], undefined],
     ["t7-b", [], [], undefined],
@@ -129,7 +130,7 @@ describe("a guest with two VF/vnet pairs on two networks", () => {
       ["post/guest-ipmp-on-vf", "passed", `${after.map(describePair).join("; ")} on t7-b`],
     ]);
     expect(migrations(lab)).toHaveLength(1);
-    await expectNoChangesPlanned(lab, document);
+    await expectNoChangesPlanned(document, (target) => new LabExecutor(lab, target.id));
   }, 60_000);
 
   it("refuses when one of the two target VFs is missing on t7-b, naming it; nothing migrates", async () => {
@@ -178,7 +179,11 @@ describe("a guest with two VF/vnet pairs on two networks", () => {
     expect(db.interfaces).toBe(`${db.vnetLink[0]} [${db.vfLink[0]}]`);
     expect(app.interfaces).toBe(`${app.vfLink[0]} (${app.vnetLink[0]})`);
     expect(failed.map((c) => [c.id, c.status, c.message])).toEqual([
-      ["post/guest-ipmp-on-vf", "failed", `IPMP group ipmp-db: ${db.vfLink[0]} (VF ldg1-db) is not up (link down, state failed)`],
+      [
+        "post/guest-ipmp-on-vf",
+        "failed",
+        `IPMP group ipmp-db: ${db.vfLink[0]} (VF ldg1-db) is not up (link down, state failed); IPMP group ipmp-db: the group runs on ${db.vnetLink[0]} (vnet vnet1), not on VF ldg1-db`,
+      ],
     ]);
     expect(report.summary).toContain("ipmp-db");
 
@@ -204,7 +209,7 @@ describe.each(LAB_VARIANTS)("a guest with two VF/vnet pairs, over SSH (the lab's
         expect(report.postVerify.every((c) => c.status === "passed")).toBe(true);
         expect(report.postVerify.find((c) => c.id === "post/guest-ipmp-on-vf")?.message).toBe(`${after.map(describePair).join("; ")} on t7-b`);
         expect(migrations(lab.lab)).toHaveLength(1);
-        await expectNoChangesPlanned(lab.lab, lab.document);
+        await expectNoChangesPlanned(lab.document, sshConnect({}), lab.inventory);
       } finally {
         await lab.close();
       }

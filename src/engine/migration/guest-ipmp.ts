@@ -255,6 +255,17 @@ export function ipmpProblems(guest: GuestObservation, group: DesiredIpmpGroup, l
   return problems;
 }
 
+/**
+ * Which interfaces carry the group's data when the VF is not among them (`ipmpstat -g`), e.g.
+ * the group stayed on its vnet; undefined when the VF is active or the group carries nothing.
+ */
+export function groupRunsElsewhere(guest: GuestObservation, group: DesiredIpmpGroup, links: GroupLinks): string | undefined {
+  const active = guest.groups.find((g) => g.name === group.name)?.active ?? [];
+  if (!active.length || active.includes(links.vfLink)) return undefined;
+  const named = active.map((link) => (link === links.vnetLink ? `${link} (vnet ${group.standbyVnet})` : link));
+  return `the group runs on ${named.join(", ")}, not on VF ${group.activeVf}`;
+}
+
 export function describeGroup(group: DesiredIpmpGroup, links: GroupLinks): string {
   return `IPMP group ${group.name}: ${links.vfLink} (VF ${group.activeVf}) active, ${links.vnetLink} (vnet ${group.standbyVnet}) standby`;
 }

@@ -6,7 +6,7 @@
  */
 import type { DesiredDomain, DesiredIpmpGroup, HostPlan, MigrationPlan, NetworkRef } from "../../model";
 import { findDomain, findVfByName, type ObservedHost, type ObservedVf } from "../observed-state";
-import { describeGroup, ipmpProblems, mapGroupLinks, type GuestObservation } from "./guest-ipmp";
+import { describeGroup, groupRunsElsewhere, ipmpProblems, mapGroupLinks, type GuestObservation } from "./guest-ipmp";
 import type { MigrationCheck } from "./report";
 
 export type GuestView =
@@ -146,6 +146,8 @@ function groupProblems(input: PreflightInput, groups: readonly DesiredIpmpGroup[
       continue;
     }
     const problems = ipmpProblems(guest, group, links);
+    const elsewhere = problems.length ? groupRunsElsewhere(guest, group, links) : undefined;
+    if (elsewhere) problems.push(elsewhere);
     if (problems.length) failed.push(...problems.map((p) => `IPMP group ${group.name}: ${p}`));
     else passed.push(`${describeGroup(group, links)}, both up`);
   }
