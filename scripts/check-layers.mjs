@@ -24,6 +24,8 @@ const layers = {
   lab: ["model", "ldm", "transport"],
   "lab-serving": ["lab", "model", "ldm", "transport"],
   graph: ["model", "ldm", "engine"],
+  // The Terraform provider: reads hosts through the engine; nothing imports it (its bin runs it).
+  provider: ["engine", "model", "ldm", "transport"],
   cli: ["*"],
 };
 
@@ -33,6 +35,10 @@ const packages = {
   commander: ["cli"],
   ajv: ["model"],
   "@viz-js/viz": ["graph"],
+  "@grpc/grpc-js": ["provider"],
+  "@grpc/proto-loader": ["provider"],
+  "@msgpack/msgpack": ["provider"],
+  "node-forge": ["provider"],
 };
 
 const areas = {

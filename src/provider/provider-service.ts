@@ -1,0 +1,70 @@
+/**
+ * The `tfplugin6.Provider` service: the RPCs this version implements, empty answers for the
+ * listings newer Terraform versions ask every provider for, and for every other RPC an error
+ * diagnostic naming it (a gRPC UNIMPLEMENTED status for streams and answers without
+ * diagnostics), so Terraform reports a clear message instead of a crash.
+ */
+import { status, type MethodDefinition, type ServiceDefinition, type UntypedHandleCall, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import type { handleUnaryCall, ServerErrorResponse } from "@grpc/grpc-js";
+import { diagnosticFromError, errorDiagnostic } from "./diagnostics";
+import type { LdomsProvider } from "./provider-rpcs";
+
+type Rpc = (request: never) => unknown;
+
+function hasDiagnostics(method: MethodDefinition<unknown, unknown>): boolean {
+  const type = (method as { responseType?: { type?: { field?: { name: string }[] } } }).responseType?.type;
+  return type?.field?.some((f) => f.name === "diagnostics") ?? false;
+}
+
+function grpcError(code: status, details: string): ServerErrorResponse {
+  return Object.assign(new Error(details), { code, details });
+}
+
+/** A unary handler; a throw becomes an error diagnostic when the answer can carry one. */
+export function unary(method: MethodDefinition<unknown, unknown>, rpc: Rpc): handleUnaryCall<unknown, unknown> {
+  return (call, callback) => {
+    Promise.resolve()
+      .then(() => rpc(call.request as never))
+      .then(
+        (response) => callback(null, response),
+        (error: unknown) => {
+          if (hasDiagnostics(method)) callback(null, { diagnostics: [diagnosticFromError(error)] });
+          else callback(grpcError(status.INTERNAL, diagnosticFromError(error).detail || String(error)));
+        },
+      );
+  };
+}
+
+function notImplemented(name: string, method: MethodDefinition<unknown, unknown>): UntypedHandleCall {
+  const message = `the ldoms provider does not implement ${name} yet: this version has the data source ldoms_host and no resources`;
+  if (!method.requestStream && !method.responseStream && hasDiagnostics(method)) {
+    return ((_call, callback) => callback(null, { diagnostics: [errorDiagnostic(message)] })) as handleUnaryCall<unknown, unknown>;
+  }
+  return ((call: { emit?: (event: string, error: unknown) => void; end?: () => void }, callback?: (error: unknown) => void) => {
+    const error = grpcError(status.UNIMPLEMENTED, message);
+    if (callback) callback(error);
+    else call.emit?.("error", error);
+  }) as UntypedHandleCall;
+}
+
+/** The handlers of every RPC of `definition`, taking the implemented ones from `provider`. */
+export function providerImplementation(definition: ServiceDefinition, provider: LdomsProvider): UntypedServiceImplementation {
+  const implemented: Readonly<Record<string, Rpc>> = {
+    GetMetadata: () => provider.getMetadata(),
+    GetProviderSchema: () => provider.getProviderSchema(),
+    ValidateProviderConfig: (r: Parameters<LdomsProvider["validateProviderConfig"]>[0]) => provider.validateProviderConfig(r),
+    ConfigureProvider: (r: Parameters<LdomsProvider["configureProvider"]>[0]) => provider.configureProvider(r),
+    ValidateDataResourceConfig: (r: Parameters<LdomsProvider["validateDataResourceConfig"]>[0]) => provider.validateDataResourceConfig(r),
+    ReadDataSource: (r: Parameters<LdomsProvider["readDataSource"]>[0]) => provider.readDataSource(r),
+    StopProvider: () => provider.stopProvider(),
+    // Asked of every provider by newer Terraform versions: nothing to list is not an error.
+    GetFunctions: () => ({ functions: {}, diagnostics: [] }),
+    GetResourceIdentitySchemas: () => ({ identity_schemas: {}, diagnostics: [] }),
+  };
+  const handlers: UntypedServiceImplementation = {};
+  for (const [name, method] of Object.entries(definition)) {
+    const rpc = implemented[name];
+    handlers[name] = rpc ? (unary(method, rpc) as UntypedHandleCall) : notImplemented(name, method);
+  }
+  return handlers;
+}

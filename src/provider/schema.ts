@@ -1,0 +1,90 @@
+/**
+ * The provider's schemas as Terraform reads them: attribute types are JSON type expressions
+ * (`"string"`, `["list", ["object", {...}]]`) sent as bytes.
+ */
+
+export type TypeExpression = "string" | "number" | "bool" | "dynamic" | readonly ["list" | "set" | "map", TypeExpression] | readonly ["object", Readonly<Record<string, TypeExpression>>];
+
+export interface AttributeSpec {
+  readonly name: string;
+  readonly type: TypeExpression;
+  readonly description: string;
+  readonly required?: boolean;
+  readonly optional?: boolean;
+  readonly computed?: boolean;
+}
+
+export interface SchemaSpec {
+  readonly version: number;
+  readonly description: string;
+  readonly attributes: readonly AttributeSpec[];
+}
+
+export const listOf = (item: TypeExpression): TypeExpression => ["list", item];
+export const objectOf = (attributes: Readonly<Record<string, TypeExpression>>): TypeExpression => ["object", attributes];
+
+export const PROVIDER_SCHEMA: SchemaSpec = {
+  version: 0,
+  description: "Oracle VM Server for SPARC (LDoms) control domains, read over SSH as `ldoms plan` reads them.",
+  attributes: [
+    {
+      name: "plan_document",
+      type: "string",
+      required: true,
+      description: "Path of the ldoms.plan.json the hosts come from (`ldoms synth` writes it under cdktf.out/stacks/STACK/); relative to Terraform's working directory.",
+    },
+    {
+      name: "inventory",
+      type: "string",
+      optional: true,
+      description: "Inventory JSON overriding how each host is reached (as `ldoms plan --inventory`); default: $LDOMS_INVENTORY, else the plan document's connections.",
+    },
+  ],
+};
+
+export const HOST_DATA_SOURCE = "ldoms_host";
+
+export const DOMAIN_TYPE = objectOf({ name: "string", state: "string" });
+export const VF_TYPE = objectOf({ name: "string", pseudonym: "string", pf: "string", domain: "string" });
+export const PF_TYPE = objectOf({ pseudonym: "string", class: "string", domain: "string", status: "string" });
+
+export const HOST_SCHEMA: SchemaSpec = {
+  version: 0,
+  description: "One control domain of the plan document as it is now: its domains, Ethernet VFs and PFs, from one read over SSH.",
+  attributes: [
+    { name: "host", type: "string", required: true, description: "Host id in the plan document (the ControlDomain's id)." },
+    { name: "domains", type: listOf(DOMAIN_TYPE), computed: true, description: "Logical domains, by name: name and state (active, bound, inactive)." },
+    {
+      name: "vfs",
+      type: listOf(VF_TYPE),
+      computed: true,
+      description: "Virtual functions, by pseudonym: user-assigned name (null when unnamed), pseudonym, PF pseudonym and assigned domain (null when unassigned).",
+    },
+    { name: "pfs", type: listOf(PF_TYPE), computed: true, description: "Physical functions, by pseudonym: class, owning domain and status (null when not listed)." },
+  ],
+};
+
+export const DATA_SOURCES: Readonly<Record<string, SchemaSpec>> = { [HOST_DATA_SOURCE]: HOST_SCHEMA };
+
+/** The `Schema` message of a spec. */
+export function schemaMessage(spec: SchemaSpec) {
+  return {
+    version: spec.version,
+    block: {
+      version: spec.version,
+      description: spec.description,
+      description_kind: "MARKDOWN",
+      attributes: spec.attributes.map((a) => ({
+        name: a.name,
+        type: Buffer.from(JSON.stringify(a.type)),
+        description: a.description,
+        description_kind: "MARKDOWN",
+        required: a.required ?? false,
+        optional: a.optional ?? false,
+        computed: a.computed ?? false,
+        sensitive: false,
+      })),
+      block_types: [],
+    },
+  };
+}
