@@ -4,7 +4,7 @@ import { ControlDomain } from "./control-domain";
 import { GuestDomain, type GuestDomainProps } from "./guest-domain";
 import { mobileDomainProblems, vswitchProblems } from "./mobility-rules";
 import type { Network } from "./network";
-import { PhysicalFunction } from "./physical-function";
+import type { PhysicalFunction } from "./physical-function";
 import { registerGroup } from "./registry";
 import { checkAddress, checkFilePath, checkName, checkUser, invalid, show } from "./validation";
 

@@ -1,7 +1,7 @@
 /** MigrationGroup and PhysicalFunction: bad input is refused where it was made, or at synthesis with every problem listed. */
 import { Construct } from "constructs";
 import { describe, expect, it } from "vitest";
-import { ControlDomain, EthernetVf, GuestDomain, IpmpGroup, MigrationGroup, Network, PhysicalFunction, SriovMigration, Vnet } from "../../src/constructs";
+import { ControlDomain, EthernetVf, IpmpGroup, MigrationGroup, Network, PhysicalFunction, SriovMigration, Vnet } from "../../src/constructs";
 import { synthesizePlan } from "../../src/synth";
 
 function base() {

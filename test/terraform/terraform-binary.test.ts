@@ -11,7 +11,7 @@ import { delimiter, dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadLabDefinitionFile } from "../../src/lab/definition";
 import { Lab } from "../../src/lab/lab";
-import { DEFAULT_LAB_FILE } from "../../src/lab/paths";
+import { DEFAULT_LAB_FILE, PAIR_LAB_FILE } from "../../src/lab/paths";
 import { startLabServer, type RunningLabServer } from "../../src/lab-serving/ssh-server";
 import { runProcess, type ProcessRun } from "../support/run-process";
 
@@ -51,8 +51,54 @@ async function installPackage(into: string, work: string): Promise<void> {
   }
 }
 
+let work: string;
+/** The package as `npm install` lays it out, built once for every project of this file. */
+let installed: string;
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "ldoms-terraform-"));
+  installed = join(work, "package");
+  mkdirSync(installed, { recursive: true });
+  await installPackage(installed, work);
+}, 240_000);
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** A project folder with the package in its node_modules (a copy: the commands name its real path). */
+function newProject(name: string): string {
+  const project = join(work, name);
+  mkdirSync(join(project, "node_modules"), { recursive: true });
+  cpSync(installed, join(project, "node_modules", "cdktf-ldoms"), { recursive: true });
+  return project;
+}
+
+/** Terraform's CLI configuration: checkpoint off, no provider installation (terraform_data is built in). */
+function terraformEnvironment(project: string): NodeJS.ProcessEnv {
+  const cliConfig = join(project, "terraform.rc");
+  mkdirSync(join(project, "no-providers"));
+  writeFileSync(cliConfig, [
+    "disable_checkpoint = true",
+    "provider_installation {",
+    "  filesystem_mirror {",
+    `    path    = ${JSON.stringify(join(project, "no-providers"))}`,
+    '    include = ["example.invalid/*/*"]',
+    "  }",
+    "}",
+    "",
+  ].join("\n"));
+  mkdirSync(join(project, "home"));
+  return {
+    PATH,
+    HOME: join(project, "home"),
+    TF_CLI_CONFIG_FILE: cliConfig,
+    CHECKPOINT_DISABLE: "1",
+    TF_IN_AUTOMATION: "1",
+    // Relative: read from the project folder, where the local-exec commands run.
+    LDOMS_INVENTORY: "lab/inventory.json",
+  };
+}
+
 describe("terraform init / validate / apply / plan on the synthesized stack, ldoms not on PATH", () => {
-  let work: string;
   let project: string;
   let stackDir: string;
   let server: RunningLabServer;
@@ -66,38 +112,13 @@ describe("terraform init / validate / apply / plan on the synthesized stack, ldo
   const show = (run: ProcessRun) => `exit ${run.status}\n${run.stdout}\n${run.stderr}`;
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), "ldoms-terraform-"));
-    project = join(work, "project");
-    const installed = join(project, "node_modules", "cdktf-ldoms");
-    mkdirSync(installed, { recursive: true });
-    await installPackage(installed, work);
+    project = newProject("project");
     writeFileSync(join(project, "cdktf.json"), JSON.stringify({ language: "typescript", app: "node node_modules/cdktf-ldoms/dist/examples/sriov-migration/main.js" }));
 
     lab = Lab.fromDefinition(loadLabDefinitionFile(DEFAULT_LAB_FILE));
     server = await startLabServer({ lab, stateDir: join(project, "lab") });
 
-    const cliConfig = join(work, "terraform.rc");
-    mkdirSync(join(work, "no-providers"));
-    writeFileSync(cliConfig, [
-      "disable_checkpoint = true",
-      "provider_installation {",
-      "  filesystem_mirror {",
-      `    path    = ${JSON.stringify(join(work, "no-providers"))}`,
-      '    include = ["example.invalid/*/*"]',
-      "  }",
-      "}",
-      "",
-    ].join("\n"));
-    mkdirSync(join(work, "home"));
-    terraformEnv = {
-      PATH,
-      HOME: join(work, "home"),
-      TF_CLI_CONFIG_FILE: cliConfig,
-      CHECKPOINT_DISABLE: "1",
-      TF_IN_AUTOMATION: "1",
-      // Relative: read from the project folder, where the local-exec commands run.
-      LDOMS_INVENTORY: "lab/inventory.json",
-    };
+    terraformEnv = terraformEnvironment(project);
 
     const synth = await ldoms(["synth"]);
     expect(synth.status, show(synth)).toBe(0);
@@ -106,7 +127,6 @@ describe("terraform init / validate / apply / plan on the synthesized stack, ldo
 
   afterAll(async () => {
     await server?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it("converges the lab through Terraform, then plans no changes; only ldoms plan sees host drift", async () => {
@@ -158,4 +178,105 @@ describe("terraform init / validate / apply / plan on the synthesized stack, ldo
     const drift = await ldoms(["plan", "--skip-synth", "--detailed-exitcode"]);
     expect(drift.status, show(drift)).toBe(2);
   }, 240_000);
+});
+
+/**
+ * A MigrationGroup driven by Terraform: the stack says nothing about where its domains run, so
+ * `terraform apply` converges before and after migrations in either direction, and a change of
+ * the stack made while a domain runs on its other host is applied there.
+ */
+describe("terraform apply on a MigrationGroup, before and after migrations", () => {
+  let project: string;
+  let stackDir: string;
+  let server: RunningLabServer;
+  let lab: Lab;
+  let env: NodeJS.ProcessEnv;
+  const terraform = findTerraform();
+  const tf = (args: string[]): Promise<ProcessRun> => runProcess(terraform, [...args, "-no-color"], { cwd: stackDir, env });
+  const ldoms = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<ProcessRun> =>
+    runProcess(process.execPath, [join(project, "node_modules", "cdktf-ldoms", "bin", "ldoms.js"), ...args], { cwd: project, env: { ...env, ...extra } });
+  const show = (run: ProcessRun) => `exit ${run.status}\n${run.stdout}\n${run.stderr}`;
+
+  beforeAll(async () => {
+    project = newProject("group-project");
+    // The user's app: two hosts in a group, two mobile domains; EXTRA_VID adds a tagged VLAN to every VF.
+    writeFileSync(join(project, "app.js"), `
+const { runLdomsApp, LdomsStack, Network, ControlDomain, PhysicalFunction, VirtualSwitch, MigrationGroup, EthernetVf, Vnet, IpmpGroup } = require("cdktf-ldoms");
+runLdomsApp((app) => {
+  const stack = new LdomsStack(app, "pair");
+  const net = new Network(stack, "app-net", { vlan: 100 });
+  const hosts = ["t7-a", "t7-b"].map((id) => {
+    const host = new ControlDomain(stack, id, { address: id + ".example.net" });
+    new PhysicalFunction(host, "app-pf", { pf: "/SYS/MB/NET2/IOVNET.PF0", network: net });
+    new VirtualSwitch(host, "primary-vsw0", { network: net });
+    return host;
+  });
+  const group = new MigrationGroup(stack, "pair", { hosts });
+  for (const name of ["ldg1", "ldg2"]) {
+    const d = group.addDomain(name);
+    const vf = new EthernetVf(d, "vf0", { name: name + "-app", network: net, pvid: 100, ...(process.env.EXTRA_VID ? { vid: [Number(process.env.EXTRA_VID)] } : {}) });
+    const vnet = new Vnet(d, "vnet0", { vswitch: "primary-vsw0", network: net, pvid: 100 });
+    new IpmpGroup(d, "ipmp0", { active: vf, standby: vnet });
+  }
+});
+`);
+    writeFileSync(join(project, "cdktf.json"), JSON.stringify({ language: "typescript", app: "node app.js" }));
+    lab = Lab.fromDefinition(loadLabDefinitionFile(PAIR_LAB_FILE));
+    server = await startLabServer({ lab, stateDir: join(project, "lab") });
+    env = terraformEnvironment(project);
+    const synth = await ldoms(["synth"]);
+    expect(synth.status, show(synth)).toBe(0);
+    stackDir = join(project, "cdktf.out", "stacks", "pair");
+  }, 240_000);
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  /** terraform plan has nothing to do, and the hosts agree (ldoms plan reads them). */
+  async function converged(): Promise<void> {
+    const plan = await tf(["plan", "-detailed-exitcode", "-input=false"]);
+    expect(plan.status, show(plan)).toBe(0);
+    const hosts = await ldoms(["plan", "--skip-synth", "--detailed-exitcode"]);
+    expect(hosts.status, show(hosts)).toBe(0);
+  }
+
+  const migrate = async (domain: string, to: string) => {
+    const run = await ldoms(["migrate", domain, "--to", to, "--skip-synth", "--auto-approve", "--accept-unverified", "--json"]);
+    expect(run.status, show(run)).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ outcome: "migrated", target: to });
+  };
+
+  it("converges, migrates ldg1 there and back, applies a stack change made meanwhile, and converges each time", async () => {
+    expect((await tf(["init", "-input=false"])).status).toBe(0);
+    const first = await tf(["apply", "-auto-approve", "-input=false"]);
+    expect(first.status, show(first)).toBe(0);
+    expect(first.stdout).toContain("Apply complete! Resources: 2 added, 0 changed, 0 destroyed.");
+    await converged();
+
+    await migrate("ldg1", "t7-b");
+    const after = await tf(["apply", "-auto-approve", "-input=false"]);
+    expect(after.status, show(after)).toBe(0);
+    await converged();
+
+    // The stack changes while ldg1 runs on t7-b: both hosts' resources are replaced and each
+    // host's apply converges its own side (the assigned VF on t7-b, the waiting one on t7-a).
+    const resynth = await ldoms(["synth"], { EXTRA_VID: "300" });
+    expect(resynth.status, show(resynth)).toBe(0);
+    const changed = await tf(["apply", "-auto-approve", "-input=false"]);
+    expect(changed.status, show(changed)).toBe(0);
+    expect(changed.stdout).toContain("Apply complete! Resources: 2 added, 0 changed, 2 destroyed.");
+    for (const machine of ["t7-a", "t7-b"]) {
+      // One record per device: its `|dev=` line, then its property lines.
+      const records = (await lab.runLdm(machine, ["list-io", "-l", "-p"])).stdout.split(/\n(?=\|dev=)/);
+      const vfs = records.filter((r) => /name=ldg\d-app/.test(r));
+      expect(vfs.map((r) => /^\|vid=300$/m.test(r)), machine).toEqual([true, true]);
+    }
+    await converged();
+
+    await migrate("ldg1", "t7-a");
+    const back = await tf(["apply", "-auto-approve", "-input=false"]);
+    expect(back.status, show(back)).toBe(0);
+    await converged();
+  }, 300_000);
 });
