@@ -135,11 +135,16 @@ export class LdomsStack extends TerraformStack {
       hostResources.set(host.id, resource);
       resourceIds.set(resource, `host id "${host.id}"`);
     }
+    // Pipeline migrations that share a host run one after the other, in id order: they would
+    // only meet on the host's lock, and a fixed order makes every run of the pipeline the same.
+    const lastMigrationOn = new Map<string, TerraformResource>();
     for (const migration of plan.migrations) {
       if (!migration.migrate) continue;
-      const dependsOn = [migration.sourceHost, migration.targetHost]
-        .map((id) => hostResources.get(id))
-        .filter((r): r is TerraformResource => r !== undefined);
+      const hostsOf = [migration.sourceHost, migration.targetHost];
+      const dependsOn = [
+        ...hostsOf.map((id) => hostResources.get(id)),
+        ...new Set(hostsOf.map((id) => lastMigrationOn.get(id))),
+      ].filter((r): r is TerraformResource => r !== undefined);
       const resource = new TerraformResource(this, `ldoms-migration-${migration.id}`, {
         terraformResourceType: "terraform_data",
         provisioners: localExec(ldomsMigrateCommand(invocation, plan.stack, migration.id)),
@@ -151,6 +156,7 @@ export class LdomsStack extends TerraformStack {
         target: hostResources.get(migration.targetHost)?.getStringAttribute("id") ?? migration.targetHost,
       });
       resourceIds.set(resource, `migration id "${migration.id}"`);
+      for (const id of hostsOf) lastMigrationOn.set(id, resource);
     }
     this.requireDistinctResourceNames(resourceIds);
   }

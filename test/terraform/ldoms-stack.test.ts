@@ -145,6 +145,29 @@ describe("LdomsStack", () => {
     expect(migration?.depends_on).toEqual(["terraform_data.ldoms-host-a", "terraform_data.ldoms-host-b"]);
   }));
 
+  it("orders opted-in migrations that share a host, so a pipeline never runs them at once", () => inProject((project) => {
+    const out = join(project, "build");
+    const app = new App({ outdir: out });
+    const stack = new LdomsStack(app, "move");
+    const net = new Network(stack, "net");
+    const a = new ControlDomain(stack, "a", { address: "a" });
+    const b = new ControlDomain(stack, "b", { address: "b" });
+    const c = new ControlDomain(stack, "c", { address: "c" });
+    for (const [name, target] of [["g1", b], ["g2", b], ["g3", c]] as const) {
+      const g = new GuestDomain(name === "g3" ? c : a, name);
+      const vf = new EthernetVf(g, "vf0", { pf: "/SYS/MB/NET0/IOVNET.PF0", name: `${name}-app`, network: net });
+      new IpmpGroup(g, "ipmp0", { active: vf, standby: new Vnet(g, "vnet0", { vswitch: "primary-vsw0", network: net }) });
+      new SriovMigration(stack, `${name}-move`, { domain: g, target: target === c ? a : target, targetPf: "/SYS/MB/NET2/IOVNET.PF0", migrate: true });
+    }
+    app.synth();
+    const tf = JSON.parse(readFileSync(join(out, "stacks/move/cdk.tf.json"), "utf8")) as TfJson;
+    const dependsOn = (id: string) => tf.resource.terraform_data[`ldoms-migration-${id}`]?.depends_on;
+    expect(dependsOn("g1-move")).toEqual(["terraform_data.ldoms-host-a", "terraform_data.ldoms-host-b"]);
+    // g2 shares a and b with g1; g3 (c -> a) shares a with g2, the last one on a.
+    expect(dependsOn("g2-move")).toEqual(["terraform_data.ldoms-host-a", "terraform_data.ldoms-host-b", "terraform_data.ldoms-migration-g1-move"]);
+    expect(dependsOn("g3-move")).toEqual(["terraform_data.ldoms-host-c", "terraform_data.ldoms-host-a", "terraform_data.ldoms-migration-g2-move"]);
+  }));
+
   it("refuses a stack id that would be shell text or a path, where it is written", () => {
     const rule = "use 1-64 characters: letters, digits and - _ + . : (starting with a letter or digit)";
     const app = new App({ outdir: outdir() });
