@@ -9,7 +9,8 @@
  */
 import { ValidationError, type Inventory, type MigrationGroupPlan, type PlanDocument } from "../../model";
 import { readCapacity, type HostCapacity } from "../capacity";
-import { HostSession, type ConnectHost } from "../host-session";
+import { outcomeUnknownError } from "../connection-errors";
+import { HostSession, isOutcomeUnknown, type ConnectHost } from "../host-session";
 import { documentHosts } from "../inventory-file";
 import { readHost } from "../observe";
 import type { ObservedDomain, ObservedHost } from "../observed-state";
@@ -79,6 +80,9 @@ async function readHosts(options: EvacuateOptions, targets: readonly string[]): 
   let observed: ObservedHost;
   try {
     observed = (await readHost(source, { listings: ["list-domains"], previous: { buses: [], pfs: [], vfs: [], domains: [], vswitches: [] } })).observed;
+  } catch (error) {
+    // A read stopped by its time limit or a lost connection: say so with the host and what to do.
+    throw isOutcomeUnknown(error) ? outcomeUnknownError(error, options.host) : error;
   } finally {
     await source.close();
   }

@@ -1,0 +1,35 @@
+/**
+ * Random operation sequences against the invariants (fast budget): on labs of two to four hosts
+ * with two to four mobile domains, stack changes, plan, apply (--host), migrate --to, evacuate,
+ * force-unlock, out-of-band `ldm`, cut connections, SIGINT, stalled commands and two operations
+ * at once, with the invariants checked after every command (support/invariants.ts). A failure
+ * prints the shrunk sequence, the seed and the path; `node scripts/soak.mjs` runs the long budget.
+ * The sequences below `regressions` are failures found this way, kept as they shrank.
+ */
+import { describe, expect, it } from "vitest";
+import { ApplyCmd, EvacuateCmd, MigrateCmd } from "./support/commands";
+import { replay, runBudget } from "./support/run";
+
+/** Sequences and most commands per sequence of the fast budget (about 300 commands, under a minute here). */
+const FAST = { numRuns: 50, maxCommands: 20 };
+
+describe("random operation sequences", () => {
+  it("keep every invariant (fast budget)", async () => {
+    const seed = process.env.LDOMS_PROPERTY_SEED ? Number(process.env.LDOMS_PROPERTY_SEED) : undefined;
+    const result = await runBudget({ ...FAST, ...(seed !== undefined ? { seed } : {}) });
+    expect(result.failed, result.report).toBe(false);
+    expect(result.runs).toBe(FAST.numRuns);
+    expect(result.steps).toBeGreaterThan(FAST.numRuns);
+  }, 120_000);
+});
+
+describe("regressions found by the sequences", () => {
+  it("evacuate whose read of the host outlives --command-timeout: an error naming the host and what to do, not an internal error", async () => {
+    await replay(3, 2, [new EvacuateCmd("t7-a", { kind: "timeout", subcommand: "list-domain", stallMs: 400, timeoutMs: 150 })]);
+  });
+
+  it("a converged lab: apply, migrate and apply again change nothing more", async () => {
+    const world = await replay(2, 2, [new MigrateCmd("ldg1", "t7-b", { kind: "none" }), new ApplyCmd(undefined, { kind: "none" })]);
+    expect(world.hostOf("ldg1")).toBe("t7-b");
+  });
+});
