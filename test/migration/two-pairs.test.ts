@@ -162,6 +162,20 @@ describe("a guest with two VF/vnet pairs on two networks", () => {
     expect(migrations(lab)).toHaveLength(0);
   }, 60_000);
 
+  it("refuses when one group already runs on its vnet before the migration, naming that group; nothing migrates", async () => {
+    const { lab, migrate } = inProcess();
+    expect((await migrate({ apply: true, dryRun: true })).outcome).toBe("dry-run-passed");
+    setPfLinkDown(lab.store, "t7-a", NET0_PF, true);
+
+    const report = await migrate();
+    expect(report.outcome).toBe("preflight-failed");
+    const db = (await groupsInGuest(lab, "t7-a")).find((g) => g.group === "ipmp-db")!;
+    expect(report.preflight.filter((c) => c.status !== "passed").map((c) => [c.rule, c.message])).toEqual([
+      [3, `IPMP group ipmp-db: ${db.vfLink[0]} (VF ldg1-db) is not up (link down, state failed); IPMP group ipmp-db: the group runs on ${db.vnetLink[0]} (vnet vnet1), not on VF ldg1-db`],
+    ]);
+    expect(migrations(lab)).toHaveLength(0);
+  }, 60_000);
+
   it("post-verify names the group left on its vnet when its target VF's link stays down", async () => {
     const { lab, migrate } = inProcess();
     expect((await migrate({ apply: true, dryRun: true })).outcome).toBe("dry-run-passed");
