@@ -66,10 +66,13 @@ export function mainTf(host: string): string {
     "}",
     "",
     `data "ldoms_host" "a" { host = ${JSON.stringify(host)} }`,
+    "# The same host again: read once per provider process.",
+    `data "ldoms_host" "again" { host = ${JSON.stringify(host)} }`,
     "",
     'output "domains" { value = data.ldoms_host.a.domains }',
     'output "vfs" { value = data.ldoms_host.a.vfs }',
     'output "pfs" { value = data.ldoms_host.a.pfs }',
+    'output "same" { value = data.ldoms_host.again.vfs == data.ldoms_host.a.vfs }',
     "",
   ].join("\n");
 }

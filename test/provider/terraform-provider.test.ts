@@ -47,7 +47,7 @@ describe("terraform with the ldoms provider (data source ldoms_host) against the
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it("plan and apply read t7-a: outputs list ldg1 and the named VF, one connection and one read", async () => {
+  it("plan and apply read t7-a: outputs list ldg1 and the named VF; two data sources of a host share one connection and one read", async () => {
     const dir = project("known", "t7-a");
     const before = structuredClone(lab.server.stats.perHost["t7-a"] ?? { connections: 0, execs: 0 });
     const plan = await runTerraform(terraform, ["plan", "-input=false"], dir, env);
@@ -69,6 +69,7 @@ describe("terraform with the ldoms provider (data source ldoms_host) against the
     expect(vfs.find((v) => v.name === "ldg1-app")).toMatchObject({ pf: "/SYS/MB/NET0/IOVNET.PF0", domain: "ldg1", pseudonym: "/SYS/MB/NET0/IOVNET.PF0.VF0" });
     const pfs = outputs["pfs"]?.value as { pseudonym: string }[];
     expect(pfs.map((p) => p.pseudonym)).toEqual(["/SYS/MB/NET0/IOVNET.PF0"]);
+    expect(outputs["same"]?.value).toBe(true);
     // Terraform sent its certificate and the provider answered with its own.
     expect(readFileSync(env["TF_LOG_PATH"]!, "utf8")).toContain("mutual TLS with Terraform's certificate");
   }, 60_000);
