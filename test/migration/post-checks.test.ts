@@ -122,7 +122,7 @@ describe("guestIpmpCheck", () => {
       id: "post/guest-ipmp-on-vf",
       status: "failed",
       message: "IPMP group ipmp0: net0 is not active",
-      fix: "check in the guest: ipmpstat -i; ipadm set-ifprop -p standby=on -m ip <vnet link>",
+      fix: "check in the guest: ipmpstat -i (each group's VF link active and up, its vnet standby); a VF link that stays down: the cabling and switch port of its PF on t7-b; a vnet not standby: ipadm set-ifprop -p standby=on -m ip <vnet link>",
     });
   });
 });

@@ -200,6 +200,7 @@ describe("a guest with two VF/vnet pairs on two networks", () => {
       ],
     ]);
     expect(report.summary).toContain("ipmp-db");
+    expect(failed[0]?.fix).toContain("a VF link that stays down: the cabling and switch port of its PF on t7-b");
 
     // With the carrier back, the group fails back to its VF: a second run verifies, migrating nothing.
     setPfLinkDown(lab.store, "t7-b", NET0_PF, false);

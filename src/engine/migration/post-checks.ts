@@ -98,6 +98,11 @@ export function guestIpmpCheck(m: MigrationPlan, guest: GuestAfterMigration): Ch
     case "on-vf":
       return { id, status: "passed", message: `${guest.groups.join("; ")} on ${m.targetHost}` };
     case "problem":
-      return { id, status: "failed", message: guest.message, fix: `check in the guest: ipmpstat -i; ipadm set-ifprop -p standby=on -m ip <vnet link>` };
+      return {
+        id,
+        status: "failed",
+        message: guest.message,
+        fix: `check in the guest: ipmpstat -i (each group's VF link active and up, its vnet standby); a VF link that stays down: the cabling and switch port of its PF on ${m.targetHost}; a vnet not standby: ipadm set-ifprop -p standby=on -m ip <vnet link>`,
+      };
   }
 }
