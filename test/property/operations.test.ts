@@ -28,6 +28,12 @@ describe("regressions found by the sequences", () => {
     await replay(3, 2, [new EvacuateCmd("t7-a", { kind: "timeout", subcommand: "list-domain", stallMs: 400, timeoutMs: 150 })]);
   });
 
+  it("evacuate stopped by SIGINT during its checks: exit 130, outcome interrupted, and how to continue", async () => {
+    const transcript: string[] = [];
+    await replay(3, 4, [new EvacuateCmd("t7-a", { kind: "sigint", at: 4 })], transcript);
+    expect(transcript).toEqual(["evacuate t7-a [SIGINT at exec 4] -> exit 130 (fault hit)"]);
+  });
+
   it("a converged lab: apply, migrate and apply again change nothing more", async () => {
     const world = await replay(2, 2, [new MigrateCmd("ldg1", "t7-b", { kind: "none" }), new ApplyCmd(undefined, { kind: "none" })]);
     expect(world.hostOf("ldg1")).toBe("t7-b");

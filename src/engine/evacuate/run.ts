@@ -162,6 +162,11 @@ export async function evacuateHost(options: EvacuateOptions): Promise<Evacuation
   const controls = new Map<string, MigrationControl>();
   options.signal?.addEventListener("abort", () => { for (const c of controls.values()) c.interrupt(); });
   const checked = await preflightAll(options, (d) => mobile.get(d) as MigrationGroupPlan, placeDomains(options.host, candidates, reads.capacity, options.to), controls);
+  // A stop during the checks ends here: their refusals only say they were interrupted.
+  if (options.signal?.aborted) {
+    const kept = checked.map((d): EvacuatedDomain => (d.status === "already-migrated" ? d : { domain: d.domain, ...(d.target ? { target: d.target } : {}), status: "not-run", reason: "interrupted before it started" }));
+    return report(options, "interrupted", kept, stays, `Interrupted before any domain moved: nothing was moved off ${options.host}; run ldoms evacuate ${options.host} again to continue.`);
+  }
   const refused = checked.filter((d) => d.status === "refused");
   const movable = checked.filter((d) => d.status === "dry-run-passed");
   if (refused.length && !options.skipFailing) {
