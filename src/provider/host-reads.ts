@@ -3,15 +3,24 @@
  * host per provider process (Terraform starts one process per command), shared by every data
  * source naming that host; StopProvider closes the connections of reads still running.
  */
-import { asLdomsError, engineHosts, HostSession, readHost, type ConnectHost, type ObservedHost } from "../engine";
+import { ConnectionError } from "../model";
+import { asLdomsError, engineHosts, HostSession, readHost, type ConnectHost, type HostTarget, type ObservedHost } from "../engine";
 import { retryUnknown } from "../engine/retry-unknown";
 import type { ProviderConfiguration } from "./configuration";
 
 export class HostReads {
   private readonly reads = new Map<string, Promise<ObservedHost>>();
   private readonly open = new Set<HostSession>();
+  private stopped = false;
+  private readonly connect: ConnectHost;
 
-  constructor(private readonly connect: ConnectHost) {}
+  constructor(connect: ConnectHost) {
+    // After a stop no connection is opened again, not even by the retry of a cut read.
+    this.connect = (target: HostTarget) => {
+      if (this.stopped) throw new ConnectionError(`${target.id}: not read: Terraform stopped the ldoms provider (interrupted)`, target.id);
+      return connect(target);
+    };
+  }
 
   /** The host as it is now; rejects with the LdomsError `ldoms plan` would report for it. */
   read(configuration: ProviderConfiguration, hostId: string): Promise<ObservedHost> {
@@ -39,8 +48,9 @@ export class HostReads {
     }
   }
 
-  /** Closes every connection still open; their reads fail with a connection error. */
+  /** Closes every connection still open and opens no more; their reads fail with a connection error. */
   async stop(): Promise<void> {
+    this.stopped = true;
     await Promise.all([...this.open].map((s) => s.close()));
   }
 }

@@ -37,8 +37,34 @@ function credentialsFor(env: NodeJS.ProcessEnv): { credentials: ServerCredential
   return { credentials, der: own.der };
 }
 
-function bind(server: Server, credentials: ServerCredentials): Promise<number> {
-  return new Promise((resolve, reject) => server.bindAsync("127.0.0.1:0", credentials, (error, port) => (error ? reject(error) : resolve(port))));
+function bindTo(server: Server, credentials: ServerCredentials, port: number): Promise<number> {
+  return new Promise((resolve, reject) => server.bindAsync(`127.0.0.1:${port}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound))));
+}
+
+/** The ports to try: any (0), or PLUGIN_MIN_PORT..PLUGIN_MAX_PORT when the environment limits them. */
+export function portRange(env: NodeJS.ProcessEnv): { min: number; max: number } {
+  const min = env["PLUGIN_MIN_PORT"]?.trim();
+  const max = env["PLUGIN_MAX_PORT"]?.trim();
+  if (!min && !max) return { min: 0, max: 0 };
+  const low = Number(min || "1");
+  const high = Number(max || "65535");
+  if (!Number.isInteger(low) || !Number.isInteger(high) || low < 1 || high > 65535 || low > high) {
+    throw new Error(`PLUGIN_MIN_PORT ${min ?? "(unset)"} and PLUGIN_MAX_PORT ${max ?? "(unset)"} do not give a port range (1-65535, min <= max)`);
+  }
+  return { min: low, max: high };
+}
+
+async function bind(server: Server, credentials: ServerCredentials, env: NodeJS.ProcessEnv): Promise<number> {
+  const { min, max } = portRange(env);
+  let last: unknown;
+  for (let port = min; port <= max; port++) {
+    try {
+      return await bindTo(server, credentials, port);
+    } catch (error) {
+      last = error;
+    }
+  }
+  throw new Error(`no free port on 127.0.0.1 from ${min} to ${max}: ${last instanceof Error ? last.message : String(last)}`);
 }
 
 /** Serves until Shutdown; resolves with the process exit code (1 when not started by Terraform). */
@@ -70,7 +96,7 @@ export async function serveProvider(options: ServeOptions = {}): Promise<number>
   server.addService(services.stdio, stdioImplementation(open));
   server.addService(services.broker, brokerImplementation(open));
   const { credentials, der } = credentialsFor(env);
-  const port = await bind(server, credentials);
+  const port = await bind(server, credentials, env);
   const line = handshakeLine({ network: "tcp", address: `127.0.0.1:${port}` }, der);
   (options.writeHandshake ?? ((l: string) => process.stdout.write(`${l}\n`)))(line);
   // Terraform copies the plugin's stderr into its log (TF_LOG): say how the channel is secured.

@@ -1,8 +1,10 @@
 import { X509Certificate } from "node:crypto";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runProcess } from "../support/run-process";
 import { handshakeLine, handshakeRefusal, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from "../../src/provider/handshake";
+import { portRange, serveProvider } from "../../src/provider/serve";
 import { clientCertificate, makeServerCertificate } from "../../src/provider/tls";
 
 const cookie = { [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE };
@@ -62,5 +64,26 @@ describe("go-plugin handshake", () => {
     expect(clientCertificate({ PLUGIN_CLIENT_CERT: pem })).toBe(pem);
     expect(clientCertificate({})).toBeUndefined();
     expect(() => clientCertificate({ PLUGIN_CLIENT_CERT: "not a certificate" })).toThrow(/^PLUGIN_CLIENT_CERT does not hold a PEM certificate/);
+  });
+});
+
+describe("port range from the environment", () => {
+  it("any port without PLUGIN_MIN_PORT and PLUGIN_MAX_PORT; their range when set; a clear error for a bad one", () => {
+    expect(portRange({})).toEqual({ min: 0, max: 0 });
+    expect(portRange({ PLUGIN_MIN_PORT: "10000", PLUGIN_MAX_PORT: "10010" })).toEqual({ min: 10000, max: 10010 });
+    expect(portRange({ PLUGIN_MIN_PORT: "10000" })).toEqual({ min: 10000, max: 65535 });
+    expect(() => portRange({ PLUGIN_MIN_PORT: "20", PLUGIN_MAX_PORT: "10" })).toThrow("PLUGIN_MIN_PORT 20 and PLUGIN_MAX_PORT 10 do not give a port range (1-65535, min <= max)");
+  });
+
+  it("a range with no free port: serving fails naming the range", async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const taken = (busy.address() as { port: number }).port;
+    try {
+      const env = { [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_MIN_PORT: String(taken), PLUGIN_MAX_PORT: String(taken) };
+      await expect(serveProvider({ env, writeHandshake: () => undefined, writeError: () => undefined })).rejects.toThrow(`no free port on 127.0.0.1 from ${taken} to ${taken}`);
+    } finally {
+      busy.close();
+    }
   });
 });
