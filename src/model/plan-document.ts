@@ -338,8 +338,10 @@ export type MigrationAuth =
   | { readonly kind: "password-file"; readonly path: Text };
 
 export interface MigrationPlan {
-  /** Construct id of the SriovMigration. */
+  /** Construct id of the SriovMigration (or `DOMAIN-to-HOST` for a group's move). */
   readonly id: Name;
+  /** Set when a MigrationGroup implies this move (`ldoms migrate DOMAIN --to HOST`); never in a written plan. */
+  readonly group?: Name;
   readonly domain: Name;
   readonly sourceHost: Name;
   readonly targetHost: Name;

@@ -1,6 +1,7 @@
 /**
  * `npm start`'s story (src/cli/story.ts) in its own process: exits 0 by itself (nothing left
- * running), in under 60 s, having migrated ldg1 and verified it; on each lab variant.
+ * running), in under 60 s, having moved ldg1 to t7-b and back with plan converged after each
+ * move; on each lab variant.
  */
 import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
@@ -34,13 +35,16 @@ describe.each(LAB_VARIANTS)("the npm start story ($name lab)", ({ variants }) =>
     expect(result.stderr).toMatch(/story-summary /);
     expect(result.status).toBe(0);
     const summary = JSON.parse(/story-summary (.*)/.exec(result.stderr)![1]!) as { steps: number[]; totalMs: number; outcome: string };
-    expect(summary.steps).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(summary.steps).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     expect(summary.outcome).toBe("migrated");
     expect(elapsed).toBeLessThan(60_000);
     expect(result.stdout).toContain("    guest ldg1 (on t7-a): 6 ipadm command(s)\n");
     expect(result.stdout).toContain("== 5. ldoms plan --detailed-exitcode: converged, no changes (exit 0)");
     expect(result.stdout).toContain("Result: migrated. ldg1 migrated from t7-a to t7-b in");
-    expect(result.stdout).toContain("Result: already-migrated. ldg1 had already migrated to t7-b; nothing was migrated again");
+    expect(result.stdout).toContain("Migrate with: ldoms migrate ldg1 --to t7-b\n");
+    expect(result.stdout).toContain("Result: migrated. ldg1 migrated from t7-b to t7-a in");
+    expect(result.stdout).toContain("== 9. ldoms plan --detailed-exitcode: still no changes: where a domain runs is observed, not declared (exit 0)");
+    expect(result.stdout).toMatch(/ldg1 +mobile \(pair\) +t7-b +active/);
     expect(result.stdout).toMatch(/migration progress \d+%/);
   }, 100_000);
 });

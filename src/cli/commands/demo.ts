@@ -12,11 +12,11 @@ import { renderSynthSummary } from "./synth";
 /**
  * The command that runs the example app shipped with the package, so the demo needs neither the
  * repository's cdktf.json nor a TypeScript runner: next to compiled code (`dist/src`, also in an
- * installed package) the compiled example `dist/examples/sriov-migration/main.js` runs with this
+ * installed package) the compiled example `dist/examples/migration-group/main.js` runs with this
  * node; from source (a checkout run with tsx) the TypeScript example runs with tsx.
  */
 export function exampleAppCommand(): string {
-  const example = resolve(__dirname, "..", "..", "..", "examples", "sriov-migration");
+  const example = resolve(__dirname, "..", "..", "..", "examples", "migration-group");
   const compiled = join(example, "main.js");
   if (existsSync(compiled)) return commandLine([process.execPath, compiled]);
   const tsx = join(packageRoot(), "node_modules", "tsx", "dist", "cli.mjs");
@@ -34,7 +34,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<{ stacks: Synt
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
   const work = options.outDir === undefined ? mkdtempSync(join(tmpdir(), "ldoms-demo-")) : undefined;
   try {
-    write("== synthesize examples/sriov-migration (ldoms synth)\n");
+    write("== synthesize examples/migration-group (ldoms synth)\n");
     const outDir = work !== undefined ? join(work, "cdktf.out") : resolve(options.outDir!);
     const result = await synthesizeApp({ projectDir: packageRoot(), app: exampleAppCommand(), outDir });
     write(renderSynthSummary(result.stacks, work ?? process.cwd(), { steps: true }));
@@ -57,7 +57,7 @@ export function labVariantOption(value: string | undefined): VariantPresetName |
 export function register(program: Command): void {
   program
     .command("demo")
-    .description("the whole story on the embedded lab over SSH (npm start): synthesize the example, plan, apply, plan again, migrate --dry-run, migrate, verify")
+    .description("the whole story on the embedded lab over SSH (npm start): synthesize the example, plan, apply, plan again, migrate a domain there and back, status, plan after each move")
     .option("-o, --output <dir>", "keep the synthesized example in this directory (default: a temporary folder, removed)")
     .option("--synth-only", "only synthesize the example and show its plan")
     .option("--lab-variant <name>", `the lab's output format variants: ${Object.keys(VARIANT_PRESETS).join(" or ")} (docs/lab.md, "Variants"; default: $${LAB_VARIANT_ENV} or default)`)

@@ -3,6 +3,7 @@
  * report being filled), the state the phases learn in order, what a phase returns (stop with an
  * outcome, or continue), and the few helpers each of them uses.
  */
+import { migrateCommand } from "./group-migration";
 import type { MigrationPlan } from "../../model";
 import { ldmCommandLine } from "../../ldm/quote";
 import type { HostSession } from "../host-session";
@@ -103,5 +104,5 @@ export function ldmLine(session: HostSession, argv: readonly string[]): string {
 /** The summary when a host could not be reached: when, why, where the domain is, what to run. */
 export function unreachableSummary(ctx: Ctx, error: unknown, when: string, migrated: boolean): string {
   const where = migrated ? "" : ` Nothing was migrated: ${ctx.migration.domain} still runs on ${ctx.migration.sourceHost}.`;
-  return `${when}: ${errorLine(error)}${where} Run ldoms migrate ${ctx.migration.id} again once the host is reachable.`;
+  return `${when}: ${errorLine(error)}${where} Run ${migrateCommand(ctx.migration)} again once the host is reachable.`;
 }

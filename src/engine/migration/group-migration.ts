@@ -70,6 +70,7 @@ export function groupMigrationPlan(document: PlanDocument, group: MigrationGroup
     auth: group.auth,
     blockingVfs: declared.otherVfs,
     domain,
+    group: group.id,
     id: groupMigrationId(domain, target),
     migrate: false,
     requiredVswitches: mobile.requiredVswitches,
@@ -90,4 +91,9 @@ export function withMigration(document: PlanDocument, migration: MigrationPlan):
 export function sourceFor(group: MigrationGroupPlan, runsOn: string, target: string): string {
   if (runsOn !== target) return runsOn;
   return (group.hosts.find((h) => h.id !== target) as { id: string }).id;
+}
+
+/** How the user runs this migration again: by its id, or a group's move by domain and target. */
+export function migrateCommand(m: MigrationPlan): string {
+  return m.group !== undefined ? `ldoms migrate ${m.domain} --to ${m.targetHost}` : `ldoms migrate ${m.id}`;
 }

@@ -5,6 +5,7 @@
  * that reads what an earlier one learned finds it in the `RunState`. Until the migration command
  * starts, Ctrl-C stops the run at the next phase boundary (`Interrupted`).
  */
+import { migrateCommand } from "./group-migration";
 import { MigrationError } from "../../model";
 import type { ExecResult } from "../../transport/executor";
 import { migrateDomainArgv } from "../../ldm/migration-argv";
@@ -85,7 +86,7 @@ async function preflight(ctx: Ctx, state: RunState): Promise<PhaseResult> {
   ctx.report.preflight = preflightChecks(input);
   for (const c of ctx.report.preflight) ctx.options.onEvent?.({ type: "check", check: c });
   if (state.missing.length) {
-    return stop("not-prepared", `The preparation is not converged (${state.missing.length} change(s) missing); nothing was changed. Run ldoms apply, or ldoms migrate ${m.id} --apply.`);
+    return stop("not-prepared", `The preparation is not converged (${state.missing.length} change(s) missing); nothing was changed. Run ldoms apply, or ${migrateCommand(m)} --apply.`);
   }
   const failed = ctx.report.preflight.filter((c) => c.status === "failed");
   const unverified = ctx.report.preflight.filter((c) => c.status === "unverified");
@@ -115,7 +116,7 @@ async function dryRun(ctx: Ctx): Promise<PhaseResult> {
   ctx.report.preflight.push(check);
   ctx.options.onEvent?.({ type: "check", check });
   if (check.status === "failed") return stop("dry-run-refused", `ldm refused the dry run; nothing was changed: ${m.domain} stays on ${m.sourceHost}.`);
-  if (ctx.options.dryRun) return stop("dry-run-passed", `Every preflight check and the dry run passed; nothing was changed (--dry-run). Migrate with: ldoms migrate ${m.id}`);
+  if (ctx.options.dryRun) return stop("dry-run-passed", `Every preflight check and the dry run passed; nothing was changed (--dry-run). Migrate with: ${migrateCommand(m)}`);
   return CONTINUE;
 }
 
@@ -137,7 +138,7 @@ async function freshRead(ctx: Ctx, state: RunState): Promise<PhaseResult> {
       fingerprintObservedHost(source) !== fingerprintObservedHost(state.source) ? m.sourceHost : undefined,
       fingerprintObservedHost(target) !== fingerprintObservedHost(state.target) ? m.targetHost : undefined,
     ].filter(Boolean);
-    if (changed.length) return stop("preflight-failed", `${changed.join(" and ")} changed since the preflight; nothing was migrated. Run ldoms migrate ${m.id} again.`);
+    if (changed.length) return stop("preflight-failed", `${changed.join(" and ")} changed since the preflight; nothing was migrated. Run ${migrateCommand(m)} again.`);
   } catch (error) {
     if (error instanceof MigrationError) throw error;
     return stop("unreachable", unreachableSummary(ctx, error, "a host became unreachable after the preflight", false));
@@ -168,8 +169,8 @@ async function migrateDomain(ctx: Ctx): Promise<PhaseResult<MigrationRunInfo>> {
   const where = after
     ? stillOnSource
       ? `${m.domain} is still on ${m.sourceHost} (${stillOnSource.state})`
-      : `${m.domain} is no longer on ${m.sourceHost}: run ldoms migrate ${m.id} again to verify it on ${m.targetHost}`
-    : `${m.sourceHost} could not be re-read; run ldoms migrate ${m.id} again to find out where ${m.domain} is`;
+      : `${m.domain} is no longer on ${m.sourceHost}: run ${migrateCommand(m)} again to verify it on ${m.targetHost}`
+    : `${m.sourceHost} could not be re-read; run ${migrateCommand(m)} again to find out where ${m.domain} is`;
   const why = runInfo.stderr.trim().split("\n").join(" / ") || `exit status ${runInfo.exitStatus ?? "unknown"}`;
   return stop(runInfo.cancelRequested ? "cancelled" : "migration-failed", `${runInfo.cancelRequested ? "Cancelled" : "The migration failed"}: ${why}. ${where}.`);
 }

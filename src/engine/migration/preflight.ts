@@ -4,6 +4,7 @@
  * unverified (it could not be observed). Rule 6 (the dry run) is run by the migration itself;
  * `dryRunCheck` turns its result into the check.
  */
+import { migrateCommand } from "./group-migration";
 import type { DesiredDomain, DesiredIpmpGroup, HostPlan, MigrationPlan, NetworkRef } from "../../model";
 import { findDomain, findVfByName, type ObservedHost, type ObservedVf } from "../observed-state";
 import { describeGroup, groupRunsElsewhere, ipmpProblems, mapGroupLinks, type GuestObservation } from "./guest-ipmp";
@@ -129,7 +130,7 @@ function ruleGuestIpmp(input: PreflightInput): MigrationCheck {
   const passed = problems.passed.join("; ");
   return check(id, 3, problems.failed.map((message) => ({
     message,
-    fix: `configure it: ldoms migrate ${m.id} --apply (or run scripts/guest-${m.domain}.sh in the guest)`,
+    fix: `configure it: ${migrateCommand(m)} --apply (or run scripts/guest-${m.domain}.sh in the guest)`,
   })), passed);
 }
 

@@ -3,6 +3,7 @@
  * action, no precondition problem). With `--apply` it is converged here, by `ldoms apply` on
  * both hosts (this run's locks are released around it, since apply takes its own).
  */
+import { migrateCommand } from "./group-migration";
 import { MigrationError } from "../../model";
 import { applyHosts, type ApplyOptions, type HostApplyResult } from "../apply-run";
 import type { ObservedHost } from "../observed-state";
@@ -72,7 +73,7 @@ function applyOptions(ctx: Ctx, lockDir: string): ApplyOptions {
   const o = ctx.options;
   return {
     connect: o.connect,
-    operation: `ldoms migrate ${ctx.migration.id} --apply`,
+    operation: `${migrateCommand(ctx.migration)} --apply`,
     lockDir,
     // A domain an earlier migration moved off either host is not brought back or re-prepared.
     migrations: otherMigrations(ctx),

@@ -10,6 +10,7 @@
  * the result is proven by a re-read of both hosts and the guest. The phases are in `phases.ts`;
  * this file sets up the run, and always releases the locks and closes the connections.
  */
+import { migrateCommand } from "./group-migration";
 import { ValidationError, type MigrationPlan, type PlanDocument } from "../../model";
 import { migrationTargetOperand } from "../../ldm/migration-argv";
 import { engineHosts } from "../inventory-file";
@@ -81,7 +82,7 @@ function newContext(options: MigrateOptions, migration: MigrationPlan): Ctx {
     source: session(sourceHost.target),
     target: session(targetHost.target),
     ...(guestPlan ? { guest: { session: session(guestPlan.target), plan: guestPlan } } : {}),
-    lock: newLockInfo(`ldoms migrate ${migration.id}`),
+    lock: newLockInfo(migrateCommand(migration)),
     lockDir: lockDirOf(options.lockDir),
     held: new Set(),
     locksLeft: new Map(),
