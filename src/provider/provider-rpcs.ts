@@ -15,7 +15,8 @@ interface TypedConfigRequest {
   readonly config?: DynamicValueMessage | null;
 }
 
-const SERVER_CAPABILITIES = { plan_destroy: true, get_provider_schema_optional: false, move_resource_state: false, generate_resource_config: false };
+// No managed resources yet, so nothing to plan on destroy; the schema is cheap, but is asked for.
+const SERVER_CAPABILITIES = { plan_destroy: false, get_provider_schema_optional: false, move_resource_state: false, generate_resource_config: false };
 
 function unknownDataSource(typeName: string): DiagnosticMessage {
   return errorDiagnostic(`the ldoms provider has no data source ${typeName}; data sources: ${Object.keys(DATA_SOURCES).join(", ")}`);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineHosts, planHosts } from "../../src/engine";
 import { sshConnect as cliConnect } from "../../src/cli/engine-input";
 import { sshConnect } from "../../src/provider/connect";
-import { decodeDynamicValue, encodeDynamicValue } from "../../src/provider/dynamic-value";
+import { decodeDynamicValue, encodeDynamicValue, UNKNOWN } from "../../src/provider/dynamic-value";
 import { LdomsProvider } from "../../src/provider/provider-rpcs";
 import { examplePlan } from "../../test-kit/example-plan";
 import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
@@ -77,6 +77,14 @@ describe("LdomsProvider RPCs against the lab", () => {
     expect(message).toMatch(/^t7-a: Cannot reach ldmops@127\.0\.0\.1:\d+ \(ECONNREFUSED/);
     expect(read.diagnostics).toEqual([{ severity: "ERROR", summary: message, detail: "" }]);
     expect(read.state).toBeUndefined();
+  });
+
+  it("values not known until apply pass validation (Terraform reads the data source once they are known)", () => {
+    const { provider } = configured();
+    expect(provider.validateDataResourceConfig({ type_name: "ldoms_host", config: encodeDynamicValue({ host: UNKNOWN, domains: null, vfs: null, pfs: null }) }).diagnostics).toEqual([]);
+    expect(provider.validateProviderConfig({ config: encodeDynamicValue({ plan_document: UNKNOWN, inventory: null }) }).diagnostics).toEqual([]);
+    const unknownPath = new LdomsProvider(sshConnect(), dir, {}).configureProvider({ config: encodeDynamicValue({ plan_document: UNKNOWN, inventory: null }) });
+    expect(unknownPath.diagnostics).toMatchObject([{ summary: expect.stringMatching(/^the ldoms provider's plan_document and inventory must be known before apply/) }]);
   });
 
   it("an empty host, and a host outside the inventory, are diagnostics on the host attribute", async () => {
