@@ -148,9 +148,14 @@ export function errorMessages(outcome: Outcome): { message: string; host?: strin
     if (h.error?.message) out.push({ message: String(h.error.message), host: h.id });
     for (const p of h.problems ?? []) out.push({ message: typeof p === "string" ? p : JSON.stringify(p), host: h.id });
   }
-  if (typeof report.summary === "string") out.push({ message: report.summary });
-  for (const d of report.domains ?? []) if (d.reason) out.push({ message: `${d.domain}: ${d.reason}` });
+  // A migration's or evacuation's summary, with what its failed checks say (the fix is there).
+  if (typeof report.summary === "string") out.push({ message: [report.summary, ...failedChecks(report)].join(" ") });
+  for (const d of report.domains ?? []) if (d.reason) out.push({ message: [`${d.domain}: ${d.reason}`, ...(d.migration ? failedChecks(d.migration) : [])].join(" ") });
   return out.length ? out : [{ message: `${outcome.stdout}${outcome.stderr}`.trim() }];
+}
+
+function failedChecks(report: any): string[] {
+  return [...(report.preflight ?? []), ...(report.postVerify ?? [])].filter((c: any) => c.status === "failed").map((c: any) => `${c.message}; ${c.fix ?? "(no fix)"}`);
 }
 
 /** The invariants on the lab after a command (no command running). */

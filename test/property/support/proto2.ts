@@ -1,12 +1,11 @@
 import { startWorld } from "./run";
 async function main() {
-  const w = await startWorld(2, 2);
-  for (const f of [{ kind: "sigint", at: 3 }, { kind: "timeout", subcommand: "list", stallMs: 400, timeoutMs: 150 }, { kind: "timeout", subcommand: "add-io", stallMs: 400, timeoutMs: 150 }] as const) {
-    w.setVariant("ldg1", f.kind === "sigint" ? "second-vlan" : "pvid-300");
-    const a = await w.apply(f);
-    console.log(f, a.code, a.faulted, a.execs, a.error, a.stdout.slice(0, 600), a.stderr.slice(-400));
-    const m = await w.migrate(f, "ldg2", "t7-a");
-    console.log("MIGRATE", a.code, m.faulted, m.execs, m.error, m.stdout.slice(0, 300));
-  }
+  const w = await startWorld(3, 3);
+  w.setVariant("ldg1", "pvid-300");
+  const a = await w.apply({ kind: "none" });
+  console.log("apply", a.code, a.error, a.code ? a.stdout : "");
+  const m = await w.migrate({ kind: "none" }, "ldg1", "t7-b");
+  const r = JSON.parse(m.stdout);
+  console.log(m.code, r.outcome, r.summary, JSON.stringify(r.preflight.filter((c: any) => c.status !== "passed"), null, 1));
 }
 void main();

@@ -11,11 +11,15 @@ import { ControlDomain, EthernetVf, IpmpGroup, LdomsStack, MigrationGroup, Netwo
 import type { PlanDocument } from "../../../src/model";
 import { synthesizePlan } from "../../../src/synth";
 
-/** How a domain's VF is tagged: the network's VLAN as pvid, plus a second VLAN, or the pvid moved. */
+/**
+ * How a domain's VF and vnet are tagged: the network's VLAN untagged, plus a second VLAN on the
+ * VF, or both moved to untagged VLAN 300 with the network's VLAN tagged. The VF and the vnet of
+ * an IPMP pair always share their untagged VLAN (migration rule 4 checks it).
+ */
 export const VF_VARIANTS = {
-  base: { pvid: 100, vid: [] as number[] },
-  "second-vlan": { pvid: 100, vid: [200] },
-  "pvid-300": { pvid: 300, vid: [100] },
+  base: { pvid: 100, vid: [] as number[], vnetPvid: 100, vnetVid: [] as number[] },
+  "second-vlan": { pvid: 100, vid: [200], vnetPvid: 100, vnetVid: [] as number[] },
+  "pvid-300": { pvid: 300, vid: [100], vnetPvid: 300, vnetVid: [100] },
 } as const;
 
 export type VfVariant = keyof typeof VF_VARIANTS;
@@ -64,7 +68,7 @@ export function stackPlan(hosts: readonly string[], variants: Readonly<Record<st
       const d = group.addDomain(name);
       const tagging = VF_VARIANTS[variants[name] as VfVariant];
       const vf = new EthernetVf(d, "vf0", { name: vfName(name), network: net, pvid: tagging.pvid, ...(tagging.vid.length ? { vid: [...tagging.vid] } : {}) });
-      const vnet = new Vnet(d, "vnet0", { vswitch: "primary-vsw0", network: net, pvid: 100 });
+      const vnet = new Vnet(d, "vnet0", { vswitch: "primary-vsw0", network: net, pvid: tagging.vnetPvid, ...(tagging.vnetVid.length ? { vid: [...tagging.vnetVid] } : {}) });
       new IpmpGroup(d, "ipmp0", { active: vf, standby: vnet });
     }
     const document = synthesizePlan(stack, STACK);
