@@ -87,7 +87,7 @@ export async function serveProvider(options: ServeOptions = {}): Promise<number>
     if (shuttingDown) return;
     shuttingDown = true;
     open.endAll();
-    const cut = setTimeout(() => server.forceShutdown(), SHUTDOWN_GRACE_MS);
+    const cut = setTimeout(() => (server.forceShutdown(), stopped()), SHUTDOWN_GRACE_MS);
     void provider.close().finally(() => server.tryShutdown(() => (clearTimeout(cut), stopped())));
   };
   server.addService(services.provider, providerImplementation(services.provider, provider));
