@@ -119,7 +119,9 @@ export function addDeclaredVf(b: GraphBuilder, host: string, vf: DesiredVf, clus
 
 function addDomain(b: GraphBuilder, host: string, domain: DesiredDomain): void {
   const cluster = ids.domain(host, domain.name);
-  b.cluster(cluster, "domain", `guest domain ${domain.name}`, ids.host(host));
+  // A mobile domain is declared on every host of its group; it runs on one of them (observed).
+  const title = domain.mobile ? `mobile domain ${domain.name} (group ${domain.mobile.group}: here or on another host)` : `guest domain ${domain.name}`;
+  b.cluster(cluster, "domain", title, ids.host(host));
   for (const vf of domain.vfs) addDeclaredVf(b, host, vf, cluster);
   for (const vnet of domain.vnets) {
     const id = ids.vnet(host, domain.name, vnet.ifName);
