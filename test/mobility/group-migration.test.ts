@@ -11,6 +11,8 @@ import { LabExecutor } from "../../src/lab-serving/executor";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runMigrate } from "../../src/cli/commands/migrate";
+import { Capture } from "../support/capture";
 import { GroupCli, groupExamplePlan, mutatingCommands, pairLabJson } from "./support";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -118,5 +120,27 @@ describe("a mobile domain's placement that makes no sense", () => {
     const nowhere = await cli.plan();
     expect(nowhere.code).toBe(1);
     expect(nowhere.stdout + nowhere.stderr).toContain("domain ldg2 of group pair is on none of its hosts (t7-a, t7-b); create it on one of them, or remove it from the group");
+  }, 60_000);
+});
+
+describe("a target that changes while the move waits for approval", () => {
+  it("is refused by the fresh read before ldm migrate-domain, and nothing moves", async () => {
+    const { cli, lab } = inProcess();
+    expect((await cli.apply()).code).toBe(0);
+    const records = (await lab.runLdm("t7-b", ["list-io", "-l", "-p"])).stdout.split(/\n(?=\|dev=)/);
+    const alias = /alias=([^|]+)/.exec(records.find((r) => /name=ldg1-app/.test(r)) ?? "")?.[1] as string;
+    expect(alias).toMatch(/IOVNET\.PF0\.VF\d$/);
+    const stdout = new Capture();
+    const stderr = new Capture();
+    // Someone renames the waiting VF on t7-b while the operator reads the preflight report.
+    const ask = async () => {
+      expect((await lab.runLdm("t7-b", ["set-io", "name=stolen", alias])).exitCode).toBe(0);
+      return "yes";
+    };
+    const code = await runMigrate("ldg1", { planDocument: cli.planDocument, to: "t7-b", acceptUnverified: true, json: true }, { stdout, stderr, cwd: cli.dir, env: {}, connect: (target) => new LabExecutor(lab, target.id), ask });
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout.text)).toMatchObject({ outcome: "preflight-failed", summary: "t7-b changed since the preflight; nothing was migrated. Run ldoms migrate ldg1 --to t7-b again." });
+    expect(await placement(lab)).toEqual({ ldg1: "t7-a active", ldg2: "t7-b active" });
+    expect(lab.journal().some((j) => j.kind === "ldm" && /migrate-domain/.test(JSON.stringify(j)))).toBe(false);
   }, 60_000);
 });
