@@ -104,6 +104,7 @@ describe("two moves at once in a MigrationGroup", () => {
     const { cli } = inProcess();
     await expect(cli.migrate("ldg1", "t7-c")).rejects.toThrow("--to t7-c is not a host of group pair (t7-a, t7-b); ldg1 moves only between the hosts of its group");
     await expect(cli.migrate("ldg9", "t7-b")).rejects.toThrow("ldg9 is not a mobile domain of stack prod-pair; mobile domains: ldg1, ldg2");
+    await expect(cli.migrate("ldg1", undefined as unknown as string)).rejects.toThrow("ldg1 is a mobile domain of group pair; name the host to move it to: ldoms migrate ldg1 --to HOST (one of t7-a, t7-b)");
   });
 });
 

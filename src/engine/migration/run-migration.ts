@@ -30,6 +30,11 @@ export type { MigrateOptions } from "./options";
 export function findMigration(document: PlanDocument, id: string): MigrationPlan {
   const migration = document.migrations.find((m) => m.id === id);
   if (!migration) {
+    const group = document.groups?.find((g) => g.domains.some((d) => d.name === id));
+    if (group) {
+      const hosts = group.hosts.map((h) => h.id);
+      throw new ValidationError(`${id} is a mobile domain of group ${group.id}; name the host to move it to: ldoms migrate ${id} --to HOST (one of ${hosts.join(", ")})`);
+    }
     const ids = document.migrations.map((m) => m.id);
     throw new ValidationError(`no migration ${id} in stack ${document.stack}; ${ids.length ? `migrations: ${ids.join(", ")}` : "declare one with SriovMigration"}`);
   }
