@@ -58,17 +58,17 @@ beforeAll(async () => {
   expect(tarball, "npm pack wrote no tarball").toBeDefined();
   project = join(work, "project");
   mkdirSync(project);
-  // A user's project, with the install scripts README says to deny (ssh2's native addon, and
-  // esbuild's postinstall once tsx is added; both work without them).
+  // A user's project, with the install scripts README says to deny (ssh2's native addon,
+  // protobufjs's version warning, and esbuild's postinstall once tsx is added; all work without them).
   writeFileSync(join(project, "package.json"), `${JSON.stringify({
     name: "ldoms-user-project",
     version: "1.0.0",
     private: true,
-    allowScripts: { ssh2: false, "cpu-features": false, esbuild: false },
+    allowScripts: { ssh2: false, "cpu-features": false, protobufjs: false, esbuild: false },
   }, null, 2)}\n`);
   const installed = await npm([...NPM_INSTALL, join(work, tarball!), "cdktf@0.21.0", "constructs@10.7.2"], project);
   expect(installed.status, installed.stderr).toBe(0);
-  expect(installed.stderr).not.toMatch(/install-scripts\s+(ssh2|cpu-features)@/);
+  expect(installed.stderr).not.toMatch(/install-scripts\s+(ssh2|cpu-features|protobufjs)@/);
 }, 240_000);
 
 afterAll(async () => {
