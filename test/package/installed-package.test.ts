@@ -105,7 +105,7 @@ describe("the packed package, installed in a fresh project", () => {
     expect(version.stdout).toBe(`${VERSION}\n`);
     const help = await ldoms(["--help"]);
     expect(help.status, help.stderr).toBe(0);
-    for (const command of ["synth", "plan", "apply", "migrate", "lab", "demo", "force-unlock"]) expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
+    for (const command of ["synth", "plan", "apply", "migrate", "evacuate", "status", "lab", "demo", "force-unlock"]) expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
   });
 
   it("ldoms demo runs the whole story from the package alone (no cdktf.json, no tsx in the project) and writes nothing there", async () => {
@@ -113,8 +113,9 @@ describe("the packed package, installed in a fresh project", () => {
     const before = readdirSync(project).sort();
     const demo = await ldoms(["demo"]);
     expect(demo.status, demo.stderr).toBe(0);
-    expect(demo.stdout).toContain('    - create VF "ldg1-app" on /SYS/MB/NET0/IOVNET.PF0 (pvid=100)\n');
+    expect(demo.stdout).toContain('    - create VF "ldg1-app" on /SYS/MB/NET2/IOVNET.PF0 (pvid=100)\n');
     expect(demo.stdout).toContain("Result: migrated. ldg1 migrated from t7-a to t7-b in");
+    expect(demo.stdout).toContain("Result: migrated. ldg1 migrated from t7-b to t7-a in");
     expect(demo.stdout).toContain("the lab's SSH servers are closed; nothing is left running");
     expect(readdirSync(project).sort()).toEqual(before);
   }, 120_000);
