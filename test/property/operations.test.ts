@@ -7,7 +7,7 @@
  * The sequences below `regressions` are failures found this way, kept as they shrank.
  */
 import { describe, expect, it } from "vitest";
-import { ApplyCmd, EvacuateCmd, MigrateCmd } from "./support/commands";
+import { ApplyCmd, EvacuateCmd, MigrateCmd, TogetherCmd } from "./support/commands";
 import { replay, runBudget } from "./support/run";
 
 /** Sequences and most commands per sequence of the fast budget (about 300 commands, under a minute here). */
@@ -32,6 +32,16 @@ describe("regressions found by the sequences", () => {
     const transcript: string[] = [];
     await replay(3, 4, [new EvacuateCmd("t7-a", { kind: "sigint", at: 4 })], transcript);
     expect(transcript).toEqual(["evacuate t7-a [SIGINT at exec 4] -> exit 130 (fault hit)"]);
+  });
+
+  it("migrate --to the host a domain already runs on, stopped by SIGINT: the summary says where the domain is", async () => {
+    const transcript: string[] = [];
+    await replay(2, 2, [new MigrateCmd("ldg2", "t7-b", { kind: "sigint", at: 3 })], transcript);
+    expect(transcript).toEqual(["migrate ldg2 --to t7-b [SIGINT at exec 3] -> exit 130 (fault hit)"]);
+  });
+
+  it("evacuate while another run moves one of its domains away: the refusal says the domain is gone and what to run", async () => {
+    await replay(4, 2, [new TogetherCmd({ kind: "evacuate", host: "t7-b" }, { kind: "migrate", domain: "ldg2", to: "t7-d" }, 10_000)]);
   });
 
   it("a converged lab: apply, migrate and apply again change nothing more", async () => {

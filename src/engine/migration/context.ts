@@ -80,7 +80,10 @@ export function proceed<T>(value: T): Continue<T> {
 }
 
 /** Thrown at a phase boundary after Ctrl-C (before the migration command runs). */
-export class Interrupted extends Error {}
+export class Interrupted extends Error {
+  /** Where the domain was read to be when it is not on the source (the summary says so). */
+  domainOn?: string;
+}
 
 /** Starts a phase: stops first when Ctrl-C asked to (see `Interrupted`), then reports it. */
 export function phase(ctx: Ctx, message: string): void {

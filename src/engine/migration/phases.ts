@@ -29,9 +29,15 @@ export async function runPhases(ctx: Ctx): Promise<Finish> {
   const hosts = await readHosts(ctx);
   if (hosts.kind === "finish") return hosts;
   const state: RunState = { source: hosts.value[0], target: hosts.value[1], missing: [], guest: { kind: "no-access", script: "" } };
-  for (const next of BEFORE_MIGRATION) {
-    const result = await next(ctx, state);
-    if (result.kind === "finish") return result;
+  try {
+    for (const next of BEFORE_MIGRATION) {
+      const result = await next(ctx, state);
+      if (result.kind === "finish") return result;
+    }
+  } catch (error) {
+    // The interrupted run's summary says where the domain is when that is not the source.
+    if (error instanceof Interrupted && !findDomain(state.source, ctx.migration.domain)) error.domainOn = findDomain(state.target, ctx.migration.domain) ? ctx.migration.targetHost : `neither ${ctx.migration.sourceHost} nor ${ctx.migration.targetHost}`;
+    throw error;
   }
   const ran = await migrateDomain(ctx);
   if (ran.kind === "finish") return ran;
@@ -91,7 +97,8 @@ async function preflight(ctx: Ctx, state: RunState): Promise<PhaseResult> {
   const failed = ctx.report.preflight.filter((c) => c.status === "failed");
   const unverified = ctx.report.preflight.filter((c) => c.status === "unverified");
   if (failed.length) {
-    return stop("preflight-failed", `Preflight failed (${failed.map((c) => `rule ${c.rule}`).join(", ")}); nothing was changed: ${m.domain} stays on ${m.sourceHost}.`);
+    const where = findDomain(state.source, m.domain) ? `${m.domain} stays on ${m.sourceHost}` : `${m.domain} is not on ${m.sourceHost} (moved by another run since it was located?); run ${migrateCommand(m)} again, which reads where it runs now`;
+    return stop("preflight-failed", `Preflight failed (${failed.map((c) => `rule ${c.rule}`).join(", ")}); nothing was changed: ${where}.`);
   }
   if (unverified.length && !ctx.options.acceptUnverified) {
     return stop("preflight-failed", `Rule ${unverified.map((c) => c.rule).join(", ")} could not be verified; nothing was changed. Verify it by hand and pass --accept-unverified to proceed.`);

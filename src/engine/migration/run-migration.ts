@@ -52,7 +52,7 @@ export async function runMigration(options: MigrateOptions): Promise<MigrationRe
   } catch (error) {
     if (!(error instanceof Interrupted)) throw error;
     ctx.report.outcome = "interrupted";
-    ctx.report.summary = `Interrupted before the migration started; nothing was migrated: ${m.domain} stays on ${m.sourceHost}.`;
+    ctx.report.summary = `Interrupted before the migration started; nothing was migrated: ${error.domainOn === undefined ? `${m.domain} stays on ${m.sourceHost}` : `${m.domain} is on ${error.domainOn}`}.`;
   } finally {
     for (const session of [...ctx.held]) await release(ctx, session);
     await Promise.all([ctx.source.close(), ctx.target.close(), ctx.guest?.session.close()]);

@@ -124,9 +124,12 @@ export function checkOnlyDeclared(world: World, sent: readonly SentCommand[]): v
 
 const NEXT_STEP = /\b(run|release|wait|remove|check|stop|start|use|fix|give|set|declare|try|again|add|raise|drop|continue|rerun|re-run|apply|migrate|force-unlock|prepare)\b/i;
 
-/** Every error a failed command reports names a host (its own, for a host's error) and a next step. */
+/** Every error a failed command reports names a host (its own, for a host's error) and a next step; "D stays on H" is true. */
 export function checkErrorMessages(world: World, what: string, outcome: Outcome): void {
   const names = [...world.hosts, ...world.domains];
+  for (const [, domain, host] of `${outcome.stdout}\n${outcome.error ?? ""}`.matchAll(/\b(ldg\d+) stays on (t7-[a-d])\b/g)) {
+    if (world.hostOf(domain as string) !== host) fail(`${what}: the report says ${domain} stays on ${host}, but it is on ${world.hostOf(domain as string)}`);
+  }
   for (const { message, host } of errorMessages(outcome)) {
     if (host !== undefined ? !message.includes(host) : !names.some((n) => message.includes(n))) fail(`${what}: an error does not name ${host ?? "a host"}: ${message}`);
     if (!NEXT_STEP.test(message)) fail(`${what}: an error says no next step: ${message}`);
@@ -148,9 +151,11 @@ export function errorMessages(outcome: Outcome): { message: string; host?: strin
     if (h.error?.message) out.push({ message: String(h.error.message), host: h.id });
     for (const p of h.problems ?? []) out.push({ message: typeof p === "string" ? p : JSON.stringify(p), host: h.id });
   }
-  // A migration's or evacuation's summary, with what its failed checks say (the fix is there).
-  if (typeof report.summary === "string") out.push({ message: [report.summary, ...failedChecks(report)].join(" ") });
-  for (const d of report.domains ?? []) if (d.reason) out.push({ message: [`${d.domain}: ${d.reason}`, ...(d.migration ? failedChecks(d.migration) : [])].join(" ") });
+  // A migration's or evacuation's summary, with its domains' reasons and what its failed checks say (the fix is there).
+  if (typeof report.summary === "string") {
+    const domains = (report.domains ?? []).filter((d: any) => d.reason).map((d: any) => [`${d.domain}: ${d.reason}`, ...(d.migration ? failedChecks(d.migration) : [])].join(" "));
+    out.push({ message: [report.summary, ...failedChecks(report), ...domains].join(" ") });
+  }
   return out.length ? out : [{ message: `${outcome.stdout}${outcome.stderr}`.trim() }];
 }
 
