@@ -24,8 +24,9 @@ const layers = {
   lab: ["model", "ldm", "transport"],
   "lab-serving": ["lab", "model", "ldm", "transport"],
   graph: ["model", "ldm", "engine"],
-  // The Terraform provider: reads hosts through the engine; nothing imports it (its bin runs it).
-  provider: ["engine", "model", "ldm", "transport"],
+  // The Terraform provider: reads and changes hosts through the engine, a resource's steps built
+  // by synthesis (src/synth/steps.ts); nothing imports it (its bin runs it).
+  provider: ["engine", "model", "ldm", "transport", "synth"],
   cli: ["*"],
 };
 

@@ -1,7 +1,8 @@
 /**
- * Reads of control domains for the data sources: one connection and one batched `ldm` read per
- * host per provider process (Terraform starts one process per command), shared by every data
- * source naming that host; StopProvider closes the connections of reads still running.
+ * Reads of control domains for data sources and resources: one connection and one batched `ldm`
+ * read per host per provider process (Terraform starts one process per command), shared by every
+ * data source and resource naming that host, read again only after this process changed the
+ * host; StopProvider closes the connections of reads still running.
  */
 import { ConnectionError } from "../model";
 import { asLdomsError, engineHosts, HostSession, readHost, type ConnectHost, type HostTarget, type ObservedHost } from "../engine";
@@ -31,6 +32,16 @@ export class HostReads {
     // A failed read is not kept: a later data source may find the host back.
     read.catch(() => this.reads.delete(hostId));
     return read;
+  }
+
+  /** Forgets the host's read: the next one reads it again (after this process changed it). */
+  invalidate(hostId: string): void {
+    this.reads.delete(hostId);
+  }
+
+  /** Whether StopProvider was called: nothing more is read or changed. */
+  get isStopped(): boolean {
+    return this.stopped;
   }
 
   private async readOnce(configuration: ProviderConfiguration, hostId: string): Promise<ObservedHost> {

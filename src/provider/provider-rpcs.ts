@@ -1,6 +1,7 @@
 /**
- * The provider's own RPCs (schema, metadata, provider configuration, stop) and its data source
- * RPCs, as plain async functions of the request messages. The gRPC wiring is in server.ts.
+ * The provider's own RPCs (schema, metadata, provider configuration, stop), its data source
+ * RPCs and its resource RPCs, as plain async functions of the request messages. The gRPC wiring
+ * is in provider-service.ts.
  */
 import type { ConnectHost } from "../engine";
 import { configurationProblems, loadConfiguration, type ProviderConfiguration } from "./configuration";
@@ -8,26 +9,53 @@ import { decodeDynamicValue, encodeDynamicValue, type DynamicValueMessage } from
 import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
 import { readHostDataSource, validateHostConfig } from "./host-data-source";
 import { HostReads } from "./host-reads";
-import { DATA_SOURCES, HOST_DATA_SOURCE, PROVIDER_SCHEMA, schemaMessage } from "./schema";
+import { DATA_SOURCES, HOST_DATA_SOURCE, PROVIDER_SCHEMA, RESOURCES, schemaMessage, VF_RESOURCE } from "./schema";
+import { VfResources, type VfResult } from "./vf-resource";
 
 interface TypedConfigRequest {
   readonly type_name: string;
   readonly config?: DynamicValueMessage | null;
 }
 
-// No managed resources yet, so nothing to plan on destroy; the schema is cheap, but is asked for.
-const SERVER_CAPABILITIES = { plan_destroy: false, get_provider_schema_optional: false, move_resource_state: false, generate_resource_config: false };
+// Destroys are planned here so that a refused destroy fails the plan, not the apply.
+const SERVER_CAPABILITIES = { plan_destroy: true, get_provider_schema_optional: false, move_resource_state: false, generate_resource_config: false };
 
 function unknownDataSource(typeName: string): DiagnosticMessage {
   return errorDiagnostic(`the ldoms provider has no data source ${typeName}; data sources: ${Object.keys(DATA_SOURCES).join(", ")}`);
 }
 
+function unknownResource(typeName: string): DiagnosticMessage {
+  return errorDiagnostic(`the ldoms provider has no resource ${typeName}; resources: ${Object.keys(RESOURCES).join(", ")}`);
+}
+
+const NOT_CONFIGURED = errorDiagnostic("the ldoms provider is not configured: ConfigureProvider did not succeed");
+
+/** A resource answer: the state as MessagePack when there is one (null included: no object). */
+function withState<K extends string>(key: K, result: VfResult): { diagnostics: readonly DiagnosticMessage[] } & Partial<Record<K, ReturnType<typeof encodeDynamicValue>>> {
+  return { diagnostics: result.diagnostics, ...(result.state !== undefined ? { [key]: encodeDynamicValue(result.state) } : {}) } as never;
+}
+
+interface StateRequest {
+  readonly type_name: string;
+  readonly current_state?: DynamicValueMessage | null;
+}
+
+interface ChangeRequest {
+  readonly type_name: string;
+  readonly prior_state?: DynamicValueMessage | null;
+  readonly proposed_new_state?: DynamicValueMessage | null;
+  readonly planned_state?: DynamicValueMessage | null;
+  readonly config?: DynamicValueMessage | null;
+}
+
 export class LdomsProvider {
   private configuration: ProviderConfiguration | undefined;
   private readonly reads: HostReads;
+  private readonly vfs: VfResources;
 
   constructor(connect: ConnectHost, private readonly cwd: string = process.cwd(), private readonly env: NodeJS.ProcessEnv = process.env) {
     this.reads = new HostReads(connect);
+    this.vfs = new VfResources(connect, this.reads);
   }
 
   getMetadata() {
@@ -35,14 +63,14 @@ export class LdomsProvider {
       server_capabilities: SERVER_CAPABILITIES,
       diagnostics: [],
       data_sources: Object.keys(DATA_SOURCES).map((type_name) => ({ type_name })),
-      resources: [],
+      resources: Object.keys(RESOURCES).map((type_name) => ({ type_name })),
     };
   }
 
   getProviderSchema() {
     return {
       provider: schemaMessage(PROVIDER_SCHEMA),
-      resource_schemas: {},
+      resource_schemas: Object.fromEntries(Object.entries(RESOURCES).map(([name, spec]) => [name, schemaMessage(spec)])),
       data_source_schemas: Object.fromEntries(Object.entries(DATA_SOURCES).map(([name, spec]) => [name, schemaMessage(spec)])),
       diagnostics: [],
       server_capabilities: SERVER_CAPABILITIES,
@@ -75,14 +103,54 @@ export class LdomsProvider {
     return { diagnostics: read.diagnostics, ...(read.state !== undefined ? { state: encodeDynamicValue(read.state) } : {}) };
   }
 
-  /** Terraform asks running operations to end (Ctrl-C): reads in flight lose their connections. */
+  validateResourceConfig(request: TypedConfigRequest) {
+    if (request.type_name !== VF_RESOURCE) return { diagnostics: [unknownResource(request.type_name)] };
+    return { diagnostics: this.vfs.validate(request.config).diagnostics };
+  }
+
+  upgradeResourceState(request: { type_name: string; version?: number; raw_state?: { json?: Uint8Array } | null }) {
+    if (request.type_name !== VF_RESOURCE) return { diagnostics: [unknownResource(request.type_name)] };
+    return withState("upgraded_state", this.vfs.upgrade(Number(request.version ?? 0), request.raw_state?.json));
+  }
+
+  async readResource(request: StateRequest) {
+    if (request.type_name !== VF_RESOURCE) return { diagnostics: [unknownResource(request.type_name)] };
+    if (!this.configuration) return { diagnostics: [NOT_CONFIGURED] };
+    return withState("new_state", await this.vfs.read(this.configuration, request.current_state));
+  }
+
+  async planResourceChange(request: ChangeRequest) {
+    if (request.type_name !== VF_RESOURCE) return { diagnostics: [unknownResource(request.type_name)] };
+    if (!this.configuration) return { diagnostics: [NOT_CONFIGURED] };
+    const plan = await this.vfs.plan(this.configuration, request);
+    return { ...withState("planned_state", plan), requires_replace: plan.requiresReplace.map((name) => ({ steps: [{ attribute_name: name }] })) };
+  }
+
+  async applyResourceChange(request: ChangeRequest) {
+    if (request.type_name !== VF_RESOURCE) return { diagnostics: [unknownResource(request.type_name)] };
+    if (!this.configuration) return { diagnostics: [NOT_CONFIGURED] };
+    return withState("new_state", await this.vfs.apply(this.configuration, request));
+  }
+
+  importResourceState(request: { type_name: string; id: string }) {
+    if (request.type_name !== VF_RESOURCE) return { diagnostics: [unknownResource(request.type_name)] };
+    const imported = this.vfs.importState(request.id);
+    return {
+      diagnostics: imported.diagnostics,
+      imported_resources: imported.state !== undefined ? [{ type_name: VF_RESOURCE, state: encodeDynamicValue(imported.state) }] : [],
+    };
+  }
+
+  /** Terraform asks running operations to end (Ctrl-C): reads in flight lose their connections, applies stop after their current command. */
   async stopProvider() {
+    this.vfs.stop();
     await this.reads.stop();
     return { Error: "" };
   }
 
   /** The process is ending (the controller's Shutdown). */
   async close(): Promise<void> {
+    this.vfs.stop();
     await this.reads.stop();
   }
 }

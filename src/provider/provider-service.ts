@@ -36,7 +36,7 @@ export function unary(method: MethodDefinition<unknown, unknown>, rpc: Rpc): han
 }
 
 function notImplemented(name: string, method: MethodDefinition<unknown, unknown>): UntypedHandleCall {
-  const message = `the ldoms provider does not implement ${name} yet: this version has the data source ldoms_host and no resources`;
+  const message = `the ldoms provider does not implement ${name} yet: this version has the data source ldoms_host and the resource ldoms_vf`;
   if (!method.requestStream && !method.responseStream && hasDiagnostics(method)) {
     return ((_call, callback) => callback(null, { diagnostics: [errorDiagnostic(message)] })) as handleUnaryCall<unknown, unknown>;
   }
@@ -56,6 +56,12 @@ export function providerImplementation(definition: ServiceDefinition, provider: 
     ConfigureProvider: (r: Parameters<LdomsProvider["configureProvider"]>[0]) => provider.configureProvider(r),
     ValidateDataResourceConfig: (r: Parameters<LdomsProvider["validateDataResourceConfig"]>[0]) => provider.validateDataResourceConfig(r),
     ReadDataSource: (r: Parameters<LdomsProvider["readDataSource"]>[0]) => provider.readDataSource(r),
+    ValidateResourceConfig: (r: Parameters<LdomsProvider["validateResourceConfig"]>[0]) => provider.validateResourceConfig(r),
+    UpgradeResourceState: (r: Parameters<LdomsProvider["upgradeResourceState"]>[0]) => provider.upgradeResourceState(r),
+    ReadResource: (r: Parameters<LdomsProvider["readResource"]>[0]) => provider.readResource(r),
+    PlanResourceChange: (r: Parameters<LdomsProvider["planResourceChange"]>[0]) => provider.planResourceChange(r),
+    ApplyResourceChange: (r: Parameters<LdomsProvider["applyResourceChange"]>[0]) => provider.applyResourceChange(r),
+    ImportResourceState: (r: Parameters<LdomsProvider["importResourceState"]>[0]) => provider.importResourceState(r),
     StopProvider: () => provider.stopProvider(),
     // Asked of every provider by newer Terraform versions: nothing to list is not an error.
     GetFunctions: () => ({ functions: {}, diagnostics: [] }),

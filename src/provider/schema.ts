@@ -66,6 +66,37 @@ export const HOST_SCHEMA: SchemaSpec = {
 
 export const DATA_SOURCES: Readonly<Record<string, SchemaSpec>> = { [HOST_DATA_SOURCE]: HOST_SCHEMA };
 
+export const VF_RESOURCE = "ldoms_vf";
+
+/** Attributes whose change replaces the VF (its identity on the host: where it is and its name). */
+export const VF_REPLACING_ATTRIBUTES = ["host", "name", "pf"] as const;
+
+export const VF_SCHEMA: SchemaSpec = {
+  version: 0,
+  description:
+    "An SR-IOV Ethernet virtual function with a user-assigned name on one control domain, created (`ldm create-vf`), set (`ldm set-io`) and assigned (`ldm add-io`) " +
+    "by the engine `ldoms apply` uses: under the host's lock, each step guarded, every result proved by a re-read. Not destroyed by this provider (see the provider's documentation).",
+  attributes: [
+    { name: "host", type: "string", required: true, description: "Host id in the plan document (the ControlDomain's id). Changing it replaces the VF." },
+    { name: "name", type: "string", required: true, description: "The VF's user-assigned name (`name=`), unique on the host: its identity. Changing it replaces the VF." },
+    { name: "pf", type: "string", required: true, description: "Pseudonym of the Ethernet PF the VF is created on, e.g. `/SYS/MB/NET0/IOVNET.PF0`. Changing it replaces the VF." },
+    { name: "domain", type: "string", optional: true, description: "Domain the VF is assigned to (`ldm add-io`); unset: unassigned (a migration target). The provider assigns, it never removes a VF from a domain." },
+    { name: "pvid", type: "number", optional: true, computed: true, description: "Port VLAN id (1-4094); unset: not managed (the host's value is shown)." },
+    { name: "vid", type: listOf("number"), optional: true, computed: true, description: "Tagged VLAN ids (each 1-4094); unset: not managed (the host's value is shown)." },
+    {
+      name: "mtu",
+      type: "number",
+      optional: true,
+      computed: true,
+      description: "MTU (1500-9216); unset: not managed. `ldm` changes it only while the assigned domain is inactive or bound: a change while it runs is refused at plan time.",
+    },
+    { name: "pseudonym", type: "string", computed: true, description: "The VF's pseudonym as `ldm` names it, e.g. `/SYS/MB/NET0/IOVNET.PF0.VF0`." },
+    { name: "id", type: "string", computed: true, description: "`host/name`: the id `terraform import` takes." },
+  ],
+};
+
+export const RESOURCES: Readonly<Record<string, SchemaSpec>> = { [VF_RESOURCE]: VF_SCHEMA };
+
 /** The `Schema` message of a spec. */
 export function schemaMessage(spec: SchemaSpec) {
   return {

@@ -52,7 +52,8 @@ export function terraformSetup(work: string): NodeJS.ProcessEnv {
   };
 }
 
-export function mainTf(host: string): string {
+/** The terraform block and the provider block every test configuration starts with. */
+export function providerTf(): string {
   return [
     "terraform {",
     "  required_providers {",
@@ -65,6 +66,12 @@ export function mainTf(host: string): string {
     '  inventory     = "inventory.json"',
     "}",
     "",
+  ].join("\n");
+}
+
+export function mainTf(host: string): string {
+  return [
+    providerTf(),
     `data "ldoms_host" "a" { host = ${JSON.stringify(host)} }`,
     "# The same host again: read once per provider process.",
     `data "ldoms_host" "again" { host = ${JSON.stringify(host)} }`,

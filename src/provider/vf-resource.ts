@@ -1,0 +1,216 @@
+/**
+ * Resource `ldoms_vf` against the hosts. A change is planned and applied by the engine `ldoms
+ * apply` uses, on a host plan holding just this VF: its steps are built by synthesis from a
+ * one-VF desired state, and `applyHosts` takes the host's lock, reads, checks every precondition,
+ * runs the guarded steps (waiting out `INV`) and proves them by a re-read. Reads share the
+ * provider's one read per host; a change makes the next read of that host a fresh one.
+ */
+import { ApplyError, ValidationError, type HostPlan } from "../model";
+import { applyHosts, engineHosts, evaluateHost, findVfByName, type ConnectHost, type EngineHost, type ObservedHost } from "../engine";
+import { hostSteps } from "../synth/steps";
+import type { ProviderConfiguration } from "./configuration";
+import { decodeDynamicValue, UNKNOWN, type DynamicValueMessage, type TerraformValue } from "./dynamic-value";
+import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
+import type { HostReads } from "./host-reads";
+import { destroyRefusal, planVfChange } from "./vf-plan";
+import { oneVfDesiredState, parseImportId, validateVfConfig, vfObject, vfStateFromObserved, vfValues, VF_ATTRIBUTES, type VfValues } from "./vf-values";
+
+type KnownVf = VfValues & { host: string; name: string; pf: string };
+
+export interface VfResult {
+  /** The new state; null removes the resource from Terraform's state. */
+  readonly state?: TerraformValue;
+  readonly diagnostics: readonly DiagnosticMessage[];
+}
+
+export interface VfPlanResult extends VfResult {
+  readonly requiresReplace: readonly string[];
+}
+
+const known = (v: VfValues): v is KnownVf => typeof v.host === "string" && typeof v.name === "string" && typeof v.pf === "string";
+const hostFault = (error: unknown) => diagnosticFromError(error, error instanceof ValidationError ? "host" : undefined);
+
+/**
+ * What to bring about: the properties the configuration sets (unset ones are not managed), and
+ * the VF's identity and domain as planned.
+ */
+function configured(config: DynamicValueMessage | null | undefined, planned: VfValues): VfValues {
+  const { host, name, pf, domain } = planned;
+  return { ...vfValues(decodeDynamicValue(config)), host, name, pf, domain };
+}
+
+/** The plan document's host with just this VF to bring about (its steps from synthesis). */
+export function oneVfHostPlan(host: HostPlan, config: KnownVf): HostPlan {
+  const desired = oneVfDesiredState(config);
+  return { ...host, desired, steps: hostSteps(desired), guests: [] };
+}
+
+/** The attribute a precondition problem is about, so Terraform points at the line. */
+function problemAttribute(problems: readonly string[]): string | undefined {
+  const text = problems.join("\n");
+  if (text.includes("/set/mtu")) return "mtu";
+  if (text.includes("/set/pvid")) return "pvid";
+  if (text.includes("/set/vid")) return "vid";
+  if (text.includes("/assign") || problems.some((p) => p.startsWith("domain "))) return "domain";
+  if (problems.some((p) => p.startsWith("PF ") || p.startsWith("bus "))) return "pf";
+  return undefined;
+}
+
+export class VfResources {
+  /** Changes of one host made by this process run one at a time (each takes the host's lock). */
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly connect: ConnectHost,
+    private readonly reads: HostReads,
+  ) {}
+
+  validate(config: DynamicValueMessage | null | undefined): VfResult {
+    return { diagnostics: validateVfConfig(vfValues(decodeDynamicValue(config))) };
+  }
+
+  async read(configuration: ProviderConfiguration, current: DynamicValueMessage | null | undefined): Promise<VfResult> {
+    const state = vfValues(decodeDynamicValue(current));
+    if (typeof state.host !== "string" || typeof state.name !== "string") return { state: vfObject(state), diagnostics: [] };
+    let observed: ObservedHost;
+    try {
+      observed = await this.reads.read(configuration, state.host);
+    } catch (error) {
+      return { diagnostics: [hostFault(error)] };
+    }
+    const vf = findVfByName(observed, state.name);
+    // Gone from the host: Terraform drops it from its state and plans to create it again.
+    return { state: vf ? vfObject(vfStateFromObserved(state.host, vf, state.vid)) : null, diagnostics: [] };
+  }
+
+  async plan(configuration: ProviderConfiguration, request: { prior_state?: DynamicValueMessage | null; proposed_new_state?: DynamicValueMessage | null; config?: DynamicValueMessage | null }): Promise<VfPlanResult> {
+    const priorValue = decodeDynamicValue(request.prior_state);
+    const proposedValue = decodeDynamicValue(request.proposed_new_state);
+    const prior = priorValue === null ? null : vfValues(priorValue);
+    const proposed = proposedValue === null ? null : vfValues(proposedValue);
+    const plan = planVfChange(prior, proposed);
+    if (!plan.planned || plan.diagnostics.length) return { requiresReplace: plan.requiresReplace, diagnostics: plan.diagnostics };
+    const config = configured(request.config, plan.planned);
+    const diagnostics = await this.hostProblems(configuration, prior, config);
+    return { ...(diagnostics.length ? {} : { state: vfObject(plan.planned) }), requiresReplace: plan.requiresReplace, diagnostics };
+  }
+
+  /**
+   * What the host says about the change, on the provider's read of it: a same-named VF that
+   * creating would not make the configured one, and every precondition problem the engine finds
+   * (a running domain for mtu, a missing PF or domain, no free VF). Unknown values wait for apply.
+   */
+  private async hostProblems(configuration: ProviderConfiguration, prior: VfValues | null, config: VfValues): Promise<DiagnosticMessage[]> {
+    if (!known(config) || [config.domain, config.pvid, config.vid, config.mtu].includes(UNKNOWN)) return [];
+    let host: EngineHost;
+    let observed: ObservedHost;
+    try {
+      host = this.engineHost(configuration, config.host);
+      observed = await this.reads.read(configuration, config.host);
+    } catch (error) {
+      return [hostFault(error)];
+    }
+    const existing = findVfByName(observed, config.name);
+    if (prior === null && existing && existing.pf !== config.pf) {
+      return [errorDiagnostic(`a VF named "${config.name}" already exists on ${config.host}, on PF ${existing.pf} (${existing.alias}), not ${config.pf}\nVF names are unique per host: choose another name, or import it (terraform import ADDRESS ${config.host}/${config.name}) with pf = ${JSON.stringify(existing.pf)}.`, "pf")];
+    }
+    if (prior === null && existing?.domain && existing.domain !== config.domain) {
+      return [errorDiagnostic(`a VF named "${config.name}" already exists on ${config.host}, assigned to domain ${existing.domain}\nImport it (terraform import ADDRESS ${config.host}/${config.name}) with domain = ${JSON.stringify(existing.domain)}, or choose another name.`, "domain")];
+    }
+    const { problems } = evaluateHost(oneVfHostPlan(host.plan, config), observed, false);
+    if (!problems.length) return [];
+    const text = `VF "${config.name}" on ${config.host}: apply would fail as the host is now, so nothing will be changed:\n${problems.map((p) => `- ${p}`).join("\n")}`;
+    const attribute = problemAttribute(problems);
+    return [errorDiagnostic(text, attribute)];
+  }
+
+  async apply(configuration: ProviderConfiguration, request: { prior_state?: DynamicValueMessage | null; planned_state?: DynamicValueMessage | null; config?: DynamicValueMessage | null }): Promise<VfResult> {
+    const priorValue = decodeDynamicValue(request.prior_state);
+    const plannedValue = decodeDynamicValue(request.planned_state);
+    const prior = priorValue === null ? null : vfValues(priorValue);
+    if (plannedValue === null) return { state: priorValue, diagnostics: prior ? [destroyRefusal(prior)] : [] };
+    const planned = vfValues(plannedValue);
+    const config = configured(request.config, planned);
+    if (!known(config)) return { state: priorValue, diagnostics: [errorDiagnostic("host, name and pf must be known when the VF is applied")] };
+    try {
+      await this.onHost(config.host, () => this.applyOnHost(configuration, config));
+      return { state: vfObject(await this.readBack(configuration, config, planned)), diagnostics: [] };
+    } catch (error) {
+      return { state: prior ? await this.bestKnown(configuration, config, prior) : null, diagnostics: [diagnosticFromError(error)] };
+    }
+  }
+
+  private async applyOnHost(configuration: ProviderConfiguration, config: KnownVf): Promise<void> {
+    const host = this.engineHost(configuration, config.host);
+    const plan = oneVfHostPlan(host.plan, config);
+    try {
+      const run = await applyHosts([{ plan, target: host.target }], {
+        connect: this.connect,
+        operation: `terraform apply (ldoms_vf ${config.host}/${config.name})`,
+        signal: this.stopping.signal,
+      });
+      const result = run.hosts[0];
+      if (result?.error) throw result.error;
+      if (!result || result.status === "stopped" || result.status === "cancelled") {
+        throw new ApplyError(`${config.host}: VF "${config.name}" was not applied: ${result?.stopReason ?? run.interrupted ?? "stopped"}`, config.host);
+      }
+    } finally {
+      this.reads.invalidate(config.host);
+    }
+  }
+
+  /** The state after apply, from a fresh read; vid keeps the planned order when it holds the same ids. */
+  private async readBack(configuration: ProviderConfiguration, config: KnownVf, planned: VfValues): Promise<VfValues> {
+    const vf = findVfByName(await this.reads.read(configuration, config.host), config.name);
+    if (!vf) throw new ApplyError(`${config.host}: apply succeeded, but a fresh read shows no VF named "${config.name}"; check the host (ldm list-io -l) and run terraform apply again`, config.host);
+    return vfStateFromObserved(config.host, vf, planned.vid);
+  }
+
+  /** After a failed update: the VF as the host shows it now (part of the change may be done), else the prior state. */
+  private async bestKnown(configuration: ProviderConfiguration, config: KnownVf, prior: VfValues): Promise<TerraformValue> {
+    try {
+      const vf = findVfByName(await this.reads.read(configuration, config.host), config.name);
+      return vfObject(vf ? vfStateFromObserved(config.host, vf, prior.vid) : prior);
+    } catch {
+      return vfObject(prior);
+    }
+  }
+
+  /** `terraform import ldoms_vf.X HOST/NAME`: the rest is filled by the read that follows. */
+  importState(id: string): VfResult {
+    try {
+      const { host, name } = parseImportId(id);
+      const values = Object.fromEntries(VF_ATTRIBUTES.map((a) => [a, null])) as unknown as VfValues;
+      return { state: vfObject({ ...values, host, name, id }), diagnostics: [] };
+    } catch (error) {
+      return { diagnostics: [diagnosticFromError(error)] };
+    }
+  }
+
+  /** Schema version 0 is the only one: the stored JSON, with every attribute present. */
+  upgrade(version: number, json: Uint8Array | undefined): VfResult {
+    if (version > 0) return { diagnostics: [errorDiagnostic(`ldoms_vf state of schema version ${version} is newer than this provider (version 0): use the provider version that wrote it`)] };
+    if (!json || json.length === 0) return { diagnostics: [errorDiagnostic("ldoms_vf state to upgrade has no JSON (flatmap state is from Terraform 0.11 and older, which this provider never wrote)")] };
+    const parsed = JSON.parse(Buffer.from(json).toString("utf8")) as TerraformValue;
+    return { state: vfObject(vfValues(parsed)), diagnostics: [] };
+  }
+
+  /** StopProvider: an apply in progress stops after its current command; none starts after. */
+  stop(): void {
+    this.stopping.abort("Terraform stopped the ldoms provider (interrupted)");
+  }
+
+  private engineHost(configuration: ProviderConfiguration, hostId: string): EngineHost {
+    const [host] = engineHosts(configuration.document, { ...(configuration.inventory ? { inventory: configuration.inventory } : {}), hostIds: [hostId] });
+    if (!host) throw new Error(`engineHosts returned no host for ${hostId}`);
+    return host;
+  }
+
+  private onHost<T>(hostId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(hostId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(work);
+    this.queues.set(hostId, next.catch(() => undefined));
+    return next;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Resource `ldoms_vf` as values: its Terraform object read into typed fields, the checks that
+ * need no host, the desired state the engine plans from, and the state a host's read gives.
+ */
+import { ValidationError, type DesiredHostState, type DesiredVf, type VfProperty } from "../model";
+import { NAME_MAX_LENGTH, SAFE_NAME_PATTERN, VF_MTU_RANGE, VLAN_RANGE } from "../ldm/assumptions";
+import type { ObservedVf } from "../engine";
+import { attribute, containsUnknown, UNKNOWN, type TerraformValue, type Unknown } from "./dynamic-value";
+import { errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
+
+/** The resource's fields; `UNKNOWN` where Terraform does not know the value yet. */
+export interface VfValues {
+  readonly host: string | null | Unknown;
+  readonly name: string | null | Unknown;
+  readonly pf: string | null | Unknown;
+  readonly domain: string | null | Unknown;
+  readonly pvid: number | null | Unknown;
+  readonly vid: readonly number[] | null | Unknown;
+  readonly mtu: number | null | Unknown;
+  readonly pseudonym: string | null | Unknown;
+  readonly id: string | null | Unknown;
+}
+
+export const VF_ATTRIBUTES = ["host", "name", "pf", "domain", "pvid", "vid", "mtu", "pseudonym", "id"] as const;
+export type VfAttribute = (typeof VF_ATTRIBUTES)[number];
+
+const text = (v: TerraformValue): string | null | Unknown => (v === null || v === UNKNOWN ? v : typeof v === "string" ? v : String(v));
+const number = (v: TerraformValue): number | null | Unknown => (v === null || v === UNKNOWN ? v : typeof v === "number" ? v : Number(v));
+function numbers(v: TerraformValue): readonly number[] | null | Unknown {
+  if (v === null || v === UNKNOWN) return v;
+  if (!Array.isArray(v)) return [Number(v)];
+  return containsUnknown(v) ? UNKNOWN : (v as readonly TerraformValue[]).map((x) => Number(x));
+}
+
+export function vfValues(value: TerraformValue): VfValues {
+  return {
+    host: text(attribute(value, "host")),
+    name: text(attribute(value, "name")),
+    pf: text(attribute(value, "pf")),
+    domain: text(attribute(value, "domain")),
+    pvid: number(attribute(value, "pvid")),
+    vid: numbers(attribute(value, "vid")),
+    mtu: number(attribute(value, "mtu")),
+    pseudonym: text(attribute(value, "pseudonym")),
+    id: text(attribute(value, "id")),
+  };
+}
+
+/** The Terraform object of the values (every attribute present, null when unset). */
+export function vfObject(values: VfValues): TerraformValue {
+  return Object.fromEntries(VF_ATTRIBUTES.map((a) => [a, values[a] as TerraformValue]));
+}
+
+export const vfId = (host: string, name: string): string => `${host}/${name}`;
+
+/** `terraform import ldoms_vf.X HOST/NAME`: the host id and the VF's user-assigned name. */
+export function parseImportId(id: string): { host: string; name: string } {
+  const parts = id.split("/");
+  const [host = "", name = ""] = parts;
+  if (parts.length !== 2 || !SAFE_NAME_PATTERN.test(host) || !SAFE_NAME_PATTERN.test(name)) {
+    throw new ValidationError(`import id ${JSON.stringify(id)} is not HOST/NAME: give the host id of the plan document and the VF's user-assigned name, e.g. t7-a/ldg1-app`);
+  }
+  return { host, name };
+}
+
+/** The VF as a read of its host shows it; vid keeps `order`'s order when it holds the same ids. */
+export function vfStateFromObserved(host: string, vf: ObservedVf, order?: readonly number[] | null | Unknown): VfValues {
+  const listed = (vf.properties["vid"] ?? "").split(",").map((s) => s.trim()).filter(Boolean).map(Number);
+  const sameSet = Array.isArray(order) && order.length === listed.length && [...order].sort((a, b) => a - b).join(",") === [...listed].sort((a, b) => a - b).join(",");
+  const optionalNumber = (key: string) => (vf.properties[key] ? Number(vf.properties[key]) : null);
+  return {
+    host,
+    name: vf.name ?? null,
+    pf: vf.pf,
+    domain: vf.domain ?? null,
+    pvid: optionalNumber("pvid"),
+    vid: sameSet ? (order as readonly number[]) : listed,
+    mtu: optionalNumber("mtu"),
+    pseudonym: vf.alias,
+    id: vfId(host, vf.name ?? ""),
+  };
+}
+
+/** The `ldm` values of the properties the configuration sets (unset ones are not managed). */
+export function vfProperties(config: VfValues): Partial<Record<VfProperty, string>> {
+  const properties: Partial<Record<VfProperty, string>> = {};
+  if (typeof config.pvid === "number") properties.pvid = String(config.pvid);
+  if (Array.isArray(config.vid) && config.vid.length) properties.vid = config.vid.join(",");
+  if (typeof config.mtu === "number") properties.mtu = String(config.mtu);
+  return properties;
+}
+
+/** The desired state of a host holding just this VF: the engine's steps are built from it. */
+export function oneVfDesiredState(config: VfValues & { host: string; name: string; pf: string }): DesiredHostState {
+  const domain = typeof config.domain === "string" ? config.domain : undefined;
+  const vf: DesiredVf = { name: config.name, pf: config.pf, properties: vfProperties(config), ...(domain !== undefined ? { domain } : {}) };
+  return {
+    vswitches: [],
+    domains: domain !== undefined ? [{ name: domain, vfs: [vf], vnets: [], ipmpGroups: [], otherVfs: [] }] : [],
+    unassignedVfs: domain !== undefined ? [] : [vf],
+  };
+}
+
+function nameProblem(attr: string, value: string | null | Unknown, what: string): DiagnosticMessage[] {
+  if (typeof value !== "string") return [];
+  if (value.trim() === "") return [errorDiagnostic(`${attr} is empty: give ${what}`, attr)];
+  if (attr === "pf") return [];
+  if (!SAFE_NAME_PATTERN.test(value) || value.length > NAME_MAX_LENGTH) {
+    return [errorDiagnostic(`${attr} ${JSON.stringify(value)} is not a valid name: letters, digits and _ + . : - (not first), at most ${NAME_MAX_LENGTH} characters`, attr)];
+  }
+  return [];
+}
+
+function rangeProblem(attr: string, value: number, range: { min: number; max: number }): DiagnosticMessage[] {
+  if (Number.isInteger(value) && value >= range.min && value <= range.max) return [];
+  return [errorDiagnostic(`${attr} ${value} is out of range: ${range.min}-${range.max}`, attr)];
+}
+
+/** Checks of the configuration that need no host; unknown values pass. */
+export function validateVfConfig(config: VfValues): DiagnosticMessage[] {
+  const problems = [
+    ...nameProblem("host", config.host, "the id of a host of the plan document (a ControlDomain's id)"),
+    ...nameProblem("name", config.name, "the VF's user-assigned name"),
+    ...nameProblem("pf", config.pf, "the pseudonym of an Ethernet PF, e.g. /SYS/MB/NET0/IOVNET.PF0"),
+    ...nameProblem("domain", config.domain, "a domain name, or leave domain out for an unassigned VF"),
+  ];
+  if (typeof config.pvid === "number") problems.push(...rangeProblem("pvid", config.pvid, VLAN_RANGE));
+  if (Array.isArray(config.vid) && config.vid.length === 0) {
+    // The engine sets VLANs, it does not clear them: an empty list could never be reached.
+    problems.push(errorDiagnostic("vid is empty: leave vid out (the host's tagged VLANs are then not managed) or list VLAN ids", "vid"));
+  }
+  if (Array.isArray(config.vid)) {
+    for (const v of config.vid) problems.push(...rangeProblem("vid", v, VLAN_RANGE));
+    if (new Set(config.vid).size !== config.vid.length) problems.push(errorDiagnostic(`vid lists a VLAN id twice: ${config.vid.join(", ")}`, "vid"));
+  }
+  if (typeof config.mtu === "number") problems.push(...rangeProblem("mtu", config.mtu, VF_MTU_RANGE));
+  return problems;
+}

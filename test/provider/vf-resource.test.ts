@@ -1,0 +1,164 @@
+/**
+ * Resource `ldoms_vf` as Terraform runs it against the lab over SSH: plan and apply create VFs,
+ * a converged plan is empty, an out-of-band change shows as that resource's in-place diff and
+ * apply repairs it, a VF the example created is imported, and changes the engine refuses (mtu
+ * of a VF of a running domain, destroying a VF) stop the plan with the fix.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyHosts, engineHosts } from "../../src/engine";
+import { sshConnect } from "../../src/cli/engine-input";
+import { examplePlan } from "../../test-kit/example-plan";
+import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
+import type { ProcessRun } from "../support/run-process";
+import { findTerraform, providerTf, runTerraform, terraformSetup } from "./support";
+
+const show = (run: ProcessRun, log?: string) =>
+  `exit ${run.status}\n${run.stdout}\n${run.stderr}${log && existsSync(log) ? `\n--- terraform.log (end)\n${readFileSync(log, "utf8").slice(-6000)}` : ""}`;
+
+const NET2 = "/SYS/MB/NET2/IOVNET.PF0";
+const NET0 = "/SYS/MB/NET0/IOVNET.PF0";
+
+/** Two VFs on t7-b: one with VLANs set, one with nothing but its name. */
+const spares = [
+  'resource "ldoms_vf" "spare" {',
+  '  host = "t7-b"',
+  '  name = "spare-app"',
+  `  pf   = ${JSON.stringify(NET2)}`,
+  "  pvid = 200",
+  "  vid  = [310, 311]",
+  "}",
+  "",
+  'resource "ldoms_vf" "plain" {',
+  '  host = "t7-b"',
+  '  name = "spare-db"',
+  `  pf   = ${JSON.stringify(NET2)}`,
+  "}",
+  "",
+  'output "spare" { value = ldoms_vf.spare.pseudonym }',
+  "",
+].join("\n");
+
+/** The VF the example plan created on t7-a, assigned to the running ldg1. */
+const imported = (extra = "") =>
+  ['resource "ldoms_vf" "x" {', '  host   = "t7-a"', '  name   = "ldg1-app"', `  pf     = ${JSON.stringify(NET0)}`, '  domain = "ldg1"', "  pvid   = 100", extra, "}", ""].join("\n");
+
+describe("terraform with the ldoms provider: resource ldoms_vf against the lab", () => {
+  const terraform = findTerraform();
+  let work: string;
+  let dir: string;
+  let lab: SshLab;
+  let env: NodeJS.ProcessEnv;
+  const tf = (...args: string[]) => runTerraform(terraform, args, dir, env);
+  const writeMain = (...parts: string[]) => writeFileSync(join(dir, "main.tf"), [providerTf(), ...parts].join("\n"));
+  const listIo = async (host: string) => (await lab.lab.runLdm(host, ["list-io", "-l", "-p"])).stdout;
+  /** The parseable record of a VF (its line and the property lines under it). */
+  const vfRecord = (listing: string, name: string) => listing.split(/\n(?=\|dev=)/).find((r) => r.includes(`|name=${name}`)) ?? "";
+  const hostStats = (host: string) => structuredClone(lab.server.stats.perHost[host] ?? { connections: 0, execs: 0 });
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "ldoms-provider-vf-"));
+    lab = await startSshLab();
+    const applied = await applyHosts(engineHosts(examplePlan(), { inventory: lab.inventory }), { connect: sshConnect({}) });
+    expect(applied.hosts.map((h) => [h.id, h.status])).toEqual([["t7-a", "applied"], ["t7-b", "applied"]]);
+    env = terraformSetup(work);
+    dir = join(work, "project");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "ldoms.plan.json"), JSON.stringify(examplePlan(), null, 2));
+    writeFileSync(join(dir, "inventory.json"), JSON.stringify({ hosts: lab.inventory.hosts }, null, 2));
+  }, 60_000);
+
+  afterAll(async () => {
+    await lab?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("plan shows two VFs to create, apply creates them on t7-b, and the next plan is empty from one read of t7-b", async () => {
+    writeMain(spares);
+    const plan = await tf("plan", "-input=false");
+    expect(plan.status, show(plan, env["TF_LOG_PATH"])).toBe(0);
+    expect(plan.stdout).toContain("# ldoms_vf.spare will be created");
+    expect(plan.stdout).toContain("# ldoms_vf.plain will be created");
+    expect(plan.stdout).toMatch(/pseudonym\s+= \(known after apply\)/);
+    expect(plan.stdout).toMatch(/id\s+= "t7-b\/spare-app"/);
+    expect(plan.stdout).toContain("Plan: 2 to add, 0 to change, 0 to destroy.");
+    expect(vfRecord(await listIo("t7-b"), "spare-app")).toBe("");
+
+    const apply = await tf("apply", "-input=false", "-auto-approve");
+    expect(apply.status, show(apply, env["TF_LOG_PATH"])).toBe(0);
+    expect(apply.stdout).toContain("Apply complete! Resources: 2 added, 0 changed, 0 destroyed.");
+    const listing = await listIo("t7-b");
+    const spare = vfRecord(listing, "spare-app");
+    expect(spare).toContain("|pvid=200");
+    expect(spare).toContain("|vid=310,311");
+    expect(spare).toContain("|domain=|");
+    expect(vfRecord(listing, "spare-db")).toContain(`alias=${NET2}.VF`);
+    const output = await tf("output", "-raw", "spare");
+    expect(output.stdout.trim()).toBe(spare.match(/alias=([^|]+)/)?.[1]);
+
+    const before = hostStats("t7-b");
+    const again = await tf("plan", "-input=false", "-detailed-exitcode");
+    expect(again.status, show(again)).toBe(0);
+    expect(again.stdout).toContain("No changes.");
+    const after = hostStats("t7-b");
+    expect({ connections: after.connections - before.connections, execs: after.execs - before.execs }).toEqual({ connections: 1, execs: 1 });
+  }, 90_000);
+
+  it("a pvid changed on the host shows as that resource's in-place diff, and apply sets it back", async () => {
+    const pseudonym = (await tf("output", "-raw", "spare")).stdout.trim();
+    expect(await lab.lab.runLdm("t7-b", ["set-io", "pvid=300", pseudonym])).toMatchObject({ exitCode: 0 });
+    const plan = await tf("plan", "-input=false", "-detailed-exitcode");
+    expect(plan.status, show(plan)).toBe(2);
+    expect(plan.stdout).toContain("# ldoms_vf.spare will be updated in-place");
+    expect(plan.stdout).toMatch(/~ pvid\s+= 300 -> 200/);
+    expect(plan.stdout).not.toContain("ldoms_vf.plain will");
+    expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
+
+    const apply = await tf("apply", "-input=false", "-auto-approve");
+    expect(apply.status, show(apply, env["TF_LOG_PATH"])).toBe(0);
+    expect(apply.stdout).toContain("Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");
+    expect(vfRecord(await listIo("t7-b"), "spare-app")).toContain("|pvid=200");
+    expect((await tf("plan", "-input=false", "-detailed-exitcode")).status).toBe(0);
+  }, 90_000);
+
+  it("terraform import of the example's VF t7-a/ldg1-app, then a plan with no changes", async () => {
+    writeMain(spares, imported());
+    const imports = await tf("import", "-input=false", "ldoms_vf.x", "t7-a/ldg1-app");
+    expect(imports.status, show(imports, env["TF_LOG_PATH"])).toBe(0);
+    expect(imports.stdout).toContain("Import successful!");
+    const state = await tf("state", "show", "ldoms_vf.x");
+    expect(state.stdout).toMatch(/pseudonym\s+= "\/SYS\/MB\/NET0\/IOVNET\.PF0\.VF0"/);
+    expect(state.stdout).toMatch(/domain\s+= "ldg1"/);
+    const plan = await tf("plan", "-input=false", "-detailed-exitcode");
+    expect(plan.status, show(plan)).toBe(0);
+    expect(plan.stdout).toContain("No changes.");
+  }, 90_000);
+
+  it("mtu of a VF assigned to the running ldg1 is refused at plan time with the fix, and nothing on t7-a changes", async () => {
+    const mutations = lab.lab.mutatingCount("t7-a");
+    writeMain(spares, imported("  mtu    = 9000"));
+    const plan = await tf("plan", "-input=false");
+    expect(plan.status, show(plan)).toBe(1);
+    const text = plan.stderr.replace(/\s+/g, " ");
+    expect(text).toContain('Error: VF "ldg1-app" on t7-a: apply would fail as the host is now');
+    expect(text).toContain("ldm refuses it while domain ldg1 is active");
+    expect(text).toContain("stop it (ldm stop-domain ldg1), run apply again, then start it (ldm start-domain ldg1)");
+    expect(text).toContain("mtu = 9000");
+    const apply = await tf("apply", "-input=false", "-auto-approve");
+    expect(apply.status).toBe(1);
+    expect(lab.lab.mutatingCount("t7-a")).toBe(mutations);
+  }, 90_000);
+
+  it("destroying a VF is refused at plan time, saying how to keep it or remove it by hand", async () => {
+    writeMain(spares, imported());
+    const plan = await tf("plan", "-input=false", "-destroy");
+    expect(plan.status, show(plan)).toBe(1);
+    const text = plan.stderr.replace(/\s+/g, " ");
+    expect(text).toContain('Error: VF "ldg1-app" on t7-a is assigned to domain ldg1 and would be destroyed: the ldoms provider does not destroy VFs');
+    expect(text).toContain("ldm remove-io /SYS/MB/NET0/IOVNET.PF0.VF0 ldg1");
+    expect(text).toContain('Error: VF "spare-app" on t7-b would be destroyed');
+    expect(text).toContain("lifecycle { destroy = false }");
+  }, 90_000);
+});
