@@ -171,9 +171,9 @@ describe("ldoms demo", () => {
     const out = join(tempDir("ldoms-out-"), "demo.out");
     const run = ldoms(["demo", "--output", out], repo);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain('    - create VF "ldg1-app" on /SYS/MB/NET0/IOVNET.PF0 (pvid=100)\n');
-    expect(run.stdout).toContain('    - create VF "ldg1-app" on /SYS/MB/NET2/IOVNET.PF0 (pvid=100)\n');
-    expect(run.stdout).toContain("  migration ldg1-to-b: domain ldg1 t7-a -> t7-b, VF ldg1-app (run: ldoms migrate ldg1-to-b)\n");
-    expect(existsSync(join(out, "stacks/prod-move/ldoms.plan.json"))).toBe(true);
+    // The example is a group: every VF is declared on both hosts, on each host's PF of its network.
+    expect(run.stdout.match(/    - create VF "ldg1-app" on \/SYS\/MB\/NET2\/IOVNET\.PF0 \(pvid=100\)\n/g)).toHaveLength(2);
+    expect(run.stdout).toContain("  group pair: hosts t7-a, t7-b; mobile domains ldg1 (VF ldg1-app), ldg2 (VF ldg2-app) (move one: ldoms migrate DOMAIN --to HOST)\n");
+    expect(existsSync(join(out, "stacks/prod-pair/ldoms.plan.json"))).toBe(true);
   });
 });

@@ -18,6 +18,10 @@ export function renderPlanSummary(plan: PlanDocument, options: { steps?: boolean
     const blocked = m.blockingVfs.length ? ` BLOCKED by ${m.blockingVfs.map((b) => b.device).join(", ")}` : "";
     lines.push(`  migration ${m.id}: domain ${m.domain} ${m.sourceHost} -> ${m.targetHost}, VF ${m.targetVfs.map((t) => t.name).join(", ")}${m.migrate ? " (runs in the pipeline)" : " (run: ldoms migrate " + m.id + ")"}${blocked}`);
   }
+  for (const g of plan.groups ?? []) {
+    const domains = g.domains.map((d) => `${d.name} (VF ${d.vfs.join(", ")})`).join(", ");
+    lines.push(`  group ${g.id}: hosts ${g.hosts.map((h) => h.id).join(", ")}; mobile domains ${domains} (move one: ldoms migrate DOMAIN --to HOST)`);
+  }
   return lines;
 }
 
