@@ -120,7 +120,7 @@ export class VfResources {
     }
     const { problems } = evaluateHost(oneVfHostPlan(host.plan, config), observed, false);
     if (!problems.length) return [];
-    const text = `VF "${config.name}" on ${config.host}: apply would fail as the host is now, so nothing will be changed:\n${problems.map((p) => `- ${p}`).join("\n")}`;
+    const text = `VF "${config.name}" on ${config.host}: apply would fail as the host is now, so nothing will be changed\n${problems.map((p) => `- ${p}`).join("\n")}`;
     const attribute = problemAttribute(problems);
     return [errorDiagnostic(text, attribute)];
   }

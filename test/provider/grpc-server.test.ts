@@ -83,8 +83,8 @@ describe("provider gRPC server with automatic mutual TLS", () => {
   });
 
   it("an RPC this version lacks answers with a diagnostic naming it; a stream with UNIMPLEMENTED", async () => {
-    const read = await call(provider, "ReadResource", { type_name: "ldoms_vf" });
-    expect(read["diagnostics"]).toMatchObject([{ severity: "ERROR", summary: expect.stringMatching(/^the ldoms provider does not implement ReadResource yet/) }]);
+    const move = await call(provider, "MoveResourceState", { target_type_name: "ldoms_vf" });
+    expect(move["diagnostics"]).toMatchObject([{ severity: "ERROR", summary: expect.stringMatching(/^the ldoms provider does not implement MoveResourceState yet/) }]);
     const stream = (provider as unknown as Record<string, (request: object) => NodeJS.EventEmitter>)["ListResource"]!.call(provider, { type_name: "x" });
     const error = await new Promise<ServiceError>((resolve) => stream.on("error", resolve));
     expect([error.code, error.details]).toEqual([12, expect.stringMatching(/does not implement ListResource/)]);

@@ -56,6 +56,7 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
   const listIo = async (host: string) => (await lab.lab.runLdm(host, ["list-io", "-l", "-p"])).stdout;
   /** The parseable record of a VF (its line and the property lines under it). */
   const vfRecord = (listing: string, name: string) => listing.split(/\n(?=\|dev=)/).find((r) => r.includes(`|name=${name}`)) ?? "";
+  const outputs = () => Object.fromEntries(Object.entries((JSON.parse(readFileSync(join(dir, "terraform.tfstate"), "utf8")) as { outputs: Record<string, { value: unknown }> }).outputs).map(([k, v]) => [k, v.value]));
   const hostStats = (host: string) => structuredClone(lab.server.stats.perHost[host] ?? { connections: 0, execs: 0 });
 
   beforeAll(async () => {
@@ -95,8 +96,7 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
     expect(spare).toContain("|vid=310,311");
     expect(spare).toContain("|domain=|");
     expect(vfRecord(listing, "spare-db")).toContain(`alias=${NET2}.VF`);
-    const output = await tf("output", "-raw", "spare");
-    expect(output.stdout.trim()).toBe(spare.match(/alias=([^|]+)/)?.[1]);
+    expect(outputs()["spare"]).toBe(spare.match(/alias=([^|]+)/)?.[1]);
 
     const before = hostStats("t7-b");
     const again = await tf("plan", "-input=false", "-detailed-exitcode");
@@ -107,7 +107,7 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
   }, 90_000);
 
   it("a pvid changed on the host shows as that resource's in-place diff, and apply sets it back", async () => {
-    const pseudonym = (await tf("output", "-raw", "spare")).stdout.trim();
+    const pseudonym = outputs()["spare"] as string;
     expect(await lab.lab.runLdm("t7-b", ["set-io", "pvid=300", pseudonym])).toMatchObject({ exitCode: 0 });
     const plan = await tf("plan", "-input=false", "-detailed-exitcode");
     expect(plan.status, show(plan)).toBe(2);
@@ -128,9 +128,18 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
     const imports = await tf("import", "-input=false", "ldoms_vf.x", "t7-a/ldg1-app");
     expect(imports.status, show(imports, env["TF_LOG_PATH"])).toBe(0);
     expect(imports.stdout).toContain("Import successful!");
-    const state = await tf("state", "show", "ldoms_vf.x");
-    expect(state.stdout).toMatch(/pseudonym\s+= "\/SYS\/MB\/NET0\/IOVNET\.PF0\.VF0"/);
-    expect(state.stdout).toMatch(/domain\s+= "ldg1"/);
+    const state = JSON.parse(readFileSync(join(dir, "terraform.tfstate"), "utf8")) as { resources: { name: string; instances: { attributes: object }[] }[] };
+    expect(state.resources.find((r) => r.name === "x")?.instances[0]?.attributes).toEqual({
+      host: "t7-a",
+      name: "ldg1-app",
+      pf: NET0,
+      domain: "ldg1",
+      pvid: 100,
+      vid: [],
+      mtu: 1500,
+      pseudonym: `${NET0}.VF0`,
+      id: "t7-a/ldg1-app",
+    });
     const plan = await tf("plan", "-input=false", "-detailed-exitcode");
     expect(plan.status, show(plan)).toBe(0);
     expect(plan.stdout).toContain("No changes.");
@@ -146,8 +155,6 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
     expect(text).toContain("ldm refuses it while domain ldg1 is active");
     expect(text).toContain("stop it (ldm stop-domain ldg1), run apply again, then start it (ldm start-domain ldg1)");
     expect(text).toContain("mtu = 9000");
-    const apply = await tf("apply", "-input=false", "-auto-approve");
-    expect(apply.status).toBe(1);
     expect(lab.lab.mutatingCount("t7-a")).toBe(mutations);
   }, 90_000);
 

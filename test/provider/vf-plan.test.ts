@@ -1,0 +1,144 @@
+/**
+ * The parts of resource `ldoms_vf` that need no host: schema, values, plan diff, import ids,
+ * configuration checks, the one-VF desired state and its steps, state upgrade.
+ */
+import { describe, expect, it } from "vitest";
+import { UNKNOWN, decodeDynamicValue, type TerraformValue } from "../../src/provider/dynamic-value";
+import { RESOURCES, schemaMessage, VF_RESOURCE } from "../../src/provider/schema";
+import { planVfChange } from "../../src/provider/vf-plan";
+import { oneVfDesiredState, parseImportId, validateVfConfig, vfObject, vfStateFromObserved, vfValues, type VfValues } from "../../src/provider/vf-values";
+import { oneVfHostPlan, VfResources } from "../../src/provider/vf-resource";
+import { HostReads } from "../../src/provider/host-reads";
+import { examplePlan } from "../../test-kit/example-plan";
+
+const PF = "/SYS/MB/NET2/IOVNET.PF0";
+const values = (v: Partial<Record<keyof VfValues, TerraformValue>>): VfValues =>
+  vfValues({ host: "t7-b", name: "spare", pf: PF, domain: null, pvid: null, vid: null, mtu: null, pseudonym: null, id: null, ...v });
+const state = values({ pvid: 200, vid: [310], mtu: 1500, pseudonym: `${PF}.VF1`, id: "t7-b/spare" });
+
+describe("ldoms_vf schema", () => {
+  it("host, name and pf required; domain optional; pvid, vid, mtu optional and computed; pseudonym and id computed", () => {
+    const message = schemaMessage(RESOURCES[VF_RESOURCE]!);
+    const flags = Object.fromEntries(
+      message.block.attributes.map((a) => [a.name, [a.required && "required", a.optional && "optional", a.computed && "computed", JSON.parse(a.type.toString())].filter(Boolean)]),
+    );
+    expect(flags).toEqual({
+      host: ["required", "string"],
+      name: ["required", "string"],
+      pf: ["required", "string"],
+      domain: ["optional", "string"],
+      pvid: ["optional", "computed", "number"],
+      vid: ["optional", "computed", ["list", "number"]],
+      mtu: ["optional", "computed", "number"],
+      pseudonym: ["computed", "string"],
+      id: ["computed", "string"],
+    });
+    expect(message.version).toBe(0);
+  });
+});
+
+describe("ldoms_vf plan diff", () => {
+  it("create: the configuration as planned, the pseudonym and unset properties known after apply, id host/name", () => {
+    const plan = planVfChange(null, values({ pvid: 200 }));
+    expect(plan.diagnostics).toEqual([]);
+    expect(plan.requiresReplace).toEqual([]);
+    expect(plan.planned).toMatchObject({ host: "t7-b", name: "spare", pf: PF, domain: null, pvid: 200, vid: UNKNOWN, mtu: UNKNOWN, pseudonym: UNKNOWN, id: "t7-b/spare" });
+    expect(planVfChange(null, values({ name: UNKNOWN })).planned?.id).toBe(UNKNOWN);
+  });
+
+  it("update in place: the proposed values, pseudonym and id kept from the prior state", () => {
+    const plan = planVfChange(state, { ...state, pvid: 300, pseudonym: null, id: null });
+    expect(plan.diagnostics).toEqual([]);
+    expect(plan.planned).toEqual({ ...state, pvid: 300 });
+    expect(planVfChange(state, { ...state, domain: "ldg1" }).planned?.domain).toBe("ldg1");
+  });
+
+  it("host, name or pf changed (or unknown) replaces the VF: marked, and refused because the provider destroys no VF", () => {
+    const plan = planVfChange(state, { ...state, pf: "/SYS/MB/NET0/IOVNET.PF0", name: UNKNOWN });
+    expect(plan.requiresReplace).toEqual(["name", "pf"]);
+    expect(plan.planned).toBeUndefined();
+    expect(plan.diagnostics).toMatchObject([
+      { severity: "ERROR", summary: 'changing name, pf of VF "spare" on t7-b replaces the VF, and the ldoms provider does not destroy VFs', attribute: { steps: [{ attribute_name: "name" }] } },
+    ]);
+    expect(plan.diagnostics[0]?.detail).toContain(`name = "spare", pf = "${PF}"`);
+  });
+
+  it("a VF assigned to a domain is never unassigned or moved: refused with the ldm command to do it by hand", () => {
+    const assigned = { ...state, domain: "ldg1" };
+    const unassign = planVfChange(assigned, { ...assigned, domain: null });
+    expect(unassign.diagnostics).toMatchObject([{ summary: expect.stringContaining("the ldoms provider assigns VFs but never removes one from a domain"), attribute: { steps: [{ attribute_name: "domain" }] } }]);
+    expect(unassign.diagnostics[0]?.detail).toContain(`ldm remove-io ${PF}.VF1 ldg1`);
+    expect(planVfChange(assigned, { ...assigned, domain: "ldg2" }).diagnostics[0]?.summary).toContain("assigns it to ldg2");
+    // Unknown until apply: decided when the value is known.
+    expect(planVfChange(assigned, { ...assigned, domain: UNKNOWN }).diagnostics).toEqual([]);
+  });
+
+  it("destroy is refused with the reason, how to keep the VF and how to destroy it by hand", () => {
+    const plan = planVfChange({ ...state, domain: "ldg1" }, null);
+    expect(plan.planned).toBeUndefined();
+    expect(plan.diagnostics[0]?.summary).toBe('VF "spare" on t7-b is assigned to domain ldg1 and would be destroyed: the ldoms provider does not destroy VFs');
+    expect(plan.diagnostics[0]?.detail).toContain("ldm destroy-vf removes only the last VF created on a PF");
+    expect(plan.diagnostics[0]?.detail).toContain(`ldm remove-io ${PF}.VF1 ldg1), then ldm destroy-vf ${PF}.VF1`);
+    expect(planVfChange(state, null).diagnostics[0]?.summary).toBe('VF "spare" on t7-b would be destroyed: the ldoms provider does not destroy VFs');
+    expect(planVfChange(null, null).diagnostics).toEqual([]);
+  });
+});
+
+describe("ldoms_vf values", () => {
+  it("import ids are HOST/NAME", () => {
+    expect(parseImportId("t7-a/ldg1-app")).toEqual({ host: "t7-a", name: "ldg1-app" });
+    for (const bad of ["t7-a", "t7-a/", "/x", "a/b/c", "t7-a/bad name"]) {
+      expect(() => parseImportId(bad)).toThrow(`import id ${JSON.stringify(bad)} is not HOST/NAME`);
+    }
+  });
+
+  it("configuration checks: names, ranges, an empty vid list; unknown values pass", () => {
+    expect(validateVfConfig(values({ pvid: 100, vid: [10, 20], mtu: 9000, domain: "ldg1" }))).toEqual([]);
+    expect(validateVfConfig(values({ host: UNKNOWN, name: UNKNOWN, pvid: UNKNOWN, vid: UNKNOWN }))).toEqual([]);
+    const problems = validateVfConfig(values({ name: "bad name", pvid: 0, vid: [5000, 10, 10], mtu: 1000, host: " " }));
+    expect(problems.map((p) => [p.attribute?.steps[0]?.attribute_name, p.summary])).toEqual([
+      ["host", "host is empty: give the id of a host of the plan document (a ControlDomain's id)"],
+      ["name", 'name "bad name" is not a valid name: letters, digits and _ + . : - (not first), at most 64 characters'],
+      ["pvid", "pvid 0 is out of range: 1-4094"],
+      ["vid", "vid 5000 is out of range: 1-4094"],
+      ["vid", "vid lists a VLAN id twice: 5000, 10, 10"],
+      ["mtu", "mtu 1000 is out of range: 1500-9216"],
+    ]);
+    expect(validateVfConfig(values({ vid: [] }))[0]?.summary).toMatch(/^vid is empty: leave vid out/);
+  });
+
+  it("state from a read: unset pvid is null, vid a list (in the prior order when it holds the same ids)", () => {
+    const vf = { alias: `${PF}.VF1`, pf: PF, name: "spare", properties: { "mac-addr": "00:14:4f:f8:58:03", vid: "311,310", mtu: "1500" } };
+    expect(vfStateFromObserved("t7-b", vf)).toEqual({ host: "t7-b", name: "spare", pf: PF, domain: null, pvid: null, vid: [311, 310], mtu: 1500, pseudonym: `${PF}.VF1`, id: "t7-b/spare" });
+    expect(vfStateFromObserved("t7-b", vf, [310, 311]).vid).toEqual([310, 311]);
+    expect(vfStateFromObserved("t7-b", vf, [310]).vid).toEqual([311, 310]);
+  });
+
+  it("the one-VF desired state and its steps: created on the PF, set, assigned; unset properties not managed", () => {
+    const assigned = values({ domain: "ldg1", pvid: 200, vid: [310, 311] }) as VfValues & { host: string; name: string; pf: string };
+    expect(oneVfDesiredState(assigned)).toEqual({
+      vswitches: [],
+      domains: [{ name: "ldg1", vfs: [{ name: "spare", pf: PF, domain: "ldg1", properties: { pvid: "200", vid: "310,311" } }], vnets: [], ipmpGroups: [], otherVfs: [] }],
+      unassignedVfs: [],
+    });
+    const host = examplePlan().hosts.find((h) => h.id === "t7-b")!;
+    const plan = oneVfHostPlan(host, assigned);
+    expect(plan.steps.map((s) => s.id)).toEqual(["vf/spare/create", "vf/spare/set/pvid", "vf/spare/set/vid", "vf/spare/assign"]);
+    expect(plan.connection).toEqual(host.connection);
+    expect(plan.guests).toEqual([]);
+    const unassigned = oneVfDesiredState(values({}) as VfValues & { host: string; name: string; pf: string });
+    expect(unassigned.unassignedVfs).toEqual([{ name: "spare", pf: PF, properties: {} }]);
+    expect(unassigned.domains).toEqual([]);
+  });
+
+  it("state of schema version 0 is upgraded as it is, every attribute present; a newer version is refused", () => {
+    const resources = new VfResources(() => { throw new Error("no host here"); }, new HostReads(() => { throw new Error("no host here"); }));
+    const stored = { host: "t7-b", name: "spare", pf: PF, domain: null, pvid: 200, vid: [310], pseudonym: `${PF}.VF1`, id: "t7-b/spare" };
+    const upgraded = resources.upgrade(0, Buffer.from(JSON.stringify(stored)));
+    expect(upgraded.diagnostics).toEqual([]);
+    expect(upgraded.state).toEqual({ ...stored, mtu: null });
+    expect(vfObject(vfValues(upgraded.state ?? null))).toEqual(upgraded.state);
+    expect(resources.upgrade(1, Buffer.from("{}")).diagnostics[0]?.summary).toMatch(/schema version 1 is newer than this provider/);
+    expect(decodeDynamicValue(null)).toBeNull();
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * Resource `ldoms_vf` RPCs as plain calls (no gRPC, no terraform) against the lab's SSH server:
+ * applies of one host in parallel, a VF gone from its host, plan-time checks on the host's read,
+ * import, destroy refused at apply too, and StopProvider.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sshConnect } from "../../src/provider/connect";
+import { decodeDynamicValue, encodeDynamicValue, type TerraformValue } from "../../src/provider/dynamic-value";
+import { LdomsProvider } from "../../src/provider/provider-rpcs";
+import { examplePlan } from "../../test-kit/example-plan";
+import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
+
+const PF = "/SYS/MB/NET2/IOVNET.PF0";
+const TYPE = "ldoms_vf";
+const vf = (v: Record<string, TerraformValue>): Record<string, TerraformValue> => ({ host: "t7-b", name: "v", pf: PF, domain: null, pvid: null, vid: null, mtu: null, pseudonym: null, id: null, ...v });
+
+describe("ldoms_vf RPCs against the lab", () => {
+  let lab: SshLab;
+  let dir: string;
+
+  beforeAll(async () => {
+    lab = await startSshLab();
+    dir = mkdtempSync(join(tmpdir(), "ldoms-provider-vf-rpcs-"));
+    writeFileSync(join(dir, "ldoms.plan.json"), JSON.stringify(examplePlan()));
+    writeFileSync(join(dir, "inventory.json"), JSON.stringify({ hosts: lab.inventory.hosts }));
+  });
+
+  afterAll(async () => {
+    await lab?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const provider = () => {
+    const p = new LdomsProvider(sshConnect(), dir, {});
+    expect(p.configureProvider({ config: encodeDynamicValue({ plan_document: "ldoms.plan.json", inventory: "inventory.json" }) }).diagnostics).toEqual([]);
+    return p;
+  };
+
+  /** Plans and applies the creation of `config` as Terraform does. */
+  async function create(p: LdomsProvider, config: Record<string, TerraformValue>) {
+    const plan = await p.planResourceChange({ type_name: TYPE, prior_state: encodeDynamicValue(null), proposed_new_state: encodeDynamicValue(config), config: encodeDynamicValue(config) });
+    expect(plan.diagnostics).toEqual([]);
+    const applied = await p.applyResourceChange({ type_name: TYPE, prior_state: encodeDynamicValue(null), planned_state: plan.planned_state, config: encodeDynamicValue(config) });
+    return { diagnostics: applied.diagnostics, state: decodeDynamicValue(applied.new_state) as Record<string, TerraformValue> | null };
+  }
+
+  it("two VFs of one host applied at once: one after the other under the host's lock, each state read back", async () => {
+    const p = provider();
+    const [a, b] = await Promise.all([create(p, vf({ name: "par-a", pvid: 10 })), create(p, vf({ name: "par-b", vid: [20, 21] }))]);
+    expect(a.diagnostics).toEqual([]);
+    expect(b.diagnostics).toEqual([]);
+    expect(a.state).toMatchObject({ name: "par-a", pvid: 10, id: "t7-b/par-a", pseudonym: expect.stringMatching(/^\/SYS\/MB\/NET2\/IOVNET\.PF0\.VF\d$/) });
+    expect(b.state).toMatchObject({ name: "par-b", vid: [20, 21], pvid: null, mtu: 1500 });
+    expect(new Set([a.state?.["pseudonym"], b.state?.["pseudonym"]]).size).toBe(2);
+
+    // A fresh process reads both from one read of t7-b.
+    const fresh = provider();
+    const before = structuredClone(lab.server.stats.perHost["t7-b"]!);
+    const reads = await Promise.all([a.state, b.state].map((s) => fresh.readResource({ type_name: TYPE, current_state: encodeDynamicValue(s) })));
+    expect(reads.map((r) => decodeDynamicValue(r.new_state))).toEqual([a.state, b.state]);
+    const after = lab.server.stats.perHost["t7-b"]!;
+    expect([after.connections - before.connections, after.execs - before.execs]).toEqual([1, 1]);
+  });
+
+  it("a VF gone from its host reads as no object: Terraform drops it from its state", async () => {
+    const read = await provider().readResource({ type_name: TYPE, current_state: encodeDynamicValue(vf({ name: "never-made", pseudonym: `${PF}.VF6`, id: "t7-b/never-made" })) });
+    expect(read.diagnostics).toEqual([]);
+    expect(read.new_state).toBeDefined();
+    expect(decodeDynamicValue(read.new_state)).toBeNull();
+  });
+
+  it("plan checks the host: a PF it does not have, a name used on another PF, a domain it does not have", async () => {
+    const p = provider();
+    const plan = (config: Record<string, TerraformValue>) =>
+      p.planResourceChange({ type_name: TYPE, prior_state: encodeDynamicValue(null), proposed_new_state: encodeDynamicValue(config), config: encodeDynamicValue(config) });
+    const noPf = await plan(vf({ name: "x1", pf: "/SYS/MB/NET9/IOVNET.PF0" }));
+    expect(noPf.planned_state).toBeUndefined();
+    expect(noPf.diagnostics).toMatchObject([{ summary: 'VF "x1" on t7-b: apply would fail as the host is now, so nothing will be changed', attribute: { steps: [{ attribute_name: "pf" }] } }]);
+    expect(noPf.diagnostics[0]?.detail).toContain(`- PF /SYS/MB/NET9/IOVNET.PF0 does not exist on t7-b; Ethernet PFs there: ${PF}`);
+    await create(p, vf({ name: "taken" }));
+    const taken = await plan(vf({ name: "taken", pf: "/SYS/MB/NET0/IOVNET.PF0" }));
+    expect(taken.diagnostics[0]?.summary).toMatch(/^a VF named "taken" already exists on t7-b, on PF \/SYS\/MB\/NET2\/IOVNET\.PF0 /);
+    const noDomain = await plan(vf({ name: "x2", domain: "nosuch" }));
+    expect(noDomain.diagnostics[0]?.detail).toContain("domain nosuch does not exist on t7-b");
+    expect(noDomain.diagnostics[0]?.attribute).toEqual({ steps: [{ attribute_name: "domain" }] });
+    const unknownHost = await plan(vf({ host: "t7-z" }));
+    expect(unknownHost.diagnostics).toMatchObject([{ summary: "--host t7-z: no such host in stack prod-move; hosts: t7-a, t7-b", attribute: { steps: [{ attribute_name: "host" }] } }]);
+  });
+
+  it("import: HOST/NAME gives the identity, the read that follows the rest; a bad id is a diagnostic", async () => {
+    const p = provider();
+    await create(p, vf({ name: "imp", pvid: 42 }));
+    const imported = provider().importResourceState({ type_name: TYPE, id: "t7-b/imp" });
+    expect(imported.diagnostics).toEqual([]);
+    const state = imported.imported_resources[0]!.state;
+    expect(decodeDynamicValue(state)).toEqual(vf({ name: "imp", id: "t7-b/imp", pf: null }));
+    const read = await provider().readResource({ type_name: TYPE, current_state: state });
+    expect(decodeDynamicValue(read.new_state)).toMatchObject({ name: "imp", pf: PF, pvid: 42, id: "t7-b/imp" });
+    expect(provider().importResourceState({ type_name: TYPE, id: "imp" })).toMatchObject({ imported_resources: [], diagnostics: [{ summary: expect.stringMatching(/^import id "imp" is not HOST\/NAME/) }] });
+  });
+
+  it("destroy reaching apply is refused and the state kept; after StopProvider no change is made", async () => {
+    const p = provider();
+    const prior = encodeDynamicValue(vf({ name: "kept", pseudonym: `${PF}.VF5`, id: "t7-b/kept" }));
+    const destroy = await p.applyResourceChange({ type_name: TYPE, prior_state: prior, planned_state: encodeDynamicValue(null), config: encodeDynamicValue(null) });
+    expect(destroy.diagnostics[0]?.summary).toBe('VF "kept" on t7-b would be destroyed: the ldoms provider does not destroy VFs');
+    expect(decodeDynamicValue(destroy.new_state)).toEqual(decodeDynamicValue(prior));
+
+    const mutations = lab.lab.mutatingCount("t7-b");
+    const stopped = provider();
+    await stopped.stopProvider();
+    const config = vf({ name: "after-stop" });
+    const applied = await stopped.applyResourceChange({ type_name: TYPE, prior_state: encodeDynamicValue(null), planned_state: encodeDynamicValue({ ...config, id: "t7-b/after-stop" }), config: encodeDynamicValue(config) });
+    expect(applied.diagnostics[0]?.summary).toMatch(/interrupted|stopped/);
+    expect(decodeDynamicValue(applied.new_state)).toBeNull();
+    expect(lab.lab.mutatingCount("t7-b")).toBe(mutations);
+  });
+});
