@@ -6,7 +6,7 @@
 import type { ConnectHost } from "../engine";
 import { configurationProblems, loadConfiguration, type ProviderConfiguration } from "./configuration";
 import { decodeDynamicValue, encodeDynamicValue, type DynamicValueMessage } from "./dynamic-value";
-import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
+import { diagnosticFromError, errorDiagnostic, type AttributePathMessage, type DiagnosticMessage } from "./diagnostics";
 import { readHostDataSource, validateHostConfig } from "./host-data-source";
 import { HostReads } from "./host-reads";
 import { DATA_SOURCES, HOST_DATA_SOURCE, PROVIDER_SCHEMA, RESOURCES, schemaMessage, VF_RESOURCE } from "./schema";
@@ -27,6 +27,8 @@ function unknownDataSource(typeName: string): DiagnosticMessage {
 function unknownResource(typeName: string): DiagnosticMessage {
   return errorDiagnostic(`the ldoms provider has no resource ${typeName}; resources: ${Object.keys(RESOURCES).join(", ")}`);
 }
+
+type EncodedValue = ReturnType<typeof encodeDynamicValue>;
 
 const NOT_CONFIGURED = errorDiagnostic("the ldoms provider is not configured: ConfigureProvider did not succeed");
 
@@ -113,27 +115,27 @@ export class LdomsProvider {
     return withState("upgraded_state", this.vfs.upgrade(Number(request.version ?? 0), request.raw_state?.json));
   }
 
-  async readResource(request: StateRequest) {
+  async readResource(request: StateRequest): Promise<{ diagnostics: readonly DiagnosticMessage[]; new_state?: EncodedValue }> {
     if (request.type_name !== VF_RESOURCE) return { diagnostics: [unknownResource(request.type_name)] };
     if (!this.configuration) return { diagnostics: [NOT_CONFIGURED] };
     return withState("new_state", await this.vfs.read(this.configuration, request.current_state));
   }
 
-  async planResourceChange(request: ChangeRequest) {
+  async planResourceChange(request: ChangeRequest): Promise<{ diagnostics: readonly DiagnosticMessage[]; planned_state?: EncodedValue; requires_replace?: AttributePathMessage[] }> {
     if (request.type_name !== VF_RESOURCE) return { diagnostics: [unknownResource(request.type_name)] };
     if (!this.configuration) return { diagnostics: [NOT_CONFIGURED] };
     const plan = await this.vfs.plan(this.configuration, request);
     return { ...withState("planned_state", plan), requires_replace: plan.requiresReplace.map((name) => ({ steps: [{ attribute_name: name }] })) };
   }
 
-  async applyResourceChange(request: ChangeRequest) {
+  async applyResourceChange(request: ChangeRequest): Promise<{ diagnostics: readonly DiagnosticMessage[]; new_state?: EncodedValue }> {
     if (request.type_name !== VF_RESOURCE) return { diagnostics: [unknownResource(request.type_name)] };
     if (!this.configuration) return { diagnostics: [NOT_CONFIGURED] };
     return withState("new_state", await this.vfs.apply(this.configuration, request));
   }
 
   importResourceState(request: { type_name: string; id: string }) {
-    if (request.type_name !== VF_RESOURCE) return { diagnostics: [unknownResource(request.type_name)] };
+    if (request.type_name !== VF_RESOURCE) return { diagnostics: [unknownResource(request.type_name)], imported_resources: [] };
     const imported = this.vfs.importState(request.id);
     return {
       diagnostics: imported.diagnostics,
