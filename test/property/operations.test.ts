@@ -41,7 +41,14 @@ describe("regressions found by the sequences", () => {
   });
 
   it("evacuate while another run moves one of its domains away: the refusal says the domain is gone and what to run", async () => {
-    await replay(4, 2, [new TogetherCmd({ kind: "evacuate", host: "t7-b" }, { kind: "migrate", domain: "ldg2", to: "t7-d" }, 10_000)]);
+    await replay(4, 2, [new TogetherCmd({ kind: "evacuate", host: "t7-b" }, { kind: "migrate", domain: "ldg2", to: "t7-d" }, 3_000)]);
+  });
+
+  it("evacuate stopped by SIGINT while a migration runs: the migration finishes and is verified, and the report says the domain moved", async () => {
+    const transcript: string[] = [];
+    const world = await replay(2, 2, [new EvacuateCmd("t7-b", { kind: "sigint", at: 14 })], transcript);
+    expect(transcript).toEqual(["evacuate t7-b [SIGINT at exec 14] -> exit 0 (fault hit)"]);
+    expect(world.hostOf("ldg2")).toBe("t7-a");
   });
 
   it("a converged lab: apply, migrate and apply again change nothing more", async () => {

@@ -284,19 +284,18 @@ export function commandArbs(hosts: readonly string[], domains: readonly string[]
     fc.record({ kind: fc.constant("migrate" as const), domain, to: host }),
     fc.record({ kind: fc.constant("evacuate" as const), host }),
   );
-  return [
-    fc.tuple(domain, fc.constantFrom(...VF_VARIANT_NAMES)).map(([d, v]) => new SynthCmd(d, v)),
-    fc.tuple(someHost, faultArb()).map(([h, f]) => new PlanCmd(h, f)),
-    fc.tuple(someHost, faultArb()).map(([h, f]) => new ApplyCmd(h, f)),
-    fc.tuple(someHost, faultArb()).map(([h, f]) => new ApplyCmd(h, f)),
-    fc.tuple(domain, host, faultArb()).map(([d, h, f]) => new MigrateCmd(d, h, f)),
-    fc.tuple(domain, host, faultArb()).map(([d, h, f]) => new MigrateCmd(d, h, f)),
-    fc.tuple(host, faultArb()).map(([h, f]) => new EvacuateCmd(h, f)),
-    host.map((h) => new ForceUnlockCmd(h)),
-    host.map((h) => new KillRunCmd(h)),
-    fc.tuple(host, fc.constantFrom(...OOB_ACTIONS), fc.nat(7)).map(([h, a, p]) => new OobCmd(h, a, p)),
-    fc.tuple(together, together, fc.constantFrom(0, 10_000)).map(([a, b, t]) => new TogetherCmd(a, b, t)),
-  ];
+  const synth = fc.tuple(domain, fc.constantFrom(...VF_VARIANT_NAMES)).map(([d, v]): Op => new SynthCmd(d, v));
+  const plan = fc.tuple(someHost, faultArb()).map(([h, f]): Op => new PlanCmd(h, f));
+  const apply = fc.tuple(someHost, faultArb()).map(([h, f]): Op => new ApplyCmd(h, f));
+  const migrate = fc.tuple(domain, host, faultArb()).map(([d, h, f]): Op => new MigrateCmd(d, h, f));
+  const evacuate = fc.tuple(host, faultArb()).map(([h, f]): Op => new EvacuateCmd(h, f));
+  const forceUnlock = host.map((h): Op => new ForceUnlockCmd(h));
+  const killRun = host.map((h): Op => new KillRunCmd(h));
+  const oob = fc.tuple(host, fc.constantFrom(...OOB_ACTIONS), fc.nat(7)).map(([h, a, p]): Op => new OobCmd(h, a, p));
+  const two = fc.tuple(together, together, fc.constantFrom(0, 3_000)).map(([a, b, t]): Op => new TogetherCmd(a, b, t));
+  // fc.commands picks among its arbitraries evenly: repeats weigh the common operations more.
+  const weighted: [fc.Arbitrary<Op>, number][] = [[synth, 2], [plan, 1], [apply, 3], [migrate, 3], [evacuate, 1], [forceUnlock, 2], [killRun, 1], [oob, 2], [two, 2]];
+  return weighted.flatMap(([arb, n]) => Array.from({ length: n }, () => arb));
 }
 
 export { vfName };
