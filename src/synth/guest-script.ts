@@ -21,7 +21,7 @@ export function renderGuestScript(stack: string, host: string, domain: DesiredDo
   const single = groups.length === 1;
   const lines = [
     "#!/bin/sh",
-    `# IPMP inside guest domain ${domain.name} (host ${host}, stack ${stack}); written by ldoms synth.`,
+    `# IPMP inside guest domain ${domain.name} (${domain.mobile ? `mobile in group ${domain.mobile.group}` : `host ${host}`}, stack ${stack}); written by ldoms synth.`,
     "# Run as root (or with pfexec) in the guest. Safe to run again: it only adds what is missing.",
     "# Each group pairs the Ethernet VF (active) with a vnet (standby), as live migration needs.",
     single

@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { describe, expect, it } from "vitest";
 import { ControlDomain, EthernetVf, IpmpGroup, MigrationGroup, Network, PhysicalFunction, SriovMigration, Vnet } from "../../src/constructs";
 import { synthesizePlan } from "../../src/synth";
+import { guestScriptArtifacts } from "../../src/synth/guest-script";
 
 function base() {
   const root = new Construct(undefined as unknown as Construct, "");
@@ -75,6 +76,9 @@ describe("MigrationGroup", () => {
     const vfOn = (host: string) => doc.hosts.find((h) => h.id === host)?.desired.domains[0]?.vfs[0];
     expect([vfOn("t7-a")?.pf, vfOn("t7-b")?.pf]).toEqual(["/SYS/MB/NET0/IOVNET.PF0", "/SYS/MB/NET2/IOVNET.PF0"]);
     expect(doc.hosts.every((h) => h.desired.domains[0]?.mobile?.group === "g")).toBe(true);
+    // One guest script per mobile domain, whichever host it runs on.
+    expect([...guestScriptArtifacts(doc).keys()]).toEqual(["scripts/guest-ldg1.sh"]);
+    expect(guestScriptArtifacts(doc).get("scripts/guest-ldg1.sh")).toContain("# IPMP inside guest domain ldg1 (mobile in group g, stack s)");
     expect(doc.groups).toEqual([{ auth: { kind: "certificate" }, domains: [{ name: "ldg1", requiredVswitches: ["primary-vsw0"], vfs: ["ldg1-app"] }], hosts: [{ id: "t7-b", migrationAddress: "10.0.0.2" }, { id: "t7-a", migrationAddress: "a.example.net" }], id: "g" }]);
   });
 });
