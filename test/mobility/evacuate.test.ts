@@ -83,15 +83,17 @@ async function domainsOn(lab: Lab, machine: string): Promise<string[]> {
 }
 
 describe("ldoms evacuate", () => {
-  it("moves three mobile domains onto two targets by preference and free capacity, then converges", async () => {
+  it("moves three mobile domains onto two targets by preference and free capacity, two at a time, then converges", async () => {
     const { cli, lab, evacuate } = await setUp(1);
     const dry = await evacuate({ dryRun: true });
     expect(dry.code).toBe(0);
     expect(dry.report.outcome).toBe("dry-run-passed");
     expect(await domainsOn(lab, "t7-a")).toEqual(DOMAINS);
 
-    const run = await evacuate();
+    // Two at a time: both leave t7-a, so the second waits for the first's lock there.
+    const run = await evacuate({ parallel: 2, lockTimeout: 60_000 });
     expect(run.code, JSON.stringify(run.report, null, 1)).toBe(0);
+    expect(run.stderr).toMatch(/\[ldg\d\] waiting for the lock on t7-a, /);
     expect(run.report.domains.map((d: { domain: string; target: string; status: string }) => [d.domain, d.target, d.status])).toEqual([
       ["ldg1", "t7-b", "migrated"],
       ["ldg2", "t7-b", "migrated"],

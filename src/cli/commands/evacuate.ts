@@ -30,11 +30,15 @@ export interface EvacuateIo extends CommandIo {
   readonly ask?: (question: string) => Promise<string>;
 }
 
-/** One stderr line per phase and per 25% of progress, prefixed by the domain. */
+/** One stderr line per phase, per lock wait and per 25% of progress, prefixed by the domain. */
 function progressLines(write: (text: string) => void): (domain: string, event: MigrationEvent) => void {
   const shown = new Map<string, number>();
   return (domain, event) => {
     if (event.type === "phase") write(`[${domain}] ${event.message}\n`);
+    // Moves sharing a host take turns on its lock: say who waits, and for whom.
+    if (event.type === "engine" && event.event.type === "lock-waiting") {
+      write(`[${domain}] waiting for the lock on ${event.event.host}, ${event.event.holder} (${Math.round(event.event.waitedMs / 1000)} s)\n`);
+    }
     if (event.type === "progress") {
       const step = Math.floor(event.percent / 25) * 25;
       if (step > (shown.get(domain) ?? -1)) {
