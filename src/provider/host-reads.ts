@@ -39,11 +39,6 @@ export class HostReads {
     this.reads.delete(hostId);
   }
 
-  /** Whether StopProvider was called: nothing more is read or changed. */
-  get isStopped(): boolean {
-    return this.stopped;
-  }
-
   private async readOnce(configuration: ProviderConfiguration, hostId: string): Promise<ObservedHost> {
     const [host] = engineHosts(configuration.document, { ...(configuration.inventory ? { inventory: configuration.inventory } : {}), hostIds: [hostId] });
     if (!host) throw new Error(`engineHosts returned no host for ${hostId}`);

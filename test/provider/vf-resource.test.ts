@@ -2,7 +2,8 @@
  * Resource `ldoms_vf` as Terraform runs it against the lab over SSH: plan and apply create VFs,
  * a converged plan is empty, an out-of-band change shows as that resource's in-place diff and
  * apply repairs it, a VF the example created is imported, and changes the engine refuses (mtu
- * of a VF of a running domain, destroying a VF) stop the plan with the fix.
+ * of a VF of a running domain, destroying a VF) stop the plan with the fix; a VF destroyed by
+ * hand leaves the state and is planned again.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,6 +58,11 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
   /** The parseable record of a VF (its line and the property lines under it). */
   const vfRecord = (listing: string, name: string) => listing.split(/\n(?=\|dev=)/).find((r) => r.includes(`|name=${name}`)) ?? "";
   const outputs = () => Object.fromEntries(Object.entries((JSON.parse(readFileSync(join(dir, "terraform.tfstate"), "utf8")) as { outputs: Record<string, { value: unknown }> }).outputs).map(([k, v]) => [k, v.value]));
+  /** The stored attributes of resources by name. */
+  const attributesOf = (...names: string[]) => {
+    const state = JSON.parse(readFileSync(join(dir, "terraform.tfstate"), "utf8")) as { resources: { name: string; instances: { attributes: Record<string, unknown> }[] }[] };
+    return Object.fromEntries(names.map((n) => [n, state.resources.find((r) => r.name === n)?.instances[0]?.attributes ?? {}]));
+  };
   const hostStats = (host: string) => structuredClone(lab.server.stats.perHost[host] ?? { connections: 0, execs: 0 });
 
   beforeAll(async () => {
@@ -119,8 +125,8 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
     const apply = await tf("apply", "-input=false", "-auto-approve");
     expect(apply.status, show(apply, env["TF_LOG_PATH"])).toBe(0);
     expect(apply.stdout).toContain("Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");
+    // Converged again: the import test's plan (which has this VF too) shows no changes.
     expect(vfRecord(await listIo("t7-b"), "spare-app")).toContain("|pvid=200");
-    expect((await tf("plan", "-input=false", "-detailed-exitcode")).status).toBe(0);
   }, 90_000);
 
   it("terraform import of the example's VF t7-a/ldg1-app, then a plan with no changes", async () => {
@@ -128,8 +134,7 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
     const imports = await tf("import", "-input=false", "ldoms_vf.x", "t7-a/ldg1-app");
     expect(imports.status, show(imports, env["TF_LOG_PATH"])).toBe(0);
     expect(imports.stdout).toContain("Import successful!");
-    const state = JSON.parse(readFileSync(join(dir, "terraform.tfstate"), "utf8")) as { resources: { name: string; instances: { attributes: object }[] }[] };
-    expect(state.resources.find((r) => r.name === "x")?.instances[0]?.attributes).toEqual({
+    expect(attributesOf("x")["x"]).toEqual({
       host: "t7-a",
       name: "ldg1-app",
       pf: NET0,
@@ -167,5 +172,17 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
     expect(text).toContain("ldm remove-io /SYS/MB/NET0/IOVNET.PF0.VF0 ldg1");
     expect(text).toContain('Error: VF "spare-app" on t7-b would be destroyed');
     expect(text).toContain("lifecycle { destroy = false }");
+  }, 90_000);
+
+  it("a VF destroyed by hand leaves the state at the next refresh: plan creates it again", async () => {
+    // ldm destroys only the last VF created on a PF: the t7-b VF with the highest number.
+    const [last] = Object.entries(attributesOf("spare", "plain"))
+      .map(([name, a]) => [name, a["pseudonym"] as string] as const)
+      .sort(([, a], [, b]) => b.localeCompare(a));
+    expect(await lab.lab.runLdm("t7-b", ["destroy-vf", last![1]])).toMatchObject({ exitCode: 0 });
+    const plan = await tf("plan", "-input=false", "-detailed-exitcode");
+    expect(plan.status, show(plan)).toBe(2);
+    expect(plan.stdout).toContain(`# ldoms_vf.${last![0]} will be created`);
+    expect(plan.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
   }, 90_000);
 });
