@@ -17,6 +17,8 @@ export interface BudgetOptions {
   readonly seed?: number;
   /** With `seed`: replays one failing run (the path a failure report prints). */
   readonly path?: string;
+  /** With `path`: which commands of the sequence ran (the replay path a failure report prints). */
+  readonly replayPath?: string;
   /** Stops starting sequences after this long (the one running finishes). */
   readonly timeLimitMs?: number;
   /** Called after each sequence with the commands it ran. */
@@ -78,6 +80,11 @@ function ran(cmds: Iterable<Op>): Op[] {
   return [...cmds].filter((c) => (c as { hasRan?: boolean }).hasRan !== false);
 }
 
+/** The commands' replay path fast-check keeps in the text of a shrunk command list. */
+function replayPathOf(sequence: Sequence): string | undefined {
+  return /replayPath="([^"]*)"/.exec(String(sequence.cmds))?.[1];
+}
+
 export function scriptOf(sequence: Sequence): string {
   const lines = ran(sequence.cmds).map((c) => `  ${String(c)}`);
   return [`lab: ${hostIds(sequence.hosts).join(" ")} with ${domainNames(sequence.domains).join(" ")} (mobile), after one apply`, ...lines].join("\n");
@@ -87,7 +94,7 @@ export async function runBudget(options: BudgetOptions): Promise<BudgetResult> {
   const started = Date.now();
   let steps = 0;
   let runs = 0;
-  const property = fc.asyncProperty(sequenceArb(options.maxCommands), async (sequence) => {
+  const property = fc.asyncProperty(sequenceArb(options.maxCommands, options.replayPath), async (sequence) => {
     runs += 1;
     const world = await startWorld(sequence.hosts, sequence.domains);
     try {
@@ -122,7 +129,7 @@ export async function runBudget(options: BudgetOptions): Promise<BudgetResult> {
     `failed: ${error}`,
     `replayed once more, ${again}; as run:`,
     ...transcript.map((l) => `  ${l}`),
-    `replay: node scripts/soak.mjs --seed ${seed} --path ${details.counterexamplePath}`,
+    `replay: node scripts/soak.mjs --seed ${seed} --path ${details.counterexamplePath} --max-commands ${options.maxCommands}${replayPathOf(sequence) ? ` --replay-path '${replayPathOf(sequence)}'` : ""}`,
   ].join("\n");
   return { failed: true, seed, runs, steps, ms, report };
 }
