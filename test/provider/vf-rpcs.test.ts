@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sshConnect } from "../../src/provider/connect";
 import { decodeDynamicValue, encodeDynamicValue, type TerraformValue } from "../../src/provider/dynamic-value";
 import { LdomsProvider } from "../../src/provider/provider-rpcs";
+import { LabExecutor } from "../../src/lab-serving/executor";
 import { examplePlan } from "../../test-kit/example-plan";
 import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
 
@@ -100,6 +101,25 @@ describe("ldoms_vf RPCs against the lab", () => {
     const read = await provider().readResource({ type_name: TYPE, current_state: state });
     expect(decodeDynamicValue(read.new_state)).toMatchObject({ name: "imp", pf: PF, pvid: 42, id: "t7-b/imp" });
     expect(provider().importResourceState({ type_name: TYPE, id: "imp" })).toMatchObject({ imported_resources: [], diagnostics: [{ summary: expect.stringMatching(/^import id "imp" is not HOST\/NAME/) }] });
+  });
+
+  it("an update while another run holds t7-b's lock: the engine's message, nothing changed, the state as the host shows it", async () => {
+    const p = provider();
+    const made = await create(p, vf({ name: "locked", pvid: 7 }));
+    expect(made.diagnostics).toEqual([]);
+    const shell = new LabExecutor(lab.lab, "t7-b");
+    await shell.exec("mkdir /var/tmp/ldoms.lock && printf 'id=%s\\nowner=%s\\npid=%s\\ntime=%s\\noperation=%s\\n' 0123456789abcdef ci@runner 4242 2026-01-01T00:00:00.000Z 'ldoms apply' > /var/tmp/ldoms.lock/info");
+    try {
+      const mutations = lab.lab.mutatingCount("t7-b");
+      const config = { ...made.state!, pvid: 8 };
+      const update = await p.applyResourceChange({ type_name: TYPE, prior_state: encodeDynamicValue(made.state!), planned_state: encodeDynamicValue(config), config: encodeDynamicValue(config) });
+      expect(update.diagnostics[0]?.summary).toMatch(/^t7-b: another run holds the lock \/var\/tmp\/ldoms\.lock on this host: held by ci@runner \(pid 4242, ldoms apply\)/);
+      expect(update.diagnostics[0]?.summary).toContain("ldoms force-unlock t7-b 0123456789abcdef");
+      expect(decodeDynamicValue(update.new_state)).toEqual(made.state);
+      expect(lab.lab.mutatingCount("t7-b")).toBe(mutations);
+    } finally {
+      await shell.exec("rm -rf /var/tmp/ldoms.lock");
+    }
   });
 
   it("destroy reaching apply is refused and the state kept; after StopProvider no change is made", async () => {
