@@ -32,9 +32,11 @@ type EncodedValue = ReturnType<typeof encodeDynamicValue>;
 
 const NOT_CONFIGURED = errorDiagnostic("the ldoms provider is not configured: ConfigureProvider did not succeed");
 
-/** A resource answer: the state as MessagePack when there is one (null included: no object). */
-function withState<K extends string>(key: K, result: VfResult): { diagnostics: readonly DiagnosticMessage[] } & Partial<Record<K, ReturnType<typeof encodeDynamicValue>>> {
-  return { diagnostics: result.diagnostics, ...(result.state !== undefined ? { [key]: encodeDynamicValue(result.state) } : {}) } as never;
+/** A resource answer: the state as MessagePack under `key` when there is one (null included: no object). */
+function withState<K extends string>(key: K, result: VfResult): { diagnostics: readonly DiagnosticMessage[] } & Partial<Record<K, EncodedValue>> {
+  const state: Partial<Record<K, EncodedValue>> = {};
+  if (result.state !== undefined) state[key] = encodeDynamicValue(result.state);
+  return { diagnostics: result.diagnostics, ...state };
 }
 
 interface StateRequest {
