@@ -10,16 +10,21 @@ import { describe, expect, it } from "vitest";
 import { ApplyCmd, EvacuateCmd, MigrateCmd, TogetherCmd } from "./support/commands";
 import { replay, runBudget } from "./support/run";
 
-/** Sequences and most commands per sequence of the fast budget (about 300 commands, under a minute here). */
-const FAST = { numRuns: 50, maxCommands: 20 };
+/**
+ * Sequences and most commands per sequence of the fast budget: about 250 commands in 25-40 s on
+ * a 2-core machine. The time cap keeps a loaded machine under a minute (fewer sequences then).
+ */
+const FAST = { numRuns: 50, maxCommands: 20, timeLimitMs: 50_000 };
 
 describe("random operation sequences", () => {
   it("keep every invariant (fast budget)", async () => {
     const seed = process.env.LDOMS_PROPERTY_SEED ? Number(process.env.LDOMS_PROPERTY_SEED) : undefined;
     const result = await runBudget({ ...FAST, ...(seed !== undefined ? { seed } : {}) });
+    // The seed reruns this budget: LDOMS_PROPERTY_SEED=<seed> npx vitest run test/property
+    console.info(`operation sequences: seed ${result.seed}, ${result.runs} sequences, ${result.steps} commands in ${(result.ms / 1000).toFixed(1)} s`);
     expect(result.failed, result.report).toBe(false);
-    expect(result.runs).toBe(FAST.numRuns);
-    expect(result.steps).toBeGreaterThan(FAST.numRuns);
+    expect(result.runs).toBeGreaterThanOrEqual(10);
+    expect(result.steps).toBeGreaterThan(result.runs);
   }, 120_000);
 });
 
