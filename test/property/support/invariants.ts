@@ -64,6 +64,7 @@ export function locksOf(s: LabState): Map<string, string | undefined> {
  * own id (no run removed another's lock), and no lock of a finished run was left behind.
  */
 export function checkLocks(world: World): void {
+  if (world.lockViolations.length) fail(world.lockViolations.join("\n"));
   const locks = world.state(locksOf);
   for (const [host, id] of world.staleLocks) {
     if (!locks.has(host)) fail(`${host}: the lock of a killed run (id ${id}) was removed by another command`);

@@ -5,6 +5,7 @@
  * exec, a stop signal after some execs, a stalled `ldm` subcommand with a short command
  * timeout). Every `ldm` command the engine sends is recorded with what was migrating then.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,6 +28,7 @@ import { LdomsError } from "../../../src/model";
 import { stableJson } from "../../../src/synth";
 import { PAIR_LAB_FILE } from "../../../src/lab/paths";
 import { Capture } from "../../support/capture";
+import { locksOf } from "./invariants";
 import { domainNames, hostIds, stackPlan, vfName, type VfVariant } from "./stack";
 
 export interface WorldOptions {
@@ -85,6 +87,9 @@ export interface SentCommand {
   readonly by: string;
 }
 
+/** The exec in flight in this async context: which run sent which command line. */
+const execContext = new AsyncLocalStorage<{ readonly label: string; readonly commandLine: string }>();
+
 interface Run {
   readonly label: string;
   readonly fault: Fault;
@@ -128,6 +133,8 @@ export class World {
   lastRefusal: { readonly host: string; readonly id: string } | undefined;
   /** Every changing `ldm` command the engine sent. */
   readonly sent: SentCommand[] = [];
+  /** Locks removed by an exec that did not carry their id (another run's lock taken away). */
+  readonly lockViolations: string[] = [];
   /** Names given by out-of-band `ldm` commands, counted so each is new. */
   oobCounter = 0;
   /** An admin changed a machine by hand since the start (apply may then have reasons to refuse). */
@@ -165,7 +172,22 @@ export class World {
   private recordingLab(): ServableLab {
     const lab = this.lab;
     return {
-      store: lab.store,
+      store: {
+        read: (fn) => lab.store.read(fn),
+        // The shell's files live in the state: a lock directory that disappears, or changes hands,
+        // must go by an exec that names its id (its own release, or force-unlock with that id).
+        update: (fn) => {
+          const before = lab.store.read(locksOf);
+          const out = lab.store.update(fn);
+          const after = lab.store.read(locksOf);
+          for (const [host, id] of before) {
+            if (id === undefined || after.get(host) === id) continue;
+            const exec = execContext.getStore();
+            if (!exec?.commandLine.includes(`held-${id}`)) this.lockViolations.push(`${host}: the lock ${id} was removed by ${exec ? `${exec.label}: ${exec.commandLine}` : "a command outside any run"}`);
+          }
+          return out;
+        },
+      },
       machineNames: () => lab.machineNames(),
       guestDomains: () => lab.guestDomains(),
       runGuest: (domain, argv) => lab.runGuest(domain, argv),
@@ -197,7 +219,10 @@ export class World {
       void info;
       return undefined;
     };
-    return (target) => new LabExecutor(this.servable, target.id, { counters: this.counters, cut });
+    return (target) => {
+      const inner = new LabExecutor(this.servable, target.id, { counters: this.counters, cut });
+      return { label: inner.label, close: () => inner.close(), exec: (commandLine, options) => execContext.run({ label: run.label, commandLine }, () => inner.exec(commandLine, options)) };
+    };
   }
 
   /** Runs one CLI command in-process with its fault; typed errors become exit 1 with their message. */
