@@ -4,6 +4,7 @@
  */
 import { ValidationError, type DesiredHostState, type DesiredVf, type VfProperty } from "../model";
 import { NAME_MAX_LENGTH, SAFE_NAME_PATTERN, VF_MTU_RANGE, VLAN_RANGE } from "../ldm/assumptions";
+import { parsePseudonym } from "../ldm/syntax";
 import type { ObservedVf } from "../engine";
 import { attribute, containsUnknown, UNKNOWN, type TerraformValue, type Unknown } from "./dynamic-value";
 import { errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
@@ -104,7 +105,12 @@ export function oneVfDesiredState(config: VfValues & { host: string; name: strin
 function nameProblem(attr: string, value: string | null | Unknown, what: string): DiagnosticMessage[] {
   if (typeof value !== "string") return [];
   if (value.trim() === "") return [errorDiagnostic(`${attr} is empty: give ${what}`, attr)];
-  if (attr === "pf") return [];
+  if (attr === "pf") {
+    const p = parsePseudonym(value);
+    if (p?.class === "ethernet" && p.vf === undefined) return [];
+    const what = p === undefined ? "is not the pseudonym of an Ethernet PF (.../IOVNET.PF<n>)" : p.vf !== undefined ? "is a VF, not a PF" : "is not an Ethernet (IOVNET) PF";
+    return [errorDiagnostic(`pf ${JSON.stringify(value)} ${what}: use the pseudonym of an Ethernet PF as \`ldm list-io\` prints it, e.g. /SYS/MB/NET0/IOVNET.PF0`, attr)];
+  }
   if (!SAFE_NAME_PATTERN.test(value) || value.length > NAME_MAX_LENGTH) {
     return [errorDiagnostic(`${attr} ${JSON.stringify(value)} is not a valid name: letters, digits and _ + . : - (not first), at most ${NAME_MAX_LENGTH} characters`, attr)];
   }

@@ -105,6 +105,12 @@ describe("ldoms_vf values", () => {
       ["mtu", "mtu 1000 is out of range: 1500-9216"],
     ]);
     expect(validateVfConfig(values({ vid: [] }))[0]?.summary).toMatch(/^vid is empty: leave vid out/);
+    const pfs = ["/SYS/MB/NET0/IOVNET.PF0.VF1", "/SYS/MB/FC0/IOVFC.PF0", "NET0"].map((pf) => validateVfConfig(values({ pf }))[0]?.summary);
+    expect(pfs).toEqual([
+      'pf "/SYS/MB/NET0/IOVNET.PF0.VF1" is a VF, not a PF: use the pseudonym of an Ethernet PF as `ldm list-io` prints it, e.g. /SYS/MB/NET0/IOVNET.PF0',
+      'pf "/SYS/MB/FC0/IOVFC.PF0" is not an Ethernet (IOVNET) PF: use the pseudonym of an Ethernet PF as `ldm list-io` prints it, e.g. /SYS/MB/NET0/IOVNET.PF0',
+      'pf "NET0" is not the pseudonym of an Ethernet PF (.../IOVNET.PF<n>): use the pseudonym of an Ethernet PF as `ldm list-io` prints it, e.g. /SYS/MB/NET0/IOVNET.PF0',
+    ]);
   });
 
   it("state from a read: unset pvid is null, vid a list (in the prior order when it holds the same ids)", () => {
