@@ -78,7 +78,7 @@ export class ApplyCmd implements Op {
     // A lock left by a killed run is the one reason an unfaulted apply may refuse.
     const locked = [...world.staleLocks.keys()].some((h) => this.host === undefined || h === this.host);
     if (out.code === 0 && (this.fault.kind === "none" || this.fault.kind === "cut")) await checkConverged(world, this.toString(), this.host);
-    if (out.code !== 0 && this.fault.kind === "none" && !locked && !world.disturbed) fail(`${this}: exit ${out.code} on hosts no one disturbed:\n${out.stdout}${out.error ?? ""}`);
+    if (out.code !== 0 && this.fault.kind === "none" && !locked) fail(`${this}: exit ${out.code} with no lock in the way:\n${out.stdout}${out.error ?? ""}`);
   }
   toString = () => `apply${this.host ? ` --host ${this.host}` : ""}${faultText(this.fault)}`;
 }
@@ -161,7 +161,6 @@ export class OobCmd implements Op {
     }
     const out = await world.ldm(this.host, argv);
     world.transcript?.push(`ldm ${this.host} ${argv.join(" ")} -> exit ${out.exitCode}${out.exitCode ? `: ${out.stderr.trim()}` : ""}`);
-    world.disturbed = true;
     checkState(world);
   }
 
@@ -219,7 +218,7 @@ export class TogetherCmd implements Op {
       const [x, y] = await Promise.all([start(world, this.a, this.lockTimeout), start(world, this.b, this.lockTimeout)]);
       checkErrorMessages(world, `${what} (first)`, x);
       checkErrorMessages(world, `${what} (second)`, y);
-      if (this.lockTimeout > 0 && world.staleLocks.size === 0 && !world.disturbed) {
+      if (this.lockTimeout > 0 && world.staleLocks.size === 0) {
         for (const [op, out] of [[this.a, x], [this.b, y]] as const) {
           if (op.kind === "apply" && out.code !== 0) fail(`${what}: ${describe(op)} exited ${out.code} although it could wait for the lock:\n${out.stdout}${out.error ?? ""}`);
         }

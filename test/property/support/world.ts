@@ -137,8 +137,6 @@ export class World {
   readonly lockViolations: string[] = [];
   /** Names given by out-of-band `ldm` commands, counted so each is new. */
   oobCounter = 0;
-  /** An admin changed a machine by hand since the start (apply may then have reasons to refuse). */
-  disturbed = false;
   /** When set, each command adds a line: what it ran, resolved, and its exit code. */
   transcript: string[] | undefined;
   private readonly counters = newLabExecCounters();
