@@ -64,7 +64,9 @@ export class PlanCmd implements Op {
   check = () => true;
   async run(_m: Model, world: World): Promise<void> {
     const out = await engineStep(world, this.toString(), () => world.plan(this.fault, this.host));
-    if (world.sent.length && out.code === 2 && this.fault.kind === "none" && out.error) fail(`${this}: exit 2 with an error`);
+    // Plan takes no lock and the declared changes are all possible: only a fault may fail it.
+    if (this.fault.kind === "none" && out.code !== 0 && out.code !== 2) fail(`${this}: exit ${out.code}:\n${out.stdout}${out.error ?? ""}`);
+    if (this.fault.kind === "sigint" && out.faulted && out.code !== 130) fail(`${this}: exit ${out.code} after SIGINT (plan stops at once: 130)`);
   }
   toString = () => `plan${this.host ? ` --host ${this.host}` : ""}${faultText(this.fault)}`;
 }
@@ -74,7 +76,7 @@ export class ApplyCmd implements Op {
   check = () => true;
   async run(_m: Model, world: World): Promise<void> {
     const out = await engineStep(world, this.toString(), () => world.apply(this.fault, this.host));
-    if (this.fault.kind === "sigint" && out.faulted && ![0, 1, 130].includes(out.code)) fail(`${this}: exit ${out.code} after SIGINT`);
+    if (this.fault.kind === "sigint" && out.faulted && out.code !== 130) fail(`${this}: exit ${out.code} after SIGINT (apply stops at its next safe point: 130)`);
     // A lock left by a killed run is the one reason an unfaulted apply may refuse.
     const locked = [...world.staleLocks.keys()].some((h) => this.host === undefined || h === this.host);
     if (out.code === 0 && (this.fault.kind === "none" || this.fault.kind === "cut")) await checkConverged(world, this.toString(), this.host);
