@@ -56,6 +56,17 @@ describe("regressions found by the sequences", () => {
     expect(world.hostOf("ldg2")).toBe("t7-a");
   });
 
+  it("evacuate whose read of a target's free capacity loses its connection: read again, and the host is evacuated", async () => {
+    const transcript: string[] = [];
+    const world = await replay(2, 2, [new EvacuateCmd("t7-a", { kind: "cut", at: 2, point: "before" })], transcript);
+    expect(transcript).toEqual(["evacuate t7-a [cut before exec 2] -> exit 0 (fault hit)"]);
+    expect(world.hostOf("ldg1")).toBe("t7-b");
+  });
+
+  it("evacuate whose read of a target's free capacity outlives --command-timeout: the refusal says what happened and what to do", async () => {
+    await replay(2, 2, [new EvacuateCmd("t7-a", { kind: "timeout", subcommand: "list-devices", stallMs: 400, timeoutMs: 150 })]);
+  });
+
   it("a converged lab: apply, migrate and apply again change nothing more", async () => {
     const world = await replay(2, 2, [new MigrateCmd("ldg1", "t7-b", { kind: "none" }), new ApplyCmd(undefined, { kind: "none" })]);
     expect(world.hostOf("ldg1")).toBe("t7-b");

@@ -13,6 +13,7 @@ import { outcomeUnknownError } from "../connection-errors";
 import { HostSession, isOutcomeUnknown, type ConnectHost } from "../host-session";
 import { documentHosts } from "../inventory-file";
 import { readHost } from "../observe";
+import { retryUnknown } from "../retry-unknown";
 import type { ObservedDomain, ObservedHost } from "../observed-state";
 import { mapWithLimit } from "../pool";
 import type { CommandTimeouts } from "../timeouts";
@@ -79,7 +80,8 @@ async function readHosts(options: EvacuateOptions, targets: readonly string[]): 
   const source = session(options.host);
   let observed: ObservedHost;
   try {
-    observed = (await readHost(source, { listings: ["list-domains"], previous: { buses: [], pfs: [], vfs: [], domains: [], vswitches: [] } })).observed;
+    // Reads change nothing: one whose connection dropped is read again.
+    observed = (await retryUnknown(() => readHost(source, { listings: ["list-domains"], previous: { buses: [], pfs: [], vfs: [], domains: [], vswitches: [] } }))).observed;
   } catch (error) {
     // A read stopped by its time limit or a lost connection: say so with the host and what to do.
     throw isOutcomeUnknown(error) ? outcomeUnknownError(error, options.host) : error;
@@ -91,9 +93,11 @@ async function readHosts(options: EvacuateOptions, targets: readonly string[]): 
     let s: HostSession | undefined;
     try {
       s = session(id);
-      capacity.set(id, await readCapacity(s));
+      const read = s;
+      capacity.set(id, await retryUnknown(() => readCapacity(read)));
     } catch (error) {
-      capacity.set(id, { error: error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error) });
+      const known = isOutcomeUnknown(error) ? outcomeUnknownError(error, id) : error;
+      capacity.set(id, { error: known instanceof Error ? (known.message.split("\n")[0] ?? "") : String(known) });
     } finally {
       await s?.close();
     }

@@ -263,7 +263,7 @@ function start(world: World, op: Together, lockTimeout: number): Promise<Outcome
   }
 }
 
-const STALLABLE = ["list-domain", "list-io", "create-vf", "set-io", "add-io", "add-vnet"] as const;
+const STALLABLE = ["list-domain", "list-io", "list-devices", "create-vf", "set-io", "add-io", "add-vnet"] as const;
 
 export function faultArb(): fc.Arbitrary<Fault> {
   return fc.oneof(
