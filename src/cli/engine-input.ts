@@ -8,8 +8,7 @@ import type { Command } from "commander";
 import { join, resolve } from "node:path";
 import { ValidationError, type Inventory, type PlanDocument } from "../model";
 import { loadPlanDocumentFile } from "../model/load-plan-document";
-import { commandTimeouts, engineHosts, loadInventoryFile, type CommandTimeouts, type ConnectHost, type EngineHost, type HostTarget } from "../engine";
-import { SshExecutor } from "../transport";
+import { commandTimeouts, engineHosts, loadInventoryFile, sshConnectHost, type CommandTimeouts, type ConnectHost, type EngineHost } from "../engine";
 import { synthesizeApp } from "./synth-app";
 
 export const PLAN_FILE = "ldoms.plan.json";
@@ -97,29 +96,16 @@ export async function resolveEngineInput(
   return { document, hosts, ...(inventory ? { inventory } : {}), source };
 }
 
-/** Connects over ssh2 with the host key pinned by fingerprint or known_hosts. */
+/** Connects over ssh2 with the host key pinned by fingerprint or known_hosts (the CLI's limits). */
 export function sshConnect(options: EngineInputOptions): ConnectHost {
-  return (target: HostTarget) => {
-    const c = target.connection;
-    return new SshExecutor({
-      host: c.address,
-      port: c.port,
-      user: c.user,
-      label: target.id,
-      hostKey: {
-        ...(c.hostKey ? { fingerprints: [c.hostKey] } : {}),
-        ...(c.knownHostsFile ? { knownHostsFile: c.knownHostsFile } : {}),
-        ...(options.trustOnFirstUse ? { trustOnFirstUse: true } : {}),
-      },
-      ...(c.identityFile ? { identityFile: c.identityFile } : {}),
-      ...(options.connectTimeout ? { connectTimeoutMs: options.connectTimeout } : {}),
-      // Command time limits are the engine's, per exec kind (engine/timeouts.ts).
-      ...(options.maxOutput ? { maxOutputBytes: options.maxOutput } : {}),
-      // Trust-on-first-use is only useful if the user learns what to pin afterwards.
-      onHostKeyLearned: (learned) =>
-        process.stderr.write(`${target.id}: trusted on first use: host key ${learned.fingerprint}; pin it as hostKey for ${target.id} (inventory or ControlDomain)\n`),
-    });
-  };
+  return sshConnectHost({
+    ...(options.trustOnFirstUse ? { trustOnFirstUse: true } : {}),
+    ...(options.connectTimeout ? { connectTimeoutMs: options.connectTimeout } : {}),
+    ...(options.maxOutput ? { maxOutputBytes: options.maxOutput } : {}),
+    // Trust-on-first-use is only useful if the user learns what to pin afterwards.
+    onHostKeyLearned: (target, learned) =>
+      process.stderr.write(`${target.id}: trusted on first use: host key ${learned.fingerprint}; pin it as hostKey for ${target.id} (inventory or ControlDomain)\n`),
+  });
 }
 
 /**

@@ -17,3 +17,4 @@ export * from "./host-lock";
 export * from "./migrated-domains";
 export * from "./timeouts";
 export { emitListingWarnings, listingWarnings } from "./listing-checks";
+export { sshConnectHost, type SshConnectOptions } from "./ssh-connect";
