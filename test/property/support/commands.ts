@@ -49,10 +49,17 @@ async function checkConverged(world: World, what: string, host: string | undefin
   }
 }
 
+/** A move that ended well on a converged lab leaves it converged (placement is observed, not declared). */
+async function afterMove(world: World, what: string, out: Outcome): Promise<void> {
+  if (out.code !== 0) world.converged = false;
+  else if (world.converged && world.staleLocks.size === 0) await checkConverged(world, what, undefined);
+}
+
 export class SynthCmd implements Op {
   constructor(readonly domain: string, readonly variant: VfVariant) {}
   check = () => true;
   async run(_m: Model, world: World): Promise<void> {
+    if (world.variants[this.domain] !== this.variant) world.converged = false;
     world.setVariant(this.domain, this.variant);
     world.transcript?.push(String(this));
   }
@@ -79,7 +86,10 @@ export class ApplyCmd implements Op {
     if (this.fault.kind === "sigint" && out.faulted && out.code !== 130) fail(`${this}: exit ${out.code} after SIGINT (apply stops at its next safe point: 130)`);
     // A lock left by a killed run is the one reason an unfaulted apply may refuse.
     const locked = [...world.staleLocks.keys()].some((h) => this.host === undefined || h === this.host);
-    if (out.code === 0 && (this.fault.kind === "none" || this.fault.kind === "cut")) await checkConverged(world, this.toString(), this.host);
+    if (out.code === 0) await checkConverged(world, this.toString(), this.host);
+    // An apply of every host that ended well proves the lab converged (checkConverged above).
+    if (out.code === 0 && this.host === undefined) world.converged = true;
+    if (out.code !== 0) world.converged = false;
     if (out.code !== 0 && this.fault.kind === "none" && !locked) fail(`${this}: exit ${out.code} with no lock in the way:\n${out.stdout}${out.error ?? ""}`);
   }
   toString = () => `apply${this.host ? ` --host ${this.host}` : ""}${faultText(this.fault)}`;
@@ -94,6 +104,7 @@ export class MigrateCmd implements Op {
     const now = world.hostOf(this.domain);
     if (out.code === 0 && now !== this.to) fail(`${this}: exit 0 but ${this.domain} is on ${now}`);
     if (out.code !== 0 && now !== from && !(out.faulted && now === this.to)) fail(`${this}: exit ${out.code} but ${this.domain} moved from ${from} to ${now}`);
+    await afterMove(world, String(this), out);
   }
   toString = () => `migrate ${this.domain} --to ${this.to}${faultText(this.fault)}`;
 }
@@ -105,6 +116,7 @@ export class EvacuateCmd implements Op {
     const out = await engineStep(world, this.toString(), () => world.evacuate(this.fault, this.host));
     const left = world.domains.filter((d) => world.hostOf(d) === this.host);
     if (out.code === 0 && left.length) fail(`${this}: exit 0 but ${left.join(", ")} still on ${this.host}`);
+    await afterMove(world, String(this), out);
   }
   toString = () => `evacuate ${this.host}${faultText(this.fault)}`;
 }
@@ -162,6 +174,7 @@ export class OobCmd implements Op {
       return;
     }
     const out = await world.ldm(this.host, argv);
+    if (out.exitCode === 0) world.converged = false;
     world.transcript?.push(`ldm ${this.host} ${argv.join(" ")} -> exit ${out.exitCode}${out.exitCode ? `: ${out.stderr.trim()}` : ""}`);
     checkState(world);
   }
@@ -225,6 +238,7 @@ export class TogetherCmd implements Op {
           if (op.kind === "apply" && out.code !== 0) fail(`${what}: ${describe(op)} exited ${out.code} although it could wait for the lock:\n${out.stdout}${out.error ?? ""}`);
         }
       }
+      world.converged = false;
       return { ...x, code: 0, error: undefined } as Outcome;
     });
   }

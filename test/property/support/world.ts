@@ -137,6 +137,8 @@ export class World {
   readonly lockViolations: string[] = [];
   /** Names given by out-of-band `ldm` commands, counted so each is new. */
   oobCounter = 0;
+  /** Known to need no change: a full apply proved it, and nothing changed the lab or the stack since. */
+  converged = true;
   /** When set, each command adds a line: what it ran, resolved, and its exit code. */
   transcript: string[] | undefined;
   private readonly counters = newLabExecCounters();
@@ -250,7 +252,7 @@ export class World {
       this.runs.delete(run);
       if (fault.kind === "timeout") this.lab.faults.clear();
     }
-    if (fault.kind === "timeout" && /no exit status after \d+ ms/.test(stdout.text + stderr.text + (error ?? ""))) run.faulted = true;
+    if (fault.kind === "timeout" && /no exit status after \d+ ms|did not finish within/.test(stdout.text + stderr.text + (error ?? ""))) run.faulted = true;
     const outcome: Outcome = { code, stdout: stdout.text, stderr: stderr.text, ...(error !== undefined ? { error } : {}), fault, execs: run.execs, faulted: run.faulted };
     const refusal = /ldoms force-unlock (t7-[a-d]) ([0-9a-f]+)/.exec(outcome.stdout + outcome.stderr + (error ?? ""));
     if (refusal) this.lastRefusal = { host: refusal[1] as string, id: refusal[2] as string };
