@@ -9,8 +9,22 @@ import { decodeDynamicValue, encodeDynamicValue, type DynamicValueMessage } from
 import { diagnosticFromError, errorDiagnostic, type AttributePathMessage, type DiagnosticMessage } from "./diagnostics";
 import { readHostDataSource, validateHostConfig } from "./host-data-source";
 import { HostReads } from "./host-reads";
-import { DATA_SOURCES, HOST_DATA_SOURCE, PROVIDER_SCHEMA, RESOURCES, schemaMessage, VF_RESOURCE } from "./schema";
-import { VfResources, type VfResult } from "./vf-resource";
+import { HostQueue } from "./host-queue";
+import { PlacementResources } from "./placement-resource";
+import { DATA_SOURCES, HOST_DATA_SOURCE, PLACEMENT_RESOURCE, PROVIDER_SCHEMA, RESOURCES, schemaMessage, VF_RESOURCE, VNET_RESOURCE } from "./schema";
+import { VfResources, type VfPlanResult, type VfResult } from "./vf-resource";
+import { VnetResources } from "./vnet-resource";
+
+/** What every resource type implements; the provider's RPCs pick one by type name. */
+interface ResourceType {
+  validate(config: DynamicValueMessage | null | undefined): VfResult;
+  upgrade(version: number, json: Uint8Array | undefined): VfResult;
+  read(configuration: ProviderConfiguration, current: DynamicValueMessage | null | undefined): Promise<VfResult>;
+  plan(configuration: ProviderConfiguration, request: ChangeRequest): Promise<VfPlanResult>;
+  apply(configuration: ProviderConfiguration, request: ChangeRequest): Promise<VfResult>;
+  importState(id: string): VfResult;
+  stop(): void;
+}
 
 interface TypedConfigRequest {
   readonly type_name: string;
@@ -55,11 +69,16 @@ interface ChangeRequest {
 export class LdomsProvider {
   private configuration: ProviderConfiguration | undefined;
   private readonly reads: HostReads;
-  private readonly vfs: VfResources;
+  private readonly resources: ReadonlyMap<string, ResourceType>;
 
   constructor(connect: ConnectHost, private readonly cwd: string = process.cwd(), private readonly env: NodeJS.ProcessEnv = process.env) {
     this.reads = new HostReads(connect);
-    this.vfs = new VfResources(connect, this.reads);
+    const queue = new HostQueue();
+    this.resources = new Map<string, ResourceType>([
+      [VF_RESOURCE, new VfResources(connect, this.reads, queue)],
+      [VNET_RESOURCE, new VnetResources(connect, this.reads, queue)],
+      [PLACEMENT_RESOURCE, new PlacementResources(connect, this.reads, queue)],
+    ]);
   }
 
   getMetadata() {
@@ -108,53 +127,59 @@ export class LdomsProvider {
   }
 
   validateResourceConfig(request: TypedConfigRequest) {
-    if (request.type_name !== VF_RESOURCE) return { diagnostics: [unknownResource(request.type_name)] };
-    return { diagnostics: this.vfs.validate(request.config).diagnostics };
+    const resource = this.resources.get(request.type_name);
+    if (!resource) return { diagnostics: [unknownResource(request.type_name)] };
+    return { diagnostics: resource.validate(request.config).diagnostics };
   }
 
   upgradeResourceState(request: { type_name: string; version?: number; raw_state?: { json?: Uint8Array } | null }) {
-    if (request.type_name !== VF_RESOURCE) return { diagnostics: [unknownResource(request.type_name)] };
-    return withState("upgraded_state", this.vfs.upgrade(Number(request.version ?? 0), request.raw_state?.json));
+    const resource = this.resources.get(request.type_name);
+    if (!resource) return { diagnostics: [unknownResource(request.type_name)] };
+    return withState("upgraded_state", resource.upgrade(Number(request.version ?? 0), request.raw_state?.json));
   }
 
   async readResource(request: StateRequest): Promise<{ diagnostics: readonly DiagnosticMessage[]; new_state?: EncodedValue }> {
-    if (request.type_name !== VF_RESOURCE) return { diagnostics: [unknownResource(request.type_name)] };
+    const resource = this.resources.get(request.type_name);
+    if (!resource) return { diagnostics: [unknownResource(request.type_name)] };
     if (!this.configuration) return { diagnostics: [NOT_CONFIGURED] };
-    return withState("new_state", await this.vfs.read(this.configuration, request.current_state));
+    return withState("new_state", await resource.read(this.configuration, request.current_state));
   }
 
   async planResourceChange(request: ChangeRequest): Promise<{ diagnostics: readonly DiagnosticMessage[]; planned_state?: EncodedValue; requires_replace?: AttributePathMessage[] }> {
-    if (request.type_name !== VF_RESOURCE) return { diagnostics: [unknownResource(request.type_name)] };
+    const resource = this.resources.get(request.type_name);
+    if (!resource) return { diagnostics: [unknownResource(request.type_name)] };
     if (!this.configuration) return { diagnostics: [NOT_CONFIGURED] };
-    const plan = await this.vfs.plan(this.configuration, request);
+    const plan = await resource.plan(this.configuration, request);
     return { ...withState("planned_state", plan), requires_replace: plan.requiresReplace.map((name) => ({ steps: [{ attribute_name: name }] })) };
   }
 
   async applyResourceChange(request: ChangeRequest): Promise<{ diagnostics: readonly DiagnosticMessage[]; new_state?: EncodedValue }> {
-    if (request.type_name !== VF_RESOURCE) return { diagnostics: [unknownResource(request.type_name)] };
+    const resource = this.resources.get(request.type_name);
+    if (!resource) return { diagnostics: [unknownResource(request.type_name)] };
     if (!this.configuration) return { diagnostics: [NOT_CONFIGURED] };
-    return withState("new_state", await this.vfs.apply(this.configuration, request));
+    return withState("new_state", await resource.apply(this.configuration, request));
   }
 
   importResourceState(request: { type_name: string; id: string }) {
-    if (request.type_name !== VF_RESOURCE) return { diagnostics: [unknownResource(request.type_name)], imported_resources: [] };
-    const imported = this.vfs.importState(request.id);
+    const resource = this.resources.get(request.type_name);
+    if (!resource) return { diagnostics: [unknownResource(request.type_name)], imported_resources: [] };
+    const imported = resource.importState(request.id);
     return {
       diagnostics: imported.diagnostics,
-      imported_resources: imported.state !== undefined ? [{ type_name: VF_RESOURCE, state: encodeDynamicValue(imported.state) }] : [],
+      imported_resources: imported.state !== undefined ? [{ type_name: request.type_name, state: encodeDynamicValue(imported.state) }] : [],
     };
   }
 
   /** Terraform asks running operations to end (Ctrl-C): reads in flight lose their connections, applies stop after their current command. */
   async stopProvider() {
-    this.vfs.stop();
+    for (const resource of this.resources.values()) resource.stop();
     await this.reads.stop();
     return { Error: "" };
   }
 
   /** The process is ending (the controller's Shutdown). */
   async close(): Promise<void> {
-    this.vfs.stop();
+    for (const resource of this.resources.values()) resource.stop();
     await this.reads.stop();
   }
 }

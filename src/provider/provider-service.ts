@@ -36,7 +36,7 @@ export function unary(method: MethodDefinition<unknown, unknown>, rpc: Rpc): han
 }
 
 function notImplemented(name: string, method: MethodDefinition<unknown, unknown>): UntypedHandleCall {
-  const message = `the ldoms provider does not implement ${name} yet: this version has the data source ldoms_host and the resource ldoms_vf`;
+  const message = `the ldoms provider does not implement ${name} yet: this version has the data source ldoms_host and the resources ldoms_vf, ldoms_vnet and ldoms_placement`;
   if (!method.requestStream && !method.responseStream && hasDiagnostics(method)) {
     return ((_call, callback) => callback(null, { diagnostics: [errorDiagnostic(message)] })) as handleUnaryCall<unknown, unknown>;
   }

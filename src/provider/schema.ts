@@ -95,7 +95,44 @@ export const VF_SCHEMA: SchemaSpec = {
   ],
 };
 
-export const RESOURCES: Readonly<Record<string, SchemaSpec>> = { [VF_RESOURCE]: VF_SCHEMA };
+export const VNET_RESOURCE = "ldoms_vnet";
+
+/** Attributes whose change replaces the vnet (its identity: host, domain and if-name). */
+export const VNET_REPLACING_ATTRIBUTES = ["host", "domain", "name"] as const;
+
+export const VNET_SCHEMA: SchemaSpec = {
+  version: 0,
+  description:
+    "A virtual network device (vnet) of a domain on one control domain, added (`ldm add-vnet`) and set (`ldm set-vnet`) by the engine `ldoms apply` uses: " +
+    "under the host's lock, each step guarded, every result proved by a re-read. Not removed by this provider (see the provider's documentation).",
+  attributes: [
+    { name: "host", type: "string", required: true, description: "Host id in the plan document (the ControlDomain's id). Changing it replaces the vnet." },
+    { name: "domain", type: "string", required: true, description: "Domain the vnet belongs to; it must exist on the host. Changing it replaces the vnet." },
+    { name: "name", type: "string", required: true, description: "The vnet's name in the domain (its if-name, e.g. `vnet0`): its identity. Changing it replaces the vnet." },
+    { name: "vswitch", type: "string", required: true, description: "Virtual switch of the host the vnet is on; a change moves it (`ldm set-vnet vswitch=`)." },
+    { name: "pvid", type: "number", optional: true, computed: true, description: "Port VLAN id (1-4094); unset: not managed (the host's value is shown)." },
+    { name: "vid", type: listOf("number"), optional: true, computed: true, description: "Tagged VLAN ids (each 1-4094); unset: not managed (the host's value is shown)." },
+    { name: "mtu", type: "number", optional: true, computed: true, description: "MTU (1500-16000); unset: not managed (the host's value is shown)." },
+    { name: "id", type: "string", computed: true, description: "`host/domain/name`: the id `terraform import` takes." },
+  ],
+};
+
+export const PLACEMENT_RESOURCE = "ldoms_placement";
+
+export const PLACEMENT_SCHEMA: SchemaSpec = {
+  version: 0,
+  description:
+    "Where a mobile domain of a MigrationGroup runs. Setting `host` to another host of the group migrates the domain there (`ldoms migrate DOMAIN --to HOST`: " +
+    "preflight, dry run, migration, post-verify); unset, the domain runs wherever it is. Destroying it only stops managing the placement.",
+  attributes: [
+    { name: "domain", type: "string", required: true, description: "A mobile domain of a MigrationGroup of the plan document. Changing it replaces the resource (no domain moves for that)." },
+    { name: "host", type: "string", optional: true, description: "Host of the domain's group it should run on; unset: wherever it runs (never moved)." },
+    { name: "current_host", type: "string", computed: true, description: "Host of the group the domain runs on, as read now." },
+    { name: "id", type: "string", computed: true, description: "The domain's name: the id `terraform import` takes." },
+  ],
+};
+
+export const RESOURCES: Readonly<Record<string, SchemaSpec>> = { [VF_RESOURCE]: VF_SCHEMA, [VNET_RESOURCE]: VNET_SCHEMA, [PLACEMENT_RESOURCE]: PLACEMENT_SCHEMA };
 
 /** The `Schema` message of a spec. */
 export function schemaMessage(spec: SchemaSpec) {

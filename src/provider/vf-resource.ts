@@ -12,6 +12,7 @@ import type { ProviderConfiguration } from "./configuration";
 import { decodeDynamicValue, UNKNOWN, type DynamicValueMessage, type TerraformValue } from "./dynamic-value";
 import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
 import type { HostReads } from "./host-reads";
+import { HostQueue } from "./host-queue";
 import { destroyRefusal, planVfChange } from "./vf-plan";
 import { oneVfDesiredState, parseImportId, validateVfConfig, vfObject, vfStateFromObserved, vfValues, VF_ATTRIBUTES, type VfValues } from "./vf-values";
 
@@ -57,13 +58,13 @@ function problemAttribute(problems: readonly string[]): string | undefined {
 }
 
 export class VfResources {
-  /** Changes of one host made by this process run one at a time (each takes the host's lock). */
-  private readonly queues = new Map<string, Promise<unknown>>();
   private readonly stopping = new AbortController();
 
   constructor(
     private readonly connect: ConnectHost,
     private readonly reads: HostReads,
+    /** Changes of one host made by this process run one at a time (each takes the host's lock). */
+    private readonly queue: HostQueue = new HostQueue(),
   ) {}
 
   validate(config: DynamicValueMessage | null | undefined): VfResult {
@@ -134,7 +135,7 @@ export class VfResources {
     const config = configured(request.config, planned);
     if (!known(config)) return { state: priorValue, diagnostics: [errorDiagnostic("host, name and pf must be known when the VF is applied")] };
     try {
-      await this.onHost(config.host, () => this.applyOnHost(configuration, config));
+      await this.queue.onHost(config.host, () => this.applyOnHost(configuration, config));
       return { state: vfObject(await this.readBack(configuration, config, planned)), diagnostics: [] };
     } catch (error) {
       return { state: prior ? await this.bestKnown(configuration, config, prior) : null, diagnostics: [diagnosticFromError(error)] };
@@ -205,12 +206,5 @@ export class VfResources {
     const [host] = engineHosts(configuration.document, { ...(configuration.inventory ? { inventory: configuration.inventory } : {}), hostIds: [hostId] });
     if (!host) throw new Error(`engineHosts returned no host for ${hostId}`);
     return host;
-  }
-
-  private onHost<T>(hostId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(hostId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(work);
-    this.queues.set(hostId, next.catch(() => undefined));
-    return next;
   }
 }

@@ -1,0 +1,188 @@
+/**
+ * Resource `ldoms_vnet` against the hosts. A change is planned and applied by the engine `ldoms
+ * apply` uses, on a host plan holding just this vnet of its domain: its steps are built by
+ * synthesis (add-vnet, set-vnet) from a one-vnet desired state, and `applyHosts` takes the
+ * host's lock, reads, checks every precondition (the domain and switch exist, no property that
+ * needs the domain stopped while it runs), runs the guarded steps and proves them by a re-read.
+ */
+import { ApplyError, ValidationError, type HostPlan } from "../model";
+import { applyHosts, engineHosts, evaluateHost, findDomain, type ConnectHost, type EngineHost, type ObservedHost, type ObservedVnet } from "../engine";
+import { hostSteps } from "../synth/steps";
+import type { ProviderConfiguration } from "./configuration";
+import { decodeDynamicValue, UNKNOWN, type DynamicValueMessage, type TerraformValue } from "./dynamic-value";
+import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
+import type { HostQueue } from "./host-queue";
+import type { HostReads } from "./host-reads";
+import { planVnetChange, vnetDestroyRefusal } from "./vnet-plan";
+import {
+  knownVnet, oneVnetDesiredState, parseVnetImportId, validateVnetConfig, vnetObject, vnetStateFromObserved, vnetValues, VNET_ATTRIBUTES, type KnownVnet, type VnetValues,
+} from "./vnet-values";
+import type { VfPlanResult, VfResult } from "./vf-resource";
+
+const hostFault = (error: unknown) => diagnosticFromError(error, error instanceof ValidationError ? "host" : undefined);
+
+/** The vnet on the host as read, or undefined. */
+export function findVnet(observed: ObservedHost, domain: string, name: string): ObservedVnet | undefined {
+  return findDomain(observed, domain)?.vnets.find((v) => v.ifName === name);
+}
+
+/** The plan document's host with just this vnet to bring about (its steps from synthesis). */
+export function oneVnetHostPlan(host: HostPlan, config: KnownVnet): HostPlan {
+  const desired = oneVnetDesiredState(config);
+  return { ...host, desired, steps: hostSteps(desired), guests: [] };
+}
+
+/** What to bring about: the properties the configuration sets (unset ones are not managed), the identity as planned. */
+function configured(config: DynamicValueMessage | null | undefined, planned: VnetValues): VnetValues {
+  const { host, domain, name, vswitch } = planned;
+  return { ...vnetValues(decodeDynamicValue(config)), host, domain, name, vswitch };
+}
+
+/** The attribute a precondition problem is about, so Terraform points at the line. */
+function problemAttribute(problems: readonly string[]): string | undefined {
+  const text = problems.join("\n");
+  for (const property of ["mtu", "pvid", "vid"]) if (text.includes(`/set/${property}`) || text.includes(`${property}=`)) return property;
+  if (text.includes("virtual switch")) return "vswitch";
+  if (problems.some((p) => p.startsWith("domain "))) return "domain";
+  return undefined;
+}
+
+export class VnetResources {
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly connect: ConnectHost,
+    private readonly reads: HostReads,
+    private readonly queue: HostQueue,
+  ) {}
+
+  validate(config: DynamicValueMessage | null | undefined): VfResult {
+    return { diagnostics: validateVnetConfig(vnetValues(decodeDynamicValue(config))) };
+  }
+
+  async read(configuration: ProviderConfiguration, current: DynamicValueMessage | null | undefined): Promise<VfResult> {
+    const state = vnetValues(decodeDynamicValue(current));
+    if (typeof state.host !== "string" || typeof state.domain !== "string" || typeof state.name !== "string") return { state: vnetObject(state), diagnostics: [] };
+    let observed: ObservedHost;
+    try {
+      observed = await this.reads.read(configuration, state.host);
+    } catch (error) {
+      return { diagnostics: [hostFault(error)] };
+    }
+    const vnet = findVnet(observed, state.domain, state.name);
+    // Gone from the host (or its domain gone): Terraform drops it from its state and plans to add it again.
+    return { state: vnet ? vnetObject(vnetStateFromObserved(state.host, state.domain, vnet, state.vid)) : null, diagnostics: [] };
+  }
+
+  async plan(configuration: ProviderConfiguration, request: { prior_state?: DynamicValueMessage | null; proposed_new_state?: DynamicValueMessage | null; config?: DynamicValueMessage | null }): Promise<VfPlanResult> {
+    const priorValue = decodeDynamicValue(request.prior_state);
+    const proposedValue = decodeDynamicValue(request.proposed_new_state);
+    const prior = priorValue === null ? null : vnetValues(priorValue);
+    const proposed = proposedValue === null ? null : vnetValues(proposedValue);
+    const plan = planVnetChange(prior, proposed);
+    if (!plan.planned || plan.diagnostics.length) return { requiresReplace: plan.requiresReplace, diagnostics: plan.diagnostics };
+    const diagnostics = await this.hostProblems(configuration, configured(request.config, plan.planned));
+    return { ...(diagnostics.length ? {} : { state: vnetObject(plan.planned) }), requiresReplace: plan.requiresReplace, diagnostics };
+  }
+
+  /**
+   * What the host says about the change, on the provider's read of it: every precondition
+   * problem the engine finds (the domain or the switch missing, a property `ldm` changes only
+   * while the domain is stopped). Unknown values wait for apply.
+   */
+  private async hostProblems(configuration: ProviderConfiguration, config: VnetValues): Promise<DiagnosticMessage[]> {
+    if (!knownVnet(config) || [config.pvid, config.vid, config.mtu].includes(UNKNOWN)) return [];
+    let host: EngineHost;
+    let observed: ObservedHost;
+    try {
+      host = this.engineHost(configuration, config.host);
+      observed = await this.reads.read(configuration, config.host);
+    } catch (error) {
+      return [hostFault(error)];
+    }
+    const { problems } = evaluateHost(oneVnetHostPlan(host.plan, config), observed, false);
+    if (!problems.length) return [];
+    const text = `vnet "${config.name}" of domain ${config.domain} on ${config.host}: apply would fail as the host is now, so nothing will be changed\n${problems.map((p) => `- ${p}`).join("\n")}`;
+    return [errorDiagnostic(text, problemAttribute(problems))];
+  }
+
+  async apply(configuration: ProviderConfiguration, request: { prior_state?: DynamicValueMessage | null; planned_state?: DynamicValueMessage | null; config?: DynamicValueMessage | null }): Promise<VfResult> {
+    const priorValue = decodeDynamicValue(request.prior_state);
+    const plannedValue = decodeDynamicValue(request.planned_state);
+    const prior = priorValue === null ? null : vnetValues(priorValue);
+    if (plannedValue === null) return { state: priorValue, diagnostics: prior ? [vnetDestroyRefusal(prior)] : [] };
+    const planned = vnetValues(plannedValue);
+    const config = configured(request.config, planned);
+    if (!knownVnet(config)) return { state: priorValue, diagnostics: [errorDiagnostic("host, domain, name and vswitch must be known when the vnet is applied")] };
+    try {
+      await this.queue.onHost(config.host, () => this.applyOnHost(configuration, config));
+      return { state: vnetObject(await this.readBack(configuration, config, planned)), diagnostics: [] };
+    } catch (error) {
+      return { state: prior ? await this.bestKnown(configuration, config, prior) : null, diagnostics: [diagnosticFromError(error)] };
+    }
+  }
+
+  private async applyOnHost(configuration: ProviderConfiguration, config: KnownVnet): Promise<void> {
+    const host = this.engineHost(configuration, config.host);
+    try {
+      const run = await applyHosts([{ plan: oneVnetHostPlan(host.plan, config), target: host.target }], {
+        connect: this.connect,
+        operation: `terraform apply (ldoms_vnet ${config.host}/${config.domain}/${config.name})`,
+        signal: this.stopping.signal,
+      });
+      const result = run.hosts[0];
+      if (result?.error) throw result.error;
+      if (!result || result.status === "stopped" || result.status === "cancelled") {
+        throw new ApplyError(`${config.host}: vnet "${config.name}" of ${config.domain} was not applied: ${result?.stopReason ?? run.interrupted ?? "stopped"}`, config.host);
+      }
+    } finally {
+      this.reads.invalidate(config.host);
+    }
+  }
+
+  /** The state after apply, from a fresh read; vid keeps the planned order when it holds the same ids. */
+  private async readBack(configuration: ProviderConfiguration, config: KnownVnet, planned: VnetValues): Promise<VnetValues> {
+    const vnet = findVnet(await this.reads.read(configuration, config.host), config.domain, config.name);
+    if (!vnet) throw new ApplyError(`${config.host}: apply succeeded, but a fresh read shows no vnet "${config.name}" in domain ${config.domain}; check the host (ldm list -l ${config.domain}) and run terraform apply again`, config.host);
+    return vnetStateFromObserved(config.host, config.domain, vnet, planned.vid);
+  }
+
+  /** After a failed update: the vnet as the host shows it now (part of the change may be done), else the prior state. */
+  private async bestKnown(configuration: ProviderConfiguration, config: KnownVnet, prior: VnetValues): Promise<TerraformValue> {
+    try {
+      const vnet = findVnet(await this.reads.read(configuration, config.host), config.domain, config.name);
+      return vnetObject(vnet ? vnetStateFromObserved(config.host, config.domain, vnet, prior.vid) : prior);
+    } catch {
+      return vnetObject(prior);
+    }
+  }
+
+  /** `terraform import ldoms_vnet.X HOST/DOMAIN/VNET`: the rest is filled by the read that follows. */
+  importState(id: string): VfResult {
+    try {
+      const { host, domain, name } = parseVnetImportId(id);
+      const values = Object.fromEntries(VNET_ATTRIBUTES.map((a) => [a, null])) as unknown as VnetValues;
+      return { state: vnetObject({ ...values, host, domain, name, id }), diagnostics: [] };
+    } catch (error) {
+      return { diagnostics: [diagnosticFromError(error)] };
+    }
+  }
+
+  /** Schema version 0 is the only one: the stored JSON, with every attribute present. */
+  upgrade(version: number, json: Uint8Array | undefined): VfResult {
+    if (version > 0) return { diagnostics: [errorDiagnostic(`ldoms_vnet state of schema version ${version} is newer than this provider (version 0): use the provider version that wrote it`)] };
+    if (!json || json.length === 0) return { diagnostics: [errorDiagnostic("ldoms_vnet state to upgrade has no JSON (flatmap state is from Terraform 0.11 and older, which this provider never wrote)")] };
+    return { state: vnetObject(vnetValues(JSON.parse(Buffer.from(json).toString("utf8")) as TerraformValue)), diagnostics: [] };
+  }
+
+  /** StopProvider: an apply in progress stops after its current command; none starts after. */
+  stop(): void {
+    this.stopping.abort("Terraform stopped the ldoms provider (interrupted)");
+  }
+
+  private engineHost(configuration: ProviderConfiguration, hostId: string): EngineHost {
+    const [host] = engineHosts(configuration.document, { ...(configuration.inventory ? { inventory: configuration.inventory } : {}), hostIds: [hostId] });
+    if (!host) throw new Error(`engineHosts returned no host for ${hostId}`);
+    return host;
+  }
+}
