@@ -106,12 +106,9 @@ export function launcherScript(entry: string): string {
   ].join("\n");
 }
 
-/**
- * A quoted string of the CLI configuration, which Terraform reads as HCL 1: JSON's escapes. No
- * template escaping: `${` in a path is kept as written there (checked with Terraform 1.11).
- */
+/** An HCL quoted string: JSON's escapes, plus `$${` and `%%{` so a path is never read as a template. */
 export function hclString(text: string): string {
-  return JSON.stringify(text);
+  return JSON.stringify(text).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
 }
 
 /**
