@@ -106,9 +106,12 @@ export function launcherScript(entry: string): string {
   ].join("\n");
 }
 
-/** An HCL quoted string: JSON's escapes, plus `$${` and `%%{` so a path is never read as a template. */
+/**
+ * A quoted string of the CLI configuration, which Terraform reads as HCL 1: JSON's escapes. No
+ * template escaping: `${` in a path is kept as written there (checked with Terraform 1.11).
+ */
 export function hclString(text: string): string {
-  return JSON.stringify(text).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  return JSON.stringify(text);
 }
 
 /**
