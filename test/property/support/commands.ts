@@ -6,8 +6,7 @@
 import fc from "fast-check";
 import { APP_PF, VF_VARIANT_NAMES, vfName, type VfVariant } from "./stack";
 import { checkErrorMessages, checkMigratingUntouched, checkOnlyDeclared, checkState, InvariantViolation, undeclaredSnapshot } from "./invariants";
-import { faultText, type Fault, type Outcome, type World } from "./world";
-import { vfAlias } from "../../../src/lab/ldm/lookup";
+import { faultText, OOB_ACTIONS, type Fault, type OobAction, type Outcome, type World } from "./world";
 
 /** The model is the world itself: the lab is the state, read back by the invariants. */
 export type Model = Record<string, never>;
@@ -26,11 +25,13 @@ async function engineStep(world: World, what: string, go: () => Promise<Outcome>
   const outcome = await go();
   world.transcript?.push(`${what} -> exit ${outcome.code}${outcome.faulted ? " (fault hit)" : ""}`);
   settle?.(outcome);
+  if (outcome.fault.kind === "meddle" && outcome.faulted) world.converged = false;
   const sent = world.sent.slice(sentBefore);
   checkState(world);
   checkMigratingUntouched(sent);
   checkOnlyDeclared(world, sent);
-  if (undeclaredSnapshot(world) !== before) fail(`${what}: changed an object the configuration does not declare:\n before ${before}\n after  ${undeclaredSnapshot(world)}`);
+  // An admin's change during the command changes undeclared objects itself: the commands sent are checked instead.
+  if (!(outcome.fault.kind === "meddle" && outcome.faulted) && undeclaredSnapshot(world) !== before) fail(`${what}: changed an object the configuration does not declare:\n before ${before}\n after  ${undeclaredSnapshot(world)}`);
   checkErrorMessages(world, what, outcome);
   if (outcome.code === 70) fail(`${what}: internal error: ${outcome.stderr}`);
   return outcome;
@@ -86,9 +87,11 @@ export class ApplyCmd implements Op {
     if (this.fault.kind === "sigint" && out.faulted && out.code !== 130) fail(`${this}: exit ${out.code} after SIGINT (apply stops at its next safe point: 130)`);
     // A lock left by a killed run is the one reason an unfaulted apply may refuse.
     const locked = [...world.staleLocks.keys()].some((h) => this.host === undefined || h === this.host);
-    if (out.code === 0) await checkConverged(world, this.toString(), this.host);
+    // An admin's change during the run may come after its last step: then there is something left to do.
+    const meddled = this.fault.kind === "meddle" && out.faulted;
+    if (out.code === 0 && !meddled) await checkConverged(world, this.toString(), this.host);
     // An apply of every host that ended well proves the lab converged (checkConverged above).
-    if (out.code === 0 && this.host === undefined) world.converged = true;
+    if (out.code === 0 && !meddled && this.host === undefined) world.converged = true;
     if (out.code !== 0) world.converged = false;
     if (out.code !== 0 && this.fault.kind === "none" && !locked) fail(`${this}: exit ${out.code} with no lock in the way:\n${out.stdout}${out.error ?? ""}`);
   }
@@ -150,8 +153,6 @@ export class KillRunCmd implements Op {
   toString = () => `kill a run holding the lock on ${this.host}`;
 }
 
-export const OOB_ACTIONS = ["create-vf", "destroy-vf", "rename-vf", "set-pvid", "remove-vnet", "stop-domain", "start-domain"] as const;
-export type OobAction = (typeof OOB_ACTIONS)[number];
 
 const OOB_TEXT: Record<OobAction, string> = {
   "create-vf": `ldm create-vf name=oob-N ${APP_PF}`,
@@ -168,7 +169,7 @@ export class OobCmd implements Op {
   constructor(readonly host: string, readonly action: OobAction, readonly pick: number) {}
   check = () => true;
   async run(_m: Model, world: World): Promise<void> {
-    const argv = this.resolve(world);
+    const argv = world.oobArgv(this.host, this.action, this.pick);
     if (!argv) {
       world.transcript?.push(`${this} -> nothing to do`);
       return;
@@ -177,47 +178,6 @@ export class OobCmd implements Op {
     if (out.exitCode === 0) world.converged = false;
     world.transcript?.push(`ldm ${this.host} ${argv.join(" ")} -> exit ${out.exitCode}${out.exitCode ? `: ${out.stderr.trim()}` : ""}`);
     checkState(world);
-  }
-
-  private resolve(world: World): string[] | undefined {
-    const pick = <T>(xs: readonly T[]): T | undefined => (xs.length ? xs[this.pick % xs.length] : undefined);
-    const { vfs, guests } = world.state((s) => {
-      const m = s.machines[this.host]!;
-      const pf = m.pfs.find((p) => p.alias === APP_PF)!;
-      return {
-        vfs: pf.vfs.map((vf) => ({ alias: vfAlias(pf, vf), name: vf.name, domain: vf.domain })),
-        guests: m.domains.filter((d) => !d.control).map((d) => ({ name: d.name, state: d.state, vnets: d.vnets.map((v) => v.name) })),
-      };
-    });
-    const declared = world.declaredVfNames();
-    switch (this.action) {
-      case "create-vf":
-        return ["create-vf", `name=oob-${++world.oobCounter}`, APP_PF];
-      case "destroy-vf": {
-        const last = vfs[vfs.length - 1];
-        return last ? ["destroy-vf", last.alias] : undefined;
-      }
-      case "rename-vf": {
-        const vf = pick(vfs.filter((v) => v.domain === undefined));
-        return vf ? ["set-io", `name=oob-${++world.oobCounter}`, vf.alias] : undefined;
-      }
-      case "set-pvid": {
-        const vf = pick(vfs.filter((v) => v.name !== undefined && declared.has(v.name)));
-        return vf ? ["set-io", "pvid=77", vf.alias] : undefined;
-      }
-      case "remove-vnet": {
-        const d = pick(guests.filter((g) => g.vnets.length));
-        return d ? ["remove-vnet", d.vnets[0]!, d.name] : undefined;
-      }
-      case "stop-domain": {
-        const d = pick(guests.filter((g) => g.state === "active"));
-        return d ? ["stop-domain", d.name] : undefined;
-      }
-      case "start-domain": {
-        const d = pick(guests.filter((g) => g.state === "bound"));
-        return d ? ["start-domain", d.name] : undefined;
-      }
-    }
   }
 
   toString = () => `by hand on ${this.host}: ${OOB_TEXT[this.action]} (choice ${this.pick})`;
@@ -285,6 +245,7 @@ export function faultArb(): fc.Arbitrary<Fault> {
     { weight: 2, arbitrary: fc.record({ kind: fc.constant("cut" as const), at: fc.integer({ min: 1, max: 30 }), point: fc.constantFrom("before" as const, "after" as const) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("sigint" as const), at: fc.integer({ min: 1, max: 30 }) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("timeout" as const), subcommand: fc.constantFrom(...STALLABLE), stallMs: fc.constant(400), timeoutMs: fc.constant(150) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant("meddle" as const), at: fc.integer({ min: 1, max: 30 }), action: fc.constantFrom(...OOB_ACTIONS), choice: fc.nat(7) }) },
   );
 }
 

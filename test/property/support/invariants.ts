@@ -105,20 +105,12 @@ export function undeclaredSnapshot(world: World): string {
   );
 }
 
-/** The changing commands the engine sent name only declared objects (its VFs, its domains, their vnets). */
+/** The changing commands the engine sent name only declared objects (its VFs, its domains, their vnets), as the machine was when each was sent. */
 export function checkOnlyDeclared(world: World, sent: readonly SentCommand[]): void {
-  const declared = world.declaredVfNames();
   const domains = new Set(world.domains);
-  const undeclared = world.state((s) => {
-    const out = new Map<string, Set<string>>();
-    for (const m of Object.values(s.machines)) {
-      out.set(m.name, new Set(m.pfs.flatMap((pf) => pf.vfs.filter((vf) => vf.name === undefined || !declared.has(vf.name)).flatMap((vf) => [vfAlias(pf, vf), ...(vf.name ? [vf.name] : [])]))));
-    }
-    return out;
-  });
   for (const c of sent) {
     const names = c.argv.slice(1).filter((a) => !a.includes("=") && !a.startsWith("-"));
-    const other = names.find((a) => undeclared.get(c.machine)?.has(a) || a === "primary" || (/^ldg\d+$/.test(a) && !domains.has(a)));
+    const other = names.find((a) => c.undeclared.includes(a) || a === "primary" || (/^ldg\d+$/.test(a) && !domains.has(a)));
     if (other) fail(`${c.machine}: \`ldm ${c.argv.join(" ")}\` (${c.by}) touches ${other}, which the configuration does not declare`);
   }
 }

@@ -22,14 +22,15 @@ import { loadLabDefinition } from "../../../src/lab/definition";
 import { lookupCommand, isDryRun } from "../../../src/lab/ldm/commands";
 import { vfAlias } from "../../../src/lab/ldm/lookup";
 import type { LabState } from "../../../src/lab/state";
-import { LabExecutor, newLabExecCounters, type CutPoint, type LabExecInfo } from "../../../src/lab-serving/executor";
+import { LabExecutor, newLabExecCounters, type CutPoint } from "../../../src/lab-serving/executor";
+import type { ExecOptions } from "../../../src/transport/executor";
 import type { ServableLab } from "../../../src/lab-serving/executor-endpoints";
 import { LdomsError } from "../../../src/model";
 import { stableJson } from "../../../src/synth";
 import { PAIR_LAB_FILE } from "../../../src/lab/paths";
 import { Capture } from "../../support/capture";
 import { locksOf } from "./invariants";
-import { domainNames, hostIds, stackPlan, vfName, type VfVariant } from "./stack";
+import { APP_PF, domainNames, hostIds, stackPlan, vfName, type VfVariant } from "./stack";
 
 export interface WorldOptions {
   readonly hosts: number;
@@ -40,6 +41,9 @@ export interface WorldOptions {
   readonly migrationMs?: number;
 }
 
+export const OOB_ACTIONS = ["create-vf", "destroy-vf", "rename-vf", "set-pvid", "remove-vnet", "stop-domain", "start-domain"] as const;
+export type OobAction = (typeof OOB_ACTIONS)[number];
+
 /** How one command meets a fault. */
 export type Fault =
   | { readonly kind: "none" }
@@ -48,7 +52,9 @@ export type Fault =
   /** SIGINT arrives while the `at`-th exec of the command is in flight. */
   | { readonly kind: "sigint"; readonly at: number }
   /** `ldm <subcommand>` answers `stallMs` late; the command runs with a command timeout of `timeoutMs`. */
-  | { readonly kind: "timeout"; readonly subcommand: string; readonly stallMs: number; readonly timeoutMs: number };
+  | { readonly kind: "timeout"; readonly subcommand: string; readonly stallMs: number; readonly timeoutMs: number }
+  /** An admin runs `ldm` by hand on the host of the `at`-th exec, just before it. */
+  | { readonly kind: "meddle"; readonly at: number; readonly action: OobAction; readonly choice: number };
 
 export function faultText(fault: Fault): string {
   switch (fault.kind) {
@@ -60,6 +66,8 @@ export function faultText(fault: Fault): string {
       return ` [SIGINT at exec ${fault.at}]`;
     case "timeout":
       return ` [ldm ${fault.subcommand} stalls ${fault.stallMs} ms, --command-timeout ${fault.timeoutMs}]`;
+    case "meddle":
+      return ` [before exec ${fault.at}, by hand on its host: ${fault.action} (choice ${fault.choice})]`;
   }
 }
 
@@ -85,6 +93,8 @@ export interface SentCommand {
   readonly migrating: readonly { readonly domain: string; readonly devices: readonly string[] }[];
   /** The operation that sent it (for messages). */
   readonly by: string;
+  /** Pseudonyms and names of the machine's VFs the configuration does not declare, when it was sent. */
+  readonly undeclared: readonly string[];
 }
 
 /** The exec in flight in this async context: which run sent which command line. */
@@ -159,6 +169,14 @@ export class World {
     return new Set(this.domains.map(vfName));
   }
 
+  /** Pseudonyms and names of a machine's VFs that the configuration does not declare. */
+  undeclaredVfs(machine: string): string[] {
+    const declared = this.declaredVfNames();
+    return this.state((s) =>
+      (s.machines[machine]?.pfs ?? []).flatMap((pf) => pf.vfs.filter((vf) => vf.name === undefined || !declared.has(vf.name)).flatMap((vf) => [vfAlias(pf, vf), ...(vf.name ? [vf.name] : [])])),
+    );
+  }
+
   setVariant(domain: string, variant: VfVariant): void {
     this.variants[domain] = variant;
     this.writePlan();
@@ -196,7 +214,7 @@ export class World {
         if (spec?.mutating && !isDryRun(spec, argv.slice(1))) {
           const migrating = lab.store.read((s) => migratingOn(s, machine));
           const by = [...this.runs].map((r) => r.label).join(" & ") || "?";
-          this.sent.push({ machine, argv: [...argv], migrating, by });
+          this.sent.push({ machine, argv: [...argv], migrating, by, undeclared: this.undeclaredVfs(machine) });
         }
         return lab.runLdm(machine, argv);
       },
@@ -205,23 +223,26 @@ export class World {
 
   /** Connections for one command's run: its cut and its stop signal decided per exec. */
   private connectFor(run: Run): ConnectHost {
-    const cut = (info: LabExecInfo): CutPoint | undefined => {
-      run.execs += 1;
-      const f = run.fault;
-      if (f.kind === "cut" && run.execs === f.at) {
-        run.faulted = true;
-        return f.point;
-      }
-      if (f.kind === "sigint" && run.execs === f.at && run.stop) {
-        run.faulted = true;
-        run.stop("SIGINT");
-      }
-      void info;
-      return undefined;
-    };
     return (target) => {
-      const inner = new LabExecutor(this.servable, target.id, { counters: this.counters, cut });
-      return { label: inner.label, close: () => inner.close(), exec: (commandLine, options) => execContext.run({ label: run.label, commandLine }, () => inner.exec(commandLine, options)) };
+      // Decided per exec just before the executor asks (synchronously, inside its exec).
+      let cutNow: CutPoint | undefined;
+      const inner = new LabExecutor(this.servable, target.id, { counters: this.counters, cut: () => cutNow });
+      const exec = async (commandLine: string, options?: ExecOptions) => {
+        run.execs += 1;
+        const f = run.fault;
+        // A signal before the command listens for one is not sent (nothing would receive it).
+        const at = f.kind !== "none" && f.kind !== "timeout" && run.execs === f.at && (f.kind !== "sigint" || run.stop !== undefined);
+        if (at && f.kind === "meddle") {
+          const argv = this.oobArgv(target.id, f.action, f.choice);
+          if (argv) await this.lab.runLdm(target.id, argv);
+          this.transcript?.push(`  (by hand on ${target.id} before exec ${f.at}: ${argv ? `ldm ${argv.join(" ")}` : "nothing to do"})`);
+        }
+        if (at && f.kind === "sigint") run.stop?.("SIGINT");
+        if (at) run.faulted = true;
+        cutNow = at && f.kind === "cut" ? f.point : undefined;
+        return execContext.run({ label: run.label, commandLine }, () => inner.exec(commandLine, options));
+      };
+      return { label: inner.label, close: () => inner.close(), exec };
     };
   }
 
@@ -292,6 +313,49 @@ export class World {
     if (result.exitStatus === 0) this.staleLocks.set(host, info.id);
     return info.id;
   }
+
+  /** An admin's `ldm` command of this kind on a machine, resolved against the machine as it is now. */
+  oobArgv(host: string, action: OobAction, choice: number): string[] | undefined {
+    const pick = <T>(xs: readonly T[]): T | undefined => (xs.length ? xs[choice % xs.length] : undefined);
+    const { vfs, guests } = this.state((s) => {
+      const m = s.machines[host]!;
+      const pf = m.pfs.find((p) => p.alias === APP_PF)!;
+      return {
+        vfs: pf.vfs.map((vf) => ({ alias: vfAlias(pf, vf), name: vf.name, domain: vf.domain })),
+        guests: m.domains.filter((d) => !d.control).map((d) => ({ name: d.name, state: d.state, vnets: d.vnets.map((v) => v.name) })),
+      };
+    });
+    const declared = this.declaredVfNames();
+    switch (action) {
+      case "create-vf":
+        return ["create-vf", `name=oob-${++this.oobCounter}`, APP_PF];
+      case "destroy-vf": {
+        const last = vfs[vfs.length - 1];
+        return last ? ["destroy-vf", last.alias] : undefined;
+      }
+      case "rename-vf": {
+        const vf = pick(vfs.filter((v) => v.domain === undefined));
+        return vf ? ["set-io", `name=oob-${++this.oobCounter}`, vf.alias] : undefined;
+      }
+      case "set-pvid": {
+        const vf = pick(vfs.filter((v) => v.name !== undefined && declared.has(v.name)));
+        return vf ? ["set-io", "pvid=77", vf.alias] : undefined;
+      }
+      case "remove-vnet": {
+        const d = pick(guests.filter((g) => g.vnets.length));
+        return d ? ["remove-vnet", d.vnets[0]!, d.name] : undefined;
+      }
+      case "stop-domain": {
+        const d = pick(guests.filter((g) => g.state === "active"));
+        return d ? ["stop-domain", d.name] : undefined;
+      }
+      case "start-domain": {
+        const d = pick(guests.filter((g) => g.state === "bound"));
+        return d ? ["start-domain", d.name] : undefined;
+      }
+    }
+  }
+
 
   /** `ldm` run by hand on a machine (not recorded as the engine's). */
   ldm(machine: string, argv: readonly string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
