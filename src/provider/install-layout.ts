@@ -92,6 +92,27 @@ export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The launcher's second line starts with this: a file so marked may be replaced or removed by a later install. */
+export const LAUNCHER_MARK = "# terraform-provider-ldoms, written by `ldoms provider install`";
+
+/** Whether a file's text is a launcher {@link launcherScript} wrote. */
+export function isLauncher(text: string): boolean {
+  return text.startsWith(`#!/bin/sh\n${LAUNCHER_MARK}`);
+}
+
+/**
+ * The launchers of other versions a mirror may hold for this platform (from an install of an
+ * earlier or later package): `versions` are the names of the folders under the provider's
+ * folder of the mirror. A launcher there runs the package installed now, whatever version its
+ * folder says, so the command removes those it wrote.
+ */
+export function otherVersionLaunchers(dir: string, platform: string, version: string, versions: readonly string[]): { version: string; executable: string }[] {
+  return [...versions]
+    .filter((v) => v !== version && VERSION.test(v))
+    .sort()
+    .map((v) => ({ version: v, executable: installLayout({ mode: "mirror", dir, version: v, platform }).executable }));
+}
+
 /**
  * The launcher: `node` from Terraform's PATH on the provider's entry (an absolute path), with
  * Terraform's arguments; `exec`, so Terraform's signals and pipes reach the provider itself.
@@ -100,7 +121,7 @@ export function launcherScript(entry: string): string {
   if (!posix.isAbsolute(entry)) throw new ValidationError(`the provider entry must be an absolute path, got ${JSON.stringify(entry)}`);
   return [
     "#!/bin/sh",
-    "# terraform-provider-ldoms, written by `ldoms provider install`: node (20 or newer, from PATH) on the installed package.",
+    `${LAUNCHER_MARK}: node (20 or newer, from PATH) on the installed package.`,
     `exec node ${shellQuote(entry)} "$@"`,
     "",
   ].join("\n");

@@ -4,7 +4,7 @@
  * the mirror it wrote with no network (`terraform init`, lock file, `terraform validate`), and
  * running it through dev_overrides.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +16,9 @@ import {
   hclString,
   installLayout,
   installMode,
+  isLauncher,
   launcherScript,
+  otherVersionLaunchers,
   PROVIDER_ADDRESS,
   providerInstallationBlock,
   shellQuote,
@@ -129,6 +131,16 @@ describe("install layout and CLI configuration text", () => {
     expect(JSON.parse(run.stdout)).toEqual(["a b", "$x"]);
   });
 
+  it("the launchers of other versions: only well-formed versions other than this one, for this platform; a launcher is known by its first two lines", () => {
+    expect(otherVersionLaunchers("/m", "linux_amd64", "0.2.0", ["0.2.0", "0.1.0", "notes", "0.10.0-rc.1"])).toEqual([
+      { version: "0.1.0", executable: "/m/registry.terraform.io/cdktf-ldoms/ldoms/0.1.0/linux_amd64/terraform-provider-ldoms_v0.1.0" },
+      { version: "0.10.0-rc.1", executable: "/m/registry.terraform.io/cdktf-ldoms/ldoms/0.10.0-rc.1/linux_amd64/terraform-provider-ldoms_v0.10.0-rc.1" },
+    ]);
+    expect(isLauncher(launcherScript("/x/bin.js"))).toBe(true);
+    expect(isLauncher("#!/bin/sh\nexec node /x/bin.js\n")).toBe(false);
+    expect(isLauncher("\u007fELF")).toBe(false);
+  });
+
   it("strings of the CLI configuration (HCL 1): JSON escapes; template sequences stay as written", () => {
     expect(hclString('/a "b"\\c')).toBe('"/a \\"b\\"\\\\c"');
     expect(hclString("/x/${y}/%{z}")).toBe('"/x/${y}/%{z}"');
@@ -205,6 +217,31 @@ describe("ldoms provider install writes the launcher", () => {
     expect(stdout.text).toContain(`Installed terraform-provider-ldoms ${version} (${terraformPlatform(process.platform, process.arch)}) into a filesystem mirror: .terraform-providers/registry.terraform.io/cdktf-ldoms/ldoms/${version}/`);
     expect(stdout.text).toContain(providerInstallationBlock("mirror", join(cwd, ".terraform-providers")));
     expect(stdout.text).toContain("Then `terraform init` installs cdktf-ldoms/ldoms from there, without network");
+  });
+
+  it("mirror: the launchers an earlier install wrote for other versions are removed, other files there are kept", () => {
+    const cwd = folder("versions");
+    const entry = sourceEntry();
+    const dir = join(cwd, ".terraform-providers");
+    const earlier = installLayout({ mode: "mirror", dir, version: "0.0.1", platform: "linux_amd64" });
+    mkdirSync(earlier.folder, { recursive: true });
+    writeFileSync(earlier.executable, launcherScript(entry));
+    const otherPlatform = installLayout({ mode: "mirror", dir, version: "0.0.1", platform: "linux_arm64" });
+    mkdirSync(otherPlatform.folder, { recursive: true });
+    writeFileSync(otherPlatform.executable, launcherScript(entry));
+    const foreign = installLayout({ mode: "mirror", dir, version: "0.0.2", platform: "linux_amd64" });
+    mkdirSync(foreign.folder, { recursive: true });
+    writeFileSync(foreign.executable, "\u007fELF a provider built by someone else");
+    const stdout = new Capture();
+    runProviderInstall({ entry }, { stdout, cwd });
+    expect(stdout.text).toContain("Removed the launcher of version 0.0.1 an earlier install left there: where .terraform.lock.hcl names it, run terraform init -upgrade.");
+    expect(existsSync(earlier.folder)).toBe(false);
+    expect(readFileSync(otherPlatform.executable, "utf8")).toBe(launcherScript(entry));
+    expect(readFileSync(foreign.executable, "utf8")).toContain("someone else");
+    expect(readdirSync(join(dir, ...PROVIDER_ADDRESS.split("/"))).sort()).toEqual(["0.0.1", "0.0.2", packageVersion()].sort());
+    // Nothing left to remove: a re-run says nothing of it.
+    const again = installProvider({ entry }, cwd, { platform: "linux", arch: "x64" });
+    expect(again.removedVersions).toBeUndefined();
   });
 
   it("refusals name the bad value and the fix, and write nothing", () => {
@@ -288,6 +325,31 @@ describe("terraform installs the provider from the mirror without network", () =
     const reinit = await runProcess(terraform, ["init", "-input=false", "-no-color"], { cwd: stack, env });
     expect(reinit.status, show(reinit)).toBe(0);
     expect(readFileSync(join(stack, ".terraform.lock.hcl"), "utf8")).toBe(lock);
+  }, 120_000);
+
+  it("after an upgrade of the package: init refuses the locked version the install removed, init -upgrade locks the new one", async () => {
+    const project = folder("terraform-upgrade");
+    const entry = sourceEntry();
+    // What an install of version 0.0.1 of the package left: its launcher, and a lock file naming it.
+    const earlier = installLayout({ mode: "mirror", dir: join(project, ".terraform-providers"), version: "0.0.1", platform: terraformPlatform(process.platform, process.arch) });
+    mkdirSync(earlier.folder, { recursive: true });
+    writeFileSync(earlier.executable, launcherScript(entry), { mode: 0o755 });
+    writeFileSync(join(project, "terraform.rc"), cliConfigFile("mirror", join(project, ".terraform-providers")));
+    const stack = join(project, "stack");
+    rootModule(stack);
+    const env = environment(join(project, "terraform.rc"), join(project, "home"));
+    const first = await runProcess(terraform, ["init", "-input=false", "-no-color"], { cwd: stack, env });
+    expect(first.status, show(first)).toBe(0);
+    expect(readFileSync(join(stack, ".terraform.lock.hcl"), "utf8")).toContain('version = "0.0.1"');
+
+    const report = installProvider({ writeConfig: "terraform.rc", entry }, project);
+    expect(report.removedVersions).toEqual(["0.0.1"]);
+    const stale = await runProcess(terraform, ["init", "-input=false", "-no-color"], { cwd: stack, env });
+    expect(stale.status, show(stale)).not.toBe(0);
+    expect(stale.stderr.replace(/\s+/g, " "), show(stale)).toContain("the previously-selected version 0.0.1 is no longer available");
+    const upgrade = await runProcess(terraform, ["init", "-upgrade", "-input=false", "-no-color"], { cwd: stack, env });
+    expect(upgrade.status, show(upgrade)).toBe(0);
+    expect(readFileSync(join(stack, ".terraform.lock.hcl"), "utf8")).toContain(`version = "${report.version}"`);
   }, 120_000);
 
   it("dev-override: terraform validate runs the provider with no terraform init", async () => {

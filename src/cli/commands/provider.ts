@@ -5,7 +5,7 @@
  * configuration block that points Terraform there (or writes a whole CLI configuration file).
  * Running it again rewrites the same files.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { ValidationError } from "../../model";
@@ -15,7 +15,10 @@ import {
   DEFAULT_INSTALL_DIR,
   installLayout,
   installMode,
+  isLauncher,
   launcherScript,
+  otherVersionLaunchers,
+  PROVIDER_ADDRESS,
   providerInstallationBlock,
   terraformPlatform,
   WRITTEN_CONFIG_MARK,
@@ -50,6 +53,8 @@ export interface ProviderInstallReport {
   readonly cliConfig: string;
   /** The CLI configuration file written with `--write-config` (absolute). */
   readonly configFile?: string;
+  /** Versions whose launchers an earlier install left in the mirror, removed (mirror mode; absent when none). */
+  readonly removedVersions?: readonly string[];
 }
 
 /** A path for messages: relative to the current folder when inside it, absolute otherwise. */
@@ -115,6 +120,26 @@ function configTarget(given: string, cwd: string): string {
   return file;
 }
 
+/**
+ * Removes the launchers of other versions an earlier install wrote in the mirror for this
+ * platform (each would run the package installed now under another version), and the folders
+ * left empty; anything else there is left alone. Returns the versions removed.
+ */
+function removeOtherVersions(dir: string, platform: string, version: string): string[] {
+  const versionsFolder = join(dir, ...PROVIDER_ADDRESS.split("/"));
+  const removed: string[] = [];
+  for (const other of otherVersionLaunchers(dir, platform, version, readdirSync(versionsFolder))) {
+    const launcher = other.executable;
+    if (!existsSync(launcher) || !statSync(launcher).isFile() || !isLauncher(readFileSync(launcher, "utf8"))) continue;
+    unlinkSync(launcher);
+    removed.push(other.version);
+    for (const emptied of [dirname(launcher), dirname(dirname(launcher))]) {
+      if (readdirSync(emptied).length === 0) rmdirSync(emptied);
+    }
+  }
+  return removed;
+}
+
 /** Installs the launcher; returns what was done. Typed errors propagate to the CLI edge. */
 export function installProvider(options: ProviderInstallOptions, cwd: string, system: { platform: string; arch: string } = process): ProviderInstallReport {
   const mode = installMode(options.mode);
@@ -131,16 +156,29 @@ export function installProvider(options: ProviderInstallOptions, cwd: string, sy
     throw new ValidationError(`--dir ${given}: ${shown(layout.executable, cwd)} is a folder where the provider's launcher goes; remove it`);
   }
   writeWhole(layout.executable, launcherScript(entry), 0o755);
+  const removedVersions = mode === "mirror" ? removeOtherVersions(dir, platform, version) : [];
   if (configFile !== undefined && options.writeConfig !== undefined) {
     makeFolder(dirname(configFile), "--write-config", options.writeConfig, cwd);
     writeWhole(configFile, cliConfigFile(mode, dir), 0o644);
   }
-  return { mode, dir, executable: layout.executable, version, platform, cliConfig: providerInstallationBlock(mode, dir), ...(configFile ? { configFile } : {}) };
+  return {
+    mode,
+    dir,
+    executable: layout.executable,
+    version,
+    platform,
+    cliConfig: providerInstallationBlock(mode, dir),
+    ...(configFile ? { configFile } : {}),
+    ...(removedVersions.length ? { removedVersions } : {}),
+  };
 }
 
 function describeInstall(report: ProviderInstallReport, cwd: string): string {
   const where = report.mode === "mirror" ? "a filesystem mirror" : "a dev_overrides folder";
   const lines = [`Installed terraform-provider-ldoms ${report.version} (${report.platform}) into ${where}: ${shown(report.executable, cwd)}`];
+  if (report.removedVersions) {
+    lines.push(`Removed the launcher of version ${report.removedVersions.join(", ")} an earlier install left there: where .terraform.lock.hcl names it, run terraform init -upgrade.`);
+  }
   if (report.configFile !== undefined) {
     lines.push(`Wrote Terraform's CLI configuration to ${shown(report.configFile, cwd)}; use it with:`, `  export TF_CLI_CONFIG_FILE=${report.configFile}`);
   } else {
