@@ -67,17 +67,19 @@ export interface PlacementPlan {
 
 /**
  * The plan of one change: `proposed` null forgets the placement (the domain stays where it is);
- * `current` is where the domain runs now (refreshed prior state, or a read for a new resource).
- * A set `host` that differs from `current` is an update of `current_host`, so Terraform shows
- * the move even when `host` itself did not change (the domain was moved by other means).
+ * `wanted` is the configured host (null: unset); `current` is where the domain runs now
+ * (refreshed prior state, or a read for a new resource). A configured host that differs from
+ * `current` is an update of `current_host` (and of `host`, which a read sets to where the domain
+ * runs), so Terraform shows the move even when the configuration did not change (the domain was
+ * moved by other means). Unset, `host` follows the domain: a move by other means is no change.
  */
-export function planPlacementChange(prior: PlacementValues | null, proposed: PlacementValues | null, current: string | null | Unknown): PlacementPlan {
+export function planPlacementChange(prior: PlacementValues | null, proposed: PlacementValues | null, wanted: string | null | Unknown, current: string | null | Unknown): PlacementPlan {
   if (proposed === null) return { planned: null, requiresReplace: [] };
   const replacing = prior !== null && (proposed.domain === UNKNOWN || proposed.domain !== prior.domain);
   const where = replacing ? UNKNOWN : current;
-  const host = proposed.host;
-  const planned: PlacementValues = { ...proposed, current_host: host === null ? where : host, id: proposed.domain };
-  const move = typeof host === "string" && typeof where === "string" && host !== where ? { from: where, to: host } : undefined;
+  const host = wanted === null ? where : wanted;
+  const planned: PlacementValues = { ...proposed, host, current_host: host, id: proposed.domain };
+  const move = typeof wanted === "string" && typeof where === "string" && wanted !== where ? { from: where, to: wanted } : undefined;
   return { planned, requiresReplace: replacing ? ["domain"] : [], ...(move ? { move } : {}) };
 }
 

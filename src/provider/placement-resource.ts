@@ -54,7 +54,9 @@ export class PlacementResources {
     if (typeof state.domain !== "string") return { state: placementObject(state), diagnostics: [] };
     try {
       const group = this.group(configuration, state.domain);
-      return { state: placementObject({ ...state, current_host: await this.locate(configuration, group, state.domain), id: state.domain }), diagnostics: [] };
+      // `host` is where it runs too: a configured host differing from it is planned as a move; unset, it follows the domain.
+      const where = await this.locate(configuration, group, state.domain);
+      return { state: placementObject({ ...state, host: where, current_host: where, id: state.domain }), diagnostics: [] };
     } catch (error) {
       return { diagnostics: [diagnosticFromError(error, error instanceof ValidationError ? "domain" : undefined)] };
     }
@@ -65,9 +67,10 @@ export class PlacementResources {
     const proposedValue = decodeDynamicValue(request.proposed_new_state);
     const prior = priorValue === null ? null : placementValues(priorValue);
     const proposed = proposedValue === null ? null : placementValues(proposedValue);
+    const wanted = placementValues(decodeDynamicValue(request.config)).host;
     // Forgetting a placement changes no host.
     if (proposed === null) return { state: null, requiresReplace: [], diagnostics: [] };
-    if (typeof proposed.domain !== "string") return { state: placementObject(planPlacementChange(prior, proposed, UNKNOWN).planned as PlacementValues), requiresReplace: [], diagnostics: [] };
+    if (typeof proposed.domain !== "string") return { state: placementObject(planPlacementChange(prior, proposed, wanted, UNKNOWN).planned as PlacementValues), requiresReplace: [], diagnostics: [] };
     const domain = proposed.domain;
     let group: MigrationGroupPlan;
     try {
@@ -75,7 +78,7 @@ export class PlacementResources {
     } catch (error) {
       return { requiresReplace: [], diagnostics: [diagnosticFromError(error, "domain")] };
     }
-    const outside = typeof proposed.host === "string" ? hostOfGroupProblem(group, domain, proposed.host) : undefined;
+    const outside = typeof wanted === "string" ? hostOfGroupProblem(group, domain, wanted) : undefined;
     if (outside) return { requiresReplace: [], diagnostics: [outside] };
     let current: string;
     try {
@@ -83,7 +86,7 @@ export class PlacementResources {
     } catch (error) {
       return { requiresReplace: [], diagnostics: [diagnosticFromError(error, error instanceof ValidationError ? "domain" : undefined)] };
     }
-    const plan = planPlacementChange(prior, proposed, current);
+    const plan = planPlacementChange(prior, proposed, wanted, current);
     const diagnostics = plan.move ? await this.preflight(configuration, group, domain, plan.move) : [];
     return { ...(diagnostics.length ? {} : { state: placementObject(plan.planned as PlacementValues) }), requiresReplace: plan.requiresReplace, diagnostics };
   }
@@ -124,16 +127,18 @@ export class PlacementResources {
     const plannedValue = decodeDynamicValue(request.planned_state);
     if (plannedValue === null) return { state: null, diagnostics: [] };
     const planned = placementValues(plannedValue);
-    if (typeof planned.domain !== "string" || planned.host === UNKNOWN) return { state: priorValue, diagnostics: [errorDiagnostic("domain and host must be known when the placement is applied")] };
+    // Only a configured host moves the domain; unset, the planned host is just where it was.
+    const wanted = placementValues(decodeDynamicValue(request.config)).host;
+    if (typeof planned.domain !== "string" || wanted === UNKNOWN) return { state: priorValue, diagnostics: [errorDiagnostic("domain and host must be known when the placement is applied")] };
     const domain = planned.domain;
     try {
       const group = this.group(configuration, domain);
-      const wanted = planned.host;
       if (typeof wanted === "string") {
         const failure = await this.queue.onHosts(group.hosts.map((h) => h.id), () => this.moveTo(configuration, group, domain, wanted));
         if (failure) return { state: priorValue, diagnostics: [failure] };
       }
-      return { state: placementObject({ ...planned, current_host: await this.locate(configuration, group, domain), id: domain }), diagnostics: [] };
+      const where = await this.locate(configuration, group, domain);
+      return { state: placementObject({ ...planned, host: where, current_host: where, id: domain }), diagnostics: [] };
     } catch (error) {
       return { state: priorValue, diagnostics: [diagnosticFromError(error)] };
     }

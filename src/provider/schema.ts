@@ -126,7 +126,13 @@ export const PLACEMENT_SCHEMA: SchemaSpec = {
     "preflight, dry run, migration, post-verify); unset, the domain runs wherever it is. Destroying it only stops managing the placement.",
   attributes: [
     { name: "domain", type: "string", required: true, description: "A mobile domain of a MigrationGroup of the plan document. Changing it replaces the resource (no domain moves for that)." },
-    { name: "host", type: "string", optional: true, description: "Host of the domain's group it should run on; unset: wherever it runs (never moved)." },
+    {
+      name: "host",
+      type: "string",
+      optional: true,
+      computed: true,
+      description: "Host of the domain's group it should run on: a different host moves it there. Unset: wherever it runs (never moved; the host it runs on is shown).",
+    },
     { name: "current_host", type: "string", computed: true, description: "Host of the group the domain runs on, as read now." },
     { name: "id", type: "string", computed: true, description: "The domain's name: the id `terraform import` takes." },
   ],
