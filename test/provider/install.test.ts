@@ -4,7 +4,7 @@
  * the mirror it wrote with no network (`terraform init`, lock file, `terraform validate`), and
  * running it through dev_overrides.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -261,8 +261,19 @@ describe("ldoms provider install writes the launcher", () => {
     );
     expect(refused({ writeConfig: ".", entry })).toBe("--write-config .: is a folder; name a file, e.g. terraform.rc");
     expect(refused({ entry: "missing.js" })).toBe("--entry missing.js: no such file");
+    // A provider the install did not write (here: a symlink, as npm makes in node_modules/.bin) is not replaced.
+    mkdirSync(join(cwd, "bin-folder"));
+    symlinkSync(entry, join(cwd, "bin-folder", "terraform-provider-ldoms"));
+    expect(refused({ mode: "dev-override", dir: "bin-folder", entry })).toBe(
+      "--dir bin-folder: bin-folder/terraform-provider-ldoms exists and was not written by ldoms provider install; remove it or choose another --dir",
+    );
+    mkdirSync(join(cwd, "taken-by-a-folder", "terraform-provider-ldoms"), { recursive: true });
+    expect(refused({ mode: "dev-override", dir: "taken-by-a-folder", entry })).toBe(
+      "--dir taken-by-a-folder: taken-by-a-folder/terraform-provider-ldoms is a folder where the provider's launcher goes; remove it or choose another --dir",
+    );
     expect(refused({ dir: "", entry })).toContain("--dir is empty");
-    expect(readdirSync(cwd).sort()).toEqual(["a-file", "mine.rc"]);
+    expect(readdirSync(cwd).sort()).toEqual(["a-file", "bin-folder", "mine.rc", "taken-by-a-folder"]);
+    expect(readdirSync(join(cwd, "bin-folder"))).toEqual(["terraform-provider-ldoms"]);
     expect(readFileSync(join(cwd, "mine.rc"), "utf8")).toBe('plugin_cache_dir = "/x"\n');
   });
 

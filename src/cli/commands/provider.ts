@@ -5,8 +5,8 @@
  * configuration block that points Terraform there (or writes a whole CLI configuration file).
  * Running it again rewrites the same files.
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { ValidationError } from "../../model";
 import { packageFile, packageVersion } from "../../model/package-files";
@@ -84,11 +84,27 @@ function makeFolder(folder: string, option: string, given: string, cwd: string):
 }
 
 /** Writes a file whole (a temporary file renamed over it), with a mode. */
-function writeWhole(file: string, text: string, mode: number): void {
-  const temporary = join(dirname(file), `.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync(temporary, text, { mode });
-  chmodSync(temporary, mode);
-  renameSync(temporary, file);
+function writeWhole(file: string, text: string, mode: number, option: string, given: string, cwd: string): void {
+  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, text, { mode });
+    chmodSync(temporary, mode);
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new ValidationError(`${option} ${given}: cannot write ${shown(file, cwd)} (${(error as NodeJS.ErrnoException).code ?? String(error)}); choose a folder you can write to`);
+  }
+}
+
+/** Refuses, before anything is written, to replace what is not a launcher an install wrote. */
+function checkLauncherTarget(executable: string, given: string, cwd: string): void {
+  if (!existsSync(executable)) return;
+  if (statSync(executable).isDirectory()) {
+    throw new ValidationError(`--dir ${given}: ${shown(executable, cwd)} is a folder where the provider's launcher goes; remove it or choose another --dir`);
+  }
+  if (lstatSync(executable).isSymbolicLink() || !isLauncher(readFileSync(executable, "utf8"))) {
+    throw new ValidationError(`--dir ${given}: ${shown(executable, cwd)} exists and was not written by ldoms provider install; remove it or choose another --dir`);
+  }
 }
 
 /** The provider's entry the launcher runs: the package's bin, which needs the build in dist/. */
@@ -151,15 +167,13 @@ export function installProvider(options: ProviderInstallOptions, cwd: string, sy
   const entry = providerEntry(options.entry, cwd);
   const layout = installLayout({ mode, dir, version, platform });
   const configFile = options.writeConfig === undefined ? undefined : configTarget(options.writeConfig, cwd);
+  checkLauncherTarget(layout.executable, given, cwd);
   makeFolder(layout.folder, "--dir", given, cwd);
-  if (existsSync(layout.executable) && statSync(layout.executable).isDirectory()) {
-    throw new ValidationError(`--dir ${given}: ${shown(layout.executable, cwd)} is a folder where the provider's launcher goes; remove it`);
-  }
-  writeWhole(layout.executable, launcherScript(entry), 0o755);
+  writeWhole(layout.executable, launcherScript(entry), 0o755, "--dir", given, cwd);
   const removedVersions = mode === "mirror" ? removeOtherVersions(dir, platform, version) : [];
   if (configFile !== undefined && options.writeConfig !== undefined) {
     makeFolder(dirname(configFile), "--write-config", options.writeConfig, cwd);
-    writeWhole(configFile, cliConfigFile(mode, dir), 0o644);
+    writeWhole(configFile, cliConfigFile(mode, dir), 0o644, "--write-config", options.writeConfig, cwd);
   }
   return {
     mode,
