@@ -197,7 +197,11 @@ async function proveHost(run: HostRun, options: ApplyOptions): Promise<void> {
   emitListingWarnings(p.session, options.onEvent);
   const unmet = unprovenParts(steps, run.known, final.observed);
   if (unmet.length) {
-    throw new ApplyError(`${id}: the commands succeeded but a re-read does not show the expected result:\n${unmet.map((u) => `  - ${u}`).join("\n")}`, id);
+    throw new ApplyError(
+      `${id}: the commands succeeded but a re-read does not show the expected result:\n${unmet.map((u) => `  - ${u}`).join("\n")}\n` +
+        `Something else may have changed ${id} while apply ran (an admin, another tool): run ldoms plan to see what differs, then ldoms apply again.`,
+      id,
+    );
   }
 }
 

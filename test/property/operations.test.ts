@@ -7,7 +7,7 @@
  * The sequences below `regressions` are failures found this way, kept as they shrank.
  */
 import { describe, expect, it } from "vitest";
-import { ApplyCmd, EvacuateCmd, MigrateCmd, TogetherCmd } from "./support/commands";
+import { ApplyCmd, EvacuateCmd, MigrateCmd, SynthCmd, TogetherCmd } from "./support/commands";
 import { replay, runBudget } from "./support/run";
 
 /**
@@ -65,6 +65,13 @@ describe("regressions found by the sequences", () => {
 
   it("evacuate whose read of a target's free capacity outlives --command-timeout: the refusal says what happened and what to do", async () => {
     await replay(2, 2, [new EvacuateCmd("t7-a", { kind: "timeout", subcommand: "list-devices", stallMs: 400, timeoutMs: 150 })]);
+  });
+
+  it("apply whose result an admin changes before its verifying read: the failure says what to run next", async () => {
+    const transcript: string[] = [];
+    await replay(2, 2, [new SynthCmd("ldg1", "pvid-300"), new ApplyCmd(undefined, { kind: "meddle", at: 5, action: "set-pvid", choice: 0 }), new ApplyCmd(undefined, { kind: "none" })], transcript);
+    expect(transcript[2]).toMatch(/^apply \[before exec 5, by hand on its host: set-pvid \(choice 0\)\] -> exit 1 \(fault hit\)$/);
+    expect(transcript[3]).toBe("apply -> exit 0");
   });
 
   it("a converged lab: apply, migrate and apply again change nothing more", async () => {
