@@ -1,7 +1,7 @@
 /**
  * Resource `ldoms_vnet` as Terraform runs it against the lab over SSH: plan and apply add a vnet
  * to the running ldg1, a converged plan is empty, a vnet removed or changed by hand is planned
- * again, the example's vnet is imported, and what the engine would refuse (a switch the host
+ * again and repaired, the example's vnet is imported, and what the engine would refuse (a switch the host
  * does not have, removing a vnet) stops the plan with the fix and changes nothing.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -31,6 +31,9 @@ const extra = (vswitch = "primary-vsw0") =>
     "}",
     "",
   ].join("\n");
+
+/** A third vnet of ldg1 with nothing but its switch (its properties are not managed). */
+const plain = ['resource "ldoms_vnet" "plain" {', '  host    = "t7-a"', '  domain  = "ldg1"', '  name    = "vnet2"', '  vswitch = "primary-vsw0"', "}", ""].join("\n");
 
 /** The example's vnet of ldg1, as its plan declares it. */
 const imported = ['resource "ldoms_vnet" "x" {', '  host    = "t7-a"', '  domain  = "ldg1"', '  name    = "vnet0"', '  vswitch = "primary-vsw0"', "  pvid    = 100", "}", ""].join("\n");
@@ -72,16 +75,18 @@ describe("terraform with the ldoms provider: resource ldoms_vnet against the lab
   });
 
   it("apply shows the vnet to add and adds it to the running ldg1, and the next plan is empty from one read of t7-a", async () => {
-    writeMain(extra());
+    writeMain(extra(), plain);
     expect(await vnetLine("vnet1")).toBe("");
     // apply prints the plan it runs: the same text terraform plan shows.
     const apply = await tf("apply", "-input=false", "-auto-approve");
     expect(apply.status, show(apply, env["TF_LOG_PATH"])).toBe(0);
     expect(apply.stdout).toContain("# ldoms_vnet.extra will be created");
+    expect(apply.stdout).toContain("# ldoms_vnet.plain will be created");
     expect(apply.stdout).toMatch(/id\s+= "t7-a\/ldg1\/vnet1"/);
     expect(apply.stdout).toMatch(/mtu\s+= \(known after apply\)/);
-    expect(apply.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
-    expect(apply.stdout).toContain("Apply complete! Resources: 1 added, 0 changed, 0 destroyed.");
+    expect(apply.stdout).toContain("Plan: 2 to add, 0 to change, 0 to destroy.");
+    expect(apply.stdout).toContain("Apply complete! Resources: 2 added, 0 changed, 0 destroyed.");
+    expect(await vnetLine("vnet2")).toContain("|service=primary-vsw0@primary|");
     const line = await vnetLine("vnet1");
     expect(line).toContain("|service=primary-vsw0@primary|");
     expect(line).toContain("|pvid=200|");
@@ -97,27 +102,24 @@ describe("terraform with the ldoms provider: resource ldoms_vnet against the lab
     expect({ connections: after.connections - before.connections, execs: after.execs - before.execs }).toEqual({ connections: 1, execs: 1 });
   }, 90_000);
 
-  it("a pvid changed by hand is that resource's in-place diff and apply sets it back; a vnet removed by hand is added again", async () => {
+  it("a pvid changed by hand is that resource's in-place diff, a vnet removed by hand is planned again, and apply repairs both", async () => {
     expect(await lab.lab.runLdm("t7-a", ["set-vnet", "pvid=300", "vnet1", "ldg1"])).toMatchObject({ exitCode: 0 });
+    expect(await lab.lab.runLdm("t7-a", ["remove-vnet", "vnet2", "ldg1"])).toMatchObject({ exitCode: 0 });
     const drift = await tf("plan", "-input=false", "-detailed-exitcode");
     expect(drift.status, show(drift)).toBe(2);
     expect(drift.stdout).toContain("# ldoms_vnet.extra will be updated in-place");
     expect(drift.stdout).toMatch(/~ pvid\s+= 300 -> 200/);
+    expect(drift.stdout).toContain("# ldoms_vnet.plain will be created");
+    expect(drift.stdout).toContain("Plan: 1 to add, 1 to change, 0 to destroy.");
     const apply = await tf("apply", "-input=false", "-auto-approve");
     expect(apply.status, show(apply, env["TF_LOG_PATH"])).toBe(0);
-    expect(apply.stdout).toContain("Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");
+    expect(apply.stdout).toContain("Apply complete! Resources: 1 added, 1 changed, 0 destroyed.");
     expect(await vnetLine("vnet1")).toContain("|pvid=200|");
-
-    expect(await lab.lab.runLdm("t7-a", ["remove-vnet", "vnet1", "ldg1"])).toMatchObject({ exitCode: 0 });
-    const again = await tf("apply", "-input=false", "-auto-approve");
-    expect(again.status, show(again, env["TF_LOG_PATH"])).toBe(0);
-    expect(again.stdout).toContain("# ldoms_vnet.extra will be created");
-    expect(again.stdout).toContain("Apply complete! Resources: 1 added, 0 changed, 0 destroyed.");
-    expect(await vnetLine("vnet1")).toContain("|pvid=200|");
+    expect(await vnetLine("vnet2")).toContain("|name=vnet2|");
   }, 90_000);
 
   it("terraform import of the example's vnet t7-a/ldg1/vnet0, then a plan with no changes", async () => {
-    writeMain(extra(), imported);
+    writeMain(extra(), plain, imported);
     const imports = await tf("import", "-input=false", "ldoms_vnet.x", "t7-a/ldg1/vnet0");
     expect(imports.status, show(imports, env["TF_LOG_PATH"])).toBe(0);
     expect(imports.stdout).toContain("Import successful!");
@@ -129,7 +131,7 @@ describe("terraform with the ldoms provider: resource ldoms_vnet against the lab
 
   it("a switch t7-a does not have is refused at plan time with the fix, and nothing on t7-a changes", async () => {
     const mutations = lab.lab.mutatingCount("t7-a");
-    writeMain(extra("backup-vsw9"), imported);
+    writeMain(extra("backup-vsw9"), plain, imported);
     const plan = await tf("plan", "-input=false");
     expect(plan.status, show(plan)).toBe(1);
     const text = plan.stderr.replace(/\s+/g, " ");
@@ -141,7 +143,7 @@ describe("terraform with the ldoms provider: resource ldoms_vnet against the lab
   }, 90_000);
 
   it("removing a vnet is refused at plan time, saying how to keep it or remove it by hand", async () => {
-    writeMain(extra(), imported);
+    writeMain(extra(), plain, imported);
     const plan = await tf("plan", "-input=false", "-destroy");
     expect(plan.status, show(plan)).toBe(1);
     const text = plan.stderr.replace(/\s+/g, " ");

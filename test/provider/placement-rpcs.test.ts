@@ -1,0 +1,91 @@
+/**
+ * Resource `ldoms_placement` RPCs as plain calls (no gRPC, no terraform) against the pair lab's
+ * SSH server: a move that passes at plan time but whose target changed before apply fails with
+ * the migration report's summary and failing check (nothing moves, the state stays), and a
+ * placement that is forgotten moves nothing.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stableJson } from "../../src/synth";
+import { sshConnect } from "../../src/provider/connect";
+import { decodeDynamicValue, encodeDynamicValue, type TerraformValue } from "../../src/provider/dynamic-value";
+import { LdomsProvider } from "../../src/provider/provider-rpcs";
+import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
+import { GroupCli, groupExamplePlan, pairLabJson } from "../mobility/support";
+
+const TYPE = "ldoms_placement";
+const placement = (v: Record<string, TerraformValue>): Record<string, TerraformValue> => ({ domain: "ldg1", host: null, current_host: null, id: null, ...v });
+
+describe("ldoms_placement RPCs against the pair lab", () => {
+  let lab: SshLab;
+  let dir: string;
+  let cli: GroupCli;
+
+  beforeAll(async () => {
+    lab = await startSshLab({ json: pairLabJson() });
+    cli = new GroupCli(groupExamplePlan(), lab.inventory);
+    const applied = await cli.apply();
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    dir = mkdtempSync(join(tmpdir(), "ldoms-provider-placement-rpcs-"));
+    writeFileSync(join(dir, "ldoms.plan.json"), stableJson(groupExamplePlan()));
+    writeFileSync(join(dir, "inventory.json"), JSON.stringify({ hosts: lab.inventory.hosts }));
+  }, 60_000);
+
+  afterAll(async () => {
+    cli?.remove();
+    await lab?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const provider = () => {
+    const p = new LdomsProvider(sshConnect(), dir, {});
+    expect(p.configureProvider({ config: encodeDynamicValue({ plan_document: "ldoms.plan.json", inventory: "inventory.json" }) }).diagnostics).toEqual([]);
+    return p;
+  };
+  const domainsOn = async (machine: string) => [...(await lab.lab.runLdm(machine, ["list", "-p"])).stdout.matchAll(/^DOMAIN\|name=(ldg\d)\|/gm)].map((m) => m[1]);
+
+  it("a target VF renamed between plan and apply: the migration's summary and failing rule, nothing moved, the prior state kept", async () => {
+    const p = provider();
+    const read = await p.readResource({ type_name: TYPE, current_state: encodeDynamicValue(placement({ id: "ldg1" })) });
+    expect(read.diagnostics).toEqual([]);
+    const prior = decodeDynamicValue(read.new_state);
+    expect(prior).toEqual({ domain: "ldg1", host: "t7-a", current_host: "t7-a", id: "ldg1" });
+
+    const config = placement({ host: "t7-b" });
+    const plan = await p.planResourceChange({ type_name: TYPE, prior_state: read.new_state, proposed_new_state: encodeDynamicValue({ ...(prior as object), host: "t7-b" }), config: encodeDynamicValue(config) });
+    expect(plan.diagnostics).toEqual([]);
+    expect(decodeDynamicValue(plan.planned_state)).toEqual({ domain: "ldg1", host: "t7-b", current_host: "t7-b", id: "ldg1" });
+
+    const records = (await lab.lab.runLdm("t7-b", ["list-io", "-l", "-p"])).stdout.split(/\n(?=\|dev=)/);
+    const alias = /alias=([^|]+)/.exec(records.find((r) => r.includes("|name=ldg1-app")) ?? "")?.[1] as string;
+    expect((await lab.lab.runLdm("t7-b", ["set-io", "name=stolen", alias])).exitCode).toBe(0);
+    const mutations = lab.lab.mutatingCount();
+
+    const applied = await p.applyResourceChange({ type_name: TYPE, prior_state: read.new_state, planned_state: plan.planned_state, config: encodeDynamicValue(config) });
+    expect(applied.diagnostics).toHaveLength(1);
+    const [diagnostic] = applied.diagnostics;
+    expect(diagnostic?.summary).toBe("ldg1 was not moved to t7-b (preflight-failed): Preflight failed (rule 5); nothing was changed: ldg1 stays on t7-a.");
+    expect(diagnostic?.detail).toContain("- rule 5 fails: t7-b has no VF named ldg1-app");
+    expect(diagnostic?.detail).toContain("Fix: give the target VF the same user-assigned name");
+    expect(decodeDynamicValue(applied.new_state)).toEqual(prior);
+    expect(lab.lab.mutatingCount()).toBe(mutations);
+    expect(await domainsOn("t7-a")).toContain("ldg1");
+    expect((await lab.lab.runLdm("t7-b", ["set-io", "name=ldg1-app", alias])).exitCode).toBe(0);
+  }, 60_000);
+
+  it("forgetting a placement plans and applies nothing on the hosts", async () => {
+    const p = provider();
+    const prior = encodeDynamicValue({ domain: "ldg2", host: "t7-b", current_host: "t7-b", id: "ldg2" });
+    const mutations = lab.lab.mutatingCount();
+    const plan = await p.planResourceChange({ type_name: TYPE, prior_state: prior, proposed_new_state: encodeDynamicValue(null), config: encodeDynamicValue(null) });
+    expect(plan.diagnostics).toEqual([]);
+    expect(decodeDynamicValue(plan.planned_state)).toBeNull();
+    const applied = await p.applyResourceChange({ type_name: TYPE, prior_state: prior, planned_state: plan.planned_state, config: encodeDynamicValue(null) });
+    expect(applied.diagnostics).toEqual([]);
+    expect(decodeDynamicValue(applied.new_state)).toBeNull();
+    expect(lab.lab.mutatingCount()).toBe(mutations);
+    expect(await domainsOn("t7-b")).toContain("ldg2");
+  }, 60_000);
+});
