@@ -104,13 +104,14 @@ export function preflightDiagnostics(domain: string, move: { from: string; to: s
     );
 }
 
-/** A migration that did not succeed: the report's summary, and every check that did not pass. */
+/** A migration that did not succeed: the report's summary, the preparation it lacks, and every check that did not pass. */
 export function migrationFailure(report: MigrationReport): DiagnosticMessage {
   const failing = [...report.preflight, ...report.postVerify].filter((c) => c.status !== "passed");
   return errorDiagnostic(
     [
       `${report.domain} was not moved to ${report.target} (${report.outcome}): ${report.summary.split("\n")[0]}`,
       ...report.summary.split("\n").slice(1),
+      ...report.missingPreparation.map((m) => `- not prepared: ${m}`),
       ...failing.map((c) => `- ${checkLine(c)}`),
     ].join("\n"),
     "host",

@@ -86,6 +86,7 @@ describe("ldoms_placement diagnostics", () => {
         { id: "preflight/6-dry-run", rule: 6, status: "failed", message: "ldm migrate-domain -n refused (exit status 1): no vds", fix: "correct what ldm names" },
       ],
       postVerify: [],
+      missingPreparation: [],
     } as unknown as MigrationReport;
     const diagnostic = migrationFailure(report);
     expect(diagnostic.summary).toBe("ldg2 was not moved to t7-a (dry-run-refused): ldm refused the dry run; nothing was changed: ldg2 stays on t7-b.");

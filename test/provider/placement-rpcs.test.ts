@@ -1,8 +1,8 @@
 /**
  * Resource `ldoms_placement` RPCs as plain calls (no gRPC, no terraform) against the pair lab's
  * SSH server: a move that passes at plan time but whose target changed before apply fails with
- * the migration report's summary and failing check (nothing moves, the state stays), and a
- * placement that is forgotten moves nothing.
+ * the migration report's summary, what preparation it lacks and the failing rule (nothing moves,
+ * the state stays), and a placement that is forgotten moves nothing.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -66,7 +66,9 @@ describe("ldoms_placement RPCs against the pair lab", () => {
     const applied = await p.applyResourceChange({ type_name: TYPE, prior_state: read.new_state, planned_state: plan.planned_state, config: encodeDynamicValue(config) });
     expect(applied.diagnostics).toHaveLength(1);
     const [diagnostic] = applied.diagnostics;
-    expect(diagnostic?.summary).toBe("ldg1 was not moved to t7-b (preflight-failed): Preflight failed (rule 5); nothing was changed: ldg1 stays on t7-a.");
+    // The migration finds the group's preparation undone first (the VF is to be named again), and still reports every rule.
+    expect(diagnostic?.summary).toBe("ldg1 was not moved to t7-b (not-prepared): The preparation is not converged (1 change(s) missing); nothing was changed. Run ldoms apply, or ldoms migrate ldg1 --to t7-b --apply.");
+    expect(diagnostic?.detail).toMatch(/^- not prepared: t7-b: .*ldg1-app/m);
     expect(diagnostic?.detail).toContain("- rule 5 fails: t7-b has no VF named ldg1-app");
     expect(diagnostic?.detail).toContain("Fix: give the target VF the same user-assigned name");
     expect(decodeDynamicValue(applied.new_state)).toEqual(prior);
