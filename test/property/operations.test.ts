@@ -74,6 +74,13 @@ describe("regressions found by the sequences", () => {
     expect(transcript[3]).toBe("apply -> exit 0");
   });
 
+  it("migrate whose connection drops just before ldm migrate-domain: the domain stays, and the report says to run the move again", async () => {
+    const transcript: string[] = [];
+    const world = await replay(3, 2, [new MigrateCmd("ldg1", "t7-c", { kind: "cut", at: 10, point: "before" })], transcript);
+    expect(transcript).toEqual(["migrate ldg1 --to t7-c [cut before exec 10] -> exit 1 (fault hit)"]);
+    expect(world.hostOf("ldg1")).toBe("t7-a");
+  });
+
   it("a converged lab: apply, migrate and apply again change nothing more", async () => {
     const world = await replay(2, 2, [new MigrateCmd("ldg1", "t7-b", { kind: "none" }), new ApplyCmd(undefined, { kind: "none" })]);
     expect(world.hostOf("ldg1")).toBe("t7-b");

@@ -175,7 +175,7 @@ async function migrateDomain(ctx: Ctx): Promise<PhaseResult<MigrationRunInfo>> {
   }
   const where = after
     ? stillOnSource
-      ? `${m.domain} is still on ${m.sourceHost} (${stillOnSource.state})`
+      ? `${m.domain} is still on ${m.sourceHost} (${stillOnSource.state})${runInfo.exitStatus === null ? `; nothing moved: run ${migrateCommand(m)} again` : ""}`
       : `${m.domain} is no longer on ${m.sourceHost}: run ${migrateCommand(m)} again to verify it on ${m.targetHost}`
     : `${m.sourceHost} could not be re-read; run ${migrateCommand(m)} again to find out where ${m.domain} is`;
   const why = runInfo.stderr.trim().split("\n").join(" / ") || `exit status ${runInfo.exitStatus ?? "unknown"}`;
