@@ -103,7 +103,6 @@ const execContext = new AsyncLocalStorage<{ readonly label: string; readonly com
 interface Run {
   readonly label: string;
   readonly fault: Fault;
-  baseExecs: number;
   execs: number;
   faulted: boolean;
   stop?: (signal: StopSignalName) => void;
@@ -248,7 +247,7 @@ export class World {
 
   /** Runs one CLI command in-process with its fault; typed errors become exit 1 with their message. */
   async run(label: string, fault: Fault, body: (io: CommandIoLike, timeouts: { commandTimeout?: number }) => Promise<number>): Promise<Outcome> {
-    const run: Run = { label, fault, baseExecs: this.counters.execs, execs: 0, faulted: false };
+    const run: Run = { label, fault, execs: 0, faulted: false };
     this.runs.add(run);
     const stdout = new Capture();
     const stderr = new Capture();
