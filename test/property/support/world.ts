@@ -3,7 +3,9 @@
  * MigrationGroup with several mobile domains, the CLI commands run in-process against it
  * (LabExecutor connections, no SSH), and the fault switches the commands use (a cut at one
  * exec, a stop signal after some execs, a stalled `ldm` subcommand with a short command
- * timeout). Every `ldm` command the engine sends is recorded with what was migrating then.
+ * timeout, an admin's `ldm` by hand before one exec). Every `ldm` command the engine sends is
+ * recorded with what was migrating then, and every lock directory that goes away with the exec
+ * that removed it.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
