@@ -104,6 +104,24 @@ export function preflightDiagnostics(domain: string, move: { from: string; to: s
     );
 }
 
+/**
+ * The preparation the move lacks on either host (what `ldoms plan` would change there): the
+ * migration stops before its checks when it is not converged.
+ */
+export function preparationDiagnostic(domain: string, move: { from: string; to: string }, lacks: readonly string[]): DiagnosticMessage[] {
+  if (!lacks.length) return [];
+  return [
+    errorDiagnostic(
+      [
+        `${domain} cannot move from ${move.from} to ${move.to}: its preparation is not converged (${lacks.length} change(s) missing)`,
+        ...lacks.map((line) => `- ${line}`),
+        `Fix: run ldoms apply (or apply the resources that declare these objects), then plan again. Nothing will be changed; ${domain} stays on ${move.from}.`,
+      ].join("\n"),
+      "host",
+    ),
+  ];
+}
+
 /** A migration that did not succeed: the report's summary, the preparation it lacks, and every check that did not pass. */
 export function migrationFailure(report: MigrationReport): DiagnosticMessage {
   const failing = [...report.preflight, ...report.postVerify].filter((c) => c.status !== "passed");

@@ -11,6 +11,7 @@ import { engineHosts, HostSession, type ConnectHost, type EngineHost } from "../
 import { groupMigrationPlan, groupOf, locateDomain, withMigration } from "../engine/migration/group-migration";
 import { guestTarget, MigrationControl, migrationSucceeded, observeGuest, preflightChecks, runMigration, type GuestView } from "../engine/migration";
 import { guestErrorLine } from "../engine/migration/guest-view";
+import { preparationLacks } from "../engine/migration/preparation-check";
 import { retryUnknown } from "../engine/retry-unknown";
 import type { ProviderConfiguration } from "./configuration";
 import { decodeDynamicValue, UNKNOWN, type DynamicValueMessage, type TerraformValue } from "./dynamic-value";
@@ -18,7 +19,8 @@ import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./
 import type { HostQueue } from "./host-queue";
 import type { HostReads } from "./host-reads";
 import {
-  hostOfGroupProblem, migrationFailure, parsePlacementImportId, placementObject, placementValues, planPlacementChange, preflightDiagnostics, validatePlacementConfig, type PlacementValues,
+  hostOfGroupProblem, migrationFailure, parsePlacementImportId, placementObject, placementValues, planPlacementChange, preflightDiagnostics, preparationDiagnostic, validatePlacementConfig,
+  type PlacementValues,
 } from "./placement-plan";
 import type { VfPlanResult, VfResult } from "./vf-resource";
 
@@ -91,7 +93,10 @@ export class PlacementResources {
     return { ...(diagnostics.length ? {} : { state: placementObject(plan.planned as PlacementValues) }), requiresReplace: plan.requiresReplace, diagnostics };
   }
 
-  /** Rules 1-5 of the move on the provider's reads of both hosts and the guest: what `ldoms status` shows, nothing locked or changed. */
+  /**
+   * Rules 1-5 of the move on the provider's reads of both hosts and the guest (what `ldoms
+   * status` shows), and the preparation the migration would find missing: nothing locked or changed.
+   */
   private async preflight(configuration: ProviderConfiguration, group: MigrationGroupPlan, domain: string, move: { from: string; to: string }): Promise<DiagnosticMessage[]> {
     try {
       const migration = groupMigrationPlan(configuration.document, group, domain, move.from, move.to);
@@ -102,7 +107,8 @@ export class PlacementResources {
         this.guestView(configuration, move.from, domain),
       ]);
       const checks = preflightChecks({ migration, sourcePlan: sourceHost.plan, targetPlan: targetHost.plan, source, target, guest });
-      return preflightDiagnostics(domain, move, checks);
+      const lacks = await preparationLacks(configuration.document, migration, { source, target }, { connect: this.connect, ...(configuration.inventory ? { inventory: configuration.inventory } : {}) });
+      return [...preparationDiagnostic(domain, move, lacks), ...preflightDiagnostics(domain, move, checks)];
     } catch (error) {
       return [diagnosticFromError(error)];
     }

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { UNKNOWN } from "../../src/provider/dynamic-value";
 import { PLACEMENT_RESOURCE, RESOURCES, schemaMessage } from "../../src/provider/schema";
 import {
-  hostOfGroupProblem, migrationFailure, parsePlacementImportId, planPlacementChange, preflightDiagnostics, validatePlacementConfig, type PlacementValues,
+  hostOfGroupProblem, migrationFailure, parsePlacementImportId, planPlacementChange, preflightDiagnostics, preparationDiagnostic, validatePlacementConfig, type PlacementValues,
 } from "../../src/provider/placement-plan";
 import type { MigrationReport } from "../../src/engine/migration";
 import { groupExamplePlan } from "../mobility/support";
@@ -73,6 +73,13 @@ describe("ldoms_placement diagnostics", () => {
     ]);
     expect(diagnostics[1]?.detail).toContain("Fix: run ldoms apply\nNothing will be changed; ldg2 stays on t7-b.");
     expect(diagnostics[1]?.attribute).toEqual({ steps: [{ attribute_name: "host" }] });
+  });
+
+  it("the preparation the move lacks: one error listing each line, with ldoms apply as the fix; none when converged", () => {
+    expect(preparationDiagnostic("ldg2", move, [])).toEqual([]);
+    const [diagnostic] = preparationDiagnostic("ldg2", move, ['t7-a: + create VF "ldg2-app" on /SYS/MB/NET2/IOVNET.PF0 (pvid=100)']);
+    expect(diagnostic?.summary).toBe("ldg2 cannot move from t7-b to t7-a: its preparation is not converged (1 change(s) missing)");
+    expect(diagnostic?.detail).toBe('- t7-a: + create VF "ldg2-app" on /SYS/MB/NET2/IOVNET.PF0 (pvid=100)\nFix: run ldoms apply (or apply the resources that declare these objects), then plan again. Nothing will be changed; ldg2 stays on t7-b.');
   });
 
   it("a migration that did not succeed: its outcome and summary, then each check that did not pass", () => {
