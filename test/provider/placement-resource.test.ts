@@ -114,6 +114,9 @@ describe("terraform with the ldoms provider: resource ldoms_placement against th
     expect(text).toContain(`${alias} is named stolen)`);
     expect(text).toContain("Fix: give the target VF the same user-assigned name (ldm set-io name=ldg2-app");
     expect(text).toContain("Nothing will be changed; ldg2 stays on t7-b.");
+    // What the migration would find first: the group's preparation undone on t7-a.
+    expect(text).toContain("Error: ldg2 cannot move from t7-b to t7-a: its preparation is not converged (1 change(s) missing)");
+    expect(text).toMatch(/- t7-a: \S+ create VF "ldg2-app"/);
     expect(text).toContain('host = "t7-a"');
     expect(lab.lab.mutatingCount()).toBe(mutations);
     expect(await where()).toEqual({ ldg1: "t7-b active", ldg2: "t7-b active" });
