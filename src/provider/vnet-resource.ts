@@ -41,7 +41,7 @@ function configured(config: DynamicValueMessage | null | undefined, planned: Vne
 /** The attribute a precondition problem is about, so Terraform points at the line. */
 function problemAttribute(problems: readonly string[]): string | undefined {
   const text = problems.join("\n");
-  for (const property of ["mtu", "pvid", "vid"]) if (text.includes(`/set/${property}`) || text.includes(`${property}=`)) return property;
+  for (const property of ["mtu", "pvid", "vid"]) if (text.includes(`/set/${property}`)) return property;
   if (text.includes("virtual switch")) return "vswitch";
   if (problems.some((p) => p.startsWith("domain "))) return "domain";
   return undefined;
