@@ -1,12 +1,16 @@
 /**
  * The parts of resource `ldoms_vnet` that need no host: schema, plan diff and refusals, import
- * ids, configuration checks, the state a read gives, the one-vnet host plan and its steps.
+ * ids, configuration checks, the state a read gives, the one-vnet host plan and its steps; state
+ * upgrade and import of `ldoms_vnet` and `ldoms_placement`.
  */
 import { describe, expect, it } from "vitest";
 import { UNKNOWN, type TerraformValue } from "../../src/provider/dynamic-value";
 import { RESOURCES, schemaMessage, VNET_RESOURCE } from "../../src/provider/schema";
 import { planVnetChange } from "../../src/provider/vnet-plan";
-import { oneVnetHostPlan } from "../../src/provider/vnet-resource";
+import { oneVnetHostPlan, VnetResources } from "../../src/provider/vnet-resource";
+import { HostQueue } from "../../src/provider/host-queue";
+import { HostReads } from "../../src/provider/host-reads";
+import { PlacementResources } from "../../src/provider/placement-resource";
 import { parseVnetImportId, validateVnetConfig, vnetStateFromObserved, vnetValues, type KnownVnet, type VnetValues } from "../../src/provider/vnet-values";
 import { examplePlan } from "../../test-kit/example-plan";
 
@@ -97,5 +101,29 @@ describe("ldoms_vnet values", () => {
     expect(plan.guests).toEqual([]);
     expect(plan.steps.map((s) => s.id)).toEqual(["vnet/ldg1/vnet1/add", "vnet/ldg1/vnet1/set/vswitch", "vnet/ldg1/vnet1/set/pvid", "vnet/ldg1/vnet1/set/vid"]);
     expect(plan.steps.every((s) => s.disruption === undefined)).toBe(true);
+  });
+});
+
+describe("ldoms_vnet and ldoms_placement state upgrade and import", () => {
+  const noHost = () => {
+    throw new Error("no host here");
+  };
+  const vnets = new VnetResources(noHost, new HostReads(noHost), new HostQueue());
+  const placements = new PlacementResources(noHost, new HostReads(noHost), new HostQueue());
+
+  it("schema version 0 passes the stored JSON through, every attribute present; a newer version is refused", () => {
+    expect(vnets.upgrade(0, Buffer.from(JSON.stringify({ host: "t7-a", domain: "ldg1", name: "vnet1", vswitch: "primary-vsw0" }))).state).toEqual({
+      host: "t7-a", domain: "ldg1", name: "vnet1", vswitch: "primary-vsw0", pvid: null, vid: null, mtu: null, id: null,
+    });
+    expect(placements.upgrade(0, Buffer.from(JSON.stringify({ domain: "ldg1", host: "t7-a" }))).state).toEqual({ domain: "ldg1", host: "t7-a", current_host: null, id: null });
+    expect(vnets.upgrade(1, Buffer.from("{}")).diagnostics[0]?.summary).toMatch(/ldoms_vnet state of schema version 1 is newer/);
+    expect(placements.upgrade(1, Buffer.from("{}")).diagnostics[0]?.summary).toMatch(/ldoms_placement state of schema version 1 is newer/);
+  });
+
+  it("import gives the identity and leaves the rest to the read that follows; a bad id is a diagnostic", () => {
+    expect(vnets.importState("t7-a/ldg1/vnet0").state).toEqual({ host: "t7-a", domain: "ldg1", name: "vnet0", vswitch: null, pvid: null, vid: null, mtu: null, id: "t7-a/ldg1/vnet0" });
+    expect(placements.importState("ldg1").state).toEqual({ domain: "ldg1", host: null, current_host: null, id: "ldg1" });
+    expect(vnets.importState("vnet0").diagnostics[0]?.summary).toContain("is not HOST/DOMAIN/VNET");
+    expect(placements.importState("a/b").diagnostics[0]?.summary).toContain("is not a domain name");
   });
 });
