@@ -4,6 +4,7 @@
  * replacing it). What the host decides (a missing domain or switch, a property `ldm` changes
  * only while the domain is stopped) is checked against a read in vnet-resource.ts.
  */
+import type { PlanDocument } from "../model";
 import { VNET_REPLACING_ATTRIBUTES } from "./schema";
 import { UNKNOWN } from "./dynamic-value";
 import { errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
@@ -73,4 +74,23 @@ export function planVnetChange(prior: VnetValues | null, proposed: VnetValues | 
   const requiresReplace = VNET_REPLACING_ATTRIBUTES.filter((a) => proposed[a] === UNKNOWN || !same(prior[a], proposed[a]));
   if (requiresReplace.length) return { requiresReplace, diagnostics: [replaceRefusal(prior, requiresReplace)] };
   return { planned: { ...proposed, id: prior.id }, requiresReplace: [], diagnostics: [] };
+}
+
+/**
+ * A vnet of a mobile domain pinned to one host would be "gone" after every move of its domain
+ * and planned again where the domain no longer runs: its group declares it on every host.
+ */
+export function mobileDomainRefusal(document: PlanDocument, config: VnetValues): DiagnosticMessage | undefined {
+  if (typeof config.domain !== "string") return undefined;
+  const domain = config.domain;
+  const group = document.groups?.find((g) => g.domains.some((d) => d.name === domain));
+  if (!group) return undefined;
+  return errorDiagnostic(
+    [
+      `${domain} is a mobile domain of group ${group.id}: its vnets are declared with the group, not per host`,
+      `A vnet resource names one host, and ${domain} runs on any host of the group (${group.hosts.map((h) => h.id).join(", ")}): after a move the vnet would be planned again where ${domain} no longer runs.`,
+      `Declare it as a Vnet of ${domain} in the MigrationGroup (ldoms apply prepares every host of the group), and choose where ${domain} runs with ldoms_placement.`,
+    ].join("\n"),
+    "domain",
+  );
 }

@@ -13,7 +13,7 @@ import { decodeDynamicValue, UNKNOWN, type DynamicValueMessage, type TerraformVa
 import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
 import type { HostQueue } from "./host-queue";
 import type { HostReads } from "./host-reads";
-import { planVnetChange, vnetDestroyRefusal } from "./vnet-plan";
+import { mobileDomainRefusal, planVnetChange, vnetDestroyRefusal } from "./vnet-plan";
 import {
   knownVnet, oneVnetDesiredState, parseVnetImportId, validateVnetConfig, vnetObject, vnetStateFromObserved, vnetValues, VNET_ATTRIBUTES, type KnownVnet, type VnetValues,
 } from "./vnet-values";
@@ -81,6 +81,8 @@ export class VnetResources {
     const proposed = proposedValue === null ? null : vnetValues(proposedValue);
     const plan = planVnetChange(prior, proposed);
     if (!plan.planned || plan.diagnostics.length) return { requiresReplace: plan.requiresReplace, diagnostics: plan.diagnostics };
+    const mobile = mobileDomainRefusal(configuration.document, plan.planned);
+    if (mobile) return { requiresReplace: plan.requiresReplace, diagnostics: [mobile] };
     const diagnostics = await this.hostProblems(configuration, configured(request.config, plan.planned));
     return { ...(diagnostics.length ? {} : { state: vnetObject(plan.planned) }), requiresReplace: plan.requiresReplace, diagnostics };
   }

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { UNKNOWN, type TerraformValue } from "../../src/provider/dynamic-value";
 import { RESOURCES, schemaMessage, VNET_RESOURCE } from "../../src/provider/schema";
-import { planVnetChange } from "../../src/provider/vnet-plan";
+import { mobileDomainRefusal, planVnetChange } from "../../src/provider/vnet-plan";
+import { groupExamplePlan } from "../mobility/support";
 import { oneVnetHostPlan, VnetResources } from "../../src/provider/vnet-resource";
 import { HostQueue } from "../../src/provider/host-queue";
 import { HostReads } from "../../src/provider/host-reads";
@@ -64,6 +65,17 @@ describe("ldoms_vnet plan diff", () => {
     expect(plan.diagnostics[0]?.summary).toBe('vnet "vnet1" of domain ldg1 on t7-a would be destroyed: the ldoms provider does not remove vnets');
     expect(plan.diagnostics[0]?.detail).toContain("ldm remove-vnet vnet1 ldg1 on t7-a, then terraform state rm");
     expect(plan.diagnostics[0]?.detail).toContain("lifecycle { destroy = false }");
+  });
+});
+
+describe("ldoms_vnet of a mobile domain", () => {
+  it("is refused naming the group, its hosts and the fix; a fixed domain's vnet is not", () => {
+    const refusal = mobileDomainRefusal(groupExamplePlan(), values({ domain: "ldg1" }));
+    expect(refusal?.summary).toBe("ldg1 is a mobile domain of group pair: its vnets are declared with the group, not per host");
+    expect(refusal?.detail).toContain("runs on any host of the group (t7-a, t7-b)");
+    expect(refusal?.detail).toContain("choose where ldg1 runs with ldoms_placement");
+    expect(refusal?.attribute).toEqual({ steps: [{ attribute_name: "domain" }] });
+    expect(mobileDomainRefusal(examplePlan(), values({ domain: "ldg1" }))).toBeUndefined();
   });
 });
 
