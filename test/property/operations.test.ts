@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ApplyCmd, EvacuateCmd, MigrateCmd, SynthCmd, TogetherCmd } from "./support/commands";
-import { replay, runBudget } from "./support/run";
+import { replay, runBudget, startWorld } from "./support/run";
 
 /**
  * Sequences and most commands per sequence of the fast budget: about 250 commands in 25-40 s on
@@ -47,6 +47,17 @@ describe("regressions found by the sequences", () => {
 
   it("evacuate while another run moves one of its domains away: the refusal says the domain is gone and what to run", async () => {
     await replay(4, 2, [new TogetherCmd({ kind: "evacuate", host: "t7-b" }, { kind: "migrate", domain: "ldg2", to: "t7-d" }, 3_000)]);
+    const world = await startWorld(4, 2);
+    try {
+      const [evacuated, migrated] = await Promise.all([world.evacuate({ kind: "none" }, "t7-b", 3_000), world.migrate({ kind: "none" }, "ldg2", "t7-d", 3_000)]);
+      expect(migrated.code).toBe(0);
+      expect(world.hostOf("ldg2")).toBe("t7-d");
+      // Whichever took the lock first, the evacuation never claims that ldg2 stayed on t7-b.
+      expect(evacuated.stdout).not.toContain("ldg2 stays on t7-b");
+      if (evacuated.code !== 0) expect(evacuated.stdout).toContain("ldg2 is not on t7-b (moved by another run since it was located?); run ldoms migrate ldg2 --to");
+    } finally {
+      world.remove();
+    }
   });
 
   it("evacuate stopped by SIGINT while a migration runs: the migration finishes and is verified, and the report says the domain moved", async () => {

@@ -191,8 +191,8 @@ export class TogetherCmd implements Op {
     const what = this.toString();
     await engineStep(world, what, async () => {
       const [x, y] = await Promise.all([start(world, this.a, this.lockTimeout), start(world, this.b, this.lockTimeout)]);
-      checkErrorMessages(world, `${what} (first)`, x);
-      checkErrorMessages(world, `${what} (second)`, y);
+      checkErrorMessages(world, `${what} (first)`, x, true);
+      checkErrorMessages(world, `${what} (second)`, y, true);
       if (this.lockTimeout > 0 && world.staleLocks.size === 0) {
         for (const [op, out] of [[this.a, x], [this.b, y]] as const) {
           if (op.kind === "apply" && out.code !== 0) fail(`${what}: ${describe(op)} exited ${out.code} although it could wait for the lock:\n${out.stdout}${out.error ?? ""}`);
