@@ -84,9 +84,9 @@ export class ApplyCmd implements Op {
   check = () => true;
   async run(_m: Model, world: World): Promise<void> {
     const out = await engineStep(world, this.toString(), () => world.apply(this.fault, this.host));
-    if (this.fault.kind === "sigint" && out.faulted && out.code !== 130) fail(`${this}: exit ${out.code} after SIGINT (apply stops at its next safe point: 130)`);
-    // A lock left by a killed run is the one reason an unfaulted apply may refuse.
+    // A lock left by a killed run is the one reason an unfaulted apply may refuse (with a signal too: it refuses first).
     const locked = [...world.staleLocks.keys()].some((h) => this.host === undefined || h === this.host);
+    if (this.fault.kind === "sigint" && out.faulted && out.code !== 130 && !(locked && out.code === 1)) fail(`${this}: exit ${out.code} after SIGINT (apply stops at its next safe point: 130)`);
     // An admin's change during the run may come after its last step: then there is something left to do.
     const meddled = this.fault.kind === "meddle" && out.faulted;
     if (out.code === 0 && !meddled) await checkConverged(world, this.toString(), this.host);
