@@ -3,11 +3,11 @@
  * need no host, the desired state the engine plans from, and the state a host's read gives.
  */
 import { ValidationError, type DesiredHostState, type DesiredVf, type VfProperty } from "../model";
-import { NAME_MAX_LENGTH, SAFE_NAME_PATTERN, VF_MTU_RANGE, VLAN_RANGE } from "../ldm/assumptions";
-import { parsePseudonym } from "../ldm/syntax";
+import { SAFE_NAME_PATTERN, VF_MTU_RANGE } from "../ldm/assumptions";
 import type { ObservedVf } from "../engine";
 import { attribute, containsUnknown, UNKNOWN, type TerraformValue, type Unknown } from "./dynamic-value";
-import { errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
+import type { DiagnosticMessage } from "./diagnostics";
+import { nameProblem, vlanAndMtuProblems } from "./config-checks";
 
 /** The resource's fields; `UNKNOWN` where Terraform does not know the value yet. */
 export interface VfValues {
@@ -102,27 +102,6 @@ export function oneVfDesiredState(config: VfValues & { host: string; name: strin
   };
 }
 
-function nameProblem(attr: string, value: string | null | Unknown, what: string): DiagnosticMessage[] {
-  if (typeof value !== "string") return [];
-  if (value.trim() === "") return [errorDiagnostic(`${attr} is empty: give ${what}`, attr)];
-  if (attr === "pf") {
-    const p = parsePseudonym(value);
-    if (p?.class === "ethernet" && p.vf === undefined) return [];
-    const what = p === undefined ? "is not the pseudonym of an Ethernet PF (.../IOVNET.PF<n>)" : p.vf !== undefined ? "is a VF, not a PF" : "is not an Ethernet (IOVNET) PF";
-    return [errorDiagnostic(`pf ${JSON.stringify(value)} ${what}: use the pseudonym of an Ethernet PF as \`ldm list-io\` prints it, e.g. /SYS/MB/NET0/IOVNET.PF0`, attr)];
-  }
-  if (!SAFE_NAME_PATTERN.test(value) || value.length > NAME_MAX_LENGTH) {
-    return [errorDiagnostic(`${attr} ${JSON.stringify(value)} is not a valid name: letters, digits and _ + . : - (not first), at most ${NAME_MAX_LENGTH} characters`, attr)];
-  }
-  return [];
-}
-
-function rangeProblem(attr: string, value: number, range: { min: number; max: number }): DiagnosticMessage[] {
-  if (Number.isInteger(value) && value >= range.min && value <= range.max) return [];
-  return [errorDiagnostic(`${attr} ${value} is out of range: ${range.min}-${range.max}`, attr)];
-}
-
-/** Checks of the configuration that need no host; unknown values pass. */
 export function validateVfConfig(config: VfValues): DiagnosticMessage[] {
   const problems = [
     ...nameProblem("host", config.host, "the id of a host of the plan document (a ControlDomain's id)"),
@@ -130,15 +109,6 @@ export function validateVfConfig(config: VfValues): DiagnosticMessage[] {
     ...nameProblem("pf", config.pf, "the pseudonym of an Ethernet PF, e.g. /SYS/MB/NET0/IOVNET.PF0"),
     ...nameProblem("domain", config.domain, "a domain name, or leave domain out for an unassigned VF"),
   ];
-  if (typeof config.pvid === "number") problems.push(...rangeProblem("pvid", config.pvid, VLAN_RANGE));
-  if (Array.isArray(config.vid) && config.vid.length === 0) {
-    // The engine sets VLANs, it does not clear them: an empty list could never be reached.
-    problems.push(errorDiagnostic("vid is empty: leave vid out (the host's tagged VLANs are then not managed) or list VLAN ids", "vid"));
-  }
-  if (Array.isArray(config.vid)) {
-    for (const v of config.vid) problems.push(...rangeProblem("vid", v, VLAN_RANGE));
-    if (new Set(config.vid).size !== config.vid.length) problems.push(errorDiagnostic(`vid lists a VLAN id twice: ${config.vid.join(", ")}`, "vid"));
-  }
-  if (typeof config.mtu === "number") problems.push(...rangeProblem("mtu", config.mtu, VF_MTU_RANGE));
+  problems.push(...vlanAndMtuProblems(config, VF_MTU_RANGE, "the host's"));
   return problems;
 }

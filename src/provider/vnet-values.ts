@@ -3,11 +3,12 @@
  * need no host, the desired state the engine plans from, and the state a host's read gives.
  */
 import { ValidationError, type DesiredHostState, type DesiredVnet, type VnetProperty } from "../model";
-import { NAME_MAX_LENGTH, SAFE_NAME_PATTERN, VLAN_RANGE, VNET_MTU_RANGE } from "../ldm/assumptions";
+import { SAFE_NAME_PATTERN, VNET_MTU_RANGE } from "../ldm/assumptions";
 import { VNET_PROPERTIES } from "../ldm/properties";
 import type { ObservedVnet } from "../engine";
 import { attribute, containsUnknown, UNKNOWN, type TerraformValue, type Unknown } from "./dynamic-value";
-import { errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
+import type { DiagnosticMessage } from "./diagnostics";
+import { nameProblem, vlanAndMtuProblems } from "./config-checks";
 
 /** The resource's fields; `UNKNOWN` where Terraform does not know the value yet. */
 export interface VnetValues {
@@ -108,21 +109,6 @@ export function oneVnetDesiredState(config: KnownVnet): DesiredHostState {
   return { vswitches: [], domains: [{ name: config.domain, vfs: [], vnets: [vnet], ipmpGroups: [], otherVfs: [] }], unassignedVfs: [] };
 }
 
-function nameProblem(attr: string, value: string | null | Unknown, what: string): DiagnosticMessage[] {
-  if (typeof value !== "string") return [];
-  if (value.trim() === "") return [errorDiagnostic(`${attr} is empty: give ${what}`, attr)];
-  if (!SAFE_NAME_PATTERN.test(value) || value.length > NAME_MAX_LENGTH) {
-    return [errorDiagnostic(`${attr} ${JSON.stringify(value)} is not a valid name: letters, digits and _ + . : - (not first), at most ${NAME_MAX_LENGTH} characters`, attr)];
-  }
-  return [];
-}
-
-function rangeProblem(attr: string, value: number, range: { min: number; max: number }): DiagnosticMessage[] {
-  if (Number.isInteger(value) && value >= range.min && value <= range.max) return [];
-  return [errorDiagnostic(`${attr} ${value} is out of range: ${range.min}-${range.max}`, attr)];
-}
-
-/** Checks of the configuration that need no host; unknown values pass. */
 export function validateVnetConfig(config: VnetValues): DiagnosticMessage[] {
   const problems = [
     ...nameProblem("host", config.host, "the id of a host of the plan document (a ControlDomain's id)"),
@@ -130,15 +116,6 @@ export function validateVnetConfig(config: VnetValues): DiagnosticMessage[] {
     ...nameProblem("name", config.name, "the vnet's name (its if-name in the domain), e.g. vnet0"),
     ...nameProblem("vswitch", config.vswitch, "the name of a virtual switch of the host, e.g. primary-vsw0"),
   ];
-  if (typeof config.pvid === "number") problems.push(...rangeProblem("pvid", config.pvid, VLAN_RANGE));
-  if (Array.isArray(config.vid) && config.vid.length === 0) {
-    // The engine sets VLANs, it does not clear them: an empty list could never be reached.
-    problems.push(errorDiagnostic("vid is empty: leave vid out (the vnet's tagged VLANs are then not managed) or list VLAN ids", "vid"));
-  }
-  if (Array.isArray(config.vid)) {
-    for (const v of config.vid) problems.push(...rangeProblem("vid", v, VLAN_RANGE));
-    if (new Set(config.vid).size !== config.vid.length) problems.push(errorDiagnostic(`vid lists a VLAN id twice: ${config.vid.join(", ")}`, "vid"));
-  }
-  if (typeof config.mtu === "number") problems.push(...rangeProblem("mtu", config.mtu, VNET_MTU_RANGE));
+  problems.push(...vlanAndMtuProblems(config, VNET_MTU_RANGE, "the vnet's"));
   return problems;
 }
