@@ -1,15 +1,16 @@
 /**
  * Plan = observed state + guards. Each step whose guard holds becomes an action, shown the way
- * Terraform shows changes: `+` create, `~` update in place, `!` disruptive (refused by apply
+ * Terraform shows changes: `+` create, `~` update in place, `-` destroy, `!` disruptive (refused by apply
  * unless the user opts in). Steps whose guard does not hold are counted as unchanged.
  */
 import type { HostPlan, Step, StepKind } from "../model";
 import { SET_VNET_ACCEPTS_ID } from "../ldm/assumptions";
 import { Assumptions, evaluateCondition, explainCondition } from "./conditions";
-import { findDomain, type ObservedHost } from "./observed-state";
+import { parsePseudonym } from "../ldm/syntax";
+import { findDomain, findVfByName, type ObservedHost } from "./observed-state";
 import { displayArgv } from "./operands";
 
-export type ActionSymbol = "+" | "~" | "!";
+export type ActionSymbol = "+" | "~" | "-" | "!";
 
 export interface PlannedAction {
   readonly stepId: string;
@@ -58,6 +59,7 @@ export function describeDisruption(step: Step): string {
  * stops before the first change on any host instead of failing halfway through.
  */
 export function ldmRefusal(step: Step, observed: ObservedHost): string | undefined {
+  if (step.kind === "destroy-vf") return destroyVfRefusal(step.object.vf, observed);
   if (step.kind === "set-vnet" && step.property === "id" && !SET_VNET_ACCEPTS_ID) {
     const { vnet, domain } = step.object;
     return `ldm set-vnet cannot change a vnet's id (only add-vnet sets it): remove the vnet and add it again with its id (ldm rm-vnet ${vnet} ${domain}, then run apply again), or drop id from the Vnet`;
@@ -69,6 +71,18 @@ export function ldmRefusal(step: Step, observed: ObservedHost): string | undefin
     return `ldm refuses it while domain ${d} is active (the domain must be inactive or bound): stop it (ldm stop-domain ${d}), run apply again, then start it (ldm start-domain ${d})`;
   }
   return undefined;
+}
+
+/** Ref §3.7 [V]: ldm destroys only an unassigned VF, and only the last one created on its PF. */
+function destroyVfRefusal(name: string, observed: ObservedHost): string | undefined {
+  const vf = findVfByName(observed, name);
+  if (!vf) return undefined;
+  if (vf.domain) return `VF "${name}" (${vf.alias}) is assigned to domain ${vf.domain}: remove it from the domain first (ldm remove-io ${vf.alias} ${vf.domain})`;
+  const index = (alias: string) => parsePseudonym(alias)?.vf ?? -1;
+  const last = observed.vfs.filter((v) => v.pf === vf.pf).reduce((a, b) => (index(b.alias) > index(a.alias) ? b : a), vf);
+  if (last.alias === vf.alias) return undefined;
+  const lastName = last.name ? ` ("${last.name}")` : "";
+  return `ldm destroys only the last VF created on a PF, and on ${vf.pf} that is ${last.alias}${lastName}, not ${vf.alias}: destroy the VFs created after it first, or keep this one`;
 }
 
 export function planHostActions(host: HostPlan, observed: ObservedHost): HostActions {
@@ -87,7 +101,7 @@ export function planHostActions(host: HostPlan, observed: ObservedHost): HostAct
     actions.push({
       stepId: step.id,
       kind: step.kind,
-      symbol: disruptive ? "!" : CREATES.has(step.kind) ? "+" : "~",
+      symbol: disruptive ? "!" : CREATES.has(step.kind) ? "+" : step.kind === "destroy-vf" ? "-" : "~",
       summary: step.summary,
       reason: explainCondition(step.guard, observed),
       argv: displayArgv(step, observed),

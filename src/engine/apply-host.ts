@@ -8,7 +8,7 @@ import { ldmCommandLine } from "../ldm/quote";
 import { stepById, type PlannedAction } from "./actions";
 import { ldmOptions, listDevices, RunawayCommand, runBatch, type BatchOutcome, type RanStep } from "./apply-batch";
 import { createdVfPseudonyms } from "./created-vfs";
-import { actionOf, failureMessage, formBatch, laterStepsNeed, learnFromOutput, listingsProving, unprovenParts, vfNameMadeBy, withVf } from "./apply-steps";
+import { actionOf, failureMessage, formBatch, laterStepsNeed, learnFromOutput, listingsProving, unprovenParts, vfNameMadeBy, withoutVf, withVf } from "./apply-steps";
 import { StopRequested, waitSettled } from "./inv-wait";
 import { emitListingWarnings } from "./listing-checks";
 import { readHost, type LockRequest } from "./observe";
@@ -138,6 +138,12 @@ function recordStep(run: HostRun, step: Step, line: string, ran: RanStep, outcom
     // Without a fresh listing, assume the new VF (and its PF) settle like Oracle's do.
     if (!outcome.fresh || !run.view.vfs.some((v) => v.alias === vf.alias)) run.view = withVf(run.view, vf);
   });
+  if (step.kind === "destroy-vf") {
+    const alias = run.known.get(step.object.vf) ?? findVfByName(run.view, step.object.vf)?.alias;
+    run.known.delete(step.object.vf);
+    // A listing taken in the same exec already shows it gone; otherwise assume it.
+    if (alias !== undefined && !outcome.fresh) run.view = withoutVf(run.view, alias);
+  }
   const made = step.kind === "create-vf" ? vfNameMadeBy(step) : undefined;
   if (made !== undefined && !run.known.has(made)) {
     // No pseudonym printed: only the listing taken in the same exec can show the new VF.

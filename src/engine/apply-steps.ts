@@ -49,7 +49,8 @@ export function formBatch(plan: HostPlan, actions: readonly PlannedAction[], sta
     const step = stepById(plan, (actions[i] as PlannedAction).stepId);
     if (batch.length > 0) {
       const previous = batch[batch.length - 1] as Step;
-      if (previous.kind === "create-vf" || previous.kind === "name-vf") break;
+      // After create-vf, naming or destroy-vf the next step needs a listing (pseudonym, INV).
+      if (previous.kind === "create-vf" || previous.kind === "name-vf" || previous.kind === "destroy-vf") break;
       try {
         resolveArgv(step, view, known);
       } catch {
@@ -92,6 +93,16 @@ export function learnFromOutput(step: Step, stdout: string, known: Map<string, s
   const alias = created[0] as string;
   known.set(name, alias);
   addVf({ alias, pf: pfOfVf(alias), name, status: "INV", properties: {} });
+}
+
+/** After destroy-vf: the VF is gone and its PF re-probes (`INV`) like after a create. */
+export function withoutVf(view: ObservedHost, alias: string): ObservedHost {
+  const pf = view.vfs.find((v) => v.alias === alias)?.pf;
+  return {
+    ...view,
+    vfs: view.vfs.filter((v) => v.alias !== alias),
+    pfs: view.pfs.map((p) => (p.alias === pf ? { ...p, status: "INV" } : p)),
+  };
 }
 
 export function withVf(view: ObservedHost, vf: ObservedVf): ObservedHost {

@@ -181,6 +181,7 @@ function stepTarget(b: GraphBuilder, host: string, step: Step): { marks: GraphNo
     case "name-vf":
     case "set-vf":
     case "assign-vf":
+    case "destroy-vf":
       return b.getNode(ids.vf(host, step.object.vf));
     case "add-vnet":
     case "set-vnet":

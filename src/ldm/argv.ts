@@ -29,6 +29,11 @@ export function addIoArgv(vf: Operand, domain: string): Operand[] {
   return ["add-io", vf, domain];
 }
 
+/** `ldm destroy-vf VF`: only an unassigned VF, and only the last one created on its PF (ref §3.7 [V]). */
+export function destroyVfArgv(vf: Operand): Operand[] {
+  return ["destroy-vf", vf];
+}
+
 /** `ldm add-vnet [props...] IF-NAME VSWITCH DOMAIN`. */
 export function addVnetArgv(ifName: string, vswitch: string, domain: string, properties: Readonly<Partial<Record<VnetProperty, string>>>): string[] {
   return ["add-vnet", ...assignments(orderedVnetProperties(properties)), ifName, vswitch, domain];

@@ -44,9 +44,23 @@ export function validatePlanDocument(value: unknown, source: string): PlanDocume
   const checked = checkAgainstSchema<PlanDocument>("ldoms-plan.schema.json", value);
   if (!checked.ok) throw new ValidationError(`${source} is not a valid plan document (formatVersion ${PLAN_FORMAT_VERSION}):`, checked.problems.slice(0, 10));
   const document = checked.value;
-  const located = vfsWithoutOneLocation(document);
+  const located = [...vfsWithoutOneLocation(document), ...destroySteps(document)];
   if (located.length) throw new ValidationError(`${source} is not a valid plan document (formatVersion ${PLAN_FORMAT_VERSION}):`, located);
   return document;
+}
+
+/**
+ * `ldoms apply` destroys nothing (DESIGN §4): a destroy-vf step exists only in the Terraform
+ * provider's own one-VF plans, never in a document a run reads.
+ */
+function destroySteps(document: PlanDocument): string[] {
+  return document.hosts.flatMap((host, h) =>
+    host.steps.flatMap((step, i) =>
+      step.kind === "destroy-vf"
+        ? [`$.hosts[${h}].steps[${i}]: a destroy-vf step (${step.summary}) is not accepted in a plan document: ldoms apply never destroys; destroy a VF by hand (ldm destroy-vf) or through the Terraform provider`]
+        : [],
+    ),
+  );
 }
 
 /** A desired VF is created on a PF or adopts an existing VF: exactly one of `pf` and `vf`. */

@@ -292,6 +292,15 @@ export interface AssignVfStep extends StepCommon {
   readonly to: Name;
 }
 
+/**
+ * Destroys a named, unassigned VF (`ldm destroy-vf`). Synthesis never emits it (a stack only
+ * says what should exist); the Terraform provider builds it when an `ldoms_vf` is destroyed.
+ */
+export interface DestroyVfStep extends StepCommon {
+  readonly kind: "destroy-vf";
+  readonly object: VfObject;
+}
+
 /** Adds a vnet to a domain. */
 export interface AddVnetStep extends StepCommon {
   readonly kind: "add-vnet";
@@ -310,7 +319,7 @@ export interface SetVnetStep extends StepCommon {
  * One guarded `ldm` command, by what it does and the object it acts on.
  * @discriminator kind
  */
-export type Step = CreateVfStep | NameVfStep | SetVfStep | AssignVfStep | AddVnetStep | SetVnetStep;
+export type Step = CreateVfStep | NameVfStep | SetVfStep | AssignVfStep | DestroyVfStep | AddVnetStep | SetVnetStep;
 
 export type StepKind = Step["kind"];
 

@@ -13,7 +13,7 @@ import type {
   Condition, DesiredDomain, DesiredHostState, DesiredVf, DesiredVnet, Disruption, Listing, Operand, Step, VfProperty, VnetProperty,
 } from "../model";
 import { VF_NAME_SETTABLE_WHILE_ACTIVE } from "../ldm/assumptions";
-import { addIoArgv, addVnetArgv, createVfArgv, nameVfArgv, setVfPropertyArgv, setVnetArgv } from "../ldm/argv";
+import { addIoArgv, addVnetArgv, createVfArgv, destroyVfArgv, nameVfArgv, setVfPropertyArgv, setVnetArgv } from "../ldm/argv";
 import { isComparable, orderedVfProperties, orderedVnetProperties, VF_PROPERTIES, VNET_PROPERTIES } from "../ldm/properties";
 
 const NEEDS_DOMAIN_STOPPED: Disruption = "needs-domain-stopped";
@@ -106,6 +106,24 @@ function vfSteps(vf: DesiredVf): Step[] {
     });
   }
   return steps;
+}
+
+/**
+ * The step that destroys the VF named `name` (by its pseudonym, resolved at apply time): needed
+ * while it exists, proved when a re-read no longer shows it. Only the Terraform provider uses it.
+ */
+export function destroyVfStep(name: string): Step {
+  const exists = vfExists(name);
+  return {
+    argv: destroyVfArgv({ name, ref: "vf-pseudonym" }),
+    guard: exists,
+    id: `vf/${name}/destroy`,
+    kind: "destroy-vf",
+    object: { vf: name },
+    postcondition: not(exists),
+    proof: VF_PROOF,
+    summary: `destroy VF "${name}"`,
+  };
 }
 
 function vnetSteps(domain: string, vnet: DesiredVnet): Step[] {

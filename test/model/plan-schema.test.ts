@@ -31,6 +31,6 @@ describe("the plan document schema", () => {
 
   it("accepts only the current formatVersion and knows every step kind", () => {
     expect(defs["PlanDocument"]?.properties?.["formatVersion"]?.const).toBe(PLAN_FORMAT_VERSION);
-    expect(defs["Step"]?.properties?.["kind"]?.enum).toEqual(["create-vf", "name-vf", "set-vf", "assign-vf", "add-vnet", "set-vnet"]);
+    expect(defs["Step"]?.properties?.["kind"]?.enum).toEqual(["create-vf", "name-vf", "set-vf", "assign-vf", "destroy-vf", "add-vnet", "set-vnet"]);
   });
 });
