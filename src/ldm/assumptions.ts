@@ -425,5 +425,13 @@ export function guestVnetDevice(vnetId: string): string {
   return `vnet${vnetId}`;
 }
 
+/**
+ * `dladm show-phys -m` in a guest lists one row per MAC slot of a link: the primary MAC, and each
+ * alternate MAC (`alt-mac-addrs`) on its own row of the same link. Which row comes first is not
+ * verified (ref §4.3 [I]); "first" means the primary's. The engine takes a link's MAC from that
+ * row and the lab prints its rows in that order; correct it here from a real guest.
+ */
+export const DLADM_PRIMARY_MAC_ROW: "first" | "last" = "first";
+
 /** A guest datalink device that is a vnet (not a VF). Ref §6.2 [I]. */
 export const GUEST_VNET_DEVICE_PATTERN = /^vnet\d+$/;

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { DesiredIpmpGroup } from "../../model";
-import { GUEST_VNET_DEVICE_PATTERN, guestVnetDevice } from "../../ldm/assumptions";
+import { DLADM_PRIMARY_MAC_ROW, GUEST_VNET_DEVICE_PATTERN, guestVnetDevice } from "../../ldm/assumptions";
 import { commandLine } from "../../ldm/quote";
 import { MAC_ADDRESS, normalizeMac } from "../../ldm/syntax";
 import { parseIpmpGroupInterfaces, parseIpmpstat } from "../../ldm/parse-ipmpstat";
@@ -80,9 +80,10 @@ export async function observeGuest(session: HostSession): Promise<GuestObservati
     }
     return section.output;
   };
-  // A link with alternate MACs has a row per MAC slot, the primary first: keep that one.
+  // A link with alternate MACs has a row per MAC slot: keep the primary's (DLADM_PRIMARY_MAC_ROW).
   const macs = new Map<string, string>();
-  for (const r of macsOf(sections.get("macs"))) if (r.link && !macs.has(r.link)) macs.set(r.link, r.address ?? "");
+  const rows = macsOf(sections.get("macs"));
+  for (const r of DLADM_PRIMARY_MAC_ROW === "first" ? rows : [...rows].reverse()) if (r.link && !macs.has(r.link)) macs.set(r.link, r.address ?? "");
   const links = parseIpmpstat(output("links"), LINK_FIELDS).map((r): GuestLink => {
     const mac = macs.get(r.link ?? "");
     return { link: r.link ?? "", device: r.device ?? "", ...(mac ? { mac } : {}) };

@@ -4,6 +4,7 @@
  */
 import type { DomainState, GuestState, LabState, MachineState } from "../state";
 import { row } from "../ldm/columns";
+import { DLADM_PRIMARY_MAC_ROW } from "../../ldm/assumptions";
 import { type LinkView, ipmpGroups, reconcileLinks } from "./network-view";
 
 export interface GuestAnswer {
@@ -100,6 +101,11 @@ function table(header: readonly string[], widths: readonly number[], rows: reado
   return `${lines.join("\n")}\n`;
 }
 
+function macSlotRows(primary: Record<string, string>, altMacs: readonly string[]): Record<string, string>[] {
+  const alternates = altMacs.map((m, n) => ({ link: primary["link"] ?? "", slot: String(n + 1), address: dladmMac(m), inuse: "no", client: "--" }));
+  return DLADM_PRIMARY_MAC_ROW === "first" ? [primary, ...alternates] : [...alternates, primary];
+}
+
 function dladm(ctx: GuestContext, args: readonly string[]): string {
   const [sub, ...rest] = args;
   if (sub !== "show-phys" && sub !== "show-link") throw new GuestFailure(`dladm: ${sub ?? ""}: not supported by the lab`, 1);
@@ -114,9 +120,9 @@ function dladm(ctx: GuestContext, args: readonly string[]): string {
     link: l.link, media: "Ethernet", state: l.up ? "up" : "down", speed: String(l.speed), duplex: l.duplex, device: l.device, class: "phys", mtu: "1500", over: "--",
     slot: "primary", address: dladmMac(l.mac ?? ""), inuse: "yes", client: l.link,
   }));
-  // -m lists one row per MAC slot: the primary first, then each alternate MAC (slot 1, 2, ...) on
-  // a row of the same link, unused until a VNIC takes it (ref §4.3 [I]: the slot rows' order).
-  if (macs) rows.splice(0, rows.length, ...rows.flatMap((r, i) => [r, ...links[i]!.altMacs.map((m, n) => ({ link: r.link!, slot: String(n + 1), address: dladmMac(m), inuse: "no", client: "--" }))]));
+  // -m lists one row per MAC slot: the primary, and each alternate MAC (slot 1, 2, ...) on a row
+  // of the same link, unused until a VNIC takes it, in the order DLADM_PRIMARY_MAC_ROW assumes.
+  if (macs) rows.splice(0, rows.length, ...rows.flatMap((r, i) => macSlotRows(r, links[i]!.altMacs)));
   const fields = fieldList("dladm", o, known);
   if (o.flags.has("p")) {
     if (!fields) throw new GuestFailure("dladm: output field list (-o) required in parseable (-p) mode");
