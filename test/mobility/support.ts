@@ -11,6 +11,8 @@ import { defineMigrationGroupExample } from "../../examples/migration-group/stac
 import { runApply } from "../../src/cli/commands/apply";
 import { runMigrate } from "../../src/cli/commands/migrate";
 import { runPlan } from "../../src/cli/commands/plan";
+import { runStatus } from "../../src/cli/commands/status";
+import type { StatusReport } from "../../src/engine/status";
 import type { ConnectHost } from "../../src/engine";
 import { PAIR_LAB_FILE } from "../../src/lab/paths";
 import { stableJson, synthesizePlan } from "../../src/synth";
@@ -37,7 +39,7 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** The CLI commands on one plan document and inventory file, with one way to connect. */
+/** The CLI commands (plan, apply, migrate, status) on one plan document and inventory file, with one way to connect. */
 export class GroupCli {
   readonly dir = mkdtempSync(join(tmpdir(), "ldoms-group-"));
   readonly planDocument = join(this.dir, "ldoms.plan.json");
@@ -50,10 +52,11 @@ export class GroupCli {
     if (this.inventory) writeFileSync(this.inventory, JSON.stringify(inventory));
   }
 
-  private async run(body: (io: { stdout: Capture; stderr: Capture; cwd: string; env: Record<string, string>; connect?: ConnectHost }) => Promise<number>): Promise<CliRun> {
+  /** `connect`: this run's own way to connect (a host made unreachable, counted execs). */
+  private async run(body: (io: { stdout: Capture; stderr: Capture; cwd: string; env: Record<string, string>; connect?: ConnectHost }) => Promise<number>, connect = this.connect): Promise<CliRun> {
     const stdout = new Capture();
     const stderr = new Capture();
-    const code = await body({ stdout, stderr, cwd: this.dir, env: {}, ...(this.connect ? { connect: this.connect } : {}) });
+    const code = await body({ stdout, stderr, cwd: this.dir, env: {}, ...(connect ? { connect } : {}) });
     return { code, stdout: stdout.text, stderr: stderr.text };
   }
 
@@ -71,6 +74,20 @@ export class GroupCli {
 
   migrate(domain: string, to: string, extra: Record<string, unknown> = {}): Promise<CliRun> {
     return this.run((io) => runMigrate(domain, { ...this.input(), to, autoApprove: true, acceptUnverified: true, json: true, pollInterval: 100, ...extra }, io));
+  }
+
+  /** `ldoms migrate ID` of a declared SriovMigration, approved, guest checks accepted. */
+  migrateDeclared(id: string, connect?: ConnectHost): Promise<CliRun> {
+    return this.run((io) => runMigrate(id, { ...this.input(), autoApprove: true, acceptUnverified: true, json: true, pollInterval: 100 }, io), connect);
+  }
+
+  status(extra: Record<string, unknown> = {}, connect?: ConnectHost): Promise<CliRun> {
+    return this.run((io) => runStatus({ ...this.input(), ...extra }, io), connect);
+  }
+
+  async statusJson(connect?: ConnectHost): Promise<{ code: number; report: StatusReport }> {
+    const run = await this.status({ json: true }, connect);
+    return { code: run.code, report: JSON.parse(run.stdout) as StatusReport };
   }
 
   remove(): void {

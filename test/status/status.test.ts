@@ -16,7 +16,7 @@ import { readStatus, statusReport, type DomainStatus, type StatusReport } from "
 import { examplePlan } from "../../test-kit/example-plan";
 import { defaultLabJson } from "../migration/support";
 import { GroupCli, groupExamplePlan, pairLabJson } from "../mobility/support";
-import { labConnect, labInventory, migrateDeclared, StatusCli } from "./support";
+import { labConnect, labInventory } from "./support";
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -33,11 +33,11 @@ const VF0 = "/SYS/MB/NET2/IOVNET.PF0.VF0";
 const VF1 = "/SYS/MB/NET2/IOVNET.PF0.VF1";
 
 /** The group example on the pair lab, with an inventory naming the lab's hosts and guests. */
-function pair(): { lab: Lab; status: StatusCli; group: GroupCli } {
+function pair(): { lab: Lab; status: GroupCli; group: GroupCli } {
   const lab = Lab.fromDefinition(loadLabDefinition(pairLabJson(), "pair lab"));
   const document = groupExamplePlan();
   const connect = labConnect(lab);
-  const status = new StatusCli(document, labInventory(lab), connect);
+  const status = new GroupCli(document, labInventory(lab), connect);
   const group = new GroupCli(document, labInventory(lab), connect);
   cleanups.push(() => status.remove(), () => group.remove());
   return { lab, status, group };
@@ -46,7 +46,7 @@ function pair(): { lab: Lab; status: StatusCli; group: GroupCli } {
 describe("ldoms status on a MigrationGroup (pair lab)", () => {
   it("before apply: each domain where the lab has it, its VFs missing on both hosts, and why it cannot migrate", async () => {
     const { status } = pair();
-    const { code, report } = await status.json();
+    const { code, report } = await status.statusJson();
     expect(code).toBe(0);
     expect(report.stack).toBe("prod-pair");
     expect(report.hosts).toEqual([{ id: "t7-a", read: true }, { id: "t7-b", read: true }]);
@@ -73,7 +73,7 @@ describe("ldoms status on a MigrationGroup (pair lab)", () => {
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     const counters = newLabExecCounters();
     const counted = (target: { id: string }) => new LabExecutor(lab, target.id, { counters });
-    const { code, report } = await status.json(counted);
+    const { code, report } = await status.statusJson(counted);
     expect(code).toBe(0);
     // Two hosts and two guests, each read with one exec over one connection.
     expect(counters).toMatchObject({ connections: 4, execs: 4 });
@@ -113,7 +113,7 @@ describe("ldoms status on a MigrationGroup (pair lab)", () => {
     expect((await group.apply()).code).toBe(0);
     const moved = await group.migrate("ldg1", "t7-b");
     expect(moved.code, moved.stdout + moved.stderr).toBe(0);
-    const { code, report } = await status.json();
+    const { code, report } = await status.statusJson();
     expect(code).toBe(0);
     const ldg1 = domain(report, "ldg1");
     expect(ldg1).toMatchObject({ placement: "on", host: "t7-b", state: "active", foundOn: [{ host: "t7-b", state: "active" }] });
@@ -130,7 +130,7 @@ describe("ldoms status on a MigrationGroup (pair lab)", () => {
     expect((await group.apply()).code).toBe(0);
     const created = await lab.runLdm("t7-a", ["add-domain", "ldg2"]);
     expect(created.exitCode, created.stderr).toBe(0);
-    const { code, report } = await status.json();
+    const { code, report } = await status.statusJson();
     expect(code).toBe(0);
     const ldg2 = domain(report, "ldg2");
     expect(ldg2).toMatchObject({ placement: "several", foundOn: [{ host: "t7-a", state: "inactive" }, { host: "t7-b", state: "active" }], migrate: [] });
@@ -148,7 +148,7 @@ describe("ldoms status on a MigrationGroup (pair lab)", () => {
     expect((await lab.runLdm("t7-b", ["unbind-domain", "ldg2"])).exitCode).toBe(0);
     const removed = await lab.runLdm("t7-b", ["remove-domain", "ldg2"]);
     expect(removed.exitCode, removed.stderr).toBe(0);
-    const { code, report } = await status.json();
+    const { code, report } = await status.statusJson();
     expect(code).toBe(0);
     expect(domain(report, "ldg2")).toMatchObject({ placement: "none", foundOn: [], unread: [], migrate: [] });
     expect((await status.status()).stdout).toMatch(/^ldg2 +mobile \(pair\) +on none +- /m);
@@ -158,7 +158,7 @@ describe("ldoms status on a MigrationGroup (pair lab)", () => {
     const { lab, status, group } = pair();
     expect((await group.apply()).code).toBe(0);
     const down = labConnect(lab, new Set(["t7-b"]));
-    const { code, report } = await status.json(down);
+    const { code, report } = await status.statusJson(down);
     expect(code).toBe(1);
     expect(report.hosts[0]).toEqual({ id: "t7-a", read: true });
     expect(report.hosts[1]).toMatchObject({ id: "t7-b", read: false, error: expect.stringContaining("t7-b") });
@@ -180,9 +180,9 @@ describe("ldoms status on a MigrationGroup (pair lab)", () => {
     const { lab } = pair();
     const inventory = labInventory(lab);
     delete inventory.hosts["t7-b"];
-    const status = new StatusCli(groupExamplePlan(), inventory, labConnect(lab));
+    const status = new GroupCli(groupExamplePlan(), inventory, labConnect(lab));
     cleanups.push(() => status.remove());
-    const { code, report } = await status.json();
+    const { code, report } = await status.statusJson();
     expect(code).toBe(1);
     expect(report.hosts[1]).toMatchObject({ id: "t7-b", read: false, error: expect.stringContaining("not in") });
     expect(domain(report, "ldg1")).toMatchObject({ placement: "on", host: "t7-a" });
@@ -191,17 +191,17 @@ describe("ldoms status on a MigrationGroup (pair lab)", () => {
   it("guests: no access without an inventory entry (migration unverified), not reachable when the guest refuses", async () => {
     const { lab, group } = pair();
     expect((await group.apply()).code).toBe(0);
-    const noGuests = new StatusCli(groupExamplePlan(), { hosts: { "t7-a": labInventory(lab).hosts["t7-a"], "t7-b": labInventory(lab).hosts["t7-b"] } }, labConnect(lab));
+    const noGuests = new GroupCli(groupExamplePlan(), { hosts: { "t7-a": labInventory(lab).hosts["t7-a"], "t7-b": labInventory(lab).hosts["t7-b"] } }, labConnect(lab));
     cleanups.push(() => noGuests.remove());
-    const blind = await noGuests.json();
+    const blind = await noGuests.statusJson();
     expect(blind.code).toBe(0);
     expect(domain(blind.report, "ldg1").guest).toMatchObject({ status: "no-access", groups: [] });
     expect(domain(blind.report, "ldg1").migrate).toEqual([{ target: "t7-b", migration: "ldg1-to-t7-b", status: "unverified", rule: 3, message: expect.stringContaining("no guest access for ldg1") }]);
     expect((await noGuests.status()).stdout).toMatch(/^ldg1 .* no access +t7-b: unverified \(rule 3\)/m);
 
-    const status = new StatusCli(groupExamplePlan(), labInventory(lab), labConnect(lab, new Set(["guest/ldg1"])));
+    const status = new GroupCli(groupExamplePlan(), labInventory(lab), labConnect(lab, new Set(["guest/ldg1"])));
     cleanups.push(() => status.remove());
-    const refused = await status.json();
+    const refused = await status.statusJson();
     // A guest is not a host: the run still counts as complete.
     expect(refused.code).toBe(0);
     expect(domain(refused.report, "ldg1").guest).toMatchObject({ status: "not-reachable", guest: "guest/ldg1", message: expect.stringContaining("ECONNREFUSED") });
@@ -215,10 +215,10 @@ describe("ldoms status on a MigrationGroup (pair lab)", () => {
     const server = await startLabServer({ lab, stateDir });
     cleanups.push(async () => { await server.close(); rmSync(stateDir, { recursive: true, force: true }); });
     const group = new GroupCli(groupExamplePlan(), server.inventory);
-    const status = new StatusCli(groupExamplePlan(), server.inventory);
+    const status = new GroupCli(groupExamplePlan(), server.inventory);
     cleanups.push(() => group.remove(), () => status.remove());
     expect((await group.apply()).code).toBe(0);
-    const { code, report } = await status.json();
+    const { code, report } = await status.statusJson();
     expect(code).toBe(0);
     expect(report.hosts.every((h) => h.read)).toBe(true);
     expect(domain(report, "ldg1")).toMatchObject({ placement: "on", host: "t7-a", guest: { status: "ok", guest: "guest/ldg1" }, migrate: [{ target: "t7-b", status: "ok" }] });
@@ -227,7 +227,7 @@ describe("ldoms status on a MigrationGroup (pair lab)", () => {
 
   it("a plan document that cannot be read is an error for the CLI edge (exit 1, no stack)", async () => {
     const { lab } = pair();
-    const status = new StatusCli(groupExamplePlan(), labInventory(lab), labConnect(lab));
+    const status = new GroupCli(groupExamplePlan(), labInventory(lab), labConnect(lab));
     cleanups.push(() => status.remove());
     const error = await status.status({ planDocument: `${status.dir}/missing.plan.json` }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LdomsError);
@@ -236,16 +236,16 @@ describe("ldoms status on a MigrationGroup (pair lab)", () => {
 });
 
 describe("ldoms status on the classic example (default lab)", () => {
-  function classic(document: PlanDocument = examplePlan()): { lab: Lab; status: StatusCli } {
+  function classic(document: PlanDocument = examplePlan()): { lab: Lab; status: GroupCli } {
     const lab = Lab.fromDefinition(loadLabDefinition(defaultLabJson(), "default lab"));
-    const status = new StatusCli(document, labInventory(lab), labConnect(lab));
+    const status = new GroupCli(document, labInventory(lab), labConnect(lab));
     cleanups.push(() => status.remove());
     return { lab, status };
   }
 
   it("an SriovMigration's domain: source and target VFs, the migration's preflight, then done after it migrated", async () => {
     const { lab, status } = classic();
-    const before = await status.json();
+    const before = await status.statusJson();
     expect(before.code).toBe(0);
     expect(domain(before.report, "ldg1")).toMatchObject({
       kind: "migration",
@@ -260,7 +260,7 @@ describe("ldoms status on the classic example (default lab)", () => {
     const group = new GroupCli(examplePlan(), labInventory(lab), labConnect(lab));
     cleanups.push(() => group.remove());
     expect((await group.apply()).code).toBe(0);
-    const ready = await status.json();
+    const ready = await status.statusJson();
     expect(domain(ready.report, "ldg1").vfs[0]?.hosts).toEqual([
       { host: "t7-a", read: true, present: true, pseudonym: "/SYS/MB/NET0/IOVNET.PF0.VF0", assignedTo: "ldg1" },
       { host: "t7-b", read: true, present: true, pseudonym: "/SYS/MB/NET2/IOVNET.PF0.VF0", assignedTo: null },
@@ -268,9 +268,9 @@ describe("ldoms status on the classic example (default lab)", () => {
     expect(domain(ready.report, "ldg1").guest.status).toBe("ok");
     expect(domain(ready.report, "ldg1").migrate).toEqual([{ target: "t7-b", migration: "ldg1-to-b", status: "ok", message: "rules 1-5 pass (dry run not run)" }]);
 
-    const moved = await migrateDeclared(status, "ldg1-to-b", labConnect(lab));
+    const moved = await status.migrateDeclared("ldg1-to-b", labConnect(lab));
     expect(moved.code, moved.stdout + moved.stderr).toBe(0);
-    const after = await status.json();
+    const after = await status.statusJson();
     expect(domain(after.report, "ldg1")).toMatchObject({ placement: "on", host: "t7-b", migrate: [{ target: "t7-b", migration: "ldg1-to-b", status: "done" }] });
     expect(domain(after.report, "ldg1").vfs[0]?.hosts.map((h) => ("assignedTo" in h ? h.assignedTo : "?"))).toEqual([null, "ldg1"]);
     expect((await status.status()).stdout).toMatch(/^ldg1 +migration \(ldg1-to-b\) +t7-b +active .* done: on t7-b$/m);
@@ -278,7 +278,7 @@ describe("ldoms status on the classic example (default lab)", () => {
 
   it("a fixed domain (no migration declared): its one host, no migration target", async () => {
     const { status } = classic({ ...examplePlan(), migrations: [] });
-    const { code, report } = await status.json();
+    const { code, report } = await status.statusJson();
     expect(code).toBe(0);
     expect(report.domains).toHaveLength(1);
     expect(domain(report, "ldg1")).toMatchObject({ kind: "fixed", hosts: ["t7-a"], placement: "on", host: "t7-a", state: "active", migrate: [] });
