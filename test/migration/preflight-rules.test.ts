@@ -149,6 +149,20 @@ describe("preflight rules, each refusing before anything moves", () => {
     expect(checkOf(report, 5)).toMatchObject({
       status: "failed",
       message: "t7-b has no VF named ldg1-app; the VF on /SYS/MB/NET2/IOVNET.PF0 is named differently (/SYS/MB/NET2/IOVNET.PF0.VF0 is named ldg1-spare)",
+      fix: "give the target VF the same user-assigned name (ldm set-io name=ldg1-app /SYS/MB/NET2/IOVNET.PF0.VF0 on t7-b) if nothing else uses it, or run ldoms apply to create one",
+    });
+  });
+
+  it("rule 5: the VF on the target PF is one the target's plan declares: no rename is offered", async () => {
+    const document = examplePlan() as unknown as { hosts: { id: string; desired: { unassignedVfs: { name: string }[] } }[] };
+    const target = document.hosts.find((h) => h.id === "t7-b")!;
+    target.desired.unassignedVfs.push({ ...target.desired.unassignedVfs[0]!, name: "ldg2-app" });
+    const report = await scenario({ document: document as unknown as PlanDocument }, async (lab) => {
+      await ldmOk(lab, "t7-b", "set-io", "name=ldg2-app", "/SYS/MB/NET2/IOVNET.PF0.VF0");
+    });
+    expect(checkOf(report, 5)).toMatchObject({
+      status: "failed",
+      fix: "run ldoms apply to create VF ldg1-app on /SYS/MB/NET2/IOVNET.PF0 of t7-b (the VFs there are declared or assigned: do not rename them)",
     });
   });
 

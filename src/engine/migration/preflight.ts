@@ -260,16 +260,26 @@ function targetVfReadiness(input: PreflightInput, wanted: TargetVf, desired: Des
 }
 
 /** No VF of that name on the target: say so, naming a VF on the declared PF that carries another name. */
-function missingTargetVf({ migration: m, target }: PreflightInput, wanted: TargetVf): Problem {
+function missingTargetVf({ migration: m, target, targetPlan }: PreflightInput, wanted: TargetVf): Problem {
   const onPf = target.vfs.filter((v) => (wanted.vf ? v.alias === wanted.vf : wanted.pf ? v.pf === wanted.pf : false));
   const named = onPf.filter((v) => v.name && v.name !== wanted.name);
   if (named.length) {
+    // A VF the target's plan declares (another domain's, or one kept ready for another mobile
+    // domain) is not free to rename: only an undeclared, unassigned one is offered.
+    const declared = declaredVfNames(targetPlan);
+    const free = named.find((v) => !v.domain && !declared.has(v.name as string));
     return {
       message: `${m.targetHost} has no VF named ${wanted.name}; the VF on ${wanted.vf ?? wanted.pf} is named differently (${named.map((v) => `${v.alias} is named ${v.name}`).join(", ")})`,
-      fix: `give the target VF the same user-assigned name (ldm set-io name=${wanted.name} ${named[0]!.alias} on ${m.targetHost}) if it is free, or run ldoms apply to create one`,
+      fix: free
+        ? `give the target VF the same user-assigned name (ldm set-io name=${wanted.name} ${free.alias} on ${m.targetHost}) if nothing else uses it, or run ldoms apply to create one`
+        : `run ldoms apply to create VF ${wanted.name} on ${wanted.pf ?? wanted.vf ?? "the declared PF"} of ${m.targetHost} (the VFs there are declared or assigned: do not rename them)`,
     };
   }
   return { message: `${m.targetHost} has no VF named ${wanted.name}`, fix: `run ldoms apply (it creates VF ${wanted.name} on ${wanted.pf ?? wanted.vf ?? "the declared PF"} of ${m.targetHost})` };
+}
+
+function declaredVfNames(plan: HostPlan): Set<string> {
+  return new Set([...plan.desired.domains.flatMap((d) => d.vfs), ...plan.desired.unassignedVfs].map((vf) => vf.name));
 }
 
 export function preflightChecks(input: PreflightInput): MigrationCheck[] {
