@@ -17,7 +17,7 @@ export async function forceUnlock(target: HostTarget, lockId: string, connect: C
       case "released":
         return outcome.holder ?? { id: lockId, owner: "unknown", pid: "?", time: "?", operation: "?" };
       case "absent":
-        throw new ApplyError(`${target.id}: there is no lock (${lockDir} does not exist); nothing to release`, target.id);
+        throw new ApplyError(`${target.id}: there is no lock (${lockDir} does not exist); nothing to release: run the refused command again`, target.id);
       case "other":
         if (!outcome.holder) {
           throw new ApplyError(
@@ -31,7 +31,11 @@ export async function forceUnlock(target: HostTarget, lockId: string, connect: C
             target.id,
           );
         }
-        throw new ApplyError(`${target.id}: the lock is ${describeLockHolder(outcome.holder)}, not ${lockId}; refusing to remove a lock whose id was not given`, target.id);
+        throw new ApplyError(
+          `${target.id}: the lock is ${describeLockHolder(outcome.holder)}, not ${lockId}; refusing to remove a lock whose id was not given. ` +
+            `Wait for that run if it is still active; if it is gone, run ldoms force-unlock ${target.id} ${outcome.holder.id}`,
+          target.id,
+        );
     }
   } finally {
     await session.close();

@@ -115,7 +115,7 @@ describe("ldoms plan / apply / force-unlock (commands, against the lab in-proces
 
   it("force-unlock of a lock that is not there", async () => {
     await expect(runForceUnlock("t7-a", "0123456789abcdef", { planDocument }, io())).rejects.toThrow(
-      "t7-a: there is no lock (/var/tmp/ldoms.lock does not exist); nothing to release",
+      "t7-a: there is no lock (/var/tmp/ldoms.lock does not exist); nothing to release: run the refused command again",
     );
   });
 

@@ -61,12 +61,12 @@ describe("faults and concurrency (lab in-process)", () => {
       "t7-a: another run holds the lock /var/tmp/ldoms.lock on this host: held by ci@runner (pid 4242, ldoms apply (stack prod-move)) since 2026-01-01T00:00:00.000Z, lock id 0123456789abcdef. Wait for it to finish. If no run is active (a killed pipeline), release it with: ldoms force-unlock t7-a 0123456789abcdef",
     );
     await expect(forceUnlock(hosts[0]!.target, "ffffffffffffffff", env.connect())).rejects.toThrow(
-      "t7-a: the lock is held by ci@runner (pid 4242, ldoms apply (stack prod-move)) since 2026-01-01T00:00:00.000Z, lock id 0123456789abcdef, not ffffffffffffffff; refusing to remove a lock whose id was not given",
+      "t7-a: the lock is held by ci@runner (pid 4242, ldoms apply (stack prod-move)) since 2026-01-01T00:00:00.000Z, lock id 0123456789abcdef, not ffffffffffffffff; refusing to remove a lock whose id was not given. Wait for that run if it is still active; if it is gone, run ldoms force-unlock t7-a 0123456789abcdef",
     );
     const released = await forceUnlock(hosts[0]!.target, "0123456789abcdef", env.connect());
     expect(released.owner).toBe("ci@runner");
     await expect(forceUnlock(hosts[0]!.target, "0123456789abcdef", env.connect())).rejects.toThrow(
-      "t7-a: there is no lock (/var/tmp/ldoms.lock does not exist); nothing to release",
+      "t7-a: there is no lock (/var/tmp/ldoms.lock does not exist); nothing to release: run the refused command again",
     );
     const run = await applyHosts(hosts, { connect: env.connect() });
     expect(run.hosts[0]!.status).toBe("applied");
