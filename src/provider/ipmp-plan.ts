@@ -66,8 +66,8 @@ export function documentProblems(document: PlanDocument, source: string, config:
       ),
     );
   }
-  problems.push(...pairingProblems(desired, config));
-  return problems;
+  // A VF or vnet the domain does not have says enough; a declared group's pairing is checked on the domain's own.
+  return problems.length ? problems : pairingProblems(desired, config);
 }
 
 /** A group of the same name declared for the domain must pair the same VF and vnet. */
