@@ -4,7 +4,8 @@
  * guest/ldg1 or not: with access the group is created with the engine's ipadm commands, read
  * back, a guest change by hand is read as drift and repaired with only the missing command;
  * without access nothing in the guest is touched, the plan warns and the state follows the
- * configuration; the plan document and the guest refuse what apply could not do.
+ * configuration; the plan document and the guest refuse what apply could not do. A mobile
+ * domain's group (pair lab) follows the domain: after a migration its host changes, no diff.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,8 +16,12 @@ import type { Inventory } from "../../src/model";
 import { decodeDynamicValue, encodeDynamicValue, type TerraformValue } from "../../src/provider/dynamic-value";
 import { LdomsProvider } from "../../src/provider/provider-rpcs";
 import { examplePlan } from "../../test-kit/example-plan";
+import { Lab } from "../../src/lab/lab";
+import { loadLabDefinition } from "../../src/lab/definition";
+import { LabExecutor } from "../../src/lab-serving/executor";
 import { inProcessLab, type InProcessLab } from "../engine/support/engine-lab";
 import { defaultLabJson } from "../migration/support";
+import { GroupCli, groupExamplePlan, pairLabJson } from "../mobility/support";
 
 const TYPE = "ldoms_ipmp";
 const HOSTS = { "t7-a": { address: "t7-a.lab", port: 22, user: "ldmops" }, "t7-b": { address: "t7-b.lab", port: 22, user: "ldmops" } };
@@ -177,5 +182,54 @@ describe("ldoms_ipmp RPCs against the in-process lab", () => {
     expect(dec(applied.new_state)).toBeNull();
     expect(guestCommands().length).toBe(before);
     expect((await guest("ipadm", "show-if", "-p", "-o", "ifname,class")).stdout).toContain("ipmp0:ipmp");
+  });
+});
+
+describe("ldoms_ipmp of a mobile domain against the in-process pair lab", () => {
+  let lab: Lab;
+  let cli: GroupCli;
+  let dir: string;
+
+  beforeEach(async () => {
+    lab = Lab.fromDefinition(loadLabDefinition(pairLabJson(), "pair lab"));
+    cli = new GroupCli(groupExamplePlan(), undefined, (target) => new LabExecutor(lab, target.id));
+    const applied = await cli.apply();
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    dir = mkdtempSync(join(tmpdir(), "ldoms-provider-ipmp-mobile-"));
+    writeFileSync(join(dir, "ldoms.plan.json"), JSON.stringify(groupExamplePlan()));
+    writeFileSync(join(dir, "inventory.json"), JSON.stringify({ hosts: { ...HOSTS, "guest/ldg1": { address: "ldg1.lab", port: 22, user: "ldmops" } } }));
+  });
+  afterEach(() => {
+    cli.remove();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const provider = () => {
+    const p = new LdomsProvider((target) => new LabExecutor(lab, target.id), dir, {});
+    expect(p.configureProvider({ config: enc({ plan_document: "ldoms.plan.json", inventory: "inventory.json" }) }).diagnostics).toEqual([]);
+    return p;
+  };
+
+  it("host is where the domain runs, read from the group's hosts; after a migration the read follows it and the plan has no change", async () => {
+    const p = provider();
+    const planned = await p.planResourceChange({ type_name: TYPE, prior_state: enc(null), proposed_new_state: enc(config()), config: enc(config()) });
+    expect(planned.diagnostics).toEqual([]);
+    expect(dec(planned.planned_state)).toMatchObject({ host: "t7-a", verified: true });
+    const applied = await p.applyResourceChange({ type_name: TYPE, prior_state: enc(null), planned_state: planned.planned_state, config: enc(config()) });
+    expect(applied.diagnostics).toEqual([]);
+    const state = dec(applied.new_state);
+    expect(state).toEqual(config({ host: "t7-a", verified: true, id: "ldg1/ipmp0" }));
+
+    const moved = await cli.migrate("ldg1", "t7-b");
+    expect(moved.code, moved.stdout + moved.stderr).toBe(0);
+    const after = provider();
+    const read = await after.readResource({ type_name: TYPE, current_state: enc(state) });
+    expect(read.diagnostics).toEqual([]);
+    const refreshed = dec(read.new_state);
+    expect(refreshed).toEqual({ ...state, host: "t7-b" });
+    const again = await after.planResourceChange({ type_name: TYPE, prior_state: enc(refreshed), proposed_new_state: enc(config({ host: "t7-b", verified: true, id: "ldg1/ipmp0" })), config: enc(config()) });
+    expect(again.diagnostics).toEqual([]);
+    expect(again.requires_replace).toEqual([]);
+    expect(dec(again.planned_state)).toEqual(refreshed);
   });
 });
