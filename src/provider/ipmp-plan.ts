@@ -16,14 +16,18 @@ export interface DeclaredDomain {
   readonly hosts: readonly string[];
   readonly desired: DesiredDomain;
   readonly group?: MigrationGroupPlan;
+  /** Hosts it may run on: its group's hosts, or the declaring host and the targets of its SriovMigrations. */
+  readonly runsOn: readonly string[];
 }
 
 export function declaredDomain(document: PlanDocument, domain: string): DeclaredDomain | undefined {
-  const hosts = document.hosts.filter((h) => h.desired.domains.some((d) => d.name === domain));
-  const desired = hosts[0]?.desired.domains.find((d) => d.name === domain);
+  const hosts = document.hosts.filter((h) => h.desired.domains.some((d) => d.name === domain)).map((h) => h.id);
+  const desired = document.hosts.find((h) => h.id === hosts[0])?.desired.domains.find((d) => d.name === domain);
   if (!desired) return undefined;
   const group = document.groups?.find((g) => g.domains.some((d) => d.name === domain));
-  return { hosts: hosts.map((h) => h.id), desired, ...(group ? { group } : {}) };
+  const targets = document.migrations.filter((m) => m.domain === domain).map((m) => m.targetHost);
+  const runsOn = group ? group.hosts.map((h) => h.id) : [...new Set([...hosts, ...targets])];
+  return { hosts, desired, ...(group ? { group } : {}), runsOn };
 }
 
 const listed = (names: readonly string[]) => (names.length ? names.join(", ") : "none");
@@ -107,14 +111,20 @@ export interface IpmpPlan {
 
 /**
  * The plan of one change: `prior` null creates, `proposed` null forgets the group (nothing is
- * removed in the guest). `host` is where the domain runs, `verified` whether the guest can be read.
+ * removed in the guest). `host` is where the domain runs, `verified` whether the guest can be read;
+ * `movable`: the domain may run on another host when applied, so a change leaves `host` unknown.
  */
-export function planIpmpChange(prior: IpmpValues | null, proposed: IpmpValues | null, host: string | Unknown, verified: boolean | Unknown): IpmpPlan {
+export function planIpmpChange(prior: IpmpValues | null, proposed: IpmpValues | null, host: string | Unknown, verified: boolean | Unknown, movable = false): IpmpPlan {
   if (proposed === null) return { planned: null, requiresReplace: [] };
   const requiresReplace = prior === null ? [] : IPMP_REPLACING_ATTRIBUTES.filter((a) => proposed[a] === UNKNOWN || proposed[a] !== prior[a]);
   const known = typeof proposed.domain === "string" && typeof proposed.name === "string";
-  return { planned: { ...proposed, host, verified, id: known ? ipmpId(proposed.domain as string, proposed.name as string) : UNKNOWN }, requiresReplace };
+  const changes = prior === null || CONFIGURED.some((a) => proposed[a] !== prior[a]) || verified !== prior.verified;
+  // A domain that can move may run elsewhere by the time the change is applied (its placement applied first).
+  const where = movable && changes ? UNKNOWN : host;
+  return { planned: { ...proposed, host: where, verified, id: known ? ipmpId(proposed.domain as string, proposed.name as string) : UNKNOWN }, requiresReplace };
 }
+
+const CONFIGURED = ["domain", "name", "active_vf", "standby_vnet"] as const;
 
 /**
  * The group as the guest shows it, for a state holding `state`'s pairing: absent when the guest

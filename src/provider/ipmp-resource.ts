@@ -23,7 +23,14 @@ import type { VfPlanResult, VfResult } from "./vf-resource";
 type Request = { prior_state?: DynamicValueMessage | null; proposed_new_state?: DynamicValueMessage | null; planned_state?: DynamicValueMessage | null; config?: DynamicValueMessage | null };
 
 const label = (v: KnownIpmp, host: string) => `IPMP group ${v.name} of ${v.domain} (on ${host})`;
-const guestAccess = (configuration: ProviderConfiguration, host: string, domain: string): GuestTarget | undefined => guestTarget(configuration.document, host, domain, configuration.inventory);
+/** How to reach the guest, wherever it runs: the access declared with the domain on any host declaring it, or its inventory entry. */
+function guestAccess(configuration: ProviderConfiguration, declared: DeclaredDomain): GuestTarget | undefined {
+  for (const host of declared.hosts) {
+    const access = guestTarget(configuration.document, host, declared.desired.name, configuration.inventory);
+    if (access) return access;
+  }
+  return undefined;
+}
 
 /** After an import the pairing is the plan document's group of that name (the import id holds only domain/name). */
 function withDeclaredPairing(state: IpmpValues, declared: DeclaredDomain): IpmpValues {
@@ -47,10 +54,13 @@ export class IpmpResources {
     return { diagnostics: validateIpmpConfig(ipmpValues(decodeDynamicValue(config))) };
   }
 
-  /** Where the domain runs: the host declaring it; for a mobile domain, the host of its group whose read shows it. */
+  /**
+   * Where the domain runs: the host declaring it; when it can move (a mobile domain, or one with
+   * a SriovMigration), the host of those it may run on whose (shared) read shows it.
+   */
   private async hostOf(configuration: ProviderConfiguration, declared: DeclaredDomain): Promise<string> {
     const domain = declared.desired.name;
-    const candidates = declared.group ? declared.group.hosts.map((h) => h.id) : declared.hosts;
+    const candidates = declared.runsOn;
     if (candidates.length === 1) return candidates[0]!;
     const reads = await Promise.allSettled(candidates.map((h) => this.reads.read(configuration, h)));
     const seen = candidates.flatMap((h, i) => {
@@ -62,7 +72,7 @@ export class IpmpResources {
     const running = seen.length > 1 ? seen.filter((s) => s.state === "active") : seen;
     if (running.length === 1) return running[0]!.host;
     const unread = candidates.filter((_, i) => reads[i]?.status === "rejected");
-    const where = declared.group ? `the hosts of group ${declared.group.id}` : "the hosts declaring it";
+    const where = declared.group ? `the hosts of group ${declared.group.id}` : "the hosts it is declared on or migrates to";
     if (running.length > 1) throw new ValidationError(`${domain} is on ${running.map((s) => s.host).join(" and ")}; it runs on one host: finish or roll back the earlier migration first (ldoms status shows both)`);
     if (unread.length) throw new ValidationError(`${domain} was not found on ${where} that could be read, and ${unread.join(", ")} could not be read; fix the connection and run again`);
     throw new ValidationError(`${domain} is on none of ${where} (${candidates.join(", ")}); create it on one of them first`);
@@ -86,7 +96,7 @@ export class IpmpResources {
     if (!knownIpmp(state)) return { diagnostics: [notDeclaredForImport(configuration, prior.domain, prior.name)] };
     try {
       const host = await this.hostOf(configuration, declared);
-      const access = guestAccess(configuration, host, state.domain);
+      const access = guestAccess(configuration, declared);
       const common = { ...state, host, id: ipmpId(state.domain, state.name) };
       if (!access) return { state: ipmpObject({ ...common, verified: false }), diagnostics: [] };
       const seen = await this.observe(configuration, host, access, state);
@@ -118,8 +128,9 @@ export class IpmpResources {
     } catch (error) {
       return { requiresReplace: [], diagnostics: [diagnosticFromError(error, "domain")] };
     }
-    const access = guestAccess(configuration, host, declared.desired.name);
-    const plan = planIpmpChange(prior, proposed, host, access !== undefined);
+    const access = guestAccess(configuration, declared);
+    // A mobile domain may be moved by an ldoms_placement applied in the same run.
+    const plan = planIpmpChange(prior, proposed, host, access !== undefined, declared.group !== undefined);
     const diagnostics = access ? await this.guestProblems(configuration, host, access, proposed) : [noAccessWarning(declared.desired.name, String(proposed.name))];
     const refused = diagnostics.some((d) => d.severity === "ERROR");
     return { ...(refused ? {} : { state: ipmpObject(plan.planned as IpmpValues) }), requiresReplace: plan.requiresReplace, diagnostics };
@@ -158,7 +169,7 @@ export class IpmpResources {
     if (problems.length || !declared) return { state: priorValue, diagnostics: problems };
     try {
       const host = await this.hostOf(configuration, declared);
-      const access = guestAccess(configuration, host, planned.domain);
+      const access = guestAccess(configuration, declared);
       const common = { ...planned, host, id: ipmpId(planned.domain, planned.name) };
       // Without guest access there is nothing to do inside the guest: the plan warned.
       if (!access) return { state: ipmpObject({ ...common, verified: false }), diagnostics: [] };

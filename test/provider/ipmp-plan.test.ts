@@ -101,10 +101,16 @@ describe("ldoms_ipmp planned state", () => {
     expect(planIpmpChange(prior, null, "t7-a", true)).toEqual({ planned: null, requiresReplace: [] });
   });
 
-  it("a mobile domain found on another host is no change of the plan: host follows it", () => {
+  it("a mobile domain found on another host is no change of the plan: host follows it; a change leaves host known after apply", () => {
     const prior = { ...values(), host: "t7-b", verified: true, id: "ldg1/ipmp0" };
-    const plan = planIpmpChange(prior, { ...values(), host: "t7-b", verified: true, id: "ldg1/ipmp0" }, "t7-b", true);
+    const plan = planIpmpChange(prior, { ...values(), host: "t7-b", verified: true, id: "ldg1/ipmp0" }, "t7-b", true, true);
     expect(plan).toEqual({ planned: prior, requiresReplace: [] });
+    expect(planIpmpChange(prior, { ...prior, active_vf: "ldg1-app2" }, "t7-b", true, true).planned).toMatchObject({ host: UNKNOWN, active_vf: "ldg1-app2" });
+    expect(planIpmpChange(null, values(), "t7-b", true, true).planned).toMatchObject({ host: UNKNOWN });
+  });
+
+  it("a domain with a SriovMigration may run on its target: both hosts are where it may run", () => {
+    expect(declaredDomain(examplePlan(), "ldg1")?.runsOn).toEqual(["t7-a", "t7-b"]);
   });
 
   it("without guest access: a warning (not an error) naming how to give access, as the CLI's unverified rule 3", () => {
