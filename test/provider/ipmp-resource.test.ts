@@ -170,6 +170,17 @@ describe("ldoms_ipmp RPCs against the in-process lab", () => {
     expect(unknown.diagnostics[0]?.detail).toContain("Declare the IpmpGroup on ldg1, run ldoms synth, and import again");
   });
 
+  it("after StopProvider no guest is contacted: the apply fails with the reason, and nothing runs in the guest", async () => {
+    const p = provider();
+    const planned = await plan(p, null, config());
+    expect(planned.diagnostics).toEqual([]);
+    await p.stopProvider();
+    const applied = await p.applyResourceChange({ type_name: TYPE, prior_state: enc(null), planned_state: planned.planned_state, config: enc(config()) });
+    expect(dec(applied.new_state)).toBeNull();
+    expect(applied.diagnostics.map((d) => d.summary)).toEqual(["guest/ldg1: not contacted: Terraform stopped the ldoms provider (interrupted)"]);
+    expect(guestCommands()).toEqual([]);
+  });
+
   it("a destroy only forgets the group: planned and applied as null, nothing removed in the guest", async () => {
     const p = provider();
     const { state } = await planApply(p, null, config());
