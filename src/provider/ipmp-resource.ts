@@ -8,7 +8,7 @@
  * group removes nothing.
  */
 import { ApplyError, ValidationError, type PlanDocument } from "../model";
-import { findDomain, type ConnectHost, type ObservedHost } from "../engine";
+import { asLdomsError, findDomain, type ConnectHost, type ObservedHost } from "../engine";
 import { convergeGuestIpmp, guestActionFailed, guestTarget, planGuestSteps, type GuestTarget } from "../engine/migration";
 import type { ProviderConfiguration } from "./configuration";
 import { decodeDynamicValue, UNKNOWN, type DynamicValueMessage, type TerraformValue } from "./dynamic-value";
@@ -71,7 +71,10 @@ export class IpmpResources {
     // During a migration the domain is listed on both hosts: it runs where it is active.
     const running = seen.length > 1 ? seen.filter((s) => s.state === "active") : seen;
     if (running.length === 1) return running[0]!.host;
-    const unread = candidates.filter((_, i) => reads[i]?.status === "rejected");
+    const unread = candidates.flatMap((h, i) => {
+      const read = reads[i];
+      return read?.status === "rejected" ? [`${h} (${asLdomsError(read.reason, h).message.split("\n")[0]})`] : [];
+    });
     const where = declared.group ? `the hosts of group ${declared.group.id}` : "the hosts it is declared on or migrates to";
     if (running.length > 1) throw new ValidationError(`${domain} is on ${running.map((s) => s.host).join(" and ")}; it runs on one host: finish or roll back the earlier migration first (ldoms status shows both)`);
     if (unread.length) throw new ValidationError(`${domain} was not found on ${where} that could be read, and ${unread.join(", ")} could not be read; fix the connection and run again`);

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { applyHosts, engineHosts } from "../../src/engine";
-import type { Inventory } from "../../src/model";
+import { ConnectionError, type Inventory } from "../../src/model";
 import { decodeDynamicValue, encodeDynamicValue, UNKNOWN, type TerraformValue } from "../../src/provider/dynamic-value";
 import { LdomsProvider } from "../../src/provider/provider-rpcs";
 import { examplePlan } from "../../test-kit/example-plan";
@@ -220,6 +220,16 @@ describe("ldoms_ipmp of a mobile domain against the in-process pair lab", () => 
     expect(p.configureProvider({ config: enc({ plan_document: "ldoms.plan.json", inventory: "inventory.json" }) }).diagnostics).toEqual([]);
     return p;
   };
+
+  it("a group host that cannot be read, and the domain not on the other: the plan says which host and why", async () => {
+    const p = new LdomsProvider((target) => (target.id === "t7-a" ? Promise.reject(new ConnectionError("t7-a: connect ECONNREFUSED t7-a.lab:22", "t7-a")) : new LabExecutor(lab, target.id)), dir, {});
+    expect(p.configureProvider({ config: enc({ plan_document: "ldoms.plan.json", inventory: "inventory.json" }) }).diagnostics).toEqual([]);
+    const planned = await p.planResourceChange({ type_name: TYPE, prior_state: enc(null), proposed_new_state: enc(config()), config: enc(config()) });
+    expect(planned.planned_state).toBeUndefined();
+    expect(planned.diagnostics.map((d) => [d.summary, d.attribute?.steps[0]?.attribute_name])).toEqual([
+      ["ldg1 was not found on the hosts of group pair that could be read, and t7-a (t7-a: connect ECONNREFUSED t7-a.lab:22) could not be read; fix the connection and run again", "domain"],
+    ]);
+  });
 
   it("host is where the domain runs, read from the group's hosts; after a migration the read follows it and the plan has no change", async () => {
     const p = provider();
