@@ -39,3 +39,8 @@ export function diagnosticFromError(error: unknown, attribute?: string): Diagnos
   const text = error instanceof Error ? error.stack ?? error.message : String(error);
   return { severity: "ERROR", summary: "Internal error of the ldoms provider (please report)", detail: text };
 }
+
+/** A warning: Terraform shows it and goes on (the first line is the summary, as for errors). */
+export function warningDiagnostic(message: string, attribute?: string): DiagnosticMessage {
+  return { ...errorDiagnostic(message, attribute), severity: "WARNING" };
+}

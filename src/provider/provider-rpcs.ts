@@ -10,6 +10,8 @@ import { diagnosticFromError, errorDiagnostic, type AttributePathMessage, type D
 import { readHostDataSource, validateHostConfig } from "./host-data-source";
 import { HostReads } from "./host-reads";
 import { HostQueue } from "./host-queue";
+import { IPMP_RESOURCE } from "./ipmp-schema";
+import { IpmpResources } from "./ipmp-resource";
 import { PlacementResources } from "./placement-resource";
 import { DATA_SOURCES, HOST_DATA_SOURCE, PLACEMENT_RESOURCE, PROVIDER_SCHEMA, RESOURCES, schemaMessage, VF_RESOURCE, VNET_RESOURCE } from "./schema";
 import { VfResources, type VfPlanResult, type VfResult } from "./vf-resource";
@@ -78,6 +80,7 @@ export class LdomsProvider {
       [VF_RESOURCE, new VfResources(connect, this.reads, queue)],
       [VNET_RESOURCE, new VnetResources(connect, this.reads, queue)],
       [PLACEMENT_RESOURCE, new PlacementResources(connect, this.reads, queue)],
+      [IPMP_RESOURCE, new IpmpResources(connect, this.reads, queue)],
     ]);
   }
 

@@ -2,6 +2,7 @@
  * The provider's schemas as Terraform reads them: attribute types are JSON type expressions
  * (`"string"`, `["list", ["object", {...}]]`) sent as bytes.
  */
+import { IPMP_RESOURCE, IPMP_SCHEMA } from "./ipmp-schema";
 
 export type TypeExpression = "string" | "number" | "bool" | "dynamic" | readonly ["list" | "set" | "map", TypeExpression] | readonly ["object", Readonly<Record<string, TypeExpression>>];
 
@@ -138,7 +139,12 @@ export const PLACEMENT_SCHEMA: SchemaSpec = {
   ],
 };
 
-export const RESOURCES: Readonly<Record<string, SchemaSpec>> = { [VF_RESOURCE]: VF_SCHEMA, [VNET_RESOURCE]: VNET_SCHEMA, [PLACEMENT_RESOURCE]: PLACEMENT_SCHEMA };
+export const RESOURCES: Readonly<Record<string, SchemaSpec>> = {
+  [VF_RESOURCE]: VF_SCHEMA,
+  [VNET_RESOURCE]: VNET_SCHEMA,
+  [PLACEMENT_RESOURCE]: PLACEMENT_SCHEMA,
+  [IPMP_RESOURCE]: IPMP_SCHEMA,
+};
 
 /** The `Schema` message of a spec. */
 export function schemaMessage(spec: SchemaSpec) {
