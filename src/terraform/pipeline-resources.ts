@@ -8,7 +8,7 @@
  * `ldoms migrate` after every resource of both its hosts.
  */
 import type { Construct } from "constructs";
-import { TerraformResource, dependable } from "cdktf";
+import { TerraformResource } from "cdktf";
 import { ValidationError, type PlanDocument } from "../model";
 import { hostDigest, ldomsApplyCommand, ldomsMigrateCommand, type LdomsInvocation } from "../synth";
 import { LdomsProvider, LdomsResource } from "./provider-constructs";
@@ -75,9 +75,9 @@ export function addProviderResources(scope: Construct, plan: PlanDocument): Host
     resource.overrideLogicalId(spec.name);
     made.set(spec, resource);
   }
-  // Once every resource exists: a mobile domain's IPMP group also needs VFs of hosts that come later.
+  // Addresses as text: cdktf's references (tokens) record a stack trace each, too slow for a fleet.
   for (const spec of resources) {
-    if (spec.dependsOn.length) made.get(spec)!.dependsOn = spec.dependsOn.map((need) => dependable(made.get(need)!));
+    if (spec.dependsOn.length) made.get(spec)!.dependsOn = spec.dependsOn.map((need) => `${need.type}.${need.name}`);
   }
   const hostsResources = new Map([...byHost].map(([host, specs]) => [host, specs.map((spec) => made.get(spec)!)]));
   // The provider's resources change in place, so a migration runs again when a host's desired state changes.
