@@ -117,8 +117,7 @@ function addVf(c: Collector, host: string, vf: DesiredVf, where: string): Mutabl
   }));
 }
 
-function addVnet(c: Collector, host: string, domain: DesiredDomain, vnet: DesiredVnet): MutableSpec | undefined {
-  const where = domain.mobile ? `mobile domain ${domain.name}` : `domain ${domain.name} on host ${host}`;
+function addVnet(c: Collector, host: string, domain: DesiredDomain, vnet: DesiredVnet, where: string): MutableSpec | undefined {
   const unexpressed = VNET_PROPERTIES_WITHOUT_ATTRIBUTE.filter((property) => vnet.properties[property] !== undefined);
   if (unexpressed.length) {
     c.problems.push(
@@ -151,7 +150,7 @@ function addIpmp(c: Collector, host: string, domain: DesiredDomain, group: Desir
 function addDomain(c: Collector, host: string, domain: DesiredDomain): void {
   const where = domain.mobile ? `mobile domain ${domain.name}` : `domain ${domain.name} on host ${host}`;
   const vfs = new Map(domain.vfs.map((vf) => [vf.name, addVf(c, host, vf, where)]));
-  const vnets = new Map(domain.vnets.map((vnet) => [vnet.ifName, addVnet(c, host, domain, vnet)]));
+  const vnets = new Map(domain.vnets.map((vnet) => [vnet.ifName, addVnet(c, host, domain, vnet, where)]));
   const groups = domain.ipmpGroups.map((group) => {
     const ipmp = addIpmp(c, host, domain, group, where);
     // The guest pairs devices that must exist: the VF here (on every host, for a mobile domain) and the vnet.
@@ -178,6 +177,7 @@ export function providerResources(plan: PlanDocument): ProviderResources {
   return {
     resources: c.resources,
     byHost: new Map([...c.byHost].map(([host, specs]) => [host, [...specs]])),
-    problems: c.problems,
+    // A mobile domain's objects are met once per host of its group: each problem is said once.
+    problems: [...new Set(c.problems)],
   };
 }

@@ -9,7 +9,9 @@ import { App } from "cdktf";
 import { afterEach, describe, expect, it } from "vitest";
 import { defineMigrationGroupExample } from "../../examples/migration-group/stack";
 import { defineSriovMigrationExample } from "../../examples/sriov-migration/stack";
-import { ControlDomain, EthernetVf, GuestDomain, IpmpGroup, Network, SriovMigration, Vnet } from "../../src/constructs";
+import {
+  ControlDomain, EthernetVf, GuestDomain, IpmpGroup, MigrationGroup, Network, PhysicalFunction, SriovMigration, VirtualSwitch, Vnet,
+} from "../../src/constructs";
 import { ValidationError } from "../../src/model";
 import { PROVIDER_ADDRESS } from "../../src/provider/install-layout";
 import { hostDigest } from "../../src/synth";
@@ -200,6 +202,25 @@ describe("LdomsStack with the ldoms provider (the default)", () => {
       's: vnet "vnet0" of domain g on host a sets linkprop, which ldoms_vnet does not manage (it sets vswitch, pvid, vid and mtu); remove linkprop from the Vnet, or synthesize this stack with terraform: "local-exec"',
       expect.stringMatching(/^s: VF "g-app" \(unassigned on host b\) is adopted by its pseudonym \(vf: "\/SYS\/MB\/NET2\/IOVNET\.PF0\.VF3"\), which ldoms_vf cannot express: .* or synthesize this stack with terraform: "local-exec"$/),
     ]);
+  });
+
+  it("says a mobile domain's problem once, though every host of its group declares the domain", () => {
+    const app = new App({ outdir: tempDir() });
+    const stack = new LdomsStack(app, "pair");
+    const net = new Network(stack, "net", { vlan: 100 });
+    const hosts = ["t7-a", "t7-b"].map((id) => {
+      const host = new ControlDomain(stack, id, { address: id });
+      new PhysicalFunction(host, "pf", { pf: "/SYS/MB/NET2/IOVNET.PF0", network: net });
+      new VirtualSwitch(host, "primary-vsw0", { network: net });
+      return host;
+    });
+    const domain = new MigrationGroup(stack, "pair", { hosts }).addDomain("ldg1");
+    const vf = new EthernetVf(domain, "vf0", { name: "ldg1-app", network: net, pvid: 100 });
+    new IpmpGroup(domain, "ipmp0", { active: vf, standby: new Vnet(domain, "vnet0", { vswitch: "primary-vsw0", network: net, pvid: 100, linkprop: "phys-state" }) });
+    expect(() => app.synth()).toThrow([
+      'stack pair cannot be written for the ldoms Terraform provider (LdomsStack terraform: "provider", the default):',
+      '  - pair: vnet "vnet0" of mobile domain ldg1 sets linkprop, which ldoms_vnet does not manage (it sets vswitch, pvid, vid and mtu); remove linkprop from the Vnet, or synthesize this stack with terraform: "local-exec"',
+    ].join("\n"));
   });
 
   it("refuses two objects whose identities give one Terraform name, naming both, before writing", () => {
