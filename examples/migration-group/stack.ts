@@ -9,11 +9,12 @@
  */
 import type { Construct } from "constructs";
 import {
-  ControlDomain, EthernetVf, IpmpGroup, LdomsStack, MigrationGroup, Network, PhysicalFunction, VirtualSwitch, Vnet,
+  ControlDomain, EthernetVf, IpmpGroup, LdomsStack, type LdomsStackProps, MigrationGroup, Network, PhysicalFunction, VirtualSwitch, Vnet,
 } from "../../src";
 
-export function defineMigrationGroupExample(app: Construct): LdomsStack {
-  const stack = new LdomsStack(app, "prod-pair");
+/** `terraform`: how Terraform changes the hosts (LdomsStackProps; default: the ldoms provider's resources). */
+export function defineMigrationGroupExample(app: Construct, props: Pick<LdomsStackProps, "terraform"> = {}): LdomsStack {
+  const stack = new LdomsStack(app, "prod-pair", props);
   const net = new Network(stack, "app-net", { vlan: 100 });
 
   const hosts = (["t7-a", "t7-b"] as const).map((id) => {

@@ -7,11 +7,12 @@
  */
 import type { Construct } from "constructs";
 import {
-  ControlDomain, EthernetVf, GuestDomain, IpmpGroup, LdomsStack, Network, SriovMigration, Vnet,
+  ControlDomain, EthernetVf, GuestDomain, IpmpGroup, LdomsStack, type LdomsStackProps, Network, SriovMigration, Vnet,
 } from "../../src";
 
-export function defineSriovMigrationExample(app: Construct): LdomsStack {
-  const stack = new LdomsStack(app, "prod-move");
+/** `terraform`: how Terraform changes the hosts (LdomsStackProps; default: the ldoms provider's resources). */
+export function defineSriovMigrationExample(app: Construct, props: Pick<LdomsStackProps, "terraform"> = {}): LdomsStack {
+  const stack = new LdomsStack(app, "prod-move", props);
   const net = new Network(stack, "app-net", { vlan: 100 });
 
   const source = new ControlDomain(stack, "t7-a", {

@@ -1,13 +1,14 @@
 import { join } from "node:path";
 import type { Construct, IConstruct } from "constructs";
-import { App, LocalBackend, Manifest, TerraformResource, TerraformStack, type ISynthesisSession } from "cdktf";
+import { App, LocalBackend, Manifest, TerraformStack, type ISynthesisSession, type TerraformResource } from "cdktf";
 import {
   ControlDomain, EthernetVf, FibreChannelVf, GuestDomain, InfiniBandVf, IpmpGroup, Network, SriovMigration, VirtualSwitch, Vnet,
 } from "../constructs";
 import { checkName } from "../constructs/validation";
 import { ValidationError, type PlanDocument } from "../model";
-import { PLAN_FILE_NAME, hostDigest, ldomsApplyCommand, ldomsMigrateCommand, synthesizePlan, writeStackArtifacts } from "../synth";
+import { PLAN_FILE_NAME, synthesizePlan, writeStackArtifacts } from "../synth";
 import { finalOutdir, localExecPlacement, type LocalExecPlacement } from "./local-exec-placement";
+import { addLocalExecHostResources, addMigrationResources, addProviderResources, type ResourceIdentities } from "./pipeline-resources";
 
 const LDOMS_CONSTRUCTS = [
   ControlDomain, EthernetVf, FibreChannelVf, GuestDomain, InfiniBandVf, IpmpGroup, Network, SriovMigration, VirtualSwitch, Vnet,
@@ -23,6 +24,15 @@ function isLdomsConstruct(construct: IConstruct): boolean {
  */
 function checkedStackId(scope: Construct, id: string): string {
   return checkName(scope.node.path ? `${scope.node.path}/${id}` : id, "id", id);
+}
+
+const TERRAFORM_MODES: readonly TerraformMode[] = ["provider", "local-exec"];
+
+/** The mode asked for; a JavaScript caller may pass anything. */
+function checkedTerraformMode(path: string, mode: unknown): TerraformMode {
+  if (mode === undefined) return "provider";
+  if (TERRAFORM_MODES.includes(mode as TerraformMode)) return mode as TerraformMode;
+  throw new ValidationError(`${path}: terraform ${JSON.stringify(mode)} is not a Terraform mode; use "provider" (the default: the ldoms provider's resources) or "local-exec" (terraform_data running ldoms apply per host)`);
 }
 
 /** Apps whose constructs outside any LdomsStack have been validated. */
@@ -49,7 +59,22 @@ function validateOutsideLdomsStacks(app: IConstruct): void {
   validatedApps.add(app);
 }
 
+/** How Terraform changes the hosts of a stack (`LdomsStackProps.terraform`). */
+export type TerraformMode = "provider" | "local-exec";
+
 export interface LdomsStackProps {
+  /**
+   * What `cdk.tf.json` holds:
+   * - `"provider"`: the ldoms Terraform provider (`cdktf-ldoms/ldoms`, installed offline by
+   *   `ldoms provider install`) with `plan_document = "ldoms.plan.json"`, and one resource per
+   *   declared object (`ldoms_vf`, `ldoms_vnet`, `ldoms_ipmp`, `ldoms_placement`), so
+   *   `terraform plan` reads the hosts and shows drift per object;
+   * - `"local-exec"`: one `terraform_data` per control domain running `ldoms apply` for it
+   *   (no provider to install; `terraform plan` sees only changes of the configuration).
+   * Either way an opted-in SriovMigration runs `ldoms migrate` through local-exec.
+   * @default "provider"
+   */
+  readonly terraform?: TerraformMode;
   /**
    * Terraform state file, relative to the stack's output directory
    * (`cdktf.out/stacks/<stack>/`), so the synthesized folder can move between machines.
@@ -61,15 +86,20 @@ export interface LdomsStackProps {
 /**
  * A Terraform stack of LDoms hosts. Its synthesis validates the construct tree (all problems at
  * once), and writes next to `cdk.tf.json` the plan document (`ldoms.plan.json`) and one POSIX sh
- * script per control domain (`scripts/<host>.sh`). `cdk.tf.json` holds a `terraform_data` per
- * control domain running `ldoms apply` for it, replaced when that host's desired state changes,
- * and one per opted-in migration running `ldoms migrate` after both hosts.
+ * script per control domain (`scripts/<host>.sh`). `cdk.tf.json` holds, by default, the ldoms
+ * provider and one of its resources per declared object; with `terraform: "local-exec"` a
+ * `terraform_data` per control domain running `ldoms apply` for it, replaced when that host's
+ * desired state changes. Either way, one `terraform_data` per opted-in migration runs
+ * `ldoms migrate` after the resources of both its hosts.
  */
 export class LdomsStack extends TerraformStack {
   private plan?: PlanDocument;
+  /** How Terraform changes the hosts (`LdomsStackProps.terraform`). */
+  readonly terraformMode: TerraformMode;
 
   constructor(scope: Construct, id: string, props: LdomsStackProps = {}) {
     super(scope, checkedStackId(scope, id));
+    this.terraformMode = checkedTerraformMode(`${this.node.path}`, props.terraform);
     // cdktf's default state path is absolute (the synthesizing machine's cwd); a relative one
     // keeps the output folder portable and byte-stable.
     new LocalBackend(this, { path: props.stateFile ?? `terraform.${id}.tfstate` });
@@ -106,12 +136,14 @@ export class LdomsStack extends TerraformStack {
     // The Terraform resources depend on the plan, so the tree is validated and the plan built
     // before cdktf resolves anything: a configuration error stops synthesis before any write.
     // cdktf prepares every stack before it writes the first one.
-    this.addHostResources(this.planDocument());
+    this.addResources(this.planDocument());
     validateOutsideLdomsStacks(this.node.root);
     super.prepareStack();
   }
 
   private resourcesAdded = false;
+  /** Why the resources could not be made: every later synthesis of the app fails the same way. */
+  private resourcesError?: unknown;
 
   /** Where the local-exec commands run (the project folder: the app's) and how they start `ldoms`. */
   private localExecPlacement(): LocalExecPlacement {
@@ -119,46 +151,26 @@ export class LdomsStack extends TerraformStack {
     return localExecPlacement({ projectDir: process.cwd(), stackDir, planFile: join(stackDir, PLAN_FILE_NAME) });
   }
 
-  private addHostResources(plan: PlanDocument): void {
+  private addResources(plan: PlanDocument): void {
+    if (this.resourcesError !== undefined) throw this.resourcesError;
     if (this.resourcesAdded) return;
     this.resourcesAdded = true;
-    const { workingDir, invocation } = this.localExecPlacement();
-    const localExec = (command: string) => [{ type: "local-exec" as const, command, workingDir }];
-    const hostResources = new Map<string, TerraformResource>();
-    const resourceIds = new Map<TerraformResource, string>();
-    for (const host of plan.hosts) {
-      const resource = new TerraformResource(this, `ldoms-host-${host.id}`, {
-        terraformResourceType: "terraform_data",
-        provisioners: localExec(ldomsApplyCommand(invocation, plan.stack, host.id)),
-      });
-      resource.addOverride("triggers_replace", { host: host.id, desired: hostDigest(host) });
-      hostResources.set(host.id, resource);
-      resourceIds.set(resource, `host id "${host.id}"`);
+    try {
+      this.addResourcesOnce(plan);
+    } catch (error) {
+      this.resourcesError = error;
+      throw error;
     }
-    // Pipeline migrations that share a host run one after the other, in id order: they would
-    // only meet on the host's lock, and a fixed order makes every run of the pipeline the same.
-    const lastMigrationOn = new Map<string, TerraformResource>();
-    for (const migration of plan.migrations) {
-      if (!migration.migrate) continue;
-      const hostsOf = [migration.sourceHost, migration.targetHost];
-      const dependsOn = [
-        ...hostsOf.map((id) => hostResources.get(id)),
-        ...new Set(hostsOf.map((id) => lastMigrationOn.get(id))),
-      ].filter((r): r is TerraformResource => r !== undefined);
-      const resource = new TerraformResource(this, `ldoms-migration-${migration.id}`, {
-        terraformResourceType: "terraform_data",
-        provisioners: localExec(ldomsMigrateCommand(invocation, plan.stack, migration.id)),
-        dependsOn,
-      });
-      resource.addOverride("triggers_replace", {
-        migration: migration.id,
-        source: hostResources.get(migration.sourceHost)?.getStringAttribute("id") ?? migration.sourceHost,
-        target: hostResources.get(migration.targetHost)?.getStringAttribute("id") ?? migration.targetHost,
-      });
-      resourceIds.set(resource, `migration id "${migration.id}"`);
-      for (const id of hostsOf) lastMigrationOn.set(id, resource);
-    }
-    this.requireDistinctResourceNames(resourceIds);
+  }
+
+  private addResourcesOnce(plan: PlanDocument): void {
+    const context = this.localExecPlacement();
+    const identities: ResourceIdentities = new Map();
+    const hosts = this.terraformMode === "local-exec"
+      ? addLocalExecHostResources(this, plan, context, identities)
+      : addProviderResources(this, plan);
+    addMigrationResources(this, plan, context, hosts, identities);
+    this.requireDistinctResourceNames(identities);
   }
 
   /**

@@ -44,10 +44,11 @@ interface TfJson {
   resource: { terraform_data: Record<string, { provisioner: { "local-exec": { command: string; working_dir: string } }[]; triggers_replace: Record<string, string>; depends_on?: string[] }> };
 }
 
+/** The sriov-migration example synthesized with Terraform running `ldoms apply` per host (local-exec). */
 function synthExample(customize?: (stack: LdomsStack) => void): { dir: string; tf: TfJson; stack: LdomsStack; project: string } {
   return inProject((project) => {
     const app = new App({ outdir: "cdktf.out" });
-    const stack = defineSriovMigrationExample(app);
+    const stack = defineSriovMigrationExample(app, { terraform: "local-exec" });
     customize?.(stack);
     app.synth();
     const dir = join(project, "cdktf.out", "stacks", "prod-move");
@@ -63,7 +64,7 @@ function strings(value: unknown): string[] {
   return [];
 }
 
-describe("LdomsStack", () => {
+describe("LdomsStack with terraform: \"local-exec\"", () => {
   it("writes cdk.tf.json, the plan document and one script per host", () => {
     const { dir } = synthExample();
     expect(readdirSync(dir).sort()).toEqual(["cdk.tf.json", "ldoms.plan.json", "scripts"]);
@@ -109,7 +110,7 @@ describe("LdomsStack", () => {
     const triggerOf = (address: string, mtu?: number): string => {
       const out = outdir();
       const app = new App({ outdir: out });
-      const stack = new LdomsStack(app, "prod-move");
+      const stack = new LdomsStack(app, "prod-move", { terraform: "local-exec" });
       const net = new Network(stack, "app-net", { vlan: 100 });
       const a = new ControlDomain(stack, "t7-a", { address, user: "ldmops" });
       const b = new ControlDomain(stack, "t7-b", { address: "t7-b.example.net", user: "ldmops" });
@@ -130,7 +131,7 @@ describe("LdomsStack", () => {
   it("runs an opted-in migration after both hosts", () => inProject((project) => {
     const out = join(project, "build");
     const app = new App({ outdir: out });
-    const stack = new LdomsStack(app, "move");
+    const stack = new LdomsStack(app, "move", { terraform: "local-exec" });
     const net = new Network(stack, "net");
     const a = new ControlDomain(stack, "a", { address: "a" });
     const b = new ControlDomain(stack, "b", { address: "b" });
@@ -148,7 +149,7 @@ describe("LdomsStack", () => {
   it("orders opted-in migrations that share a host, so a pipeline never runs them at once", () => inProject((project) => {
     const out = join(project, "build");
     const app = new App({ outdir: out });
-    const stack = new LdomsStack(app, "move");
+    const stack = new LdomsStack(app, "move", { terraform: "local-exec" });
     const net = new Network(stack, "net");
     const a = new ControlDomain(stack, "a", { address: "a" });
     const b = new ControlDomain(stack, "b", { address: "b" });
@@ -181,7 +182,7 @@ describe("LdomsStack", () => {
   it("refuses ids that Terraform would merge into one resource name, before writing", () => {
     const out = outdir();
     const app = new App({ outdir: out });
-    const stack = new LdomsStack(app, "s");
+    const stack = new LdomsStack(app, "s", { terraform: "local-exec" });
     new ControlDomain(stack, "t7.a", { address: "a" });
     new ControlDomain(stack, "t7a", { address: "b" });
     new ControlDomain(stack, "t7:b", { address: "c" });

@@ -1,55 +1,23 @@
 /**
- * The Terraform path with the real `terraform` binary, as a user runs it: the package is
- * installed in a project's node_modules (built from this checkout), `ldoms synth` writes the
- * example's stack, and `terraform init / validate / apply / plan` run in the stack folder with a
- * PATH that has no `ldoms` on it, an inventory given as a path relative to the project folder,
+ * The Terraform path with `terraform: "local-exec"` and the real `terraform` binary, as a user
+ * runs it: the package is installed in a project's node_modules (built from this checkout),
+ * `ldoms synth` writes the example's stack, and `terraform init / validate / apply / plan` run
+ * in the stack folder with a PATH that has no `ldoms` on it, an inventory given as a path relative to the project folder,
  * Terraform's checkpoint off and no provider installation allowed (terraform_data is built in).
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadLabDefinitionFile } from "../../src/lab/definition";
 import { Lab } from "../../src/lab/lab";
 import { DEFAULT_LAB_FILE, PAIR_LAB_FILE } from "../../src/lab/paths";
 import { startLabServer, type RunningLabServer } from "../../src/lab-serving/ssh-server";
 import { runProcess, type ProcessRun } from "../support/run-process";
+import { buildPackage, findTerraform, newProject } from "./installed-package";
 
-const REPO = resolve(__dirname, "../..");
 /** node (for the local-exec commands) and the system tools; no node_modules/.bin, no ldoms. */
 const PATH = [dirname(process.execPath), "/usr/bin", "/bin"].join(delimiter);
-
-function findTerraform(): string {
-  for (const dir of (process.env["PATH"] ?? "").split(delimiter)) {
-    if (dir && existsSync(join(dir, "terraform"))) return join(dir, "terraform");
-  }
-  throw new Error("terraform is not on PATH; this test runs the real binary (Terraform >= 1.5)");
-}
-
-/** A copy of this package as `npm install` lays it out: package.json, bin, schema, labs and a build of src. */
-async function installPackage(into: string, work: string): Promise<void> {
-  for (const entry of ["package.json", "bin", "schema", "labs"]) cpSync(join(REPO, entry), join(into, entry), { recursive: true });
-  // Its dependencies: those of the checkout.
-  symlinkSync(join(REPO, "node_modules"), join(into, "node_modules"), "dir");
-  const tsconfig = join(work, "tsconfig.json");
-  writeFileSync(tsconfig, JSON.stringify({
-    extends: join(REPO, "tsconfig.json"),
-    compilerOptions: {
-      rootDir: REPO,
-      outDir: join(into, "dist"),
-      declaration: false,
-      sourceMap: false,
-      noCheck: true,
-      typeRoots: [join(REPO, "node_modules", "@types")],
-    },
-    include: [join(REPO, "src"), join(REPO, "examples")],
-  }));
-  const build = await runProcess(process.execPath, [join(REPO, "node_modules", "typescript", "bin", "tsc"), "-p", tsconfig]);
-  // Type checking is the lint's business (noCheck); what matters here is that the build was written.
-  if (!existsSync(join(into, "dist", "src", "cli", "main.js")) || !existsSync(join(into, "dist", "examples", "sriov-migration", "main.js"))) {
-    throw new Error(`building the package failed:\n${build.stdout}${build.stderr}`);
-  }
-}
 
 let work: string;
 /** The package as `npm install` lays it out, built once for every project of this file. */
@@ -57,20 +25,11 @@ let installed: string;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "ldoms-terraform-"));
   installed = join(work, "package");
-  mkdirSync(installed, { recursive: true });
-  await installPackage(installed, work);
+  await buildPackage(installed, work);
 }, 240_000);
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
-
-/** A project folder with the package in its node_modules (a copy: the commands name its real path). */
-function newProject(name: string): string {
-  const project = join(work, name);
-  mkdirSync(join(project, "node_modules"), { recursive: true });
-  cpSync(installed, join(project, "node_modules", "cdktf-ldoms"), { recursive: true });
-  return project;
-}
 
 /** Terraform's CLI configuration: checkpoint off, no provider installation (terraform_data is built in). */
 function terraformEnvironment(project: string): NodeJS.ProcessEnv {
@@ -112,8 +71,16 @@ describe("terraform init / validate / apply / plan on the synthesized stack, ldo
   const show = (run: ProcessRun) => `exit ${run.status}\n${run.stdout}\n${run.stderr}`;
 
   beforeAll(async () => {
-    project = newProject("project");
-    writeFileSync(join(project, "cdktf.json"), JSON.stringify({ language: "typescript", app: "node node_modules/cdktf-ldoms/dist/examples/sriov-migration/main.js" }));
+    project = newProject(work, installed, "project");
+    // The user's app: the package's sriov-migration example, with Terraform running ldoms apply per host.
+    writeFileSync(join(project, "app.js"), `
+const { runLdomsApp } = require("cdktf-ldoms");
+const { defineSriovMigrationExample } = require("./node_modules/cdktf-ldoms/dist/examples/sriov-migration/stack.js");
+runLdomsApp((app) => {
+  defineSriovMigrationExample(app, { terraform: "local-exec" });
+});
+`);
+    writeFileSync(join(project, "cdktf.json"), JSON.stringify({ language: "typescript", app: "node app.js" }));
 
     lab = Lab.fromDefinition(loadLabDefinitionFile(DEFAULT_LAB_FILE));
     server = await startLabServer({ lab, stateDir: join(project, "lab") });
@@ -198,12 +165,12 @@ describe("terraform apply on a MigrationGroup, before and after migrations", () 
   const show = (run: ProcessRun) => `exit ${run.status}\n${run.stdout}\n${run.stderr}`;
 
   beforeAll(async () => {
-    project = newProject("group-project");
+    project = newProject(work, installed, "group-project");
     // The user's app: two hosts in a group, two mobile domains; EXTRA_VID adds a tagged VLAN to every VF.
     writeFileSync(join(project, "app.js"), `
 const { runLdomsApp, LdomsStack, Network, ControlDomain, PhysicalFunction, VirtualSwitch, MigrationGroup, EthernetVf, Vnet, IpmpGroup } = require("cdktf-ldoms");
 runLdomsApp((app) => {
-  const stack = new LdomsStack(app, "pair");
+  const stack = new LdomsStack(app, "pair", { terraform: "local-exec" });
   const net = new Network(stack, "app-net", { vlan: 100 });
   const hosts = ["t7-a", "t7-b"].map((id) => {
     const host = new ControlDomain(stack, id, { address: id + ".example.net" });

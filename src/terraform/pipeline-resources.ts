@@ -1,0 +1,114 @@
+/**
+ * The Terraform resources of an LdomsStack, in either mode:
+ * - `provider`: the ldoms provider block and one provider resource per declared object
+ *   (src/terraform/provider-resources.ts says which);
+ * - `local-exec`: one `terraform_data` per control domain whose `local-exec` runs `ldoms apply`
+ *   for it, replaced when that host's desired state changes.
+ * Either way an opted-in SriovMigration is a `terraform_data` whose `local-exec` runs
+ * `ldoms migrate` after every resource of both its hosts.
+ */
+import type { Construct } from "constructs";
+import { TerraformResource } from "cdktf";
+import { ValidationError, type PlanDocument } from "../model";
+import { hostDigest, ldomsApplyCommand, ldomsMigrateCommand, type LdomsInvocation } from "../synth";
+import { LdomsProvider, LdomsResource } from "./provider-constructs";
+import { TERRAFORM_NAME_RULE, providerResources, type ProviderResourceSpec } from "./provider-resources";
+
+/** Where the local-exec commands run, relative to the stack folder, and how they start `ldoms`. */
+export interface LocalExecContext {
+  readonly workingDir: string;
+  readonly invocation: LdomsInvocation;
+}
+
+/** What the stack's resources are named after, for the message when two share a Terraform name. */
+export type ResourceIdentities = Map<TerraformResource, string>;
+
+/** The resources that change each host, and the value that changes when that host's desired state does. */
+interface HostResources {
+  readonly byHost: ReadonlyMap<string, readonly TerraformResource[]>;
+  readonly trigger: (host: string) => string;
+}
+
+const localExecProvisioner = (context: LocalExecContext, command: string) => [{ type: "local-exec" as const, command, workingDir: context.workingDir }];
+
+export function addLocalExecHostResources(scope: Construct, plan: PlanDocument, context: LocalExecContext, identities: ResourceIdentities): HostResources {
+  const byHost = new Map<string, TerraformResource[]>();
+  for (const host of plan.hosts) {
+    const resource = new TerraformResource(scope, `ldoms-host-${host.id}`, {
+      terraformResourceType: "terraform_data",
+      provisioners: localExecProvisioner(context, ldomsApplyCommand(context.invocation, plan.stack, host.id)),
+    });
+    resource.addOverride("triggers_replace", { host: host.id, desired: hostDigest(host) });
+    byHost.set(host.id, [resource]);
+    identities.set(resource, `host id "${host.id}"`);
+  }
+  // A migration runs again when a host's resource is replaced (a new id).
+  return { byHost, trigger: (host) => byHost.get(host)?.[0]?.getStringAttribute("id") ?? host };
+}
+
+/**
+ * Two objects whose identities give one Terraform name would be one resource: refused before any
+ * resource is made, naming both.
+ */
+function requireDistinctProviderNames(scope: Construct, specs: readonly ProviderResourceSpec[]): void {
+  const byAddress = new Map<string, string[]>();
+  for (const spec of specs) {
+    const address = `${spec.type}.${spec.name}`;
+    byAddress.set(address, [...(byAddress.get(address) ?? []), spec.what]);
+  }
+  const problems = [...byAddress].filter(([, whats]) => whats.length > 1)
+    .map(([address, whats]) => `${scope.node.path}: ${whats.join(" and ")} become the same Terraform resource ${address} (${TERRAFORM_NAME_RULE}); rename one`);
+  if (problems.length) throw new ValidationError(`stack ${scope.node.id} cannot be written for Terraform:`, problems);
+}
+
+export function addProviderResources(scope: Construct, plan: PlanDocument): HostResources {
+  const { resources, byHost, problems } = providerResources(plan);
+  const path = scope.node.path;
+  if (problems.length) {
+    throw new ValidationError(`stack ${scope.node.id} cannot be written for the ldoms Terraform provider (LdomsStack terraform: "provider", the default):`, problems.map((p) => `${path}: ${p}`));
+  }
+  requireDistinctProviderNames(scope, resources);
+  new LdomsProvider(scope, "ldoms");
+  const made = new Map<ProviderResourceSpec, LdomsResource>();
+  for (const spec of resources) {
+    const resource = new LdomsResource(scope, `${spec.type}.${spec.name}`, { type: spec.type, attributes: spec.attributes });
+    resource.overrideLogicalId(spec.name);
+    made.set(spec, resource);
+  }
+  // Addresses as text: cdktf's references (tokens) record a stack trace each, too slow for a fleet.
+  for (const spec of resources) {
+    if (spec.dependsOn.length) made.get(spec)!.dependsOn = spec.dependsOn.map((need) => `${need.type}.${need.name}`);
+  }
+  const hostsResources = new Map([...byHost].map(([host, specs]) => [host, specs.map((spec) => made.get(spec)!)]));
+  // The provider's resources change in place, so a migration runs again when a host's desired state changes.
+  const digests = new Map(plan.hosts.map((host) => [host.id, hostDigest(host)]));
+  return { byHost: hostsResources, trigger: (host) => digests.get(host) ?? host };
+}
+
+/**
+ * Pipeline migrations that share a host run one after the other, in id order: they would only
+ * meet on the host's lock, and a fixed order makes every run of the pipeline the same.
+ */
+export function addMigrationResources(scope: Construct, plan: PlanDocument, context: LocalExecContext, hosts: HostResources, identities: ResourceIdentities): void {
+  const lastMigrationOn = new Map<string, TerraformResource>();
+  for (const migration of plan.migrations) {
+    if (!migration.migrate) continue;
+    const hostsOf = [migration.sourceHost, migration.targetHost];
+    const dependsOn = [...new Set([
+      ...hostsOf.flatMap((id) => hosts.byHost.get(id) ?? []),
+      ...hostsOf.map((id) => lastMigrationOn.get(id)),
+    ])].filter((r): r is TerraformResource => r !== undefined);
+    const resource = new TerraformResource(scope, `ldoms-migration-${migration.id}`, {
+      terraformResourceType: "terraform_data",
+      provisioners: localExecProvisioner(context, ldomsMigrateCommand(context.invocation, plan.stack, migration.id)),
+      dependsOn,
+    });
+    resource.addOverride("triggers_replace", {
+      migration: migration.id,
+      source: hosts.trigger(migration.sourceHost),
+      target: hosts.trigger(migration.targetHost),
+    });
+    identities.set(resource, `migration id "${migration.id}"`);
+    for (const id of hostsOf) lastMigrationOn.set(id, resource);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The Terraform pipeline in its default mode, as a user runs it with the real `terraform`: the
+ * package built from this checkout and installed in a project's node_modules, `ldoms synth` runs
+ * the app of cdktf.json (the package's sriov-migration example, which asks for no mode), `ldoms
+ * provider install --write-config` puts the provider in a filesystem mirror, `terraform init`
+ * installs it from there with no network (proxies pointed at a closed port), and `terraform
+ * apply` converges the lab over SSH through the provider's resources. `terraform plan` then has
+ * nothing to do, sees a VF removed by hand as that resource's change, and `apply` repairs it.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadLabDefinitionFile } from "../../src/lab/definition";
+import { Lab } from "../../src/lab/lab";
+import { DEFAULT_LAB_FILE } from "../../src/lab/paths";
+import { startLabServer, type RunningLabServer } from "../../src/lab-serving/ssh-server";
+import { runProcess, type ProcessRun } from "../support/run-process";
+import { buildPackage, findTerraform, newProject } from "./installed-package";
+
+const show = (run: ProcessRun) => `exit ${run.status}\n${run.stdout}\n${run.stderr}`;
+
+describe("cdktf synth of the example (provider mode), then terraform init / apply / plan against the lab", () => {
+  const terraform = findTerraform();
+  let work: string;
+  let project: string;
+  let stackDir: string;
+  let server: RunningLabServer;
+  let lab: Lab;
+  let env: NodeJS.ProcessEnv;
+
+  const tf = (args: string[]): Promise<ProcessRun> => runProcess(terraform, [...args, "-no-color"], { cwd: stackDir, env });
+  const ldoms = (args: string[]): Promise<ProcessRun> =>
+    runProcess(process.execPath, [join(project, "node_modules", "cdktf-ldoms", "bin", "ldoms.js"), ...args], { cwd: project, env });
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "ldoms-provider-pipeline-"));
+    const built = join(work, "package");
+    await buildPackage(built, work);
+    project = newProject(work, built, "project");
+    writeFileSync(join(project, "cdktf.json"), JSON.stringify({ language: "typescript", app: "node node_modules/cdktf-ldoms/dist/examples/sriov-migration/main.js" }));
+    lab = Lab.fromDefinition(loadLabDefinitionFile(DEFAULT_LAB_FILE));
+    server = await startLabServer({ lab, stateDir: join(project, "lab") });
+    mkdirSync(join(project, "home"));
+    env = {
+      // node for the provider's launcher and the system tools; no node_modules/.bin, no ldoms.
+      PATH: [dirname(process.execPath), "/usr/bin", "/bin"].join(delimiter),
+      HOME: join(project, "home"),
+      TF_CLI_CONFIG_FILE: join(project, "terraform.rc"),
+      CHECKPOINT_DISABLE: "1",
+      TF_IN_AUTOMATION: "1",
+      HTTPS_PROXY: "http://127.0.0.1:9",
+      HTTP_PROXY: "http://127.0.0.1:9",
+      // The provider runs in the stack folder: an absolute path reads the same from there and from the project.
+      LDOMS_INVENTORY: join(project, "lab", "inventory.json"),
+    };
+  }, 240_000);
+
+  afterAll(async () => {
+    await server?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("synthesizes the provider's resources, installs the provider offline, converges the lab, plans no changes, and shows drift per resource", async () => {
+    const synth = await ldoms(["synth"]);
+    expect(synth.status, show(synth)).toBe(0);
+    stackDir = join(project, "cdktf.out", "stacks", "prod-move");
+    const config = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as { provider: unknown; resource: Record<string, Record<string, unknown>> };
+    expect(config.provider).toEqual({ ldoms: [{ plan_document: "ldoms.plan.json" }] });
+    expect(Object.entries(config.resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)).sort()).toEqual([
+      "ldoms_ipmp.ldg1_ipmp0", "ldoms_vf.t7-a_ldg1-app", "ldoms_vf.t7-b_ldg1-app", "ldoms_vnet.t7-a_ldg1_vnet0",
+    ]);
+
+    const install = await ldoms(["provider", "install", "--write-config", "terraform.rc"]);
+    expect(install.status, show(install)).toBe(0);
+    const init = await tf(["init", "-input=false"]);
+    expect(init.status, show(init)).toBe(0);
+    expect(readFileSync(join(stackDir, ".terraform.lock.hcl"), "utf8")).toContain('provider "registry.terraform.io/cdktf-ldoms/ldoms" {');
+
+    const before = await ldoms(["plan", "--skip-synth", "--detailed-exitcode"]);
+    expect(before.status, show(before)).toBe(2);
+    const applied = await tf(["apply", "-auto-approve", "-input=false"]);
+    expect(applied.status, show(applied)).toBe(0);
+    expect(applied.stdout).toContain("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.");
+    expect(existsSync(join(stackDir, "terraform.prod-move.tfstate"))).toBe(true);
+
+    const plan = await tf(["plan", "-detailed-exitcode", "-input=false"]);
+    expect(plan.status, show(plan)).toBe(0);
+    // The hosts agree: ldoms reads them and finds nothing to do.
+    const converged = await ldoms(["plan", "--skip-synth", "--detailed-exitcode"]);
+    expect(converged.status, show(converged)).toBe(0);
+
+    // A VF destroyed by hand on t7-b: Terraform's plan reads the host and plans that VF again.
+    let destroyed = await lab.runLdm("t7-b", ["destroy-vf", "-n", "max", "/SYS/MB/NET2/IOVNET.PF0"]);
+    for (let tries = 0; destroyed.exitCode !== 0 && tries < 20; tries++) {
+      await new Promise((done) => setTimeout(done, 250)); // the PF may still settle after the VF was created
+      destroyed = await lab.runLdm("t7-b", ["destroy-vf", "-n", "max", "/SYS/MB/NET2/IOVNET.PF0"]);
+    }
+    expect(destroyed.exitCode, destroyed.stderr).toBe(0);
+    const drift = await tf(["plan", "-detailed-exitcode", "-input=false"]);
+    expect(drift.status, show(drift)).toBe(2);
+    expect(drift.stdout).toContain("# ldoms_vf.t7-b_ldg1-app will be created");
+    expect(drift.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
+    const repaired = await tf(["apply", "-auto-approve", "-input=false"]);
+    expect(repaired.status, show(repaired)).toBe(0);
+    const again = await tf(["plan", "-detailed-exitcode", "-input=false"]);
+    expect(again.status, show(again)).toBe(0);
+  }, 300_000);
+});
