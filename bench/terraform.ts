@@ -2,21 +2,27 @@
  * Terraform suite (`npm run bench -- terraform`): the converged refresh of 8 control domains x 8
  * guests, each guest with a named Ethernet VF and a vnet, served over SSH with every `ldm` command
  * taking 100 ms (the engine suite's fleet: proxies adding 20 ms of round trip). Compares, as
- * processes a pipeline would start (process start included, median of 3 runs):
+ * processes a pipeline would start (process start included, median of 3 runs, taking turns):
  * - `ldoms plan --detailed-exitcode` (bin/ldoms.js on the build in dist/), and
  * - `terraform plan -detailed-exitcode` on a root module declaring the same objects as `ldoms_vf`
  *   and `ldoms_vnet` resources, the provider installed by `ldoms provider install --mode
  *   dev-override` (its launcher runs bin/terraform-provider-ldoms.js on dist/), the state taken
  *   over beforehand by `import` blocks and one `terraform apply`.
  * Both must find no changes (exit 0). Target: terraform within 1.5x of ldoms. Also prints the SSH
- * connections, exec requests and `ldm` commands each host served during one run of each.
+ * connections, exec requests and `ldm` commands each host served during one run of each, and
+ * where the time goes: how often one `terraform plan` starts the provider (from its debug log),
+ * what one start costs (spawn to handshake line, mutual TLS), what starting `ldoms` costs, and
+ * the read of the 8 hosts in process (the part both commands share).
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
-import { applyHosts } from "../src/engine";
+import { performance } from "node:perf_hooks";
+import { applyHosts, planHosts } from "../src/engine";
 import type { PlanDocument } from "../src/model";
+import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSION } from "../src/provider/handshake";
+import { makeServerCertificate } from "../src/provider/tls";
 import { fleetPlan } from "../test-kit/fleet";
 import { executorFor, GUESTS, LDM_MS, PARALLELISM, RTT_MS, serveFleet, timed, type Fleet } from "./engine";
 
@@ -130,18 +136,71 @@ function perHostFigures(perHost: PerHost) {
   };
 }
 
-/** RUNS runs of `command`, each expected to exit 0 (no changes); wall times and the last run's per-host counts. */
-async function measure(fleet: Fleet, what: string, command: () => Promise<ProcessRun>) {
-  const samples: number[] = [];
-  let perHost: PerHost = [];
+/** One timed run of `command`, expected to exit 0 (no changes), with what each host served meanwhile. */
+async function timedRun(fleet: Fleet, what: string, command: () => Promise<ProcessRun>) {
+  const run = await observed(fleet, () => timed(command));
+  expectExit(run.value.value, 0, what);
+  return { ms: run.value.ms, perHost: run.perHost };
+}
+
+/**
+ * RUNS runs of each command, taking turns so that both see the same load of the machine;
+ * median wall times and the last run's per-host counts.
+ */
+async function measureInTurns(fleet: Fleet, commands: Readonly<Record<string, () => Promise<ProcessRun>>>) {
+  const runs = new Map<string, Awaited<ReturnType<typeof timedRun>>[]>();
   for (let i = 0; i < RUNS; i++) {
-    const run = await observed(fleet, () => timed(command));
-    expectExit(run.value.value, 0, what);
-    samples.push(run.value.ms);
-    perHost = run.perHost;
+    for (const [what, command] of Object.entries(commands)) runs.set(what, [...(runs.get(what) ?? []), await timedRun(fleet, what, command)]);
   }
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { medianMs: Math.round(sorted[Math.floor(RUNS / 2)]!), runsMs: samples.map(Math.round), exitCode: 0, ...perHostFigures(perHost) };
+  const figures = (what: string) => {
+    const samples = runs.get(what) ?? [];
+    return { medianMs: Math.round(median(samples.map((s) => s.ms))), runsMs: samples.map((s) => Math.round(s.ms)), exitCode: 0, ...perHostFigures(samples[samples.length - 1]?.perHost ?? []) };
+  };
+  return figures;
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+/** Milliseconds from spawning `launcher` as Terraform does (cookie, protocol, client certificate) to its handshake line. */
+function providerStart(launcher: string, env: NodeJS.ProcessEnv, clientCert: string): Promise<number> {
+  const pluginEnv = { ...env, [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_PROTOCOL_VERSIONS: String(PLUGIN_PROTOCOL_VERSION), PLUGIN_CLIENT_CERT: clientCert };
+  return new Promise((done, fail) => {
+    const start = performance.now();
+    const child = spawn(launcher, [], { env: pluginEnv, stdio: ["ignore", "pipe", "ignore"] });
+    child.once("error", fail);
+    child.once("exit", (code) => fail(new Error(`the provider exited (${code}) before its handshake line`)));
+    child.stdout.once("data", () => {
+      const ms = performance.now() - start;
+      child.removeAllListeners("exit");
+      child.kill("SIGKILL");
+      done(ms);
+    });
+  });
+}
+
+/** Where a converged `terraform plan` spends its time beyond the reads `ldoms plan` also makes. */
+async function timeSplit(fleet: Fleet, terraform: string, work: string, env: NodeJS.ProcessEnv) {
+  const log = join(work, "plan-debug.log");
+  const debugRun = await runProcess(terraform, ["plan", "-detailed-exitcode", "-input=false", "-no-color"], work, { ...env, TF_LOG: "DEBUG", TF_LOG_PATH: log });
+  expectExit(debugRun, 0, "terraform plan (TF_LOG=DEBUG)");
+  const starts = (readFileSync(log, "utf8").match(/provider: starting plugin:/g) ?? []).length;
+  const clientCert = makeServerCertificate().certPem;
+  const startMs: number[] = [];
+  const ldomsStartMs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    startMs.push(await providerStart(join(work, "plugins", "terraform-provider-ldoms"), env, clientCert));
+    const version = await timed(() => runProcess(process.execPath, [join(PACKAGE, "bin", "ldoms.js"), "--version"], work, env));
+    expectExit(version.value, 0, "ldoms --version");
+    ldomsStartMs.push(version.ms);
+  }
+  const read = await timed(() => planHosts(fleet.targets, { connect: executorFor, parallelism: PARALLELISM }));
+  return {
+    providerStartsPerTerraformPlan: starts,
+    providerStartMs: Math.round(median(startMs)),
+    providerStartsTotalMs: Math.round(starts * median(startMs)),
+    ldomsVersionProcessMs: Math.round(median(ldomsStartMs)),
+    readOfAllHostsInProcessMs: Math.round(read.ms),
+  };
 }
 
 /** The work folder: plan document, inventory, provider launcher, CLI configuration, root module. */
@@ -180,6 +239,8 @@ async function importState(terraform: string, work: string, document: PlanDocume
 
 export async function run(): Promise<object> {
   const terraform = findTerraform();
+  // The machine's other work changes every figure here: printed next to them.
+  const load = loadavg()[0]!;
   const document = fleetPlan(HOSTS, GUESTS);
   const fleet = await serveFleet(document, HOSTS);
   const work = mkdtempSync(join(tmpdir(), "ldoms-bench-terraform-"));
@@ -191,10 +252,15 @@ export async function run(): Promise<object> {
     const imported = await importState(terraform, work, document, env);
 
     const ldomsArgs = [join(PACKAGE, "bin", "ldoms.js"), "plan", "--plan-document", "ldoms.plan.json", "--inventory", "inventory.json", "--detailed-exitcode"];
-    const ldoms = await measure(fleet, "ldoms plan --detailed-exitcode", () => runProcess(process.execPath, ldomsArgs, work, env));
     const tfArgs = ["plan", "-detailed-exitcode", "-input=false", "-no-color"];
-    const tf = await measure(fleet, "terraform plan -detailed-exitcode", () => runProcess(terraform, tfArgs, work, env));
+    const measured = await measureInTurns(fleet, {
+      "ldoms plan --detailed-exitcode": () => runProcess(process.execPath, ldomsArgs, work, env),
+      "terraform plan -detailed-exitcode": () => runProcess(terraform, tfArgs, work, env),
+    });
+    const ldoms = measured("ldoms plan --detailed-exitcode");
+    const tf = measured("terraform plan -detailed-exitcode");
     const ratio = tf.medianMs / ldoms.medianMs;
+    const split = await timeSplit(fleet, terraform, work, env);
     return {
       setup: { hosts: HOSTS, guestsPerHost: GUESTS, ldmCommandMs: LDM_MS, rttMs: RTT_MS, runs: RUNS, resources: declaredObjects(document).length, stateTakenOver: imported },
       ldomsPlan: { command: "node bin/ldoms.js plan --detailed-exitcode (a process, dist/)", ...ldoms },
@@ -202,6 +268,8 @@ export async function run(): Promise<object> {
       ratioTerraformToLdoms: Number(ratio.toFixed(2)),
       targetRatio: TARGET_RATIO,
       withinTarget: ratio <= TARGET_RATIO,
+      whereTheTimeGoes: split,
+      loadAverage1m: { before: Number(load.toFixed(2)), after: Number(loadavg()[0]!.toFixed(2)) },
     };
   } finally {
     await fleet.close();
