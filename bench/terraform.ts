@@ -12,7 +12,8 @@
  * connections, exec requests and `ldm` commands each host served during one run of each, and
  * where the time goes: how often one `terraform plan` starts the provider (from its debug log),
  * what one start costs (spawn to handshake line, mutual TLS), what starting `ldoms` costs, and
- * the read of the 8 hosts in process (the part both commands share).
+ * the read of the 8 hosts in process (the part both commands share), and Terraform's own cost: a
+ * plan of as many built-in `terraform_data` resources (no plugin started).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
@@ -178,8 +179,26 @@ function providerStart(launcher: string, env: NodeJS.ProcessEnv, clientCert: str
   });
 }
 
+/**
+ * Terraform's own cost for as many resources with no plugin to start: a plan of built-in
+ * `terraform_data` resources already in the state (median of RUNS).
+ */
+async function terraformWithoutPlugin(terraform: string, work: string, env: NodeJS.ProcessEnv, count: number): Promise<number> {
+  const dir = join(work, "no-plugin");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "main.tf"), Array.from({ length: count }, (_, i) => `resource "terraform_data" "r${i}" {\n  input = "r${i}"\n}\n`).join("\n"));
+  expectExit(await runProcess(terraform, ["apply", "-auto-approve", "-input=false", "-no-color"], dir, env), 0, "terraform apply (terraform_data)");
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const plan = await timed(() => runProcess(terraform, ["plan", "-detailed-exitcode", "-input=false", "-no-color"], dir, env));
+    expectExit(plan.value, 0, "terraform plan (terraform_data)");
+    samples.push(plan.ms);
+  }
+  return median(samples);
+}
+
 /** Where a converged `terraform plan` spends its time beyond the reads `ldoms plan` also makes. */
-async function timeSplit(fleet: Fleet, terraform: string, work: string, env: NodeJS.ProcessEnv) {
+async function timeSplit(fleet: Fleet, terraform: string, work: string, env: NodeJS.ProcessEnv, resources: number) {
   const log = join(work, "plan-debug.log");
   const debugRun = await runProcess(terraform, ["plan", "-detailed-exitcode", "-input=false", "-no-color"], work, { ...env, TF_LOG: "DEBUG", TF_LOG_PATH: log });
   expectExit(debugRun, 0, "terraform plan (TF_LOG=DEBUG)");
@@ -194,7 +213,9 @@ async function timeSplit(fleet: Fleet, terraform: string, work: string, env: Nod
     ldomsStartMs.push(version.ms);
   }
   const read = await timed(() => planHosts(fleet.targets, { connect: executorFor, parallelism: PARALLELISM }));
+  const withoutPlugin = await terraformWithoutPlugin(terraform, work, env, resources);
   return {
+    terraformPlanOfAsManyBuiltInResourcesMs: Math.round(withoutPlugin),
     providerStartsPerTerraformPlan: starts,
     providerStartMs: Math.round(median(startMs)),
     providerStartsTotalMs: Math.round(starts * median(startMs)),
@@ -260,7 +281,7 @@ export async function run(): Promise<object> {
     const ldoms = measured("ldoms plan --detailed-exitcode");
     const tf = measured("terraform plan -detailed-exitcode");
     const ratio = tf.medianMs / ldoms.medianMs;
-    const split = await timeSplit(fleet, terraform, work, env);
+    const split = await timeSplit(fleet, terraform, work, env, declaredObjects(document).length);
     return {
       setup: { hosts: HOSTS, guestsPerHost: GUESTS, ldmCommandMs: LDM_MS, rttMs: RTT_MS, runs: RUNS, resources: declaredObjects(document).length, stateTakenOver: imported },
       ldomsPlan: { command: "node bin/ldoms.js plan --detailed-exitcode (a process, dist/)", ...ldoms },
