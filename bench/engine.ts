@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { Lab, loadLabDefinition } from "../src/lab";
-import { startLabServer } from "../src/lab-serving/ssh-server";
+import { startLabServer, type SshServingStats } from "../src/lab-serving/ssh-server";
 import { applyHosts, engineHosts, planHosts, type EngineHost, type HostTarget } from "../src/engine";
 import { batchCommandLine, ldmParts } from "../src/engine/read-batch";
 import { ALL_LISTINGS } from "../src/engine/observe";
@@ -30,9 +30,9 @@ import { observedLab } from "../test-kit/observed-lab";
 /** Fleet size; LDOMS_BENCH_MACHINES overrides it for quick local runs. */
 export const MACHINES = Number(process.env.LDOMS_BENCH_MACHINES ?? 100);
 export const GUESTS = 8;
-const RTT_MS = 20;
-const LDM_MS = 100;
-const PARALLELISM = 10;
+export const RTT_MS = 20;
+export const LDM_MS = 100;
+export const PARALLELISM = 10;
 
 export function executorFor(target: HostTarget): SshExecutor {
   const c = target.connection;
@@ -41,7 +41,7 @@ export function executorFor(target: HostTarget): SshExecutor {
 
 const round = (ms: number) => Math.round(ms);
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const start = performance.now();
   const value = await fn();
   return { ms: performance.now() - start, value };
@@ -95,19 +95,23 @@ async function naivePlan(hosts: readonly EngineHost[]): Promise<{ connections: n
   return { connections, execs };
 }
 
-interface Fleet {
+export interface Fleet {
   readonly lab: Lab;
   readonly targets: EngineHost[];
+  /** How each host is reached through its proxy (what `--inventory` and the provider read). */
+  readonly inventory: Inventory;
   /** Every `ldm` command each machine ran (listings too), counted as the lab served it. */
   readonly ldmCalls: Map<string, number>;
+  /** SSH connections and exec requests each host's server accepted. */
+  readonly stats: SshServingStats;
   close(): Promise<void>;
 }
 
-/** A fresh lab of the fleet served over SSH, each machine behind a proxy adding RTT_MS. */
-export async function serveFleet(document: PlanDocument): Promise<Fleet> {
+/** A fresh lab of `machines` fleet machines served over SSH, each behind a proxy adding RTT_MS. */
+export async function serveFleet(document: PlanDocument, machines: number = MACHINES): Promise<Fleet> {
   const stateDir = mkdtempSync(join(tmpdir(), "ldoms-bench-engine-"));
   const proxies: TcpProxy[] = [];
-  const lab = Lab.fromDefinition(loadLabDefinition(fleetLabDefinition(MACHINES, GUESTS, { ldmLatencyMs: LDM_MS }), "engine bench"));
+  const lab = Lab.fromDefinition(loadLabDefinition(fleetLabDefinition(machines, GUESTS, { ldmLatencyMs: LDM_MS }), "engine bench"));
   const ldmCalls = new Map<string, number>();
   const counted = observedLab(lab, (machine) => void ldmCalls.set(machine, (ldmCalls.get(machine) ?? 0) + 1));
   const server = await startLabServer({ lab: counted, stateDir });
@@ -121,6 +125,8 @@ export async function serveFleet(document: PlanDocument): Promise<Fleet> {
   return {
     lab,
     ldmCalls,
+    inventory,
+    stats: server.stats,
     targets: engineHosts(document, { inventory }),
     async close() {
       await Promise.all(proxies.map((p) => p.close()));

@@ -9,4 +9,5 @@ export const suites: Record<string, () => Promise<SuiteRun>> = {
   lab: async () => (await import("./lab")).run,
   engine: async () => (await import("./engine")).run,
   migration: async () => (await import("./migration")).run,
+  terraform: async () => (await import("./terraform")).run,
 };
