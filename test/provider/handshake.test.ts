@@ -1,4 +1,4 @@
-import { X509Certificate } from "node:crypto";
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -36,6 +36,12 @@ describe("go-plugin handshake", () => {
     expect(cert.verify(cert.publicKey)).toBe(true);
     expect(new Date(cert.validFrom).getTime()).toBe(now.getTime() - 30_000);
     expect(new Date(cert.validTo).getTime()).toBe(now.getTime() + 30 * 86_400_000);
+    // An ECDSA P-256 key (native and fast to make), and the key handed to gRPC is the certificate's.
+    expect(cert.publicKey.asymmetricKeyDetails?.namedCurve).toBe("prime256v1");
+    expect(cert.checkPrivateKey(createPrivateKey(makeServerCertificate(30, now).keyPem))).toBe(false);
+    const own = makeServerCertificate(30, now);
+    expect(new X509Certificate(own.certPem).checkPrivateKey(createPrivateKey(own.keyPem))).toBe(true);
+    expect(new X509Certificate(own.der).raw.equals(own.der)).toBe(true);
     // Two certificates never share a serial number.
     expect(new X509Certificate(makeServerCertificate().certPem).serialNumber).not.toBe(cert.serialNumber);
   });
