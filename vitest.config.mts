@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // The package is built once per run for the tests that run Terraform (test/global-setup.ts).
+    globalSetup: ["test/global-setup.ts"],
   },
 });

@@ -28,6 +28,7 @@ import {
 import { Capture } from "../support/capture";
 import { runProcess, type ProcessRun } from "../support/run-process";
 import { findTerraform, providerTf, REPO } from "./support";
+import { builtPackage } from "../terraform/installed-package";
 
 const show = (run: ProcessRun) => `exit ${run.status}\n${run.stdout}\n${run.stderr}`;
 const errorOf = (f: () => unknown): Error => {
@@ -54,21 +55,9 @@ function folder(name: string): string {
   return dir;
 }
 
-/**
- * A provider entry that works from source: a CommonJS script registering tsx, then running the
- * fixture that starts the provider from src/ (what `--entry`, hidden from users, is for).
- */
+/** The provider entry the launchers run (what `--entry`, hidden from users, is for): this run's built package's bin. */
 function sourceEntry(): string {
-  const entry = join(work, "provider-from-source.cjs");
-  writeFileSync(
-    entry,
-    [
-      `require(${JSON.stringify(join(REPO, "node_modules", "tsx", "dist", "cjs", "index.cjs"))});`,
-      `require(${JSON.stringify(join(REPO, "test", "provider", "fixtures", "provider-main.ts"))});`,
-      "",
-    ].join("\n"),
-  );
-  return entry;
+  return join(builtPackage(), "bin", "terraform-provider-ldoms.js");
 }
 
 describe("install layout and CLI configuration text", () => {

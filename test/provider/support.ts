@@ -1,11 +1,12 @@
 /**
- * Running the real `terraform` against the provider run from source: a plugin folder holding a
- * `terraform-provider-ldoms` shell script that execs node (tsx) on the provider's entry, a CLI
+ * Running the real `terraform` against the provider of this run's built package: a plugin folder
+ * holding a `terraform-provider-ldoms` shell script that execs node on the package's bin, a CLI
  * configuration whose dev_overrides point at it (no registry, no init, checkpoint off).
  */
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { runProcess, type ProcessRun } from "../support/run-process";
+import { builtPackage } from "../terraform/installed-package";
 
 export const REPO = resolve(__dirname, "../..");
 export const PROVIDER_SOURCE = "registry.terraform.io/cdktf-ldoms/ldoms";
@@ -22,9 +23,8 @@ export function terraformSetup(work: string): NodeJS.ProcessEnv {
   const plugins = join(work, "plugins");
   mkdirSync(plugins, { recursive: true });
   const wrapper = join(plugins, "terraform-provider-ldoms");
-  const tsx = join(REPO, "node_modules", "tsx", "dist", "cli.mjs");
-  const entry = join(REPO, "test", "provider", "fixtures", "provider-main.ts");
-  writeFileSync(wrapper, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(tsx)} ${JSON.stringify(entry)} "$@"\n`);
+  const entry = join(builtPackage(), "bin", "terraform-provider-ldoms.js");
+  writeFileSync(wrapper, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(entry)} "$@"\n`);
   chmodSync(wrapper, 0o755);
   const cliConfig = join(work, "terraform.rc");
   writeFileSync(

@@ -1,11 +1,12 @@
 /**
  * This package as `npm install` lays it out in a project (package.json, bin, proto, schema, labs
  * and a build of src and examples), for the tests that run the Terraform pipeline as a user does.
- * Built once per test file, then copied into each project (the local-exec commands and the
- * provider's launcher name its real path).
+ * Built once per test run (test/global-setup.ts; `builtPackage()` names it), then copied into
+ * each project (the local-exec commands and the provider's launcher name its real path).
  */
 import { cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
+import { inject } from "vitest";
 import { runProcess } from "../support/run-process";
 
 export const REPO = resolve(__dirname, "../..");
@@ -40,6 +41,11 @@ export async function buildPackage(into: string, work: string): Promise<void> {
   // Type checking is the lint's business (noCheck); what matters here is that the build was written.
   const built = ["src/cli/main.js", "src/provider/main.js", "examples/sriov-migration/main.js"].every((file) => existsSync(join(into, "dist", file)));
   if (!built) throw new Error(`building the package failed:\n${build.stdout}${build.stderr}`);
+}
+
+/** The package built for this test run. */
+export function builtPackage(): string {
+  return inject("builtPackage");
 }
 
 /** A project folder `work/name` with a copy of the built package in its node_modules. */

@@ -16,7 +16,7 @@ import { Lab } from "../../src/lab/lab";
 import { DEFAULT_LAB_FILE } from "../../src/lab/paths";
 import { startLabServer, type RunningLabServer } from "../../src/lab-serving/ssh-server";
 import { runProcess, type ProcessRun } from "../support/run-process";
-import { buildPackage, findTerraform, newProject } from "./installed-package";
+import { builtPackage, findTerraform, newProject } from "./installed-package";
 
 const show = (run: ProcessRun) => `exit ${run.status}\n${run.stdout}\n${run.stderr}`;
 
@@ -35,9 +35,7 @@ describe("cdktf synth of the example (provider mode), then terraform init / appl
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "ldoms-provider-pipeline-"));
-    const built = join(work, "package");
-    await buildPackage(built, work);
-    project = newProject(work, built, "project");
+    project = newProject(work, builtPackage(), "project");
     writeFileSync(join(project, "cdktf.json"), JSON.stringify({ language: "typescript", app: "node node_modules/cdktf-ldoms/dist/examples/sriov-migration/main.js" }));
     lab = Lab.fromDefinition(loadLabDefinitionFile(DEFAULT_LAB_FILE));
     server = await startLabServer({ lab, stateDir: join(project, "lab") });

@@ -14,19 +14,18 @@ import { Lab } from "../../src/lab/lab";
 import { DEFAULT_LAB_FILE, PAIR_LAB_FILE } from "../../src/lab/paths";
 import { startLabServer, type RunningLabServer } from "../../src/lab-serving/ssh-server";
 import { runProcess, type ProcessRun } from "../support/run-process";
-import { buildPackage, findTerraform, newProject } from "./installed-package";
+import { builtPackage, findTerraform, newProject } from "./installed-package";
 
 /** node (for the local-exec commands) and the system tools; no node_modules/.bin, no ldoms. */
 const PATH = [dirname(process.execPath), "/usr/bin", "/bin"].join(delimiter);
 
 let work: string;
-/** The package as `npm install` lays it out, built once for every project of this file. */
+/** The package as `npm install` lays it out, built once per test run. */
 let installed: string;
-beforeAll(async () => {
+beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "ldoms-terraform-"));
-  installed = join(work, "package");
-  await buildPackage(installed, work);
-}, 240_000);
+  installed = builtPackage();
+});
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
