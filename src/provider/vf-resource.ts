@@ -6,8 +6,9 @@
  * provider's one read per host; a change makes the next read of that host a fresh one.
  */
 import { ApplyError, ValidationError, type HostPlan } from "../model";
-import { applyHosts, engineHosts, evaluateHost, findVfByName, type ConnectHost, type EngineHost, type ObservedHost } from "../engine";
+import { evaluateHost, findVfByName, type ConnectHost, type EngineHost, type ObservedHost } from "../engine";
 import { hostSteps } from "../synth/steps";
+import { applyHostPlan, engineHostOf } from "./apply-host-plan";
 import type { ProviderConfiguration } from "./configuration";
 import { decodeDynamicValue, UNKNOWN, type DynamicValueMessage, type TerraformValue } from "./dynamic-value";
 import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
@@ -107,7 +108,7 @@ export class VfResources {
     let host: EngineHost;
     let observed: ObservedHost;
     try {
-      host = this.engineHost(configuration, config.host);
+      host = engineHostOf(configuration, config.host);
       observed = await this.reads.read(configuration, config.host);
     } catch (error) {
       return [hostFault(error)];
@@ -142,23 +143,14 @@ export class VfResources {
     }
   }
 
-  private async applyOnHost(configuration: ProviderConfiguration, config: KnownVf): Promise<void> {
-    const host = this.engineHost(configuration, config.host);
-    const plan = oneVfHostPlan(host.plan, config);
-    try {
-      const run = await applyHosts([{ plan, target: host.target }], {
-        connect: this.connect,
-        operation: `terraform apply (ldoms_vf ${config.host}/${config.name})`,
-        signal: this.stopping.signal,
-      });
-      const result = run.hosts[0];
-      if (result?.error) throw result.error;
-      if (!result || result.status === "stopped" || result.status === "cancelled") {
-        throw new ApplyError(`${config.host}: VF "${config.name}" was not applied: ${result?.stopReason ?? run.interrupted ?? "stopped"}`, config.host);
-      }
-    } finally {
-      this.reads.invalidate(config.host);
-    }
+  private applyOnHost(configuration: ProviderConfiguration, config: KnownVf): Promise<void> {
+    return applyHostPlan(this.connect, this.reads, configuration, {
+      hostId: config.host,
+      plan: oneVfHostPlan(engineHostOf(configuration, config.host).plan, config),
+      what: `VF "${config.name}"`,
+      operation: `terraform apply (ldoms_vf ${config.host}/${config.name})`,
+      signal: this.stopping.signal,
+    });
   }
 
   /** The state after apply, from a fresh read; vid keeps the planned order when it holds the same ids. */
@@ -200,11 +192,5 @@ export class VfResources {
   /** StopProvider: an apply in progress stops after its current command; none starts after. */
   stop(): void {
     this.stopping.abort("Terraform stopped the ldoms provider (interrupted)");
-  }
-
-  private engineHost(configuration: ProviderConfiguration, hostId: string): EngineHost {
-    const [host] = engineHosts(configuration.document, { ...(configuration.inventory ? { inventory: configuration.inventory } : {}), hostIds: [hostId] });
-    if (!host) throw new Error(`engineHosts returned no host for ${hostId}`);
-    return host;
   }
 }

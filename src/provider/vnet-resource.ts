@@ -6,8 +6,9 @@
  * needs the domain stopped while it runs), runs the guarded steps and proves them by a re-read.
  */
 import { ApplyError, ValidationError, type HostPlan } from "../model";
-import { applyHosts, engineHosts, evaluateHost, findDomain, type ConnectHost, type EngineHost, type ObservedHost, type ObservedVnet } from "../engine";
+import { evaluateHost, findDomain, type ConnectHost, type EngineHost, type ObservedHost, type ObservedVnet } from "../engine";
 import { hostSteps } from "../synth/steps";
+import { applyHostPlan, engineHostOf } from "./apply-host-plan";
 import type { ProviderConfiguration } from "./configuration";
 import { decodeDynamicValue, UNKNOWN, type DynamicValueMessage, type TerraformValue } from "./dynamic-value";
 import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
@@ -97,7 +98,7 @@ export class VnetResources {
     let host: EngineHost;
     let observed: ObservedHost;
     try {
-      host = this.engineHost(configuration, config.host);
+      host = engineHostOf(configuration, config.host);
       observed = await this.reads.read(configuration, config.host);
     } catch (error) {
       return [hostFault(error)];
@@ -124,22 +125,14 @@ export class VnetResources {
     }
   }
 
-  private async applyOnHost(configuration: ProviderConfiguration, config: KnownVnet): Promise<void> {
-    const host = this.engineHost(configuration, config.host);
-    try {
-      const run = await applyHosts([{ plan: oneVnetHostPlan(host.plan, config), target: host.target }], {
-        connect: this.connect,
-        operation: `terraform apply (ldoms_vnet ${config.host}/${config.domain}/${config.name})`,
-        signal: this.stopping.signal,
-      });
-      const result = run.hosts[0];
-      if (result?.error) throw result.error;
-      if (!result || result.status === "stopped" || result.status === "cancelled") {
-        throw new ApplyError(`${config.host}: vnet "${config.name}" of ${config.domain} was not applied: ${result?.stopReason ?? run.interrupted ?? "stopped"}`, config.host);
-      }
-    } finally {
-      this.reads.invalidate(config.host);
-    }
+  private applyOnHost(configuration: ProviderConfiguration, config: KnownVnet): Promise<void> {
+    return applyHostPlan(this.connect, this.reads, configuration, {
+      hostId: config.host,
+      plan: oneVnetHostPlan(engineHostOf(configuration, config.host).plan, config),
+      what: `vnet "${config.name}" of ${config.domain}`,
+      operation: `terraform apply (ldoms_vnet ${config.host}/${config.domain}/${config.name})`,
+      signal: this.stopping.signal,
+    });
   }
 
   /** The state after apply, from a fresh read; vid keeps the planned order when it holds the same ids. */
@@ -180,11 +173,5 @@ export class VnetResources {
   /** StopProvider: an apply in progress stops after its current command; none starts after. */
   stop(): void {
     this.stopping.abort("Terraform stopped the ldoms provider (interrupted)");
-  }
-
-  private engineHost(configuration: ProviderConfiguration, hostId: string): EngineHost {
-    const [host] = engineHosts(configuration.document, { ...(configuration.inventory ? { inventory: configuration.inventory } : {}), hostIds: [hostId] });
-    if (!host) throw new Error(`engineHosts returned no host for ${hostId}`);
-    return host;
   }
 }
