@@ -30,7 +30,14 @@ export interface HostPlanRun {
 export async function applyHostPlan(connect: ConnectHost, reads: HostReads, configuration: ProviderConfiguration, run: HostPlanRun): Promise<void> {
   const host = engineHostOf(configuration, run.hostId);
   try {
-    const applied = await applyHosts([{ plan: run.plan, target: host.target }], { connect, operation: run.operation, signal: run.signal });
+    const applied = await applyHosts([{ plan: run.plan, target: host.target }], {
+      connect,
+      operation: run.operation,
+      signal: run.signal,
+      // The provider block's lock_timeout and allow_disruptive, as ldoms apply's --lock-timeout and --allow-disruptive.
+      allowDisruptive: configuration.allowDisruptive,
+      ...(configuration.lockTimeoutMs ? { lockTimeoutMs: configuration.lockTimeoutMs } : {}),
+    });
     const result = applied.hosts[0];
     if (result?.error) throw result.error;
     if (!result || result.status === "stopped" || result.status === "cancelled") {

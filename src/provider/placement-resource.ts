@@ -25,7 +25,7 @@ import {
 } from "./placement-plan";
 import type { VfPlanResult, VfResult } from "./vf-resource";
 
-/** Longest wait for another run's lock on either host of a move (a pipeline's apply, another migration). */
+/** Longest wait for another run's lock on either host of a move (a pipeline's apply, another migration) unless the provider block sets lock_timeout. */
 export const PLACEMENT_LOCK_TIMEOUT_MS = 120_000;
 
 type Request = { prior_state?: DynamicValueMessage | null; proposed_new_state?: DynamicValueMessage | null; planned_state?: DynamicValueMessage | null; config?: DynamicValueMessage | null };
@@ -165,7 +165,7 @@ export class PlacementResources {
         migrationId: migration.id,
         ...(configuration.inventory ? { inventory: configuration.inventory } : {}),
         acceptUnverified: false,
-        lockTimeoutMs: PLACEMENT_LOCK_TIMEOUT_MS,
+        lockTimeoutMs: configuration.lockTimeoutMs ?? PLACEMENT_LOCK_TIMEOUT_MS,
         control,
       });
       return migrationSucceeded(report) ? undefined : migrationFailure(report);

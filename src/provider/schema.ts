@@ -39,6 +39,19 @@ export const PROVIDER_SCHEMA: SchemaSpec = {
       optional: true,
       description: "Inventory JSON overriding how each host is reached (as `ldoms plan --inventory`); default: $LDOMS_INVENTORY, else the plan document's connections.",
     },
+    {
+      name: "lock_timeout",
+      type: "string",
+      optional: true,
+      description: "How long an apply waits for another run's lock on a host (`ldoms apply --lock-timeout`), e.g. `30s`, `5m`; default: not at all (fail at once, naming the holder).",
+    },
+    {
+      name: "allow_disruptive",
+      type: "bool",
+      optional: true,
+      description:
+        "Plan and apply disruptive changes that `ldm` accepts (`ldoms apply --allow-disruptive`); default false: refused at plan time. A change `ldm` refuses while a domain runs (a VF's mtu or mac_addr) stays refused: stop the domain first.",
+    },
   ],
 };
 
@@ -89,6 +102,21 @@ export const VF_SCHEMA: SchemaSpec = {
       optional: true,
       computed: true,
       description: "MTU (1500-9216); unset: not managed. `ldm` changes it only while the assigned domain is inactive or bound: a change while it runs is refused at plan time.",
+    },
+    {
+      name: "mac_addr",
+      type: "string",
+      optional: true,
+      computed: true,
+      description:
+        "MAC address (`mac-addr`), e.g. `00:14:4f:f8:1c:a5`; unset: not managed (the host's value is shown). `ldm` changes it only while the assigned domain is inactive or bound: a change while it runs is refused at plan time.",
+    },
+    {
+      name: "alt_mac_addrs",
+      type: listOf("string"),
+      optional: true,
+      computed: true,
+      description: "Alternate MAC addresses (`alt-mac-addrs`), each written out (not `auto`); unset: not managed (the host's value is shown). Changed only while the assigned domain is inactive or bound, like mac_addr.",
     },
     { name: "pseudonym", type: "string", computed: true, description: "The VF's pseudonym as `ldm` names it, e.g. `/SYS/MB/NET0/IOVNET.PF0.VF0`." },
     { name: "id", type: "string", computed: true, description: "`host/name`: the id `terraform import` takes." },

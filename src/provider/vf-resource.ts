@@ -9,6 +9,7 @@ import { ApplyError, ValidationError, type HostPlan } from "../model";
 import { evaluateHost, findVfByName, type ConnectHost, type EngineHost, type ObservedHost } from "../engine";
 import { hostSteps } from "../synth/steps";
 import { applyHostPlan, engineHostOf } from "./apply-host-plan";
+import { problemLines } from "./disruption-advice";
 import type { ProviderConfiguration } from "./configuration";
 import { decodeDynamicValue, UNKNOWN, type DynamicValueMessage, type TerraformValue } from "./dynamic-value";
 import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
@@ -53,6 +54,8 @@ function problemAttribute(problems: readonly string[]): string | undefined {
   if (text.includes("/set/mtu")) return "mtu";
   if (text.includes("/set/pvid")) return "pvid";
   if (text.includes("/set/vid")) return "vid";
+  if (text.includes("/set/mac-addr")) return "mac_addr";
+  if (text.includes("/set/alt-mac-addrs")) return "alt_mac_addrs";
   if (text.includes("/assign") || problems.some((p) => p.startsWith("domain "))) return "domain";
   if (problems.some((p) => p.startsWith("PF ") || p.startsWith("bus "))) return "pf";
   return undefined;
@@ -83,7 +86,7 @@ export class VfResources {
     }
     const vf = findVfByName(observed, state.name);
     // Gone from the host: Terraform drops it from its state and plans to create it again.
-    return { state: vf ? vfObject(vfStateFromObserved(state.host, vf, state.vid)) : null, diagnostics: [] };
+    return { state: vf ? vfObject(vfStateFromObserved(state.host, vf, state)) : null, diagnostics: [] };
   }
 
   async plan(configuration: ProviderConfiguration, request: { prior_state?: DynamicValueMessage | null; proposed_new_state?: DynamicValueMessage | null; config?: DynamicValueMessage | null }): Promise<VfPlanResult> {
@@ -104,7 +107,7 @@ export class VfResources {
    * (a running domain for mtu, a missing PF or domain, no free VF). Unknown values wait for apply.
    */
   private async hostProblems(configuration: ProviderConfiguration, prior: VfValues | null, config: VfValues): Promise<DiagnosticMessage[]> {
-    if (!known(config) || [config.domain, config.pvid, config.vid, config.mtu].includes(UNKNOWN)) return [];
+    if (!known(config) || [config.domain, config.pvid, config.vid, config.mtu, config.mac_addr, config.alt_mac_addrs].includes(UNKNOWN)) return [];
     let host: EngineHost;
     let observed: ObservedHost;
     try {
@@ -120,9 +123,9 @@ export class VfResources {
     if (prior === null && existing?.domain && existing.domain !== config.domain) {
       return [errorDiagnostic(`a VF named "${config.name}" already exists on ${config.host}, assigned to domain ${existing.domain}\nImport it (terraform import ADDRESS ${config.host}/${config.name}) with domain = ${JSON.stringify(existing.domain)}, or choose another name.`, "domain")];
     }
-    const { problems } = evaluateHost(oneVfHostPlan(host.plan, config), observed, false);
+    const { problems } = evaluateHost(oneVfHostPlan(host.plan, config), observed, configuration.allowDisruptive);
     if (!problems.length) return [];
-    const text = `VF "${config.name}" on ${config.host}: apply would fail as the host is now, so nothing will be changed\n${problems.map((p) => `- ${p}`).join("\n")}`;
+    const text = `VF "${config.name}" on ${config.host}: apply would fail as the host is now, so nothing will be changed\n${problemLines(problems).join("\n")}`;
     const attribute = problemAttribute(problems);
     return [errorDiagnostic(text, attribute)];
   }
@@ -157,14 +160,14 @@ export class VfResources {
   private async readBack(configuration: ProviderConfiguration, config: KnownVf, planned: VfValues): Promise<VfValues> {
     const vf = findVfByName(await this.reads.read(configuration, config.host), config.name);
     if (!vf) throw new ApplyError(`${config.host}: apply succeeded, but a fresh read shows no VF named "${config.name}"; check the host (ldm list-io -l) and run terraform apply again`, config.host);
-    return vfStateFromObserved(config.host, vf, planned.vid);
+    return vfStateFromObserved(config.host, vf, planned);
   }
 
   /** After a failed update: the VF as the host shows it now (part of the change may be done), else the prior state. */
   private async bestKnown(configuration: ProviderConfiguration, config: KnownVf, prior: VfValues): Promise<TerraformValue> {
     try {
       const vf = findVfByName(await this.reads.read(configuration, config.host), config.name);
-      return vfObject(vf ? vfStateFromObserved(config.host, vf, prior.vid) : prior);
+      return vfObject(vf ? vfStateFromObserved(config.host, vf, prior) : prior);
     } catch {
       return vfObject(prior);
     }

@@ -9,6 +9,7 @@ import { ApplyError, ValidationError, type HostPlan } from "../model";
 import { evaluateHost, findDomain, type ConnectHost, type EngineHost, type ObservedHost, type ObservedVnet } from "../engine";
 import { hostSteps } from "../synth/steps";
 import { applyHostPlan, engineHostOf } from "./apply-host-plan";
+import { problemLines } from "./disruption-advice";
 import type { ProviderConfiguration } from "./configuration";
 import { decodeDynamicValue, UNKNOWN, type DynamicValueMessage, type TerraformValue } from "./dynamic-value";
 import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
@@ -103,9 +104,9 @@ export class VnetResources {
     } catch (error) {
       return [hostFault(error)];
     }
-    const { problems } = evaluateHost(oneVnetHostPlan(host.plan, config), observed, false);
+    const { problems } = evaluateHost(oneVnetHostPlan(host.plan, config), observed, configuration.allowDisruptive);
     if (!problems.length) return [];
-    const text = `vnet "${config.name}" of domain ${config.domain} on ${config.host}: apply would fail as the host is now, so nothing will be changed\n${problems.map((p) => `- ${p}`).join("\n")}`;
+    const text = `vnet "${config.name}" of domain ${config.domain} on ${config.host}: apply would fail as the host is now, so nothing will be changed\n${problemLines(problems).join("\n")}`;
     return [errorDiagnostic(text, problemAttribute(problems))];
   }
 
