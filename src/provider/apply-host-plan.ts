@@ -5,7 +5,7 @@
  * after which the provider's read of that host is a fresh one.
  */
 import { ApplyError, type HostPlan } from "../model";
-import { applyHosts, engineHosts, type ConnectHost, type EngineHost } from "../engine";
+import { applyHosts, engineHosts, type ConnectHost, type EngineHost, type MigrationAwareness } from "../engine";
 import type { ProviderConfiguration } from "./configuration";
 import type { HostReads } from "./host-reads";
 
@@ -24,6 +24,8 @@ export interface HostPlanRun {
   /** Written into the host's lock, e.g. `terraform apply (ldoms_vf t7-a/app)`. */
   readonly operation: string;
   readonly signal: AbortSignal;
+  /** A mobile domain's group: where the domain does not run, its steps there are left out (as ldoms apply). */
+  readonly migrations?: MigrationAwareness;
 }
 
 /** Applies the host plan; throws the host's error, or an ApplyError when the run stopped before it was done. */
@@ -37,6 +39,7 @@ export async function applyHostPlan(connect: ConnectHost, reads: HostReads, conf
       // The provider block's lock_timeout and allow_disruptive, as ldoms apply's --lock-timeout and --allow-disruptive.
       allowDisruptive: configuration.allowDisruptive,
       ...(configuration.lockTimeoutMs ? { lockTimeoutMs: configuration.lockTimeoutMs } : {}),
+      ...(run.migrations ? { migrations: run.migrations } : {}),
     });
     const result = applied.hosts[0];
     if (result?.error) throw result.error;

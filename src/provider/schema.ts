@@ -134,14 +134,22 @@ export const VNET_SCHEMA: SchemaSpec = {
     "A virtual network device (vnet) of a domain on one control domain, added (`ldm add-vnet`) and set (`ldm set-vnet`) by the engine `ldoms apply` uses: " +
     "under the host's lock, each step guarded, every result proved by a re-read. Not removed by this provider (see the provider's documentation).",
   attributes: [
-    { name: "host", type: "string", required: true, description: "Host id in the plan document (the ControlDomain's id). Changing it replaces the vnet." },
-    { name: "domain", type: "string", required: true, description: "Domain the vnet belongs to; it must exist on the host. Changing it replaces the vnet." },
+    {
+      name: "host",
+      type: "string",
+      optional: true,
+      computed: true,
+      description:
+        "Host id in the plan document (the ControlDomain's id); changing it replaces the vnet. Required unless `domain` is a mobile domain of a MigrationGroup: " +
+        "then leave it out, the vnet follows the domain and `host` shows the host it runs on (a move is no change).",
+    },
+    { name: "domain", type: "string", required: true, description: "Domain the vnet belongs to; it must exist on the host (for a mobile domain: on a host of its group). Changing it replaces the vnet." },
     { name: "name", type: "string", required: true, description: "The vnet's name in the domain (its if-name, e.g. `vnet0`): its identity. Changing it replaces the vnet." },
     { name: "vswitch", type: "string", required: true, description: "Virtual switch of the host the vnet is on; a change moves it (`ldm set-vnet vswitch=`)." },
     { name: "pvid", type: "number", optional: true, computed: true, description: "Port VLAN id (1-4094); unset: not managed (the host's value is shown)." },
     { name: "vid", type: listOf("number"), optional: true, computed: true, description: "Tagged VLAN ids (each 1-4094); unset: not managed (the host's value is shown)." },
     { name: "mtu", type: "number", optional: true, computed: true, description: "MTU (1500-16000); unset: not managed (the host's value is shown)." },
-    { name: "id", type: "string", computed: true, description: "`host/domain/name`: the id `terraform import` takes." },
+    { name: "id", type: "string", computed: true, description: "`host/domain/name` (`domain/name` for a mobile domain's vnet): the id `terraform import` takes." },
   ],
 };
 

@@ -10,6 +10,7 @@ import { evaluateHost, findVfByName, type ConnectHost, type EngineHost, type Obs
 import { hostSteps } from "../synth/steps";
 import { applyHostPlan, engineHostOf } from "./apply-host-plan";
 import { problemLines } from "./disruption-advice";
+import { groupAwareness, groupContextOf, mobileGroupOf, outsideGroupProblem, readGroup, whereDomainRuns } from "./mobile-domains";
 import type { ProviderConfiguration } from "./configuration";
 import { decodeDynamicValue, UNKNOWN, type DynamicValueMessage, type TerraformValue } from "./dynamic-value";
 import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
@@ -86,7 +87,25 @@ export class VfResources {
     }
     const vf = findVfByName(observed, state.name);
     // Gone from the host: Terraform drops it from its state and plans to create it again.
-    return { state: vf ? vfObject(vfStateFromObserved(state.host, vf, state)) : null, diagnostics: [] };
+    if (!vf) return { state: null, diagnostics: [] };
+    return { state: vfObject(await this.shown(configuration, state.host, vfStateFromObserved(state.host, vf, state), state.domain)), diagnostics: [] };
+  }
+
+  /**
+   * The state to show for a VF as read: one left unassigned for a mobile domain that runs on
+   * another host of its group is kept ready for it, so it shows `domain` = that domain (a move
+   * is no diff). Where the domain runs comes from the group's shared reads; when that cannot be
+   * decided, the domain is kept as it was and the plan reports the placement problem.
+   */
+  private async shown(configuration: ProviderConfiguration, host: string, read: VfValues, domain: VfValues["domain"]): Promise<VfValues> {
+    const group = mobileGroupOf(configuration.document, domain);
+    if (read.domain !== null || typeof domain !== "string" || !group || outsideGroupProblem(group, domain, host)) return read;
+    try {
+      const where = whereDomainRuns(await readGroup(configuration, this.reads, group), domain);
+      return where.host === host ? read : { ...read, domain };
+    } catch {
+      return { ...read, domain };
+    }
   }
 
   async plan(configuration: ProviderConfiguration, request: { prior_state?: DynamicValueMessage | null; proposed_new_state?: DynamicValueMessage | null; config?: DynamicValueMessage | null }): Promise<VfPlanResult> {
@@ -123,7 +142,12 @@ export class VfResources {
     if (prior === null && existing?.domain && existing.domain !== config.domain) {
       return [errorDiagnostic(`a VF named "${config.name}" already exists on ${config.host}, assigned to domain ${existing.domain}\nImport it (terraform import ADDRESS ${config.host}/${config.name}) with domain = ${JSON.stringify(existing.domain)}, or choose another name.`, "domain")];
     }
-    const { problems } = evaluateHost(oneVfHostPlan(host.plan, config), observed, configuration.allowDisruptive);
+    const group = mobileGroupOf(configuration.document, config.domain);
+    const outside = group && outsideGroupProblem(group, config.domain as string, config.host);
+    if (outside) return [errorDiagnostic(outside, "host")];
+    // A mobile domain running on another host of its group: its VF is kept ready here, unassigned (as ldoms plan).
+    const context = group ? groupContextOf(await readGroup(configuration, this.reads, group), config.host) : undefined;
+    const { problems } = evaluateHost(oneVfHostPlan(host.plan, config), observed, configuration.allowDisruptive, context);
     if (!problems.length) return [];
     const text = `VF "${config.name}" on ${config.host}: apply would fail as the host is now, so nothing will be changed\n${problemLines(problems).join("\n")}`;
     const attribute = problemAttribute(problems);
@@ -147,7 +171,9 @@ export class VfResources {
   }
 
   private applyOnHost(configuration: ProviderConfiguration, config: KnownVf): Promise<void> {
+    const group = mobileGroupOf(configuration.document, config.domain);
     return applyHostPlan(this.connect, this.reads, configuration, {
+      ...(group ? { migrations: groupAwareness(configuration, group) } : {}),
       hostId: config.host,
       plan: oneVfHostPlan(engineHostOf(configuration, config.host).plan, config),
       what: `VF "${config.name}"`,
@@ -160,7 +186,7 @@ export class VfResources {
   private async readBack(configuration: ProviderConfiguration, config: KnownVf, planned: VfValues): Promise<VfValues> {
     const vf = findVfByName(await this.reads.read(configuration, config.host), config.name);
     if (!vf) throw new ApplyError(`${config.host}: apply succeeded, but a fresh read shows no VF named "${config.name}"; check the host (ldm list-io -l) and run terraform apply again`, config.host);
-    return vfStateFromObserved(config.host, vf, planned);
+    return this.shown(configuration, config.host, vfStateFromObserved(config.host, vf, planned), config.domain);
   }
 
   /** After a failed update: the VF as the host shows it now (part of the change may be done), else the prior state. */
