@@ -7,6 +7,7 @@
 import { ApplyError, type HostPlan } from "../model";
 import { applyHosts, engineHosts, type ConnectHost, type EngineHost, type MigrationAwareness } from "../engine";
 import type { ProviderConfiguration } from "./configuration";
+import { inProviderWords } from "./disruption-advice";
 import type { HostReads } from "./host-reads";
 
 /** The plan document's host `hostId` with the connection to use; a ValidationError names the hosts there are. */
@@ -42,7 +43,7 @@ export async function applyHostPlan(connect: ConnectHost, reads: HostReads, conf
       ...(run.migrations ? { migrations: run.migrations } : {}),
     });
     const result = applied.hosts[0];
-    if (result?.error) throw result.error;
+    if (result?.error) throw inProviderWords(result.error);
     if (!result || result.status === "stopped" || result.status === "cancelled") {
       throw new ApplyError(`${run.hostId}: ${run.what} was not applied: ${result?.stopReason ?? applied.interrupted ?? "stopped"}`, run.hostId);
     }

@@ -1,3 +1,5 @@
+import { PlanError, type LdomsError } from "../model";
+
 /**
  * The engine's precondition problems in the provider's words: its opt-in for a disruptive step
  * is `allow_disruptive = true` in the provider block (the CLI's --allow-disruptive), and a change
@@ -24,4 +26,11 @@ export function disruptionAdvice(problems: readonly string[]): string[] {
 /** The problems of a host as a diagnostic's lines: each with the provider's opt-in, then the advice. */
 export function problemLines(problems: readonly string[]): string[] {
   return [...problems.map((p) => `- ${providerProblemText(p)}`), ...disruptionAdvice(problems)];
+}
+
+/** An apply's precondition error (the host changed since the plan) in the provider's words; other errors as they are. */
+export function inProviderWords(error: LdomsError): LdomsError {
+  if (!(error instanceof PlanError)) return error;
+  const lines = error.message.split("\n");
+  return new PlanError([...lines.map(providerProblemText), ...disruptionAdvice(lines)].join("\n"));
 }

@@ -4,7 +4,8 @@
  * ready on t7-b): where the domain runs is read from the group's hosts through the provider's
  * shared reads, a VF kept ready reads as the domain's, a vnet without host follows its domain
  * across a migration with no diff, a change to a VF kept ready is applied unassigned, a host set
- * on the vnet is refused, and the domain found on two hosts is a diagnostic naming both states.
+ * on the vnet is refused (and required for a domain that is not mobile), and the domain found on
+ * two hosts is a diagnostic naming both states.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stableJson } from "../../src/synth";
 import { sshConnect } from "../../src/provider/connect";
 import { decodeDynamicValue, encodeDynamicValue, type TerraformValue } from "../../src/provider/dynamic-value";
+import { outsideGroupProblem } from "../../src/provider/mobile-domains";
 import { LdomsProvider } from "../../src/provider/provider-rpcs";
 import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
 import { GroupCli, groupExamplePlan, pairLabJson } from "../mobility/support";
@@ -85,6 +87,24 @@ describe("ldoms_vf and ldoms_vnet of a mobile domain against the pair lab", () =
     expect(plan.planned_state).toBeUndefined();
     expect(plan.diagnostics).toMatchObject([{ summary: 'host = "t7-a" is set on a vnet of ldg1, a mobile domain of group pair (t7-a, t7-b)', attribute: { steps: [{ attribute_name: "host" }] } }]);
     expect(plan.diagnostics[0]?.detail).toContain("Leave host out");
+
+    // A domain that is not mobile: its vnet needs host, in the configuration and in an import id.
+    const fixed = vnet({ domain: "primary", name: "vnet9", id: null });
+    const unplaced = await provider().planResourceChange({ type_name: "ldoms_vnet", prior_state: encodeDynamicValue(null), proposed_new_state: encodeDynamicValue(fixed), config: encodeDynamicValue(fixed) });
+    expect(unplaced.diagnostics).toMatchObject([{ summary: "host is not set on a vnet of primary, which is not a mobile domain of stack prod-pair", attribute: { steps: [{ attribute_name: "host" }] } }]);
+    expect(unplaced.diagnostics[0]?.detail).toContain("Only a vnet of a mobile domain (ldg1, ldg2) leaves host out.");
+    const imported = await provider().readResource({ type_name: "ldoms_vnet", current_state: encodeDynamicValue(vnet({ domain: "primary", name: "vnet9", id: "primary/vnet9", vswitch: null })) });
+    expect(imported.diagnostics[0]?.summary).toBe(
+      'vnet "vnet9" of primary has no host, and primary is not a mobile domain: import it as HOST/primary/vnet9 (DOMAIN/VNET is for a mobile domain\'s vnet), e.g. terraform import ADDRESS t7-a/primary/vnet9',
+    );
+  });
+
+  it("a VF of a mobile domain on a host outside its group is refused naming the group's hosts", () => {
+    const group = groupExamplePlan().groups![0]!;
+    expect(outsideGroupProblem(group, "ldg1", "t7-b")).toBeUndefined();
+    expect(outsideGroupProblem(group, "ldg1", "t7-c")).toBe(
+      'ldg1 is a mobile domain of group pair (t7-a, t7-b), and t7-c is not a host of that group: a VF of ldg1 is declared on the hosts of its group (one ldoms_vf per host, each with domain = "ldg1"); set host to one of t7-a, t7-b, or domain to a domain of t7-c',
+    );
   });
 
   it("after ldoms migrate ldg1 --to t7-b: the VFs and the vnet read with no diff, the vnet on t7-b; a pvid change of the VF kept ready on t7-a is applied there, unassigned", async () => {

@@ -163,6 +163,14 @@ describe("ldoms_vf RPCs against the lab", () => {
       expect(detail).toContain("ldm refuses it while domain ldg1 is active (the domain must be inactive or bound): stop it (ldm stop-domain ldg1), run terraform apply again, then start it (ldm start-domain ldg1)");
       expect(detail).toContain("allow_disruptive = true in the provider block is the opt-in for disruptive changes ldm accepts; ldm refuses this change while the domain runs, so it stays refused whatever allow_disruptive says");
     }
+    // Reaching apply anyway (the domain started after the plan): the engine refuses it before any change, in the same words.
+    const mutations = lab.lab.mutatingCount("t7-a");
+    const config = { ...made.state!, mtu: 9000 };
+    const applied = await provider({ allow_disruptive: true }).applyResourceChange({ type_name: TYPE, prior_state: encodeDynamicValue(made.state!), planned_state: encodeDynamicValue(config), config: encodeDynamicValue(config) });
+    expect(applied.diagnostics[0]?.summary).toBe("t7-a: apply would fail, so nothing was changed:");
+    expect(applied.diagnostics[0]?.detail).toContain("run terraform apply again, then start it (ldm start-domain ldg1)");
+    expect(applied.diagnostics[0]?.detail).toContain("so it stays refused whatever allow_disruptive says");
+    expect(lab.lab.mutatingCount("t7-a")).toBe(mutations);
   });
 
   it("destroy reaching apply is refused and the state kept; after StopProvider no change is made", async () => {
