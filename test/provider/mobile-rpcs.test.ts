@@ -117,6 +117,13 @@ describe("ldoms_vf and ldoms_vnet of a mobile domain against the pair lab", () =
     for (const s of read.vfs) await unchanged(p, "ldoms_vf", s, vf(s["host"] as string, { pvid: 100, id: null }));
     await unchanged(p, "ldoms_vnet", read.vnet, vnet({ pvid: 100, id: null }));
 
+    // A vnet change planned while ldg1 ran on t7-a, applied now it runs on t7-b: nothing is changed, and apply again is the fix.
+    const stale = { ...read.vnet, host: "t7-a", pvid: 300 };
+    const mutations = lab.lab.mutatingCount();
+    const staleApply = await p.applyResourceChange({ type_name: "ldoms_vnet", prior_state: encodeDynamicValue({ ...read.vnet, host: "t7-a" }), planned_state: encodeDynamicValue(stale), config: encodeDynamicValue(vnet({ pvid: 300, id: null })) });
+    expect(staleApply.diagnostics[0]?.summary).toBe('ldg1 runs on t7-b now, not on t7-a as planned (it moved since the plan, e.g. by an ldoms_placement of this run): vnet "vnet0" was not changed; run terraform apply again');
+    expect(lab.lab.mutatingCount()).toBe(mutations);
+
     const prior = read.vfs[0]!;
     const config = { ...prior, pvid: 101 };
     const plan = await p.planResourceChange({ type_name: "ldoms_vf", prior_state: encodeDynamicValue(prior), proposed_new_state: encodeDynamicValue(config), config: encodeDynamicValue(config) });
