@@ -150,7 +150,7 @@ describe("ldoms_vf RPCs against the lab", () => {
     }
   }, 30_000);
 
-  it("mtu of a VF of the running ldg1 is refused at plan time with the provider's opt-in explained, allow_disruptive or not (ldm refuses it)", async () => {
+  it("mtu or mac_addr of a VF of the running ldg1 is refused at plan time with the provider's opt-in explained, allow_disruptive or not (ldm refuses it)", async () => {
     const made = await create(provider(), vf({ host: "t7-a", name: "run-mtu", pf: "/SYS/MB/NET0/IOVNET.PF0", domain: "ldg1" }));
     expect(made.diagnostics).toEqual([]);
     for (const allow of [false, true]) {
@@ -163,6 +163,11 @@ describe("ldoms_vf RPCs against the lab", () => {
       expect(detail).toContain("ldm refuses it while domain ldg1 is active (the domain must be inactive or bound): stop it (ldm stop-domain ldg1), run terraform apply again, then start it (ldm start-domain ldg1)");
       expect(detail).toContain("allow_disruptive = true in the provider block is the opt-in for disruptive changes ldm accepts; ldm refuses this change while the domain runs, so it stays refused whatever allow_disruptive says");
     }
+    const macConfig = { ...made.state!, mac_addr: "00:14:4f:fa:00:42" };
+    const mac = await provider({ allow_disruptive: true }).planResourceChange({ type_name: TYPE, prior_state: encodeDynamicValue(made.state!), proposed_new_state: encodeDynamicValue(macConfig), config: encodeDynamicValue(macConfig) });
+    expect(mac.diagnostics[0]?.attribute).toEqual({ steps: [{ attribute_name: "mac_addr" }] });
+    expect(mac.diagnostics[0]?.detail).toContain("step vf/run-mtu/set/mac-addr (");
+    expect(mac.diagnostics[0]?.detail).toContain("ldm refuses it while domain ldg1 is active");
     // Reaching apply anyway (the domain started after the plan): the engine refuses it before any change, in the same words.
     const mutations = lab.lab.mutatingCount("t7-a");
     const config = { ...made.state!, mtu: 9000 };
