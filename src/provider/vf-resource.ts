@@ -3,7 +3,9 @@
  * apply` uses, on a host plan holding just this VF: its steps are built by synthesis from a
  * one-VF desired state, and `applyHosts` takes the host's lock, reads, checks every precondition,
  * runs the guarded steps (waiting out `INV`) and proves them by a re-read. Reads share the
- * provider's one read per host; a change makes the next read of that host a fresh one.
+ * provider's one read per host; a change makes the next read of that host a fresh one. A VF of a
+ * mobile domain is assigned while the domain runs on its host and kept ready, unassigned, while
+ * it runs on another host of its group, as `ldoms apply` does (mobile-domains.ts).
  */
 import { ApplyError, ValidationError, type HostPlan } from "../model";
 import { evaluateHost, findVfByName, type ConnectHost, type EngineHost, type ObservedHost } from "../engine";

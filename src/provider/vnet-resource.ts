@@ -4,6 +4,8 @@
  * synthesis (add-vnet, set-vnet) from a one-vnet desired state, and `applyHosts` takes the
  * host's lock, reads, checks every precondition (the domain and switch exist, no property that
  * needs the domain stopped while it runs), runs the guarded steps and proves them by a re-read.
+ * A mobile domain's vnet has no configured host: it is read, checked and changed on the host of
+ * the group the domain runs on (mobile-domains.ts), and `host` shows which.
  */
 import { ApplyError, ValidationError, type HostPlan, type MigrationGroupPlan } from "../model";
 import { evaluateHost, findDomain, type ConnectHost, type EngineHost, type ObservedHost, type ObservedVnet } from "../engine";
