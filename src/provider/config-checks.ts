@@ -1,6 +1,6 @@
 /** Configuration checks the VF and vnet resources share: names, PF pseudonyms and the VLAN/MTU ranges. */
 import { NAME_MAX_LENGTH, SAFE_NAME_PATTERN, VLAN_RANGE } from "../ldm/assumptions";
-import { parsePseudonym } from "../ldm/syntax";
+import { MAC_ADDRESS, normalizeMac, parsePseudonym } from "../ldm/syntax";
 import type { Unknown } from "./dynamic-value";
 import { errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
 
@@ -43,5 +43,26 @@ export function vlanAndMtuProblems(
     if (new Set(vids).size !== vids.length) problems.push(errorDiagnostic(`vid lists a VLAN id twice: ${vids.join(", ")}`, "vid"));
   }
   if (typeof config.mtu === "number") problems.push(...rangeProblem("mtu", config.mtu, mtuRange));
+  return problems;
+}
+
+const MAC_FIX = "write six colon-separated hex octets, e.g. 00:14:4f:f8:1c:a5";
+
+/** `mac_addr` and `alt_mac_addrs` of a VF: MAC addresses, each once (ldm's `auto` is not accepted: its value is never the one written). */
+export function macProblems(config: { readonly mac_addr?: unknown; readonly alt_mac_addrs?: unknown }): DiagnosticMessage[] {
+  const problems: DiagnosticMessage[] = [];
+  if (typeof config.mac_addr === "string" && !MAC_ADDRESS.test(config.mac_addr)) {
+    problems.push(errorDiagnostic(`mac_addr ${JSON.stringify(config.mac_addr)} is not a MAC address: ${MAC_FIX}, or leave mac_addr out (not managed)`, "mac_addr"));
+  }
+  if (!Array.isArray(config.alt_mac_addrs)) return problems;
+  const macs = config.alt_mac_addrs as unknown[];
+  if (macs.length === 0) problems.push(errorDiagnostic("alt_mac_addrs is empty: leave alt_mac_addrs out (not managed) or list MAC addresses", "alt_mac_addrs"));
+  for (const mac of macs) {
+    if (typeof mac !== "string" || MAC_ADDRESS.test(mac)) continue;
+    const why = mac === "auto" ? "is ldm's automatic choice, which the provider cannot compare with what the host shows" : "is not a MAC address";
+    problems.push(errorDiagnostic(`alt_mac_addrs entry ${JSON.stringify(mac)} ${why}: ${MAC_FIX} (ldm list-io -l shows the ones a VF has)`, "alt_mac_addrs"));
+  }
+  const canonical = macs.filter((m): m is string => typeof m === "string" && MAC_ADDRESS.test(m)).map(normalizeMac);
+  if (new Set(canonical).size !== canonical.length) problems.push(errorDiagnostic(`alt_mac_addrs lists a MAC address twice: ${macs.join(", ")}`, "alt_mac_addrs"));
   return problems;
 }

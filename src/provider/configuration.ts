@@ -1,7 +1,8 @@
 /**
  * The provider block: which plan document the hosts come from and which inventory says how to
  * reach them, the same files `ldoms plan --plan-document FILE --inventory FILE` reads, loaded
- * and checked by the same functions, so a problem reads the same in both.
+ * and checked by the same functions, so a problem reads the same in both; and what `ldoms apply
+ * --lock-timeout` and `--allow-disruptive` say, as `lock_timeout` and `allow_disruptive`.
  */
 import { resolve } from "node:path";
 import { ValidationError, type Inventory, type PlanDocument } from "../model";
@@ -14,7 +15,26 @@ export interface ProviderConfiguration {
   readonly inventory?: Inventory;
   /** The plan document's path, for messages. */
   readonly source: string;
+  /** `lock_timeout`: longest wait for another run's lock on a host; unset waits not at all (the CLI's default). */
+  readonly lockTimeoutMs?: number;
+  /** `allow_disruptive`: run disruptive steps `ldm` accepts (`ldoms apply --allow-disruptive`). */
+  readonly allowDisruptive: boolean;
 }
+
+const DURATION = /^(?:\d+(?:ms|s|m|h))+$/;
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** A duration as Terraform users write them ("30s", "5m", "1m30s", "0s") in milliseconds; undefined when it is not one. */
+export function parseDuration(text: string): number | undefined {
+  const compact = text.trim();
+  if (!DURATION.test(compact)) return undefined;
+  let total = 0;
+  for (const [, amount, unit] of compact.matchAll(/(\d+)(ms|s|m|h)/g)) total += Number(amount) * (UNIT_MS[unit as string] as number);
+  return total;
+}
+
+const durationProblem = (value: string): string =>
+  `lock_timeout ${JSON.stringify(value)} is not a duration: write a whole number with a unit (ms, s, m, h), e.g. "30s", "5m" or "0s" (leave it out not to wait for another run's lock)`;
 
 export interface ConfigurationProblem {
   readonly message: string;
@@ -36,6 +56,8 @@ export function configurationProblems(config: TerraformValue): ConfigurationProb
       problems.push({ attribute: name, message: `${name} is empty; give the path of a file (or leave ${name === "inventory" ? "it out" : "it set to ldoms.plan.json's path"})` });
     }
   }
+  const lockTimeout = stringAttribute(config, "lock_timeout");
+  if (typeof lockTimeout === "string" && parseDuration(lockTimeout) === undefined) problems.push({ attribute: "lock_timeout", message: durationProblem(lockTimeout) });
   return problems;
 }
 
@@ -53,5 +75,22 @@ export function loadConfiguration(config: TerraformValue, cwd: string = process.
   const source = resolve(cwd, planDocument);
   const document = loadPlanDocumentFile(source);
   const inventoryPath = inventory ?? (env["LDOMS_INVENTORY"] || undefined);
-  return { document, source, ...(inventoryPath !== undefined ? { inventory: loadInventoryFile(resolve(cwd, inventoryPath)) } : {}) };
+  return {
+    document,
+    source,
+    ...(inventoryPath !== undefined ? { inventory: loadInventoryFile(resolve(cwd, inventoryPath)) } : {}),
+    ...applyOptions(config),
+  };
+}
+
+/** `lock_timeout` and `allow_disruptive`, as the engine takes them. */
+function applyOptions(config: TerraformValue): { lockTimeoutMs?: number; allowDisruptive: boolean } {
+  const lockTimeout = stringAttribute(config, "lock_timeout");
+  const allow = attribute(config, "allow_disruptive");
+  if (lockTimeout === UNKNOWN || allow === UNKNOWN) {
+    throw new ValidationError("the ldoms provider's lock_timeout and allow_disruptive must be known before apply: use literal values, not values computed by resources");
+  }
+  const lockTimeoutMs = lockTimeout === null ? undefined : parseDuration(lockTimeout);
+  if (lockTimeout !== null && lockTimeoutMs === undefined) throw new ValidationError(durationProblem(lockTimeout));
+  return { ...(lockTimeoutMs ? { lockTimeoutMs } : {}), allowDisruptive: allow === true };
 }

@@ -5,8 +5,9 @@
  * host; StopProvider closes the connections of reads still running.
  */
 import { ConnectionError } from "../model";
-import { asLdomsError, engineHosts, HostSession, readHost, type ConnectHost, type HostTarget, type ObservedHost } from "../engine";
+import { asLdomsError, HostSession, readHost, type ConnectHost, type HostTarget, type ObservedHost } from "../engine";
 import { retryUnknown } from "../engine/retry-unknown";
+import { engineHostOf } from "./apply-host-plan";
 import type { ProviderConfiguration } from "./configuration";
 
 export class HostReads {
@@ -40,8 +41,7 @@ export class HostReads {
   }
 
   private async readOnce(configuration: ProviderConfiguration, hostId: string): Promise<ObservedHost> {
-    const [host] = engineHosts(configuration.document, { ...(configuration.inventory ? { inventory: configuration.inventory } : {}), hostIds: [hostId] });
-    if (!host) throw new Error(`engineHosts returned no host for ${hostId}`);
+    const host = engineHostOf(configuration, hostId);
     const session = new HostSession(host.target, this.connect);
     this.open.add(session);
     try {

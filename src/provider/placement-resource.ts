@@ -7,12 +7,13 @@
  * accepting an unverified rule. Forgetting a placement moves nothing.
  */
 import { ValidationError, type MigrationGroupPlan } from "../model";
-import { engineHosts, HostSession, type ConnectHost, type EngineHost } from "../engine";
+import { HostSession, type ConnectHost } from "../engine";
 import { groupMigrationPlan, groupOf, locateDomain, withMigration } from "../engine/migration/group-migration";
 import { guestTarget, MigrationControl, migrationSucceeded, observeGuest, preflightChecks, runMigration, type GuestView } from "../engine/migration";
 import { guestErrorLine } from "../engine/migration/guest-view";
 import { preparationLacks } from "../engine/migration/preparation-check";
 import { retryUnknown } from "../engine/retry-unknown";
+import { engineHostOf } from "./apply-host-plan";
 import type { ProviderConfiguration } from "./configuration";
 import { decodeDynamicValue, UNKNOWN, type DynamicValueMessage, type TerraformValue } from "./dynamic-value";
 import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
@@ -24,7 +25,7 @@ import {
 } from "./placement-plan";
 import type { VfPlanResult, VfResult } from "./vf-resource";
 
-/** Longest wait for another run's lock on either host of a move (a pipeline's apply, another migration). */
+/** Longest wait for another run's lock on either host of a move (a pipeline's apply, another migration) unless the provider block sets lock_timeout. */
 export const PLACEMENT_LOCK_TIMEOUT_MS = 120_000;
 
 type Request = { prior_state?: DynamicValueMessage | null; proposed_new_state?: DynamicValueMessage | null; planned_state?: DynamicValueMessage | null; config?: DynamicValueMessage | null };
@@ -100,7 +101,7 @@ export class PlacementResources {
   private async preflight(configuration: ProviderConfiguration, group: MigrationGroupPlan, domain: string, move: { from: string; to: string }): Promise<DiagnosticMessage[]> {
     try {
       const migration = groupMigrationPlan(configuration.document, group, domain, move.from, move.to);
-      const [sourceHost, targetHost] = [this.engineHost(configuration, move.from), this.engineHost(configuration, move.to)];
+      const [sourceHost, targetHost] = [engineHostOf(configuration, move.from), engineHostOf(configuration, move.to)];
       const [source, target, guest] = await Promise.all([
         this.reads.read(configuration, move.from),
         this.reads.read(configuration, move.to),
@@ -164,7 +165,7 @@ export class PlacementResources {
         migrationId: migration.id,
         ...(configuration.inventory ? { inventory: configuration.inventory } : {}),
         acceptUnverified: false,
-        lockTimeoutMs: PLACEMENT_LOCK_TIMEOUT_MS,
+        lockTimeoutMs: configuration.lockTimeoutMs ?? PLACEMENT_LOCK_TIMEOUT_MS,
         control,
       });
       return migrationSucceeded(report) ? undefined : migrationFailure(report);
@@ -194,11 +195,5 @@ export class PlacementResources {
   /** StopProvider: a move not yet migrating stops at its next safe point, changing nothing more. */
   stop(): void {
     for (const control of this.controls) control.interrupt();
-  }
-
-  private engineHost(configuration: ProviderConfiguration, hostId: string): EngineHost {
-    const [host] = engineHosts(configuration.document, { ...(configuration.inventory ? { inventory: configuration.inventory } : {}), hostIds: [hostId] });
-    if (!host) throw new Error(`engineHosts returned no host for ${hostId}`);
-    return host;
   }
 }

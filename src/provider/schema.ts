@@ -40,6 +40,19 @@ export const PROVIDER_SCHEMA: SchemaSpec = {
       optional: true,
       description: "Inventory JSON overriding how each host is reached (as `ldoms plan --inventory`); default: $LDOMS_INVENTORY, else the plan document's connections.",
     },
+    {
+      name: "lock_timeout",
+      type: "string",
+      optional: true,
+      description: "How long an apply waits for another run's lock on a host (`ldoms apply --lock-timeout`), e.g. `30s`, `5m`; default: not at all (fail at once, naming the holder).",
+    },
+    {
+      name: "allow_disruptive",
+      type: "bool",
+      optional: true,
+      description:
+        "Plan and apply disruptive changes that `ldm` accepts (`ldoms apply --allow-disruptive`); default false: refused at plan time. A change `ldm` refuses while a domain runs (a VF's mtu or mac_addr) stays refused: stop the domain first.",
+    },
   ],
 };
 
@@ -91,6 +104,21 @@ export const VF_SCHEMA: SchemaSpec = {
       computed: true,
       description: "MTU (1500-9216); unset: not managed. `ldm` changes it only while the assigned domain is inactive or bound: a change while it runs is refused at plan time.",
     },
+    {
+      name: "mac_addr",
+      type: "string",
+      optional: true,
+      computed: true,
+      description:
+        "MAC address (`mac-addr`), e.g. `00:14:4f:f8:1c:a5`; unset: not managed (the host's value is shown). `ldm` changes it only while the assigned domain is inactive or bound: a change while it runs is refused at plan time.",
+    },
+    {
+      name: "alt_mac_addrs",
+      type: listOf("string"),
+      optional: true,
+      computed: true,
+      description: "Alternate MAC addresses (`alt-mac-addrs`), each written out (not `auto`); unset: not managed (the host's value is shown). Changed only while the assigned domain is inactive or bound, like mac_addr.",
+    },
     { name: "pseudonym", type: "string", computed: true, description: "The VF's pseudonym as `ldm` names it, e.g. `/SYS/MB/NET0/IOVNET.PF0.VF0`." },
     { name: "id", type: "string", computed: true, description: "`host/name`: the id `terraform import` takes." },
   ],
@@ -107,14 +135,22 @@ export const VNET_SCHEMA: SchemaSpec = {
     "A virtual network device (vnet) of a domain on one control domain, added (`ldm add-vnet`) and set (`ldm set-vnet`) by the engine `ldoms apply` uses: " +
     "under the host's lock, each step guarded, every result proved by a re-read. Not removed by this provider (see the provider's documentation).",
   attributes: [
-    { name: "host", type: "string", required: true, description: "Host id in the plan document (the ControlDomain's id). Changing it replaces the vnet." },
-    { name: "domain", type: "string", required: true, description: "Domain the vnet belongs to; it must exist on the host. Changing it replaces the vnet." },
+    {
+      name: "host",
+      type: "string",
+      optional: true,
+      computed: true,
+      description:
+        "Host id in the plan document (the ControlDomain's id); changing it replaces the vnet. Required unless `domain` is a mobile domain of a MigrationGroup: " +
+        "then leave it out, the vnet follows the domain and `host` shows the host it runs on (a move is no change).",
+    },
+    { name: "domain", type: "string", required: true, description: "Domain the vnet belongs to; it must exist on the host (for a mobile domain: on a host of its group). Changing it replaces the vnet." },
     { name: "name", type: "string", required: true, description: "The vnet's name in the domain (its if-name, e.g. `vnet0`): its identity. Changing it replaces the vnet." },
     { name: "vswitch", type: "string", required: true, description: "Virtual switch of the host the vnet is on; a change moves it (`ldm set-vnet vswitch=`)." },
     { name: "pvid", type: "number", optional: true, computed: true, description: "Port VLAN id (1-4094); unset: not managed (the host's value is shown)." },
     { name: "vid", type: listOf("number"), optional: true, computed: true, description: "Tagged VLAN ids (each 1-4094); unset: not managed (the host's value is shown)." },
     { name: "mtu", type: "number", optional: true, computed: true, description: "MTU (1500-16000); unset: not managed (the host's value is shown)." },
-    { name: "id", type: "string", computed: true, description: "`host/domain/name`: the id `terraform import` takes." },
+    { name: "id", type: "string", computed: true, description: "`host/domain/name` (`domain/name` for a mobile domain's vnet): the id `terraform import` takes." },
   ],
 };
 

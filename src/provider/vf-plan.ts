@@ -73,6 +73,8 @@ function plannedCreate(proposed: VfValues): VfValues {
     pvid: proposed.pvid ?? UNKNOWN,
     vid: proposed.vid ?? UNKNOWN,
     mtu: proposed.mtu ?? UNKNOWN,
+    mac_addr: proposed.mac_addr ?? UNKNOWN,
+    alt_mac_addrs: proposed.alt_mac_addrs ?? UNKNOWN,
     pseudonym: UNKNOWN,
     id: known ? vfId(proposed.host as string, proposed.name as string) : UNKNOWN,
   };

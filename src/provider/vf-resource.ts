@@ -3,11 +3,16 @@
  * apply` uses, on a host plan holding just this VF: its steps are built by synthesis from a
  * one-VF desired state, and `applyHosts` takes the host's lock, reads, checks every precondition,
  * runs the guarded steps (waiting out `INV`) and proves them by a re-read. Reads share the
- * provider's one read per host; a change makes the next read of that host a fresh one.
+ * provider's one read per host; a change makes the next read of that host a fresh one. A VF of a
+ * mobile domain is assigned while the domain runs on its host and kept ready, unassigned, while
+ * it runs on another host of its group, as `ldoms apply` does (mobile-domains.ts).
  */
 import { ApplyError, ValidationError, type HostPlan } from "../model";
-import { applyHosts, engineHosts, evaluateHost, findVfByName, type ConnectHost, type EngineHost, type ObservedHost } from "../engine";
+import { evaluateHost, findVfByName, type ConnectHost, type EngineHost, type ObservedHost } from "../engine";
 import { hostSteps } from "../synth/steps";
+import { applyHostPlan, engineHostOf } from "./apply-host-plan";
+import { problemLines } from "./disruption-advice";
+import { groupAwareness, groupContextOf, mobileGroupOf, outsideGroupProblem, readGroup, whereDomainRuns } from "./mobile-domains";
 import type { ProviderConfiguration } from "./configuration";
 import { decodeDynamicValue, UNKNOWN, type DynamicValueMessage, type TerraformValue } from "./dynamic-value";
 import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
@@ -52,6 +57,8 @@ function problemAttribute(problems: readonly string[]): string | undefined {
   if (text.includes("/set/mtu")) return "mtu";
   if (text.includes("/set/pvid")) return "pvid";
   if (text.includes("/set/vid")) return "vid";
+  if (text.includes("/set/mac-addr")) return "mac_addr";
+  if (text.includes("/set/alt-mac-addrs")) return "alt_mac_addrs";
   if (text.includes("/assign") || problems.some((p) => p.startsWith("domain "))) return "domain";
   if (problems.some((p) => p.startsWith("PF ") || p.startsWith("bus "))) return "pf";
   return undefined;
@@ -82,7 +89,25 @@ export class VfResources {
     }
     const vf = findVfByName(observed, state.name);
     // Gone from the host: Terraform drops it from its state and plans to create it again.
-    return { state: vf ? vfObject(vfStateFromObserved(state.host, vf, state.vid)) : null, diagnostics: [] };
+    if (!vf) return { state: null, diagnostics: [] };
+    return { state: vfObject(await this.shown(configuration, state.host, vfStateFromObserved(state.host, vf, state), state.domain)), diagnostics: [] };
+  }
+
+  /**
+   * The state to show for a VF as read: one left unassigned for a mobile domain that runs on
+   * another host of its group is kept ready for it, so it shows `domain` = that domain (a move
+   * is no diff). Where the domain runs comes from the group's shared reads; when that cannot be
+   * decided, the domain is kept as it was and the plan reports the placement problem.
+   */
+  private async shown(configuration: ProviderConfiguration, host: string, read: VfValues, domain: VfValues["domain"]): Promise<VfValues> {
+    const group = mobileGroupOf(configuration.document, domain);
+    if (read.domain !== null || typeof domain !== "string" || !group || outsideGroupProblem(group, domain, host)) return read;
+    try {
+      const where = whereDomainRuns(await readGroup(configuration, this.reads, group), domain);
+      return where.host === host ? read : { ...read, domain };
+    } catch {
+      return { ...read, domain };
+    }
   }
 
   async plan(configuration: ProviderConfiguration, request: { prior_state?: DynamicValueMessage | null; proposed_new_state?: DynamicValueMessage | null; config?: DynamicValueMessage | null }): Promise<VfPlanResult> {
@@ -103,11 +128,11 @@ export class VfResources {
    * (a running domain for mtu, a missing PF or domain, no free VF). Unknown values wait for apply.
    */
   private async hostProblems(configuration: ProviderConfiguration, prior: VfValues | null, config: VfValues): Promise<DiagnosticMessage[]> {
-    if (!known(config) || [config.domain, config.pvid, config.vid, config.mtu].includes(UNKNOWN)) return [];
+    if (!known(config) || [config.domain, config.pvid, config.vid, config.mtu, config.mac_addr, config.alt_mac_addrs].includes(UNKNOWN)) return [];
     let host: EngineHost;
     let observed: ObservedHost;
     try {
-      host = this.engineHost(configuration, config.host);
+      host = engineHostOf(configuration, config.host);
       observed = await this.reads.read(configuration, config.host);
     } catch (error) {
       return [hostFault(error)];
@@ -119,9 +144,14 @@ export class VfResources {
     if (prior === null && existing?.domain && existing.domain !== config.domain) {
       return [errorDiagnostic(`a VF named "${config.name}" already exists on ${config.host}, assigned to domain ${existing.domain}\nImport it (terraform import ADDRESS ${config.host}/${config.name}) with domain = ${JSON.stringify(existing.domain)}, or choose another name.`, "domain")];
     }
-    const { problems } = evaluateHost(oneVfHostPlan(host.plan, config), observed, false);
+    const group = mobileGroupOf(configuration.document, config.domain);
+    const outside = group && outsideGroupProblem(group, config.domain as string, config.host);
+    if (outside) return [errorDiagnostic(outside, "host")];
+    // A mobile domain running on another host of its group: its VF is kept ready here, unassigned (as ldoms plan).
+    const context = group ? groupContextOf(await readGroup(configuration, this.reads, group), config.host) : undefined;
+    const { problems } = evaluateHost(oneVfHostPlan(host.plan, config), observed, configuration.allowDisruptive, context);
     if (!problems.length) return [];
-    const text = `VF "${config.name}" on ${config.host}: apply would fail as the host is now, so nothing will be changed\n${problems.map((p) => `- ${p}`).join("\n")}`;
+    const text = `VF "${config.name}" on ${config.host}: apply would fail as the host is now, so nothing will be changed\n${problemLines(problems).join("\n")}`;
     const attribute = problemAttribute(problems);
     return [errorDiagnostic(text, attribute)];
   }
@@ -142,37 +172,30 @@ export class VfResources {
     }
   }
 
-  private async applyOnHost(configuration: ProviderConfiguration, config: KnownVf): Promise<void> {
-    const host = this.engineHost(configuration, config.host);
-    const plan = oneVfHostPlan(host.plan, config);
-    try {
-      const run = await applyHosts([{ plan, target: host.target }], {
-        connect: this.connect,
-        operation: `terraform apply (ldoms_vf ${config.host}/${config.name})`,
-        signal: this.stopping.signal,
-      });
-      const result = run.hosts[0];
-      if (result?.error) throw result.error;
-      if (!result || result.status === "stopped" || result.status === "cancelled") {
-        throw new ApplyError(`${config.host}: VF "${config.name}" was not applied: ${result?.stopReason ?? run.interrupted ?? "stopped"}`, config.host);
-      }
-    } finally {
-      this.reads.invalidate(config.host);
-    }
+  private applyOnHost(configuration: ProviderConfiguration, config: KnownVf): Promise<void> {
+    const group = mobileGroupOf(configuration.document, config.domain);
+    return applyHostPlan(this.connect, this.reads, configuration, {
+      ...(group ? { migrations: groupAwareness(configuration, group) } : {}),
+      hostId: config.host,
+      plan: oneVfHostPlan(engineHostOf(configuration, config.host).plan, config),
+      what: `VF "${config.name}"`,
+      operation: `terraform apply (ldoms_vf ${config.host}/${config.name})`,
+      signal: this.stopping.signal,
+    });
   }
 
   /** The state after apply, from a fresh read; vid keeps the planned order when it holds the same ids. */
   private async readBack(configuration: ProviderConfiguration, config: KnownVf, planned: VfValues): Promise<VfValues> {
     const vf = findVfByName(await this.reads.read(configuration, config.host), config.name);
     if (!vf) throw new ApplyError(`${config.host}: apply succeeded, but a fresh read shows no VF named "${config.name}"; check the host (ldm list-io -l) and run terraform apply again`, config.host);
-    return vfStateFromObserved(config.host, vf, planned.vid);
+    return this.shown(configuration, config.host, vfStateFromObserved(config.host, vf, planned), config.domain);
   }
 
   /** After a failed update: the VF as the host shows it now (part of the change may be done), else the prior state. */
   private async bestKnown(configuration: ProviderConfiguration, config: KnownVf, prior: VfValues): Promise<TerraformValue> {
     try {
       const vf = findVfByName(await this.reads.read(configuration, config.host), config.name);
-      return vfObject(vf ? vfStateFromObserved(config.host, vf, prior.vid) : prior);
+      return vfObject(vf ? vfStateFromObserved(config.host, vf, prior) : prior);
     } catch {
       return vfObject(prior);
     }
@@ -200,11 +223,5 @@ export class VfResources {
   /** StopProvider: an apply in progress stops after its current command; none starts after. */
   stop(): void {
     this.stopping.abort("Terraform stopped the ldoms provider (interrupted)");
-  }
-
-  private engineHost(configuration: ProviderConfiguration, hostId: string): EngineHost {
-    const [host] = engineHosts(configuration.document, { ...(configuration.inventory ? { inventory: configuration.inventory } : {}), hostIds: [hostId] });
-    if (!host) throw new Error(`engineHosts returned no host for ${hostId}`);
-    return host;
   }
 }

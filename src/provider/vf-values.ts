@@ -4,10 +4,11 @@
  */
 import { ValidationError, type DesiredHostState, type DesiredVf, type VfProperty } from "../model";
 import { SAFE_NAME_PATTERN, VF_MTU_RANGE } from "../ldm/assumptions";
+import { MAC_ADDRESS, normalizeMac, sameLdmValue } from "../ldm/syntax";
 import type { ObservedVf } from "../engine";
 import { attribute, containsUnknown, UNKNOWN, type TerraformValue, type Unknown } from "./dynamic-value";
 import type { DiagnosticMessage } from "./diagnostics";
-import { nameProblem, vlanAndMtuProblems } from "./config-checks";
+import { macProblems, nameProblem, vlanAndMtuProblems } from "./config-checks";
 
 /** The resource's fields; `UNKNOWN` where Terraform does not know the value yet. */
 export interface VfValues {
@@ -18,11 +19,15 @@ export interface VfValues {
   readonly pvid: number | null | Unknown;
   readonly vid: readonly number[] | null | Unknown;
   readonly mtu: number | null | Unknown;
+  /** `mac-addr`; null when the host shows none. */
+  readonly mac_addr: string | null | Unknown;
+  /** `alt-mac-addrs`. */
+  readonly alt_mac_addrs: readonly string[] | null | Unknown;
   readonly pseudonym: string | null | Unknown;
   readonly id: string | null | Unknown;
 }
 
-export const VF_ATTRIBUTES = ["host", "name", "pf", "domain", "pvid", "vid", "mtu", "pseudonym", "id"] as const;
+export const VF_ATTRIBUTES = ["host", "name", "pf", "domain", "pvid", "vid", "mtu", "mac_addr", "alt_mac_addrs", "pseudonym", "id"] as const;
 export type VfAttribute = (typeof VF_ATTRIBUTES)[number];
 
 const text = (v: TerraformValue): string | null | Unknown => (v === null || v === UNKNOWN ? v : typeof v === "string" ? v : String(v));
@@ -31,6 +36,11 @@ function numbers(v: TerraformValue): readonly number[] | null | Unknown {
   if (v === null || v === UNKNOWN) return v;
   if (!Array.isArray(v)) return [Number(v)];
   return containsUnknown(v) ? UNKNOWN : (v as readonly TerraformValue[]).map((x) => Number(x));
+}
+function texts(v: TerraformValue): readonly string[] | null | Unknown {
+  if (v === null || v === UNKNOWN) return v;
+  if (!Array.isArray(v)) return [String(v)];
+  return containsUnknown(v) ? UNKNOWN : (v as readonly TerraformValue[]).map((x) => String(x));
 }
 
 export function vfValues(value: TerraformValue): VfValues {
@@ -42,6 +52,8 @@ export function vfValues(value: TerraformValue): VfValues {
     pvid: number(attribute(value, "pvid")),
     vid: numbers(attribute(value, "vid")),
     mtu: number(attribute(value, "mtu")),
+    mac_addr: text(attribute(value, "mac_addr")),
+    alt_mac_addrs: texts(attribute(value, "alt_mac_addrs")),
     pseudonym: text(attribute(value, "pseudonym")),
     id: text(attribute(value, "id")),
   };
@@ -64,8 +76,20 @@ export function parseImportId(id: string): { host: string; name: string } {
   return { host, name };
 }
 
-/** The VF as a read of its host shows it; vid keeps `order`'s order when it holds the same ids. */
-export function vfStateFromObserved(host: string, vf: ObservedVf, order?: readonly number[] | null | Unknown): VfValues {
+/** The spelling to show for the host's MAC list: `written`'s when it is the same set (ldm prints canonical lower-case). */
+function macList(listed: string | undefined, written: readonly string[] | null | Unknown | undefined): readonly string[] {
+  const macs = (listed ?? "").split(",").map((m) => m.trim()).filter(Boolean);
+  const canonical = (list: readonly string[]) => list.map((m) => (MAC_ADDRESS.test(m) ? normalizeMac(m) : m)).sort().join(",");
+  return Array.isArray(written) && canonical(written) === canonical(macs) ? written : macs;
+}
+
+/** What the state showed or the configuration wrote: its vid order and MAC spelling are kept while the host holds the same values. */
+export type Written = Partial<Pick<VfValues, "vid" | "mac_addr" | "alt_mac_addrs">>;
+
+/** The VF as a read of its host shows it, in `written`'s order and spelling where the values are the same. */
+export function vfStateFromObserved(host: string, vf: ObservedVf, written: Written = {}): VfValues {
+  const order = written.vid;
+  const mac = vf.properties["mac-addr"] || null;
   const listed = (vf.properties["vid"] ?? "").split(",").map((s) => s.trim()).filter(Boolean).map(Number);
   const sameSet = Array.isArray(order) && order.length === listed.length && [...order].sort((a, b) => a - b).join(",") === [...listed].sort((a, b) => a - b).join(",");
   const optionalNumber = (key: string) => (vf.properties[key] ? Number(vf.properties[key]) : null);
@@ -77,6 +101,8 @@ export function vfStateFromObserved(host: string, vf: ObservedVf, order?: readon
     pvid: optionalNumber("pvid"),
     vid: sameSet ? (order as readonly number[]) : listed,
     mtu: optionalNumber("mtu"),
+    mac_addr: mac !== null && typeof written.mac_addr === "string" && sameLdmValue(mac, written.mac_addr) ? written.mac_addr : mac,
+    alt_mac_addrs: macList(vf.properties["alt-mac-addrs"], written.alt_mac_addrs),
     pseudonym: vf.alias,
     id: vfId(host, vf.name ?? ""),
   };
@@ -88,6 +114,8 @@ export function vfProperties(config: VfValues): Partial<Record<VfProperty, strin
   if (typeof config.pvid === "number") properties.pvid = String(config.pvid);
   if (Array.isArray(config.vid) && config.vid.length) properties.vid = config.vid.join(",");
   if (typeof config.mtu === "number") properties.mtu = String(config.mtu);
+  if (typeof config.mac_addr === "string") properties["mac-addr"] = normalizeMac(config.mac_addr);
+  if (Array.isArray(config.alt_mac_addrs) && config.alt_mac_addrs.length) properties["alt-mac-addrs"] = config.alt_mac_addrs.map(normalizeMac).join(",");
   return properties;
 }
 
@@ -109,6 +137,6 @@ export function validateVfConfig(config: VfValues): DiagnosticMessage[] {
     ...nameProblem("pf", config.pf, "the pseudonym of an Ethernet PF, e.g. /SYS/MB/NET0/IOVNET.PF0"),
     ...nameProblem("domain", config.domain, "a domain name, or leave domain out for an unassigned VF"),
   ];
-  problems.push(...vlanAndMtuProblems(config, VF_MTU_RANGE, "the host's"));
+  problems.push(...vlanAndMtuProblems(config, VF_MTU_RANGE, "the host's"), ...macProblems(config));
   return problems;
 }

@@ -4,9 +4,9 @@
  * replacing it). What the host decides (a missing domain or switch, a property `ldm` changes
  * only while the domain is stopped) is checked against a read in vnet-resource.ts.
  */
-import type { PlanDocument } from "../model";
+import type { MigrationGroupPlan, PlanDocument } from "../model";
 import { VNET_REPLACING_ATTRIBUTES } from "./schema";
-import { UNKNOWN } from "./dynamic-value";
+import { UNKNOWN, type Unknown } from "./dynamic-value";
 import { errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
 import { vnetId, type VnetAttribute, type VnetValues } from "./vnet-values";
 
@@ -52,45 +52,74 @@ function replaceRefusal(prior: VnetValues, attributes: readonly VnetAttribute[])
   );
 }
 
-/** The planned state of a new vnet: what the configuration says, the rest known after apply. */
-function plannedCreate(proposed: VnetValues): VnetValues {
-  const known = typeof proposed.host === "string" && typeof proposed.domain === "string" && typeof proposed.name === "string";
+/** The planned state of a new vnet: what the configuration says, the rest known after apply (a mobile domain's host too). */
+function plannedCreate(proposed: VnetValues, mobile: boolean): VnetValues {
+  const known = (mobile || typeof proposed.host === "string") && typeof proposed.domain === "string" && typeof proposed.name === "string";
   return {
     ...proposed,
+    ...(mobile ? { host: UNKNOWN } : {}),
     pvid: proposed.pvid ?? UNKNOWN,
     vid: proposed.vid ?? UNKNOWN,
     mtu: proposed.mtu ?? UNKNOWN,
-    id: known ? vnetId(proposed.host as string, proposed.domain as string, proposed.name as string) : UNKNOWN,
+    id: known ? vnetId(mobile ? null : (proposed.host as string), proposed.domain as string, proposed.name as string) : UNKNOWN,
   };
 }
 
 /**
  * The plan of one change: `prior` null creates, `proposed` null destroys. Terraform's proposed
  * state already carries the prior values of unset optional-computed attributes (not managed).
+ * A mobile domain's vnet is where its domain runs: its host is no identity but where the
+ * refresh found the domain (a new one's is known after apply, where the domain runs then).
  */
-export function planVnetChange(prior: VnetValues | null, proposed: VnetValues | null): VnetPlan {
+export function planVnetChange(prior: VnetValues | null, proposed: VnetValues | null, mobile = false): VnetPlan {
   if (proposed === null) return { requiresReplace: [], diagnostics: prior ? [vnetDestroyRefusal(prior)] : [] };
-  if (prior === null) return { planned: plannedCreate(proposed), requiresReplace: [], diagnostics: [] };
-  const requiresReplace = VNET_REPLACING_ATTRIBUTES.filter((a) => proposed[a] === UNKNOWN || !same(prior[a], proposed[a]));
+  if (prior === null) return { planned: plannedCreate(proposed, mobile), requiresReplace: [], diagnostics: [] };
+  const replacing = VNET_REPLACING_ATTRIBUTES.filter((a) => !(mobile && a === "host"));
+  const requiresReplace = replacing.filter((a) => proposed[a] === UNKNOWN || !same(prior[a], proposed[a]));
   if (requiresReplace.length) return { requiresReplace, diagnostics: [replaceRefusal(prior, requiresReplace)] };
-  return { planned: { ...proposed, id: prior.id }, requiresReplace: [], diagnostics: [] };
+  return { planned: { ...proposed, host: mobile ? prior.host : proposed.host, id: prior.id }, requiresReplace: [], diagnostics: [] };
 }
 
 /**
- * A vnet of a mobile domain pinned to one host would be "gone" after every move of its domain
- * and planned again where the domain no longer runs: its group declares it on every host.
+ * A vnet of a mobile domain follows the domain across the hosts of its group: a host set on it
+ * would be wrong after every move.
  */
-export function mobileDomainRefusal(document: PlanDocument, config: VnetValues): DiagnosticMessage | undefined {
-  if (typeof config.domain !== "string") return undefined;
-  const domain = config.domain;
-  const group = document.groups?.find((g) => g.domains.some((d) => d.name === domain));
-  if (!group) return undefined;
+export function mobileHostRefusal(group: MigrationGroupPlan, domain: string, host: string | Unknown): DiagnosticMessage {
   return errorDiagnostic(
     [
-      `${domain} is a mobile domain of group ${group.id}: its vnets are declared with the group, not per host`,
-      `A vnet resource names one host, and ${domain} runs on any host of the group (${group.hosts.map((h) => h.id).join(", ")}): after a move the vnet would be planned again where ${domain} no longer runs.`,
-      `Declare it as a Vnet of ${domain} in the MigrationGroup (ldoms apply prepares every host of the group), and choose where ${domain} runs with ldoms_placement.`,
+      `host${typeof host === "string" ? ` = ${JSON.stringify(host)}` : ""} is set on a vnet of ${domain}, a mobile domain of group ${group.id} (${group.hosts.map((h) => h.id).join(", ")})`,
+      `Leave host out: the vnet follows ${domain} to the host it runs on (a move is no change of the vnet), and host shows where that is. Choose where ${domain} runs with ldoms_placement.`,
     ].join("\n"),
+    "host",
+  );
+}
+
+/** A vnet of a domain that is not mobile names its host. */
+export function hostRequiredRefusal(document: PlanDocument, domain: string): DiagnosticMessage {
+  const hosts = document.hosts.filter((h) => h.desired.domains.some((d) => d.name === domain)).map((h) => h.id);
+  const mobile = (document.groups ?? []).flatMap((g) => g.domains.map((d) => d.name));
+  const where = hosts.length ? `, e.g. host = ${JSON.stringify(hosts[0])} (the plan document declares ${domain} on ${hosts.join(", ")})` : "";
+  return errorDiagnostic(
+    [
+      `host is not set on a vnet of ${domain}, which is not a mobile domain of stack ${document.stack}`,
+      `Set host to the id of the control domain ${domain} is on${where}. Only a vnet of a mobile domain${mobile.length ? ` (${mobile.join(", ")})` : ""} leaves host out.`,
+    ].join("\n"),
+    "host",
+  );
+}
+
+/** A vnet imported as DOMAIN/VNET whose domain is not mobile: its host is needed. */
+export function notMobileImport(domain: string, name: string): DiagnosticMessage {
+  return errorDiagnostic(
+    `vnet "${name}" of ${domain} has no host, and ${domain} is not a mobile domain: import it as HOST/${domain}/${name} (DOMAIN/VNET is for a mobile domain's vnet), e.g. terraform import ADDRESS t7-a/${domain}/${name}`,
+    "host",
+  );
+}
+
+/** A mobile domain's vnet whose domain moved between plan and apply (an ldoms_placement of the same run): nothing changed. */
+export function movedSincePlan(config: VnetValues, plannedHost: string): DiagnosticMessage {
+  return errorDiagnostic(
+    `${String(config.domain)} runs on ${String(config.host)} now, not on ${plannedHost} as planned (it moved since the plan, e.g. by an ldoms_placement of this run): vnet "${String(config.name)}" was not changed; run terraform apply again`,
     "domain",
   );
 }

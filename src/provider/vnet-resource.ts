@@ -4,16 +4,21 @@
  * synthesis (add-vnet, set-vnet) from a one-vnet desired state, and `applyHosts` takes the
  * host's lock, reads, checks every precondition (the domain and switch exist, no property that
  * needs the domain stopped while it runs), runs the guarded steps and proves them by a re-read.
+ * A mobile domain's vnet has no configured host: it is read, checked and changed on the host of
+ * the group the domain runs on (mobile-domains.ts), and `host` shows which.
  */
-import { ApplyError, ValidationError, type HostPlan } from "../model";
-import { applyHosts, engineHosts, evaluateHost, findDomain, type ConnectHost, type EngineHost, type ObservedHost, type ObservedVnet } from "../engine";
+import { ApplyError, ValidationError, type HostPlan, type MigrationGroupPlan } from "../model";
+import { evaluateHost, findDomain, type ConnectHost, type EngineHost, type ObservedHost, type ObservedVnet } from "../engine";
 import { hostSteps } from "../synth/steps";
+import { applyHostPlan, engineHostOf } from "./apply-host-plan";
+import { problemLines } from "./disruption-advice";
 import type { ProviderConfiguration } from "./configuration";
 import { decodeDynamicValue, UNKNOWN, type DynamicValueMessage, type TerraformValue } from "./dynamic-value";
 import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
 import type { HostQueue } from "./host-queue";
 import type { HostReads } from "./host-reads";
-import { mobileDomainRefusal, planVnetChange, vnetDestroyRefusal } from "./vnet-plan";
+import { hostRequiredRefusal, mobileHostRefusal, movedSincePlan, notMobileImport, planVnetChange, vnetDestroyRefusal } from "./vnet-plan";
+import { groupContextOf, mobileGroupOf, readGroup, whereDomainRuns, type GroupReads } from "./mobile-domains";
 import {
   knownVnet, oneVnetDesiredState, parseVnetImportId, validateVnetConfig, vnetObject, vnetStateFromObserved, vnetValues, VNET_ATTRIBUTES, type KnownVnet, type VnetValues,
 } from "./vnet-values";
@@ -62,16 +67,27 @@ export class VnetResources {
 
   async read(configuration: ProviderConfiguration, current: DynamicValueMessage | null | undefined): Promise<VfResult> {
     const state = vnetValues(decodeDynamicValue(current));
-    if (typeof state.host !== "string" || typeof state.domain !== "string" || typeof state.name !== "string") return { state: vnetObject(state), diagnostics: [] };
+    if (typeof state.domain !== "string" || typeof state.name !== "string") return { state: vnetObject(state), diagnostics: [] };
+    const group = mobileGroupOf(configuration.document, state.domain);
+    if (!group && typeof state.host !== "string") return { diagnostics: [notMobileImport(state.domain, state.name)] };
+    let host: string;
     let observed: ObservedHost;
     try {
-      observed = await this.reads.read(configuration, state.host);
+      host = (await this.placed(configuration, state, group)).host as string;
+      observed = await this.reads.read(configuration, host);
     } catch (error) {
-      return { diagnostics: [hostFault(error)] };
+      return { diagnostics: [group ? diagnosticFromError(error, "domain") : hostFault(error)] };
     }
     const vnet = findVnet(observed, state.domain, state.name);
     // Gone from the host (or its domain gone): Terraform drops it from its state and plans to add it again.
-    return { state: vnet ? vnetObject(vnetStateFromObserved(state.host, state.domain, vnet, state.vid)) : null, diagnostics: [] };
+    return { state: vnet ? vnetObject(vnetStateFromObserved(host, state.domain, vnet, state.vid, group !== undefined)) : null, diagnostics: [] };
+  }
+
+  /** The values with `host` where a mobile domain runs now (read from its group's hosts); others as they are. */
+  private async placed<V extends VnetValues>(configuration: ProviderConfiguration, values: V, group: MigrationGroupPlan | undefined): Promise<V> {
+    if (!group || typeof values.domain !== "string") return values;
+    const where = whereDomainRuns(await readGroup(configuration, this.reads, group), values.domain);
+    return { ...values, host: where.host };
   }
 
   async plan(configuration: ProviderConfiguration, request: { prior_state?: DynamicValueMessage | null; proposed_new_state?: DynamicValueMessage | null; config?: DynamicValueMessage | null }): Promise<VfPlanResult> {
@@ -79,32 +95,51 @@ export class VnetResources {
     const proposedValue = decodeDynamicValue(request.proposed_new_state);
     const prior = priorValue === null ? null : vnetValues(priorValue);
     const proposed = proposedValue === null ? null : vnetValues(proposedValue);
-    const plan = planVnetChange(prior, proposed);
+    const group = mobileGroupOf(configuration.document, proposed?.domain);
+    const hostRefusal = proposed && this.hostRefusal(configuration, proposed, group, vnetValues(decodeDynamicValue(request.config)).host);
+    if (hostRefusal) return { requiresReplace: [], diagnostics: [hostRefusal] };
+    const plan = planVnetChange(prior, proposed, group !== undefined);
     if (!plan.planned || plan.diagnostics.length) return { requiresReplace: plan.requiresReplace, diagnostics: plan.diagnostics };
-    const mobile = mobileDomainRefusal(configuration.document, plan.planned);
-    if (mobile) return { requiresReplace: plan.requiresReplace, diagnostics: [mobile] };
-    const diagnostics = await this.hostProblems(configuration, configured(request.config, plan.planned));
+    const diagnostics = await this.hostProblems(configuration, configured(request.config, plan.planned), group);
     return { ...(diagnostics.length ? {} : { state: vnetObject(plan.planned) }), requiresReplace: plan.requiresReplace, diagnostics };
+  }
+
+  /** A host set on a mobile domain's vnet, or missing on another's (the configuration's, not the state's). */
+  private hostRefusal(configuration: ProviderConfiguration, proposed: VnetValues, group: MigrationGroupPlan | undefined, configHost: VnetValues["host"]): DiagnosticMessage | undefined {
+    if (typeof proposed.domain !== "string") return undefined;
+    if (group) return configHost === null ? undefined : mobileHostRefusal(group, proposed.domain, configHost);
+    return configHost === null ? hostRequiredRefusal(configuration.document, proposed.domain) : undefined;
   }
 
   /**
    * What the host says about the change, on the provider's read of it: every precondition
    * problem the engine finds (the domain or the switch missing, a property `ldm` changes only
-   * while the domain is stopped). Unknown values wait for apply.
+   * while the domain is stopped; for a mobile domain, on the host it runs on, and the domain
+   * found on none or two hosts of its group). Unknown values wait for apply.
    */
-  private async hostProblems(configuration: ProviderConfiguration, config: VnetValues): Promise<DiagnosticMessage[]> {
-    if (!knownVnet(config) || [config.pvid, config.vid, config.mtu].includes(UNKNOWN)) return [];
+  private async hostProblems(configuration: ProviderConfiguration, planned: VnetValues, group: MigrationGroupPlan | undefined): Promise<DiagnosticMessage[]> {
+    if ([planned.pvid, planned.vid, planned.mtu, planned.domain].includes(UNKNOWN)) return [];
+    let config: VnetValues;
+    let groupReads: GroupReads | undefined;
+    try {
+      groupReads = group ? await readGroup(configuration, this.reads, group) : undefined;
+      config = groupReads ? { ...planned, host: whereDomainRuns(groupReads, planned.domain as string).host } : planned;
+    } catch (error) {
+      return [diagnosticFromError(error, "domain")];
+    }
+    if (!knownVnet(config)) return [];
     let host: EngineHost;
     let observed: ObservedHost;
     try {
-      host = this.engineHost(configuration, config.host);
+      host = engineHostOf(configuration, config.host);
       observed = await this.reads.read(configuration, config.host);
     } catch (error) {
       return [hostFault(error)];
     }
-    const { problems } = evaluateHost(oneVnetHostPlan(host.plan, config), observed, false);
+    const context = groupReads ? groupContextOf(groupReads, config.host) : undefined;
+    const { problems } = evaluateHost(oneVnetHostPlan(host.plan, config), observed, configuration.allowDisruptive, context);
     if (!problems.length) return [];
-    const text = `vnet "${config.name}" of domain ${config.domain} on ${config.host}: apply would fail as the host is now, so nothing will be changed\n${problems.map((p) => `- ${p}`).join("\n")}`;
+    const text = `vnet "${config.name}" of domain ${config.domain} on ${config.host}: apply would fail as the host is now, so nothing will be changed\n${problemLines(problems).join("\n")}`;
     return [errorDiagnostic(text, problemAttribute(problems))];
   }
 
@@ -114,7 +149,17 @@ export class VnetResources {
     const prior = priorValue === null ? null : vnetValues(priorValue);
     if (plannedValue === null) return { state: priorValue, diagnostics: prior ? [vnetDestroyRefusal(prior)] : [] };
     const planned = vnetValues(plannedValue);
-    const config = configured(request.config, planned);
+    const group = mobileGroupOf(configuration.document, planned.domain);
+    let config: VnetValues;
+    try {
+      // A mobile domain's vnet is changed where the domain runs now; moved since the plan, nothing is changed.
+      config = await this.placed(configuration, configured(request.config, planned), group);
+    } catch (error) {
+      return { state: priorValue, diagnostics: [diagnosticFromError(error, "domain")] };
+    }
+    if (typeof planned.host === "string" && config.host !== planned.host) {
+      return { state: priorValue, diagnostics: [movedSincePlan(config, planned.host)] };
+    }
     if (!knownVnet(config)) return { state: priorValue, diagnostics: [errorDiagnostic("host, domain, name and vswitch must be known when the vnet is applied")] };
     try {
       await this.queue.onHost(config.host, () => this.applyOnHost(configuration, config));
@@ -124,36 +169,28 @@ export class VnetResources {
     }
   }
 
-  private async applyOnHost(configuration: ProviderConfiguration, config: KnownVnet): Promise<void> {
-    const host = this.engineHost(configuration, config.host);
-    try {
-      const run = await applyHosts([{ plan: oneVnetHostPlan(host.plan, config), target: host.target }], {
-        connect: this.connect,
-        operation: `terraform apply (ldoms_vnet ${config.host}/${config.domain}/${config.name})`,
-        signal: this.stopping.signal,
-      });
-      const result = run.hosts[0];
-      if (result?.error) throw result.error;
-      if (!result || result.status === "stopped" || result.status === "cancelled") {
-        throw new ApplyError(`${config.host}: vnet "${config.name}" of ${config.domain} was not applied: ${result?.stopReason ?? run.interrupted ?? "stopped"}`, config.host);
-      }
-    } finally {
-      this.reads.invalidate(config.host);
-    }
+  private applyOnHost(configuration: ProviderConfiguration, config: KnownVnet): Promise<void> {
+    return applyHostPlan(this.connect, this.reads, configuration, {
+      hostId: config.host,
+      plan: oneVnetHostPlan(engineHostOf(configuration, config.host).plan, config),
+      what: `vnet "${config.name}" of ${config.domain}`,
+      operation: `terraform apply (ldoms_vnet ${config.host}/${config.domain}/${config.name})`,
+      signal: this.stopping.signal,
+    });
   }
 
   /** The state after apply, from a fresh read; vid keeps the planned order when it holds the same ids. */
   private async readBack(configuration: ProviderConfiguration, config: KnownVnet, planned: VnetValues): Promise<VnetValues> {
     const vnet = findVnet(await this.reads.read(configuration, config.host), config.domain, config.name);
     if (!vnet) throw new ApplyError(`${config.host}: apply succeeded, but a fresh read shows no vnet "${config.name}" in domain ${config.domain}; check the host (ldm list -l ${config.domain}) and run terraform apply again`, config.host);
-    return vnetStateFromObserved(config.host, config.domain, vnet, planned.vid);
+    return vnetStateFromObserved(config.host, config.domain, vnet, planned.vid, mobileGroupOf(configuration.document, config.domain) !== undefined);
   }
 
   /** After a failed update: the vnet as the host shows it now (part of the change may be done), else the prior state. */
   private async bestKnown(configuration: ProviderConfiguration, config: KnownVnet, prior: VnetValues): Promise<TerraformValue> {
     try {
       const vnet = findVnet(await this.reads.read(configuration, config.host), config.domain, config.name);
-      return vnetObject(vnet ? vnetStateFromObserved(config.host, config.domain, vnet, prior.vid) : prior);
+      return vnetObject(vnet ? vnetStateFromObserved(config.host, config.domain, vnet, prior.vid, mobileGroupOf(configuration.document, config.domain) !== undefined) : prior);
     } catch {
       return vnetObject(prior);
     }
@@ -180,11 +217,5 @@ export class VnetResources {
   /** StopProvider: an apply in progress stops after its current command; none starts after. */
   stop(): void {
     this.stopping.abort("Terraform stopped the ldoms provider (interrupted)");
-  }
-
-  private engineHost(configuration: ProviderConfiguration, hostId: string): EngineHost {
-    const [host] = engineHosts(configuration.document, { ...(configuration.inventory ? { inventory: configuration.inventory } : {}), hostIds: [hostId] });
-    if (!host) throw new Error(`engineHosts returned no host for ${hostId}`);
-    return host;
   }
 }

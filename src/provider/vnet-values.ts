@@ -56,16 +56,22 @@ export function vnetObject(values: VnetValues): TerraformValue {
 export const knownVnet = (v: VnetValues): v is KnownVnet =>
   typeof v.host === "string" && typeof v.domain === "string" && typeof v.name === "string" && typeof v.vswitch === "string";
 
-export const vnetId = (host: string, domain: string, name: string): string => `${host}/${domain}/${name}`;
+/** `host/domain/name`; `domain/name` for a mobile domain's vnet (host null: it follows the domain). */
+export const vnetId = (host: string | null, domain: string, name: string): string => (host === null ? `${domain}/${name}` : `${host}/${domain}/${name}`);
 
-/** `terraform import ldoms_vnet.X HOST/DOMAIN/VNET`: the host id, the domain and the vnet's if-name. */
-export function parseVnetImportId(id: string): { host: string; domain: string; name: string } {
+/**
+ * `terraform import ldoms_vnet.X HOST/DOMAIN/VNET`: the host id, the domain and the vnet's
+ * if-name; `DOMAIN/VNET` for a mobile domain's vnet (host null: found where the domain runs).
+ */
+export function parseVnetImportId(id: string): { host: string | null; domain: string; name: string } {
   const parts = id.split("/");
-  const [host = "", domain = "", name = ""] = parts;
-  if (parts.length !== 3 || ![host, domain, name].every((p) => SAFE_NAME_PATTERN.test(p))) {
-    throw new ValidationError(`import id ${JSON.stringify(id)} is not HOST/DOMAIN/VNET: give the host id of the plan document, the domain and the vnet's name, e.g. t7-a/ldg1/vnet0`);
+  if ((parts.length === 2 || parts.length === 3) && parts.every((p) => SAFE_NAME_PATTERN.test(p))) {
+    const [domain, name] = parts.slice(-2) as [string, string];
+    return { host: parts.length === 3 ? (parts[0] as string) : null, domain, name };
   }
-  return { host, domain, name };
+  throw new ValidationError(
+    `import id ${JSON.stringify(id)} is not HOST/DOMAIN/VNET (or DOMAIN/VNET for a mobile domain's vnet): give the host id of the plan document, the domain and the vnet's name, e.g. t7-a/ldg1/vnet0`,
+  );
 }
 
 const listed = (vnet: ObservedVnet, property: VnetProperty): string | undefined => {
@@ -73,8 +79,8 @@ const listed = (vnet: ObservedVnet, property: VnetProperty): string | undefined 
   return value === undefined || value === "" ? undefined : value;
 };
 
-/** The vnet as a read of its host shows it; vid keeps `order`'s order when it holds the same ids. */
-export function vnetStateFromObserved(host: string, domain: string, vnet: ObservedVnet, order?: readonly number[] | null | Unknown): VnetValues {
+/** The vnet as a read of its host shows it; vid keeps `order`'s order when it holds the same ids; a mobile domain's vnet has the id `domain/name`. */
+export function vnetStateFromObserved(host: string, domain: string, vnet: ObservedVnet, order?: readonly number[] | null | Unknown, mobile = false): VnetValues {
   const vids = (listed(vnet, "vid") ?? "").split(",").map((s) => s.trim()).filter(Boolean).map(Number);
   const sorted = (list: readonly number[]) => [...list].sort((a, b) => a - b).join(",");
   const sameSet = Array.isArray(order) && order.length === vids.length && sorted(order) === sorted(vids);
@@ -90,7 +96,7 @@ export function vnetStateFromObserved(host: string, domain: string, vnet: Observ
     pvid: optionalNumber("pvid"),
     vid: sameSet ? (order as readonly number[]) : vids,
     mtu: optionalNumber("mtu"),
-    id: vnetId(host, domain, vnet.ifName),
+    id: vnetId(mobile ? null : host, domain, vnet.ifName),
   };
 }
 

@@ -60,6 +60,8 @@ describe("provider gRPC server with automatic mutual TLS", () => {
     expect(providerBlock.attributes.map((a) => [a.name, a.required, a.type.toString()])).toEqual([
       ["plan_document", true, '"string"'],
       ["inventory", false, '"string"'],
+      ["lock_timeout", false, '"string"'],
+      ["allow_disruptive", false, '"bool"'],
     ]);
     const host = (schema["data_source_schemas"] as Record<string, { block: { attributes: { name: string; computed: boolean; type: Buffer }[] } }>)["ldoms_host"]!;
     expect(host.block.attributes.map((a) => a.name)).toEqual(["host", "domains", "vfs", "pfs"]);

@@ -17,7 +17,7 @@ const values = (v: Partial<Record<keyof VfValues, TerraformValue>>): VfValues =>
 const state = values({ pvid: 200, vid: [310], mtu: 1500, pseudonym: `${PF}.VF1`, id: "t7-b/spare" });
 
 describe("ldoms_vf schema", () => {
-  it("host, name and pf required; domain optional; pvid, vid, mtu optional and computed; pseudonym and id computed", () => {
+  it("host, name and pf required; domain optional; pvid, vid, mtu, mac_addr, alt_mac_addrs optional and computed; pseudonym and id computed", () => {
     const message = schemaMessage(RESOURCES[VF_RESOURCE]!);
     const flags = Object.fromEntries(
       message.block.attributes.map((a) => [a.name, [a.required && "required", a.optional && "optional", a.computed && "computed", JSON.parse(a.type.toString())].filter(Boolean)]),
@@ -30,6 +30,8 @@ describe("ldoms_vf schema", () => {
       pvid: ["optional", "computed", "number"],
       vid: ["optional", "computed", ["list", "number"]],
       mtu: ["optional", "computed", "number"],
+      mac_addr: ["optional", "computed", "string"],
+      alt_mac_addrs: ["optional", "computed", ["list", "string"]],
       pseudonym: ["computed", "string"],
       id: ["computed", "string"],
     });
@@ -115,9 +117,38 @@ describe("ldoms_vf values", () => {
 
   it("state from a read: unset pvid is null, vid a list (in the prior order when it holds the same ids)", () => {
     const vf = { alias: `${PF}.VF1`, pf: PF, name: "spare", properties: { "mac-addr": "00:14:4f:f8:58:03", vid: "311,310", mtu: "1500" } };
-    expect(vfStateFromObserved("t7-b", vf)).toEqual({ host: "t7-b", name: "spare", pf: PF, domain: null, pvid: null, vid: [311, 310], mtu: 1500, pseudonym: `${PF}.VF1`, id: "t7-b/spare" });
-    expect(vfStateFromObserved("t7-b", vf, [310, 311]).vid).toEqual([310, 311]);
-    expect(vfStateFromObserved("t7-b", vf, [310]).vid).toEqual([311, 310]);
+    expect(vfStateFromObserved("t7-b", vf)).toEqual({
+      host: "t7-b", name: "spare", pf: PF, domain: null, pvid: null, vid: [311, 310], mtu: 1500, mac_addr: "00:14:4f:f8:58:03", alt_mac_addrs: [], pseudonym: `${PF}.VF1`, id: "t7-b/spare",
+    });
+    expect(vfStateFromObserved("t7-b", vf, { vid: [310, 311] }).vid).toEqual([310, 311]);
+    expect(vfStateFromObserved("t7-b", vf, { vid: [310] }).vid).toEqual([311, 310]);
+  });
+
+  it("state from a read: MACs as the host shows them, in the written spelling and order while they are the same addresses", () => {
+    const vf = { alias: `${PF}.VF1`, pf: PF, name: "spare", properties: { "mac-addr": "00:14:4f:f8:58:03", "alt-mac-addrs": "00:14:4f:f8:58:04,00:14:4f:f8:58:05" } };
+    const written = { mac_addr: "0:14:4F:F8:58:3", alt_mac_addrs: ["00:14:4F:F8:58:05", "00:14:4f:f8:58:04"] };
+    expect(vfStateFromObserved("t7-b", vf, written)).toMatchObject(written);
+    // Drift: another address shows as the host's.
+    expect(vfStateFromObserved("t7-b", vf, { mac_addr: "00:14:4f:f8:58:99", alt_mac_addrs: ["00:14:4f:f8:58:04"] })).toMatchObject({
+      mac_addr: "00:14:4f:f8:58:03",
+      alt_mac_addrs: ["00:14:4f:f8:58:04", "00:14:4f:f8:58:05"],
+    });
+    expect(vfStateFromObserved("t7-b", { ...vf, properties: {} })).toMatchObject({ mac_addr: null, alt_mac_addrs: [] });
+  });
+
+  it("mac_addr and alt_mac_addrs are set like pvid (canonical, in ldm's order) and checked before any host is read", () => {
+    const config = values({ mac_addr: "0:14:4F:f8:1c:a5", alt_mac_addrs: ["00:14:4f:f8:1c:a6", "00:14:4f:f8:1c:a7"] }) as VfValues & { host: string; name: string; pf: string };
+    expect(oneVfDesiredState(config).unassignedVfs[0]?.properties).toEqual({ "mac-addr": "00:14:4f:f8:1c:a5", "alt-mac-addrs": "00:14:4f:f8:1c:a6,00:14:4f:f8:1c:a7" });
+    const host = examplePlan().hosts.find((h) => h.id === "t7-b")!;
+    expect(oneVfHostPlan(host, config).steps.map((s) => s.id)).toEqual(["vf/spare/create", "vf/spare/set/mac-addr", "vf/spare/set/alt-mac-addrs"]);
+    const problems = (v: Partial<Record<keyof VfValues, TerraformValue>>) => validateVfConfig(values(v)).map((d) => [d.attribute?.steps[0]?.attribute_name, d.summary]);
+    expect(problems({ mac_addr: "00:14:4f:f8:1c" })).toEqual([["mac_addr", 'mac_addr "00:14:4f:f8:1c" is not a MAC address: write six colon-separated hex octets, e.g. 00:14:4f:f8:1c:a5, or leave mac_addr out (not managed)']]);
+    expect(problems({ alt_mac_addrs: ["auto", "00:14:4f:f8:1c:a6", "0:14:4f:f8:1c:a6"] })).toEqual([
+      ["alt_mac_addrs", 'alt_mac_addrs entry "auto" is ldm\'s automatic choice, which the provider cannot compare with what the host shows: write six colon-separated hex octets, e.g. 00:14:4f:f8:1c:a5 (ldm list-io -l shows the ones a VF has)'],
+      ["alt_mac_addrs", "alt_mac_addrs lists a MAC address twice: auto, 00:14:4f:f8:1c:a6, 0:14:4f:f8:1c:a6"],
+    ]);
+    expect(problems({ alt_mac_addrs: [] })[0]?.[1]).toMatch(/^alt_mac_addrs is empty/);
+    expect(problems({ mac_addr: UNKNOWN, alt_mac_addrs: UNKNOWN })).toEqual([]);
   });
 
   it("the one-VF desired state and its steps: created on the PF, set, assigned; unset properties not managed", () => {
@@ -142,7 +173,7 @@ describe("ldoms_vf values", () => {
     const stored = { host: "t7-b", name: "spare", pf: PF, domain: null, pvid: 200, vid: [310], pseudonym: `${PF}.VF1`, id: "t7-b/spare" };
     const upgraded = resources.upgrade(0, Buffer.from(JSON.stringify(stored)));
     expect(upgraded.diagnostics).toEqual([]);
-    expect(upgraded.state).toEqual({ ...stored, mtu: null });
+    expect(upgraded.state).toEqual({ ...stored, mtu: null, mac_addr: null, alt_mac_addrs: null });
     expect(vfObject(vfValues(upgraded.state ?? null))).toEqual(upgraded.state);
     expect(resources.upgrade(1, Buffer.from("{}")).diagnostics[0]?.summary).toMatch(/schema version 1 is newer than this provider/);
     expect(decodeDynamicValue(null)).toBeNull();

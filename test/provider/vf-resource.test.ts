@@ -1,7 +1,8 @@
 /**
  * Resource `ldoms_vf` as Terraform runs it against the lab over SSH: plan and apply create VFs,
- * a converged plan is empty, an out-of-band change shows as that resource's in-place diff and
- * apply repairs it, a VF the example created is imported, and changes the engine refuses (mtu
+ * a converged plan is empty, an out-of-band change (pvid, mac_addr) shows as that resource's
+ * in-place diff and apply repairs it (with lock_timeout, after waiting for another run's lock to
+ * be released), a VF the example created is imported, and changes the engine refuses (mtu
  * of a VF of a running domain, destroying a VF) stop the plan with the fix; a VF destroyed by
  * hand leaves the state and is planned again.
  */
@@ -11,6 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyHosts, engineHosts } from "../../src/engine";
 import { sshConnect } from "../../src/cli/engine-input";
+import { LabExecutor } from "../../src/lab-serving/executor";
 import { examplePlan } from "../../test-kit/example-plan";
 import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
 import type { ProcessRun } from "../support/run-process";
@@ -21,8 +23,9 @@ const show = (run: ProcessRun, log?: string) =>
 
 const NET2 = "/SYS/MB/NET2/IOVNET.PF0";
 const NET0 = "/SYS/MB/NET0/IOVNET.PF0";
+const MAC = "00:14:4f:fa:00:01";
 
-/** Two VFs on t7-b: one with VLANs set, one with nothing but its name. */
+/** Two VFs on t7-b: one with VLANs set, one with nothing but its name and MAC address. */
 const spares = [
   'resource "ldoms_vf" "spare" {',
   '  host = "t7-b"',
@@ -36,6 +39,7 @@ const spares = [
   '  host = "t7-b"',
   '  name = "spare-db"',
   `  pf   = ${JSON.stringify(NET2)}`,
+  `  mac_addr = ${JSON.stringify(MAC)}`,
   "}",
   "",
   'output "spare" { value = ldoms_vf.spare.pseudonym }',
@@ -102,6 +106,7 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
     expect(spare).toContain("|vid=310,311");
     expect(spare).toContain("|domain=|");
     expect(vfRecord(listing, "spare-db")).toContain(`alias=${NET2}.VF`);
+    expect(vfRecord(listing, "spare-db")).toContain(`|mac-addr=${MAC}`);
     expect(outputs()["spare"]).toBe(spare.match(/alias=([^|]+)/)?.[1]);
 
     const before = hostStats("t7-b");
@@ -129,6 +134,38 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
     expect(vfRecord(await listIo("t7-b"), "spare-app")).toContain("|pvid=200");
   }, 90_000);
 
+  it("mac_addr changed by hand is that resource's in-place diff; with lock_timeout, apply waits for another run's lock on t7-b and repairs it once released", async () => {
+    const pseudonym = attributesOf("plain")["plain"]!["pseudonym"] as string;
+    expect(await lab.lab.runLdm("t7-b", ["set-io", "mac-addr=00:14:4f:fa:00:99", pseudonym])).toMatchObject({ exitCode: 0 });
+    const plan = await tf("plan", "-input=false", "-detailed-exitcode");
+    expect(plan.status, show(plan)).toBe(2);
+    expect(plan.stdout).toContain("# ldoms_vf.plain will be updated in-place");
+    expect(plan.stdout).toMatch(new RegExp(`~ mac_addr\\s+= "00:14:4f:fa:00:99" -> "${MAC}"`));
+    expect(plan.stdout).not.toContain("ldoms_vf.spare will");
+    expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
+
+    writeFileSync(join(dir, "main.tf"), [providerTf().replace('  inventory     = "inventory.json"\n', '  inventory     = "inventory.json"\n  lock_timeout  = "60s"\n'), spares].join("\n"));
+    const shell = new LabExecutor(lab.lab, "t7-b");
+    await shell.exec("mkdir /var/tmp/ldoms.lock && printf 'id=%s\\nowner=%s\\npid=%s\\ntime=%s\\noperation=%s\\n' 0123456789abcdef ci@runner 4242 2026-01-01T00:00:00.000Z 'ldoms apply' > /var/tmp/ldoms.lock/info");
+    const mutations = lab.lab.mutatingCount("t7-b");
+    const execs = hostStats("t7-b").execs;
+    try {
+      const applying = tf("apply", "-input=false", "-auto-approve");
+      // The refresh is one read; two more execs on t7-b are attempts to take the lock, refused while it is held.
+      const deadline = Date.now() + 60_000;
+      while (hostStats("t7-b").execs < execs + 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(hostStats("t7-b").execs).toBeGreaterThanOrEqual(execs + 3);
+      expect(lab.lab.mutatingCount("t7-b")).toBe(mutations);
+      await shell.exec("rm -rf /var/tmp/ldoms.lock");
+      const apply = await applying;
+      expect(apply.status, show(apply, env["TF_LOG_PATH"])).toBe(0);
+      expect(apply.stdout).toContain("Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");
+      expect(vfRecord(await listIo("t7-b"), "spare-db")).toContain(`|mac-addr=${MAC}`);
+    } finally {
+      await shell.exec("rm -rf /var/tmp/ldoms.lock");
+    }
+  }, 150_000);
+
   it("terraform import of the example's VF t7-a/ldg1-app, then a plan with no changes", async () => {
     writeMain(spares, imported());
     const imports = await tf("import", "-input=false", "ldoms_vf.x", "t7-a/ldg1-app");
@@ -142,6 +179,8 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
       pvid: 100,
       vid: [],
       mtu: 1500,
+      mac_addr: expect.stringMatching(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/),
+      alt_mac_addrs: [],
       pseudonym: `${NET0}.VF0`,
       id: "t7-a/ldg1-app",
     });
@@ -158,7 +197,8 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
     const text = plan.stderr.replace(/\s+/g, " ");
     expect(text).toContain('Error: VF "ldg1-app" on t7-a: apply would fail as the host is now');
     expect(text).toContain("ldm refuses it while domain ldg1 is active");
-    expect(text).toContain("stop it (ldm stop-domain ldg1), run apply again, then start it (ldm start-domain ldg1)");
+    expect(text).toContain("stop it (ldm stop-domain ldg1), run terraform apply again, then start it (ldm start-domain ldg1)");
+    expect(text).toContain("allow_disruptive = true in the provider block is the opt-in for disruptive changes ldm accepts; ldm refuses this change while the domain runs");
     expect(text).toContain("mtu = 9000");
     expect(lab.lab.mutatingCount("t7-a")).toBe(mutations);
   }, 90_000);

@@ -16,7 +16,7 @@ import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
 
 const PF = "/SYS/MB/NET2/IOVNET.PF0";
 const TYPE = "ldoms_vf";
-const vf = (v: Record<string, TerraformValue>): Record<string, TerraformValue> => ({ host: "t7-b", name: "v", pf: PF, domain: null, pvid: null, vid: null, mtu: null, pseudonym: null, id: null, ...v });
+const vf = (v: Record<string, TerraformValue>): Record<string, TerraformValue> => ({ host: "t7-b", name: "v", pf: PF, domain: null, pvid: null, vid: null, mtu: null, mac_addr: null, alt_mac_addrs: null, pseudonym: null, id: null, ...v });
 
 describe("ldoms_vf RPCs against the lab", () => {
   let lab: SshLab;
@@ -34,11 +34,14 @@ describe("ldoms_vf RPCs against the lab", () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const provider = () => {
+  const provider = (block: Record<string, TerraformValue> = {}) => {
     const p = new LdomsProvider(sshConnect(), dir, {});
-    expect(p.configureProvider({ config: encodeDynamicValue({ plan_document: "ldoms.plan.json", inventory: "inventory.json" }) }).diagnostics).toEqual([]);
+    expect(p.configureProvider({ config: encodeDynamicValue({ plan_document: "ldoms.plan.json", inventory: "inventory.json", ...block }) }).diagnostics).toEqual([]);
     return p;
   };
+  /** Another run's lock on t7-b, as a killed pipeline leaves it. */
+  const holdLock = (shell: LabExecutor) =>
+    shell.exec("mkdir /var/tmp/ldoms.lock && printf 'id=%s\\nowner=%s\\npid=%s\\ntime=%s\\noperation=%s\\n' 0123456789abcdef ci@runner 4242 2026-01-01T00:00:00.000Z 'ldoms apply' > /var/tmp/ldoms.lock/info");
 
   /** Plans and applies the creation of `config` as Terraform does. */
   async function create(p: LdomsProvider, config: Record<string, TerraformValue>) {
@@ -108,7 +111,7 @@ describe("ldoms_vf RPCs against the lab", () => {
     const made = await create(p, vf({ name: "locked", pvid: 7 }));
     expect(made.diagnostics).toEqual([]);
     const shell = new LabExecutor(lab.lab, "t7-b");
-    await shell.exec("mkdir /var/tmp/ldoms.lock && printf 'id=%s\\nowner=%s\\npid=%s\\ntime=%s\\noperation=%s\\n' 0123456789abcdef ci@runner 4242 2026-01-01T00:00:00.000Z 'ldoms apply' > /var/tmp/ldoms.lock/info");
+    await holdLock(shell);
     try {
       const mutations = lab.lab.mutatingCount("t7-b");
       const config = { ...made.state!, pvid: 8 };
@@ -120,6 +123,59 @@ describe("ldoms_vf RPCs against the lab", () => {
     } finally {
       await shell.exec("rm -rf /var/tmp/ldoms.lock");
     }
+  });
+
+  it("lock_timeout: an update waits for another run's lock and runs once it is released; a shorter wait fails with the CLI's lock message", async () => {
+    const made = await create(provider(), vf({ name: "waits", pvid: 7 }));
+    expect(made.diagnostics).toEqual([]);
+    const shell = new LabExecutor(lab.lab, "t7-b");
+    const update = (p: LdomsProvider, pvid: number) => {
+      const config = { ...made.state!, pvid };
+      return p.applyResourceChange({ type_name: TYPE, prior_state: encodeDynamicValue(made.state!), planned_state: encodeDynamicValue(config), config: encodeDynamicValue(config) });
+    };
+    await holdLock(shell);
+    try {
+      const short = await update(provider({ lock_timeout: "1s" }), 8);
+      expect(short.diagnostics[0]?.summary).toMatch(/^t7-b: another run holds the lock \/var\/tmp\/ldoms\.lock on this host \(still, after waiting 1 s: --lock-timeout\): held by ci@runner/);
+      const started = Date.now();
+      const waiting = update(provider({ lock_timeout: "20s" }), 9);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await shell.exec("rm -rf /var/tmp/ldoms.lock");
+      const waited = await waiting;
+      expect(waited.diagnostics).toEqual([]);
+      expect(decodeDynamicValue(waited.new_state)).toMatchObject({ name: "waits", pvid: 9 });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
+    } finally {
+      await shell.exec("rm -rf /var/tmp/ldoms.lock");
+    }
+  }, 30_000);
+
+  it("mtu or mac_addr of a VF of the running ldg1 is refused at plan time with the provider's opt-in explained, allow_disruptive or not (ldm refuses it)", async () => {
+    const made = await create(provider(), vf({ host: "t7-a", name: "run-mtu", pf: "/SYS/MB/NET0/IOVNET.PF0", domain: "ldg1" }));
+    expect(made.diagnostics).toEqual([]);
+    for (const allow of [false, true]) {
+      const p = provider({ allow_disruptive: allow });
+      const config = { ...made.state!, mtu: 9000 };
+      const plan = await p.planResourceChange({ type_name: TYPE, prior_state: encodeDynamicValue(made.state!), proposed_new_state: encodeDynamicValue(config), config: encodeDynamicValue(config) });
+      expect(plan.planned_state).toBeUndefined();
+      expect(plan.diagnostics[0]?.attribute).toEqual({ steps: [{ attribute_name: "mtu" }] });
+      const detail = plan.diagnostics[0]?.detail ?? "";
+      expect(detail).toContain("ldm refuses it while domain ldg1 is active (the domain must be inactive or bound): stop it (ldm stop-domain ldg1), run terraform apply again, then start it (ldm start-domain ldg1)");
+      expect(detail).toContain("allow_disruptive = true in the provider block is the opt-in for disruptive changes ldm accepts; ldm refuses this change while the domain runs, so it stays refused whatever allow_disruptive says");
+    }
+    const macConfig = { ...made.state!, mac_addr: "00:14:4f:fa:00:42" };
+    const mac = await provider({ allow_disruptive: true }).planResourceChange({ type_name: TYPE, prior_state: encodeDynamicValue(made.state!), proposed_new_state: encodeDynamicValue(macConfig), config: encodeDynamicValue(macConfig) });
+    expect(mac.diagnostics[0]?.attribute).toEqual({ steps: [{ attribute_name: "mac_addr" }] });
+    expect(mac.diagnostics[0]?.detail).toContain("step vf/run-mtu/set/mac-addr (");
+    expect(mac.diagnostics[0]?.detail).toContain("ldm refuses it while domain ldg1 is active");
+    // Reaching apply anyway (the domain started after the plan): the engine refuses it before any change, in the same words.
+    const mutations = lab.lab.mutatingCount("t7-a");
+    const config = { ...made.state!, mtu: 9000 };
+    const applied = await provider({ allow_disruptive: true }).applyResourceChange({ type_name: TYPE, prior_state: encodeDynamicValue(made.state!), planned_state: encodeDynamicValue(config), config: encodeDynamicValue(config) });
+    expect(applied.diagnostics[0]?.summary).toBe("t7-a: apply would fail, so nothing was changed:");
+    expect(applied.diagnostics[0]?.detail).toContain("run terraform apply again, then start it (ldm start-domain ldg1)");
+    expect(applied.diagnostics[0]?.detail).toContain("so it stays refused whatever allow_disruptive says");
+    expect(lab.lab.mutatingCount("t7-a")).toBe(mutations);
   });
 
   it("destroy reaching apply is refused and the state kept; after StopProvider no change is made", async () => {

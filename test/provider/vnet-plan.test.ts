@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { UNKNOWN, type TerraformValue } from "../../src/provider/dynamic-value";
 import { RESOURCES, schemaMessage, VNET_RESOURCE } from "../../src/provider/schema";
-import { mobileDomainRefusal, planVnetChange } from "../../src/provider/vnet-plan";
+import { hostRequiredRefusal, mobileHostRefusal, planVnetChange } from "../../src/provider/vnet-plan";
 import { groupExamplePlan } from "../mobility/support";
 import { oneVnetHostPlan, VnetResources } from "../../src/provider/vnet-resource";
 import { HostQueue } from "../../src/provider/host-queue";
@@ -20,13 +20,13 @@ const values = (v: Partial<Record<keyof VnetValues, TerraformValue>>): VnetValue
 const state = values({ pvid: 200, vid: [310], mtu: 1500, id: "t7-a/ldg1/vnet1" });
 
 describe("ldoms_vnet schema", () => {
-  it("host, domain, name and vswitch required; pvid, vid, mtu optional and computed; id computed", () => {
+  it("domain, name and vswitch required; host, pvid, vid, mtu optional and computed; id computed", () => {
     const message = schemaMessage(RESOURCES[VNET_RESOURCE]!);
     const flags = Object.fromEntries(
       message.block.attributes.map((a) => [a.name, [a.required && "required", a.optional && "optional", a.computed && "computed", JSON.parse(a.type.toString())].filter(Boolean)]),
     );
     expect(flags).toEqual({
-      host: ["required", "string"],
+      host: ["optional", "computed", "string"],
       domain: ["required", "string"],
       name: ["required", "string"],
       vswitch: ["required", "string"],
@@ -69,20 +69,36 @@ describe("ldoms_vnet plan diff", () => {
 });
 
 describe("ldoms_vnet of a mobile domain", () => {
-  it("is refused naming the group, its hosts and the fix; a fixed domain's vnet is not", () => {
-    const refusal = mobileDomainRefusal(groupExamplePlan(), values({ domain: "ldg1" }));
-    expect(refusal?.summary).toBe("ldg1 is a mobile domain of group pair: its vnets are declared with the group, not per host");
-    expect(refusal?.detail).toContain("runs on any host of the group (t7-a, t7-b)");
-    expect(refusal?.detail).toContain("choose where ldg1 runs with ldoms_placement");
-    expect(refusal?.attribute).toEqual({ steps: [{ attribute_name: "domain" }] });
-    expect(mobileDomainRefusal(examplePlan(), values({ domain: "ldg1" }))).toBeUndefined();
+  it("a host set on it is refused naming the group, its hosts and the fix; a fixed domain's vnet without host is refused with the host to set", () => {
+    const group = groupExamplePlan().groups![0]!;
+    const refusal = mobileHostRefusal(group, "ldg1", "t7-a");
+    expect(refusal.summary).toBe('host = "t7-a" is set on a vnet of ldg1, a mobile domain of group pair (t7-a, t7-b)');
+    expect(refusal.detail).toContain("Leave host out: the vnet follows ldg1 to the host it runs on");
+    expect(refusal.detail).toContain("Choose where ldg1 runs with ldoms_placement.");
+    expect(refusal.attribute).toEqual({ steps: [{ attribute_name: "host" }] });
+    const required = hostRequiredRefusal(examplePlan(), "ldg1");
+    expect(required.summary).toBe("host is not set on a vnet of ldg1, which is not a mobile domain of stack prod-move");
+    expect(required.detail).toContain('Set host to the id of the control domain ldg1 is on, e.g. host = "t7-a"');
+    expect(required.attribute).toEqual({ steps: [{ attribute_name: "host" }] });
+  });
+
+  it("its host is no identity: a new one's is known after apply, a move is neither a replacement nor a diff", () => {
+    const prior = values({ host: "t7-a", pvid: 5, vid: [], mtu: 1500, id: "ldg1/vnet1" });
+    const created = planVnetChange(null, values({ host: null }), true);
+    expect(created.planned).toMatchObject({ host: UNKNOWN, id: "ldg1/vnet1" });
+    const moved = planVnetChange(prior, { ...prior, host: "t7-b" }, true);
+    expect(moved).toMatchObject({ requiresReplace: [], diagnostics: [] });
+    expect(moved.planned).toEqual({ ...prior, host: "t7-a" });
+    expect(planVnetChange(prior, { ...prior, pvid: 6 }, true).planned).toMatchObject({ host: "t7-a", pvid: 6, id: "ldg1/vnet1" });
+    expect(planVnetChange(prior, { ...prior, host: "t7-b" }).requiresReplace).toEqual(["host"]);
   });
 });
 
 describe("ldoms_vnet values", () => {
-  it("import ids are HOST/DOMAIN/VNET", () => {
+  it("import ids are HOST/DOMAIN/VNET, or DOMAIN/VNET for a mobile domain's vnet", () => {
     expect(parseVnetImportId("t7-a/ldg1/vnet0")).toEqual({ host: "t7-a", domain: "ldg1", name: "vnet0" });
-    expect(() => parseVnetImportId("t7-a/vnet0")).toThrow('import id "t7-a/vnet0" is not HOST/DOMAIN/VNET');
+    expect(parseVnetImportId("ldg1/vnet0")).toEqual({ host: null, domain: "ldg1", name: "vnet0" });
+    expect(() => parseVnetImportId("t7-a/x/ldg1/vnet0")).toThrow('import id "t7-a/x/ldg1/vnet0" is not HOST/DOMAIN/VNET (or DOMAIN/VNET for a mobile domain\'s vnet)');
     expect(() => parseVnetImportId("t7-a/ldg 1/vnet0")).toThrow("is not HOST/DOMAIN/VNET");
   });
 
