@@ -5,7 +5,7 @@
  */
 import type { Construct } from "constructs";
 import { TerraformProvider, TerraformResource, anyToHclTerraform } from "cdktf";
-import { PLAN_FILE_NAME } from "../synth";
+import { PIPELINE_LOCK_TIMEOUT_MS, PLAN_FILE_NAME } from "../synth";
 import type { AttributeValue } from "./provider-resources";
 
 /**
@@ -21,11 +21,13 @@ type Attributes = Readonly<Record<string, AttributeValue>>;
 const hcl = (attributes: Attributes) => Object.fromEntries(Object.entries(attributes).map(([key, value]) => [key, anyToHclTerraform(value)]));
 
 /**
- * `provider "ldoms" { plan_document = "ldoms.plan.json" }`: relative, because Terraform runs in
- * the stack's folder beside the plan document (the folder stays portable and byte-stable).
+ * `provider "ldoms" { plan_document = "ldoms.plan.json", lock_timeout = "30m" }`: the plan
+ * document relative, because Terraform runs in the stack's folder beside it (the folder stays
+ * portable and byte-stable); the lock wait the local-exec commands use too, so a pipeline that
+ * meets another operator's run on a host takes its turn instead of failing.
  */
 export class LdomsProvider extends TerraformProvider {
-  private readonly attributes: Attributes = { plan_document: PLAN_FILE_NAME };
+  private readonly attributes: Attributes = { plan_document: PLAN_FILE_NAME, lock_timeout: `${PIPELINE_LOCK_TIMEOUT_MS / 60_000}m` };
 
   constructor(scope: Construct, id: string) {
     super(scope, id, { terraformResourceType: LDOMS_PROVIDER_TYPE, terraformProviderSource: LDOMS_PROVIDER_SOURCE });

@@ -79,12 +79,12 @@ function migratingStack(app: App): LdomsStack {
 const synth = (stackName: string, define: (app: App) => void): TfJson => JSON.parse(synthText(stackName, define)) as TfJson;
 
 describe("LdomsStack with the ldoms provider (the default)", () => {
-  it("names the provider as ldoms provider install installs it, with the plan document beside cdk.tf.json", () => {
+  it("names the provider as ldoms provider install installs it, with the plan document beside cdk.tf.json and the pipeline's 30-minute lock wait", () => {
     expect(`registry.terraform.io/${LDOMS_PROVIDER_SOURCE}`).toBe(PROVIDER_ADDRESS);
     const tf = synth("prod-move", (app) => defineSriovMigrationExample(app));
     expect(tf.terraform.required_providers).toEqual({ ldoms: { source: "cdktf-ldoms/ldoms" } });
     expect(tf.terraform.backend).toEqual({ local: { path: "terraform.prod-move.tfstate" } });
-    expect(tf.provider).toEqual({ ldoms: [{ plan_document: "ldoms.plan.json" }] });
+    expect(tf.provider).toEqual({ ldoms: [{ plan_document: "ldoms.plan.json", lock_timeout: "30m" }] });
   });
 
   it("declares the sriov-migration example's VFs, vnet and IPMP group, values in the provider's types", () => {
