@@ -8,6 +8,7 @@ import { status, type MethodDefinition, type ServiceDefinition, type UntypedHand
 import type { handleUnaryCall, ServerErrorResponse } from "@grpc/grpc-js";
 import { diagnosticFromError, errorDiagnostic } from "./diagnostics";
 import type { LdomsProvider } from "./provider-rpcs";
+import { DATA_SOURCES, RESOURCES } from "./schema";
 
 type Rpc = (request: never) => unknown;
 
@@ -36,7 +37,7 @@ export function unary(method: MethodDefinition<unknown, unknown>, rpc: Rpc): han
 }
 
 function notImplemented(name: string, method: MethodDefinition<unknown, unknown>): UntypedHandleCall {
-  const message = `the ldoms provider does not implement ${name} yet: this version has the data source ldoms_host and the resources ldoms_vf, ldoms_vnet and ldoms_placement`;
+  const message = `the ldoms provider does not implement ${name} yet: this version has the data source${Object.keys(DATA_SOURCES).length > 1 ? "s" : ""} ${Object.keys(DATA_SOURCES).join(", ")} and the resources ${Object.keys(RESOURCES).join(", ")}`;
   if (!method.requestStream && !method.responseStream && hasDiagnostics(method)) {
     return ((_call, callback) => callback(null, { diagnostics: [errorDiagnostic(message)] })) as handleUnaryCall<unknown, unknown>;
   }

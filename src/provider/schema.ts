@@ -89,7 +89,7 @@ export const VF_SCHEMA: SchemaSpec = {
   version: 0,
   description:
     "An SR-IOV Ethernet virtual function with a user-assigned name on one control domain, created (`ldm create-vf`), set (`ldm set-io`) and assigned (`ldm add-io`) " +
-    "by the engine `ldoms apply` uses: under the host's lock, each step guarded, every result proved by a re-read. Not destroyed by this provider (see the provider's documentation).",
+    "by the engine `ldoms apply` uses: under the host's lock, each step guarded, every result proved by a re-read. Destroying it runs `ldm destroy-vf` when the VF is unassigned and the last one created on its PF; otherwise it is refused at plan time with the fix.",
   attributes: [
     { name: "host", type: "string", required: true, description: "Host id in the plan document (the ControlDomain's id). Changing it replaces the VF." },
     { name: "name", type: "string", required: true, description: "The VF's user-assigned name (`name=`), unique on the host: its identity. Changing it replaces the VF." },

@@ -1,8 +1,8 @@
 /**
  * PlanResourceChange of `ldoms_vf` without the host: the planned state, which attribute changes
- * replace the VF, and the changes refused whatever the host shows (destroying a VF, replacing it,
- * removing it from its domain). What the host decides (a running domain, a missing PF) is
- * checked against a read in vf-resource.ts.
+ * replace the VF, and the changes refused whatever the host shows (replacing a VF, removing it
+ * from its domain). What the host decides (a running domain, a missing PF, whether a destroy
+ * can run) is checked against a read in vf-resource.ts.
  */
 import { VF_REPLACING_ATTRIBUTES } from "./schema";
 import { UNKNOWN } from "./dynamic-value";
@@ -10,8 +10,10 @@ import { errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
 import { vfId, type VfAttribute, type VfValues } from "./vf-values";
 
 export interface VfPlan {
-  /** Absent for a destroy (which is refused) and when a diagnostic refuses the change. */
+  /** Absent for a destroy and when a diagnostic refuses the change. */
   readonly planned?: VfValues;
+  /** The VF is to be destroyed (`ldm destroy-vf`), if the host allows it. */
+  readonly destroy?: boolean;
   readonly requiresReplace: readonly VfAttribute[];
   readonly diagnostics: readonly DiagnosticMessage[];
 }
@@ -22,32 +24,19 @@ const label = (v: VfValues) => (typeof v.host === "string" && typeof v.name === 
 const KEEP_IT = "To stop managing it and leave it on the host: a `removed` block with `lifecycle { destroy = false }` (Terraform 1.7 or later), or `terraform state rm`.";
 
 /**
- * Why the provider does not destroy VFs: its steps only create, set and assign (nothing the
- * configuration stops naming is destroyed or unassigned), and `ldm destroy-vf` removes only the
- * last VF created on a PF, which may be another one.
+ * A destroy the host does not allow as it is now: `ldm destroy-vf` takes only an unassigned VF,
+ * and only the last one created on its PF (ref §3.7); `problems` are the engine's, with the fix.
  */
-export function destroyRefusal(prior: VfValues): DiagnosticMessage {
-  const pseudonym = typeof prior.pseudonym === "string" ? prior.pseudonym : "PSEUDONYM";
-  const assigned = typeof prior.domain === "string" ? prior.domain : undefined;
-  const byHand = assigned
-    ? `To destroy it: remove it from the domain (ldm remove-io ${pseudonym} ${assigned}), then ldm destroy-vf ${pseudonym}, then terraform state rm.`
-    : `To destroy it: ldm destroy-vf ${pseudonym} by hand, then terraform state rm.`;
-  return errorDiagnostic(
-    [
-      `${label(prior)}${assigned ? ` is assigned to domain ${assigned} and` : ""} would be destroyed: the ldoms provider does not destroy VFs`,
-      "Its steps only create, name, set and assign VFs, as ldoms apply does (nothing is destroyed or unassigned without an explicit command), and ldm destroy-vf removes only the last VF created on a PF, which may be another one.",
-      KEEP_IT,
-      byHand,
-    ].join("\n"),
-  );
+export function destroyRefusal(prior: VfValues, problems: readonly string[]): DiagnosticMessage {
+  return errorDiagnostic([`${label(prior)} cannot be destroyed as the host is now, so nothing will be changed`, ...problems.map((p) => `- ${p}`), KEEP_IT].join("\n"));
 }
 
 function replaceRefusal(prior: VfValues, attributes: readonly VfAttribute[]): DiagnosticMessage {
   const [first] = attributes;
   return errorDiagnostic(
     [
-      `changing ${attributes.join(", ")} of ${label(prior)} replaces the VF, and the ldoms provider does not destroy VFs`,
-      `A VF's host, name and PF are its identity. Keep ${attributes.length > 1 ? "them" : "it"} as ${attributes.map((a) => `${a} = ${JSON.stringify(prior[a])}`).join(", ")}; or declare the new VF as another resource and stop managing this one.`,
+      `changing ${attributes.join(", ")} of ${label(prior)} replaces the VF, which the ldoms provider does not do`,
+      `A VF's host, name and PF are its identity, and destroying it first would take it from its domain. Keep ${attributes.length > 1 ? "them" : "it"} as ${attributes.map((a) => `${a} = ${JSON.stringify(prior[a])}`).join(", ")}; or declare the new VF as another resource and stop managing this one.`,
       KEEP_IT,
     ].join("\n"),
     first,
@@ -85,7 +74,7 @@ function plannedCreate(proposed: VfValues): VfValues {
  * state already carries the prior values of unset optional-computed attributes (not managed).
  */
 export function planVfChange(prior: VfValues | null, proposed: VfValues | null): VfPlan {
-  if (proposed === null) return { requiresReplace: [], diagnostics: prior ? [destroyRefusal(prior)] : [] };
+  if (proposed === null) return { requiresReplace: [], diagnostics: [], destroy: prior !== null };
   if (prior === null) return { planned: plannedCreate(proposed), requiresReplace: [], diagnostics: [] };
   // An unknown new value may differ: Terraform wants such attributes marked too.
   const requiresReplace = VF_REPLACING_ATTRIBUTES.filter((a) => proposed[a] === UNKNOWN || !same(prior[a], proposed[a]));

@@ -18,6 +18,7 @@ import { decodeDynamicValue, UNKNOWN, type DynamicValueMessage, type TerraformVa
 import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
 import type { HostReads } from "./host-reads";
 import { HostQueue } from "./host-queue";
+import { destroyHostPlan, destroyProblems } from "./vf-destroy";
 import { destroyRefusal, planVfChange } from "./vf-plan";
 import { oneVfDesiredState, parseImportId, validateVfConfig, vfObject, vfStateFromObserved, vfValues, VF_ATTRIBUTES, type VfValues } from "./vf-values";
 
@@ -116,10 +117,22 @@ export class VfResources {
     const prior = priorValue === null ? null : vfValues(priorValue);
     const proposed = proposedValue === null ? null : vfValues(proposedValue);
     const plan = planVfChange(prior, proposed);
+    if (plan.destroy && prior) return { state: null, requiresReplace: [], diagnostics: await this.destroyCheck(configuration, prior) };
     if (!plan.planned || plan.diagnostics.length) return { requiresReplace: plan.requiresReplace, diagnostics: plan.diagnostics };
     const config = configured(request.config, plan.planned);
     const diagnostics = await this.hostProblems(configuration, prior, config);
     return { ...(diagnostics.length ? {} : { state: vfObject(plan.planned) }), requiresReplace: plan.requiresReplace, diagnostics };
+  }
+
+  /** Whether the host lets the VF be destroyed now (unassigned, last on its PF), on the provider's read of it. */
+  private async destroyCheck(configuration: ProviderConfiguration, prior: VfValues): Promise<DiagnosticMessage[]> {
+    if (typeof prior.host !== "string" || typeof prior.name !== "string") return [];
+    try {
+      const problems = destroyProblems(engineHostOf(configuration, prior.host).plan, await this.reads.read(configuration, prior.host), prior.name);
+      return problems.length ? [destroyRefusal(prior, problems)] : [];
+    } catch (error) {
+      return [hostFault(error)];
+    }
   }
 
   /**
@@ -160,7 +173,7 @@ export class VfResources {
     const priorValue = decodeDynamicValue(request.prior_state);
     const plannedValue = decodeDynamicValue(request.planned_state);
     const prior = priorValue === null ? null : vfValues(priorValue);
-    if (plannedValue === null) return { state: priorValue, diagnostics: prior ? [destroyRefusal(prior)] : [] };
+    if (plannedValue === null) return prior ? this.destroy(configuration, prior) : { state: null, diagnostics: [] };
     const planned = vfValues(plannedValue);
     const config = configured(request.config, planned);
     if (!known(config)) return { state: priorValue, diagnostics: [errorDiagnostic("host, name and pf must be known when the VF is applied")] };
@@ -169,6 +182,25 @@ export class VfResources {
       return { state: vfObject(await this.readBack(configuration, config, planned)), diagnostics: [] };
     } catch (error) {
       return { state: prior ? await this.bestKnown(configuration, config, prior) : null, diagnostics: [diagnosticFromError(error)] };
+    }
+  }
+
+  /** `ldm destroy-vf` through the engine; on failure the VF as the host shows it now stays in the state. */
+  private async destroy(configuration: ProviderConfiguration, prior: VfValues): Promise<VfResult> {
+    if (!known(prior)) return { state: null, diagnostics: [] };
+    try {
+      await this.queue.onHost(prior.host, () =>
+        applyHostPlan(this.connect, this.reads, configuration, {
+          hostId: prior.host,
+          plan: destroyHostPlan(engineHostOf(configuration, prior.host).plan, prior.name),
+          what: `VF "${prior.name}"`,
+          operation: `terraform destroy (ldoms_vf ${prior.host}/${prior.name})`,
+          signal: this.stopping.signal,
+        }),
+      );
+      return { state: null, diagnostics: [] };
+    } catch (error) {
+      return { state: await this.bestKnown(configuration, prior, prior), diagnostics: [diagnosticFromError(error)] };
     }
   }
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { UNKNOWN, decodeDynamicValue, type TerraformValue } from "../../src/provider/dynamic-value";
 import { RESOURCES, schemaMessage, VF_RESOURCE } from "../../src/provider/schema";
-import { planVfChange } from "../../src/provider/vf-plan";
+import { destroyRefusal, planVfChange } from "../../src/provider/vf-plan";
 import { oneVfDesiredState, parseImportId, validateVfConfig, vfObject, vfStateFromObserved, vfValues, type VfValues } from "../../src/provider/vf-values";
 import { oneVfHostPlan, VfResources } from "../../src/provider/vf-resource";
 import { HostReads } from "../../src/provider/host-reads";
@@ -55,12 +55,12 @@ describe("ldoms_vf plan diff", () => {
     expect(planVfChange(state, { ...state, domain: "ldg1" }).planned?.domain).toBe("ldg1");
   });
 
-  it("host, name or pf changed (or unknown) replaces the VF: marked, and refused because the provider destroys no VF", () => {
+  it("host, name or pf changed (or unknown) replaces the VF: marked, and refused because the provider replaces no VF", () => {
     const plan = planVfChange(state, { ...state, pf: "/SYS/MB/NET0/IOVNET.PF0", name: UNKNOWN });
     expect(plan.requiresReplace).toEqual(["name", "pf"]);
     expect(plan.planned).toBeUndefined();
     expect(plan.diagnostics).toMatchObject([
-      { severity: "ERROR", summary: 'changing name, pf of VF "spare" on t7-b replaces the VF, and the ldoms provider does not destroy VFs', attribute: { steps: [{ attribute_name: "name" }] } },
+      { severity: "ERROR", summary: 'changing name, pf of VF "spare" on t7-b replaces the VF, which the ldoms provider does not do', attribute: { steps: [{ attribute_name: "name" }] } },
     ]);
     expect(plan.diagnostics[0]?.detail).toContain(`name = "spare", pf = "${PF}"`);
   });
@@ -75,14 +75,13 @@ describe("ldoms_vf plan diff", () => {
     expect(planVfChange(assigned, { ...assigned, domain: UNKNOWN }).diagnostics).toEqual([]);
   });
 
-  it("destroy is refused with the reason, how to keep the VF and how to destroy it by hand", () => {
-    const plan = planVfChange({ ...state, domain: "ldg1" }, null);
-    expect(plan.planned).toBeUndefined();
-    expect(plan.diagnostics[0]?.summary).toBe('VF "spare" on t7-b is assigned to domain ldg1 and would be destroyed: the ldoms provider does not destroy VFs');
-    expect(plan.diagnostics[0]?.detail).toContain("ldm destroy-vf removes only the last VF created on a PF");
-    expect(plan.diagnostics[0]?.detail).toContain(`ldm remove-io ${PF}.VF1 ldg1), then ldm destroy-vf ${PF}.VF1`);
-    expect(planVfChange(state, null).diagnostics[0]?.summary).toBe('VF "spare" on t7-b would be destroyed: the ldoms provider does not destroy VFs');
-    expect(planVfChange(null, null).diagnostics).toEqual([]);
+  it("destroy is planned (the host decides whether it can run); a refusal names the host's problems and how to keep the VF", () => {
+    expect(planVfChange({ ...state, domain: "ldg1" }, null)).toEqual({ destroy: true, requiresReplace: [], diagnostics: [] });
+    expect(planVfChange(null, null)).toEqual({ destroy: false, requiresReplace: [], diagnostics: [] });
+    const refused = destroyRefusal(state, ["step vf/spare/destroy (destroy VF \"spare\") cannot run: ldm destroys only the last VF created on a PF"]);
+    expect(refused.summary).toBe('VF "spare" on t7-b cannot be destroyed as the host is now, so nothing will be changed');
+    expect(refused.detail).toContain("- step vf/spare/destroy");
+    expect(refused.detail).toContain("terraform state rm");
   });
 });
 

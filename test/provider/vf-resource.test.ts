@@ -3,8 +3,9 @@
  * a converged plan is empty, an out-of-band change (pvid, mac_addr) shows as that resource's
  * in-place diff and apply repairs it (with lock_timeout, after waiting for another run's lock to
  * be released), a VF the example created is imported, and changes the engine refuses (mtu
- * of a VF of a running domain, destroying a VF) stop the plan with the fix; a VF destroyed by
- * hand leaves the state and is planned again.
+ * of a VF of a running domain, destroying an assigned VF or one not last on its PF) stop the plan
+ * with the fix; a VF destroyed by hand leaves the state and is planned again; the last VF of a PF
+ * is destroyed with ldm destroy-vf.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -203,14 +204,15 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
     expect(lab.lab.mutatingCount("t7-a")).toBe(mutations);
   }, 90_000);
 
-  it("destroying a VF is refused at plan time, saying how to keep it or remove it by hand", async () => {
+  it("destroying an assigned VF, or one created before another on its PF, is refused at plan time with the fix", async () => {
     writeMain(spares, imported());
     const plan = await tf("plan", "-input=false", "-destroy");
     expect(plan.status, show(plan)).toBe(1);
     const text = plan.stderr.replace(/\s+/g, " ");
-    expect(text).toContain('Error: VF "ldg1-app" on t7-a is assigned to domain ldg1 and would be destroyed: the ldoms provider does not destroy VFs');
-    expect(text).toContain("ldm remove-io /SYS/MB/NET0/IOVNET.PF0.VF0 ldg1");
-    expect(text).toContain('Error: VF "spare-app" on t7-b would be destroyed');
+    expect(text).toContain('Error: VF "ldg1-app" on t7-a cannot be destroyed as the host is now, so nothing will be changed');
+    expect(text).toContain("is assigned to domain ldg1: remove it from the domain first (ldm remove-io /SYS/MB/NET0/IOVNET.PF0.VF0 ldg1)");
+    // spare-app and spare-db share t7-b's PF: only the one created last can go.
+    expect(text).toContain(`ldm destroys only the last VF created on a PF, and on ${NET2} that is`);
     expect(text).toContain("lifecycle { destroy = false }");
   }, 90_000);
 
@@ -224,5 +226,21 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
     expect(plan.status, show(plan)).toBe(2);
     expect(plan.stdout).toContain(`# ldoms_vf.${last![0]} will be created`);
     expect(plan.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
+  }, 90_000);
+
+  it("destroying the last VF created on its PF, unassigned: terraform runs ldm destroy-vf, and the next plan is empty", async () => {
+    writeMain(spares, imported());
+    const repaired = await tf("apply", "-input=false", "-auto-approve");
+    expect(repaired.status, show(repaired)).toBe(0);
+    const [last] = Object.entries(attributesOf("spare", "plain"))
+      .map(([name, a]) => [name, a["name"] as string, a["pseudonym"] as string] as const)
+      .sort(([, , a], [, , b]) => b.localeCompare(a));
+    const destroy = await tf("destroy", "-input=false", "-auto-approve", `-target=ldoms_vf.${last![0]}`);
+    expect(destroy.status, show(destroy, env["TF_LOG_PATH"])).toBe(0);
+    expect(destroy.stdout).toContain(`ldoms_vf.${last![0]}: Destruction complete`);
+    expect(vfRecord(await listIo("t7-b"), last![1])).toBe("");
+    writeMain(last![0] === "plain" ? spares.replace(/resource "ldoms_vf" "plain" \{[^}]*\}/, "") : spares.replace(/resource "ldoms_vf" "spare" \{[^}]*\}/, "").replace(/output "spare".*\n/, ""), imported());
+    const plan = await tf("plan", "-input=false", "-detailed-exitcode");
+    expect(plan.status, show(plan)).toBe(0);
   }, 90_000);
 });

@@ -1,7 +1,7 @@
 /**
  * Resource `ldoms_vf` RPCs as plain calls (no gRPC, no terraform) against the lab's SSH server:
  * applies of one host in parallel, a VF gone from its host, plan-time checks on the host's read,
- * import, destroy refused at apply too, and StopProvider.
+ * import, destroy (run where ldm allows it, refused at plan time where not), and StopProvider.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +15,7 @@ import { examplePlan } from "../../test-kit/example-plan";
 import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
 
 const PF = "/SYS/MB/NET2/IOVNET.PF0";
+const NET0 = "/SYS/MB/NET0/IOVNET.PF0";
 const TYPE = "ldoms_vf";
 const vf = (v: Record<string, TerraformValue>): Record<string, TerraformValue> => ({ host: "t7-b", name: "v", pf: PF, domain: null, pvid: null, vid: null, mtu: null, mac_addr: null, alt_mac_addrs: null, pseudonym: null, id: null, ...v });
 
@@ -178,13 +179,37 @@ describe("ldoms_vf RPCs against the lab", () => {
     expect(lab.lab.mutatingCount("t7-a")).toBe(mutations);
   });
 
-  it("destroy reaching apply is refused and the state kept; after StopProvider no change is made", async () => {
+  it("destroy: the last VF created on its PF, unassigned, is destroyed and proved gone; an earlier one or an assigned one is refused at plan time with the fix", async () => {
     const p = provider();
-    const prior = encodeDynamicValue(vf({ name: "kept", pseudonym: `${PF}.VF5`, id: "t7-b/kept" }));
-    const destroy = await p.applyResourceChange({ type_name: TYPE, prior_state: prior, planned_state: encodeDynamicValue(null), config: encodeDynamicValue(null) });
-    expect(destroy.diagnostics[0]?.summary).toBe('VF "kept" on t7-b would be destroyed: the ldoms provider does not destroy VFs');
-    expect(decodeDynamicValue(destroy.new_state)).toEqual(decodeDynamicValue(prior));
+    // On t7-a's PF: t7-b's is full after the tests above.
+    const onA = (v: Record<string, TerraformValue>) => vf({ host: "t7-a", pf: NET0, ...v });
+    const assigned = await create(p, onA({ name: "d-assigned", domain: "ldg1" }));
+    const first = await create(p, onA({ name: "d-first" }));
+    const last = await create(p, onA({ name: "d-last" }));
+    const planDestroy = (state: Record<string, TerraformValue> | null) =>
+      p.planResourceChange({ type_name: TYPE, prior_state: encodeDynamicValue(state), proposed_new_state: encodeDynamicValue(null), config: encodeDynamicValue(null) });
 
+    const notLast = await planDestroy(first.state);
+    expect(notLast.diagnostics[0]?.summary).toBe('VF "d-first" on t7-a cannot be destroyed as the host is now, so nothing will be changed');
+    expect(notLast.diagnostics[0]?.detail).toContain(`ldm destroys only the last VF created on a PF, and on ${NET0} that is ${String(last.state?.["pseudonym"])} ("d-last")`);
+    expect(notLast.diagnostics[0]?.detail).toContain("lifecycle { destroy = false }");
+    const inUse = await planDestroy(assigned.state);
+    expect(inUse.diagnostics[0]?.detail).toContain(`is assigned to domain ldg1: remove it from the domain first (ldm remove-io ${String(assigned.state?.["pseudonym"])} ldg1)`);
+
+    const mutations = lab.lab.mutatingCount("t7-a");
+    const plan = await planDestroy(last.state);
+    expect(plan.diagnostics).toEqual([]);
+    expect(decodeDynamicValue(plan.planned_state)).toBeNull();
+    const destroyed = await p.applyResourceChange({ type_name: TYPE, prior_state: encodeDynamicValue(last.state), planned_state: plan.planned_state, config: encodeDynamicValue(null) });
+    expect(destroyed.diagnostics).toEqual([]);
+    expect(decodeDynamicValue(destroyed.new_state)).toBeNull();
+    expect(lab.lab.mutatingCount("t7-a")).toBe(mutations + 1);
+    const listing = (await lab.lab.runLdm("t7-a", ["list-io", "-l", "-p"])).stdout;
+    expect(listing).not.toContain("name=d-last");
+    expect(listing).toContain("name=d-first");
+  });
+
+  it("after StopProvider no change is made", async () => {
     const mutations = lab.lab.mutatingCount("t7-b");
     const stopped = provider();
     await stopped.stopProvider();
