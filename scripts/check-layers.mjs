@@ -39,7 +39,6 @@ const packages = {
   "@grpc/grpc-js": ["provider"],
   "@grpc/proto-loader": ["provider"],
   "@msgpack/msgpack": ["provider"],
-  "node-forge": ["provider"],
 };
 
 const areas = {
