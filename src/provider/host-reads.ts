@@ -2,7 +2,8 @@
  * Reads of control domains for data sources and resources: one connection and one batched `ldm`
  * read per host per provider process (Terraform starts one process per command), shared by every
  * data source and resource naming that host, read again only after this process changed the
- * host; StopProvider closes the connections of reads still running.
+ * host. The first read starts those of every host of the plan document; StopProvider closes the
+ * connections of reads still running.
  */
 import { ConnectionError } from "../model";
 import { asLdomsError, HostSession, readHost, type ConnectHost, type HostTarget, type ObservedHost } from "../engine";
@@ -24,15 +25,32 @@ export class HostReads {
     };
   }
 
+  private prefetched = false;
+
   /** The host as it is now; rejects with the LdomsError `ldoms plan` would report for it. */
   read(configuration: ProviderConfiguration, hostId: string): Promise<ObservedHost> {
     const cached = this.reads.get(hostId);
     if (cached) return cached;
+    if (!this.prefetched) this.prefetch(configuration, hostId);
     const read = this.readOnce(configuration, hostId);
     this.reads.set(hostId, read);
     // A failed read is not kept: a later data source may find the host back.
     read.catch(() => this.reads.delete(hostId));
     return read;
+  }
+
+  /**
+   * The first read of a process starts the reads of every other host of the plan document, all
+   * at once: Terraform visits at most 10 resources at a time, so the hosts of later resources
+   * would otherwise be read only after the earlier ones' reads. Each host is still read once; a
+   * failure here is reported by the read a resource or data source makes, not by this one.
+   */
+  private prefetch(configuration: ProviderConfiguration, first: string): void {
+    this.prefetched = true;
+    for (const host of configuration.document.hosts) {
+      if (host.id === first || this.reads.has(host.id)) continue;
+      this.read(configuration, host.id).catch(() => undefined);
+    }
   }
 
   /** Forgets the host's read: the next one reads it again (after this process changed it). */

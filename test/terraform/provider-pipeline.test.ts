@@ -64,7 +64,7 @@ describe("cdktf synth of the example (provider mode), then terraform init / appl
     expect(synth.status, show(synth)).toBe(0);
     stackDir = join(project, "cdktf.out", "stacks", "prod-move");
     const config = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as { provider: unknown; resource: Record<string, Record<string, unknown>> };
-    expect(config.provider).toEqual({ ldoms: [{ plan_document: "ldoms.plan.json" }] });
+    expect(config.provider).toEqual({ ldoms: [{ plan_document: "ldoms.plan.json", lock_timeout: "30m" }] });
     expect(Object.entries(config.resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)).sort()).toEqual([
       "ldoms_ipmp.ldg1_ipmp0", "ldoms_vf.t7-a_ldg1-app", "ldoms_vf.t7-b_ldg1-app", "ldoms_vnet.t7-a_ldg1_vnet0",
     ]);
