@@ -5,11 +5,12 @@
  * - `local-exec`: one `terraform_data` per control domain whose `local-exec` runs `ldoms apply`
  *   for it, replaced when that host's desired state changes.
  * Either way an opted-in SriovMigration is a `terraform_data` whose `local-exec` runs
- * `ldoms migrate` after every resource of both its hosts.
+ * `ldoms migrate` after what it needs: both hosts' apply (local-exec), or its domain's resources
+ * on the source and its target VFs (provider).
  */
 import type { Construct } from "constructs";
 import { TerraformResource } from "cdktf";
-import { ValidationError, type PlanDocument } from "../model";
+import { ValidationError, type MigrationPlan, type PlanDocument } from "../model";
 import { hostDigest, ldomsApplyCommand, ldomsMigrateCommand, type LdomsInvocation } from "../synth";
 import { LdomsProvider, LdomsResource } from "./provider-constructs";
 import { TERRAFORM_NAME_RULE, providerResources, type ProviderResourceSpec } from "./provider-resources";
@@ -23,11 +24,13 @@ export interface LocalExecContext {
 /** What the stack's resources are named after, for the message when two share a Terraform name. */
 export type ResourceIdentities = Map<TerraformResource, string>;
 
-/** The resources that change each host, and the value that changes when that host's desired state does. */
+/** What a migration waits for (Terraform addresses), and the value that changes when a host's desired state does. */
 interface HostResources {
-  readonly byHost: ReadonlyMap<string, readonly TerraformResource[]>;
+  readonly needs: (migration: MigrationPlan) => readonly string[];
   readonly trigger: (host: string) => string;
 }
+
+const addressOf = (resource: TerraformResource) => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
 
 const localExecProvisioner = (context: LocalExecContext, command: string) => [{ type: "local-exec" as const, command, workingDir: context.workingDir }];
 
@@ -42,8 +45,11 @@ export function addLocalExecHostResources(scope: Construct, plan: PlanDocument, 
     byHost.set(host.id, [resource]);
     identities.set(resource, `host id "${host.id}"`);
   }
-  // A migration runs again when a host's resource is replaced (a new id).
-  return { byHost, trigger: (host) => byHost.get(host)?.[0]?.getStringAttribute("id") ?? host };
+  // A migration runs after both hosts' apply, and again when a host's resource is replaced (a new id).
+  return {
+    needs: (m) => [m.sourceHost, m.targetHost].flatMap((host) => byHost.get(host) ?? []).map(addressOf),
+    trigger: (host) => byHost.get(host)?.[0]?.getStringAttribute("id") ?? host,
+  };
 }
 
 /**
@@ -79,10 +85,22 @@ export function addProviderResources(scope: Construct, plan: PlanDocument): Host
   for (const spec of resources) {
     if (spec.dependsOn.length) made.get(spec)!.dependsOn = spec.dependsOn.map((need) => `${need.type}.${need.name}`);
   }
-  const hostsResources = new Map([...byHost].map(([host, specs]) => [host, specs.map((spec) => made.get(spec)!)]));
   // The provider's resources change in place, so a migration runs again when a host's desired state changes.
   const digests = new Map(plan.hosts.map((host) => [host.id, hostDigest(host)]));
-  return { byHost: hostsResources, trigger: (host) => digests.get(host) ?? host };
+  return { needs: (m) => migrationNeeds(m, byHost).map((spec) => `${spec.type}.${spec.name}`), trigger: (host) => digests.get(host) ?? host };
+}
+
+/**
+ * What a migration needs in place first: its domain's resources on the source (VFs, vnets, IPMP
+ * groups) and its same-named VFs on the target. Only those: in a fleet every migration depending
+ * on every resource of two hosts made cdk.tf.json grow with hosts x domains x resources.
+ */
+function migrationNeeds(m: MigrationPlan, byHost: ReadonlyMap<string, readonly ProviderResourceSpec[]>): ProviderResourceSpec[] {
+  const targetVfs = new Set(m.targetVfs.map((vf) => vf.name));
+  return [
+    ...(byHost.get(m.sourceHost) ?? []).filter((spec) => spec.attributes["domain"] === m.domain),
+    ...(byHost.get(m.targetHost) ?? []).filter((spec) => spec.type === "ldoms_vf" && targetVfs.has(spec.attributes["name"] as string)),
+  ];
 }
 
 /**
@@ -94,15 +112,13 @@ export function addMigrationResources(scope: Construct, plan: PlanDocument, cont
   for (const migration of plan.migrations) {
     if (!migration.migrate) continue;
     const hostsOf = [migration.sourceHost, migration.targetHost];
-    const dependsOn = [...new Set([
-      ...hostsOf.flatMap((id) => hosts.byHost.get(id) ?? []),
-      ...hostsOf.map((id) => lastMigrationOn.get(id)),
-    ])].filter((r): r is TerraformResource => r !== undefined);
+    const earlier = hostsOf.map((id) => lastMigrationOn.get(id)).filter((r): r is TerraformResource => r !== undefined);
     const resource = new TerraformResource(scope, `ldoms-migration-${migration.id}`, {
       terraformResourceType: "terraform_data",
       provisioners: localExecProvisioner(context, ldomsMigrateCommand(context.invocation, plan.stack, migration.id)),
-      dependsOn,
     });
+    // Addresses as text, as for the provider's resources (a reference token per dependency is slow in a fleet).
+    resource.dependsOn = [...new Set([...hosts.needs(migration), ...earlier.map(addressOf)])];
     resource.addOverride("triggers_replace", {
       migration: migration.id,
       source: hosts.trigger(migration.sourceHost),

@@ -73,6 +73,9 @@ function migratingStack(app: App): LdomsStack {
   const vf = new EthernetVf(g, "vf0", { pf: "/SYS/MB/NET0/IOVNET.PF0", name: "g-app", network: net });
   new IpmpGroup(g, "ipmp0", { active: vf, standby: new Vnet(g, "vnet0", { vswitch: "primary-vsw0", network: net }) });
   new SriovMigration(stack, "g-to-b", { domain: g, target: b, targetPf: "/SYS/MB/NET2/IOVNET.PF0", migrate: true });
+  // Another domain on each host: the migration does not wait for its resources.
+  new EthernetVf(new GuestDomain(a, "other"), "vf0", { pf: "/SYS/MB/NET0/IOVNET.PF0", name: "other-app" });
+  new EthernetVf(new GuestDomain(b, "resident"), "vf0", { pf: "/SYS/MB/NET2/IOVNET.PF0", name: "resident-app" });
   return stack;
 }
 
@@ -151,7 +154,7 @@ describe("LdomsStack with the ldoms provider (the default)", () => {
     expect(resources(tf)["ldoms_vnet"]).toEqual({ "_7a_g_vnet0": { host: "7a", domain: "g", name: "vnet0", vswitch: "primary-vsw0", vid: [300, 301], mtu: 1500 } });
   });
 
-  it("runs an opted-in migration after every provider resource of both hosts, again when a host's desired state changes", () => {
+  it("runs an opted-in migration after its domain's resources on the source and its target VF (not the hosts' other domains), again when a host's desired state changes", () => {
     let digests: string[] = [];
     const tf = synth("move", (app) => {
       digests = migratingStack(app).planDocument().hosts.map(hostDigest);
