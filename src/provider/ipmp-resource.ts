@@ -11,7 +11,7 @@ import { ApplyError, ValidationError, type PlanDocument } from "../model";
 import { asLdomsError, findDomain, type ConnectHost, type ObservedHost } from "../engine";
 import { convergeGuestIpmp, guestActionFailed, guestTarget, planGuestSteps, type GuestTarget } from "../engine/migration";
 import type { ProviderConfiguration } from "./configuration";
-import { decodeDynamicValue, UNKNOWN, type DynamicValueMessage, type TerraformValue } from "./dynamic-value";
+import { decodeDynamicValue, UNKNOWN, type DynamicValueMessage } from "./dynamic-value";
 import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
 import { GuestReads } from "./guest-reads";
 import type { HostQueue } from "./host-queue";
@@ -19,6 +19,7 @@ import type { HostReads } from "./host-reads";
 import { declaredDomain, documentProblems, groupAsRead, noAccessWarning, planIpmpChange, type DeclaredDomain } from "./ipmp-plan";
 import { desiredGroup, ipmpId, ipmpObject, ipmpValues, knownIpmp, parseIpmpImportId, validateIpmpConfig, IPMP_ATTRIBUTES, type IpmpValues, type KnownIpmp } from "./ipmp-values";
 import type { VfPlanResult, VfResult } from "./vf-resource";
+import { upgradeStoredState } from "./state-upgrade";
 
 type Request = { prior_state?: DynamicValueMessage | null; proposed_new_state?: DynamicValueMessage | null; planned_state?: DynamicValueMessage | null; config?: DynamicValueMessage | null };
 
@@ -223,9 +224,7 @@ export class IpmpResources {
 
   /** Schema version 0 is the only one: the stored JSON, with every attribute present. */
   upgrade(version: number, json: Uint8Array | undefined): VfResult {
-    if (version > 0) return { diagnostics: [errorDiagnostic(`ldoms_ipmp state of schema version ${version} is newer than this provider (version 0): use the provider version that wrote it`)] };
-    if (!json || json.length === 0) return { diagnostics: [errorDiagnostic("ldoms_ipmp state to upgrade has no JSON (flatmap state is from Terraform 0.11 and older, which this provider never wrote)")] };
-    return { state: ipmpObject(ipmpValues(JSON.parse(Buffer.from(json).toString("utf8")) as TerraformValue)), diagnostics: [] };
+    return upgradeStoredState("ldoms_ipmp", version, json, (stored) => ipmpObject(ipmpValues(stored)));
   }
 
   /** StopProvider: guest reads and commands in flight lose their connections; no guest is contacted after. */

@@ -15,7 +15,7 @@ import { preparationLacks } from "../engine/migration/preparation-check";
 import { retryUnknown } from "../engine/retry-unknown";
 import { engineHostOf } from "./apply-host-plan";
 import type { ProviderConfiguration } from "./configuration";
-import { decodeDynamicValue, UNKNOWN, type DynamicValueMessage, type TerraformValue } from "./dynamic-value";
+import { decodeDynamicValue, UNKNOWN, type DynamicValueMessage } from "./dynamic-value";
 import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
 import type { HostQueue } from "./host-queue";
 import type { HostReads } from "./host-reads";
@@ -24,6 +24,7 @@ import {
   type PlacementValues,
 } from "./placement-plan";
 import type { VfPlanResult, VfResult } from "./vf-resource";
+import { upgradeStoredState } from "./state-upgrade";
 
 /** Longest wait for another run's lock on either host of a move (a pipeline's apply, another migration) unless the provider block sets lock_timeout. */
 export const PLACEMENT_LOCK_TIMEOUT_MS = 120_000;
@@ -187,9 +188,7 @@ export class PlacementResources {
   }
 
   upgrade(version: number, json: Uint8Array | undefined): VfResult {
-    if (version > 0) return { diagnostics: [errorDiagnostic(`ldoms_placement state of schema version ${version} is newer than this provider (version 0): use the provider version that wrote it`)] };
-    if (!json || json.length === 0) return { diagnostics: [errorDiagnostic("ldoms_placement state to upgrade has no JSON (flatmap state is from Terraform 0.11 and older, which this provider never wrote)")] };
-    return { state: placementObject(placementValues(JSON.parse(Buffer.from(json).toString("utf8")) as TerraformValue)), diagnostics: [] };
+    return upgradeStoredState("ldoms_placement", version, json, (stored) => placementObject(placementValues(stored)));
   }
 
   /** StopProvider: a move not yet migrating stops at its next safe point, changing nothing more. */

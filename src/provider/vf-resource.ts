@@ -21,6 +21,7 @@ import { HostQueue } from "./host-queue";
 import { destroyHostPlan, destroyProblems } from "./vf-destroy";
 import { destroyRefusal, planVfChange } from "./vf-plan";
 import { oneVfDesiredState, parseImportId, validateVfConfig, vfObject, vfStateFromObserved, vfValues, VF_ATTRIBUTES, type VfValues } from "./vf-values";
+import { upgradeStoredState } from "./state-upgrade";
 
 type KnownVf = VfValues & { host: string; name: string; pf: string };
 
@@ -246,10 +247,7 @@ export class VfResources {
 
   /** Schema version 0 is the only one: the stored JSON, with every attribute present. */
   upgrade(version: number, json: Uint8Array | undefined): VfResult {
-    if (version > 0) return { diagnostics: [errorDiagnostic(`ldoms_vf state of schema version ${version} is newer than this provider (version 0): use the provider version that wrote it`)] };
-    if (!json || json.length === 0) return { diagnostics: [errorDiagnostic("ldoms_vf state to upgrade has no JSON (flatmap state is from Terraform 0.11 and older, which this provider never wrote)")] };
-    const parsed = JSON.parse(Buffer.from(json).toString("utf8")) as TerraformValue;
-    return { state: vfObject(vfValues(parsed)), diagnostics: [] };
+    return upgradeStoredState("ldoms_vf", version, json, (stored) => vfObject(vfValues(stored)));
   }
 
   /** StopProvider: an apply in progress stops after its current command; none starts after. */

@@ -23,6 +23,7 @@ import {
   knownVnet, oneVnetDesiredState, parseVnetImportId, validateVnetConfig, vnetObject, vnetStateFromObserved, vnetValues, VNET_ATTRIBUTES, type KnownVnet, type VnetValues,
 } from "./vnet-values";
 import type { VfPlanResult, VfResult } from "./vf-resource";
+import { upgradeStoredState } from "./state-upgrade";
 
 const hostFault = (error: unknown) => diagnosticFromError(error, error instanceof ValidationError ? "host" : undefined);
 
@@ -209,9 +210,7 @@ export class VnetResources {
 
   /** Schema version 0 is the only one: the stored JSON, with every attribute present. */
   upgrade(version: number, json: Uint8Array | undefined): VfResult {
-    if (version > 0) return { diagnostics: [errorDiagnostic(`ldoms_vnet state of schema version ${version} is newer than this provider (version 0): use the provider version that wrote it`)] };
-    if (!json || json.length === 0) return { diagnostics: [errorDiagnostic("ldoms_vnet state to upgrade has no JSON (flatmap state is from Terraform 0.11 and older, which this provider never wrote)")] };
-    return { state: vnetObject(vnetValues(JSON.parse(Buffer.from(json).toString("utf8")) as TerraformValue)), diagnostics: [] };
+    return upgradeStoredState("ldoms_vnet", version, json, (stored) => vnetObject(vnetValues(stored)));
   }
 
   /** StopProvider: an apply in progress stops after its current command; none starts after. */
