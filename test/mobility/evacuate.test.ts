@@ -40,8 +40,8 @@ function trioPlan(): PlanDocument {
   return synthesizePlan(stack, "trio");
 }
 
-/** t7-a runs ldg1-3 (8 vCPUs, 16G each); t7-b has room for two of them, t7-c for `roomOnC`. */
-function trioLab(roomOnC: 0 | 1): LabJson {
+/** t7-a runs ldg1-3 (8 vCPUs, 16G each); t7-b has room for `roomOnB` of them, t7-c for `roomOnC`. */
+function trioLab(roomOnC: 0 | 1, roomOnB = 2): LabJson {
   const json = pairLabJson();
   const [a, b] = json.machines as [Record<string, any>, Record<string, any>];
   const guest = a.domains.find((d: { name: string }) => d.name === "ldg1");
@@ -51,7 +51,7 @@ function trioLab(roomOnC: 0 | 1): LabJson {
   c.name = "t7-c";
   c.addresses = ["t7-c.lab", "t7-c.example.net"];
   // The control domain holds 16 vCPUs and 32G of each.
-  b.capacity = { vcpus: 32, memory: "64G" };
+  b.capacity = { vcpus: 16 + 8 * roomOnB, memory: `${32 + 16 * roomOnB}G` };
   c.capacity = { vcpus: 32, memory: roomOnC ? "52G" : "40G" };
   for (const m of [a, b, c]) m.vdiskServices[0].volumes = DOMAINS.map((n) => ({ name: `${n}-disk0`, dev: `/dev/zvol/dsk/rpool/${n}-disk0` }));
   json.machines = [a, b, c];
@@ -61,17 +61,19 @@ function trioLab(roomOnC: 0 | 1): LabJson {
 const removals: (() => void)[] = [];
 afterEach(() => { for (const r of removals.splice(0)) r(); });
 
-async function setUp(roomOnC: 0 | 1): Promise<{ cli: GroupCli; lab: Lab; evacuate: (extra?: Record<string, unknown>) => Promise<{ code: number; report: any; stderr: string }> }> {
-  const lab = Lab.fromDefinition(loadLabDefinition(trioLab(roomOnC), "trio lab"));
-  const connect = (target: { id: string }) => new LabExecutor(lab, target.id);
+type Connect = (target: { id: string }) => LabExecutor;
+
+async function setUp(roomOnC: 0 | 1, roomOnB = 2): Promise<{ cli: GroupCli; lab: Lab; evacuate: (extra?: Record<string, unknown>, via?: Connect) => Promise<{ code: number; report: any; stderr: string }> }> {
+  const lab = Lab.fromDefinition(loadLabDefinition(trioLab(roomOnC, roomOnB), "trio lab"));
+  const connect: Connect = (target) => new LabExecutor(lab, target.id);
   const cli = new GroupCli(trioPlan(), undefined, connect as never);
   removals.push(() => cli.remove());
   const applied = await cli.apply();
   expect(applied.code, applied.stdout).toBe(0);
-  const evacuate = async (extra: Record<string, unknown> = {}) => {
+  const evacuate = async (extra: Record<string, unknown> = {}, via: Connect = connect) => {
     const stdout = new Capture();
     const stderr = new Capture();
-    const code = await runEvacuate("t7-a", { planDocument: cli.planDocument, autoApprove: true, acceptUnverified: true, json: true, pollInterval: 100, ...extra }, { stdout, stderr, cwd: cli.dir, env: {}, connect: connect as never });
+    const code = await runEvacuate("t7-a", { planDocument: cli.planDocument, autoApprove: true, acceptUnverified: true, json: true, pollInterval: 100, ...extra }, { stdout, stderr, cwd: cli.dir, env: {}, connect: via as never });
     return { code, report: JSON.parse(stdout.text), stderr: stderr.text };
   };
   return { cli, lab, evacuate };
@@ -108,6 +110,36 @@ describe("ldoms evacuate", () => {
 
     const again = await evacuate();
     expect([again.code, again.report.outcome]).toEqual([0, "nothing-to-move"]);
+  }, 120_000);
+
+  it("a domain another run moves elsewhere after evacuate read the host is reported as gone, not refused, and the others move", async () => {
+    const { cli, lab, evacuate } = await setUp(1, 3);
+    let moved = false;
+    // Right after evacuate's first read of t7-a (its list of domains to move), another run moves
+    // ldg1 to t7-c; evacuate places ldg1-3 on t7-b from that list.
+    const racing: Connect = (target) => {
+      const executor = new LabExecutor(lab, target.id);
+      if (target.id !== "t7-a") return executor;
+      const exec = executor.exec.bind(executor);
+      executor.exec = async (...args: Parameters<LabExecutor["exec"]>) => {
+        const result = await exec(...args);
+        if (!moved) {
+          moved = true;
+          const migrated = await cli.migrate("ldg1", "t7-c");
+          expect(migrated.code, migrated.stdout).toBe(0);
+        }
+        return result;
+      };
+      return executor;
+    };
+    const run = await evacuate({ lockTimeout: 60_000 }, racing);
+    expect(moved).toBe(true);
+    expect(run.code, JSON.stringify(run.report, null, 1)).toBe(0);
+    expect(run.report.outcome).toBe("evacuated");
+    expect(run.report.domains.map((d: { domain: string; status: string }) => [d.domain, d.status])).toEqual([["ldg1", "left"], ["ldg2", "migrated"], ["ldg3", "migrated"]]);
+    expect(run.report.domains[0].reason).toBe("no longer on t7-a: moved or removed by another run");
+    expect(await domainsOn(lab, "t7-a")).toEqual([]);
+    expect(await domainsOn(lab, "t7-c")).toEqual(["ldg1"]);
   }, 120_000);
 
   it("refuses before anything moves when one domain fits nowhere, naming it and why", async () => {

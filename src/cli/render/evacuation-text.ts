@@ -1,11 +1,12 @@
 /** `ldoms evacuate` for humans: one line per domain (where it went, or why not), then the summary. */
-import type { EvacuationReport } from "../../engine/evacuate";
+import type { EvacuatedStatus, EvacuationReport } from "../../engine/evacuate";
 
-const MARK: Record<string, string> = {
+const MARK: Record<EvacuatedStatus, string> = {
   migrated: "moved",
   "already-migrated": "already there",
   "dry-run-passed": "can move",
   refused: "REFUSED",
+  left: "gone already",
   "not-run": "not moved",
   failed: "FAILED",
 };
@@ -15,7 +16,7 @@ export function renderEvacuation(report: EvacuationReport): string {
   const width = Math.max(0, ...report.domains.map((d) => d.domain.length));
   for (const d of report.domains) {
     const where = d.target !== undefined ? ` -> ${d.target}` : "";
-    lines.push(`  ${d.domain.padEnd(width)}${where}: ${MARK[d.status] ?? d.status}${d.reason ? `: ${d.reason}` : ""}`);
+    lines.push(`  ${d.domain.padEnd(width)}${where}: ${MARK[d.status]}${d.reason ? `: ${d.reason}` : ""}`);
   }
   if (report.stays.length) lines.push(`  staying (in no MigrationGroup): ${report.stays.join(", ")}`);
   lines.push("", report.summary);

@@ -10,6 +10,8 @@ export type EvacuatedStatus =
   | "dry-run-passed"
   /** No target can hold it, or its preflight failed: the reason says which. */
   | "refused"
+  /** Gone from the host before its move was proven (another run moved it): nothing to do for it. */
+  | "left"
   /** Left in place because another domain was refused (nothing moves unless --skip-failing). */
   | "not-run"
   /** Its migration ran and failed, or was interrupted. */

@@ -133,6 +133,18 @@ function report(options: EvacuateOptions, outcome: EvacuationReport["outcome"], 
   return { host: options.host, outcome, domains: domains.sort((a, b) => (a.domain < b.domain ? -1 : 1)), stays, summary };
 }
 
+/**
+ * A domain whose checks failed because it is no longer on the host (another run moved it off
+ * meanwhile) is not refused: it left, as the evacuation wants. One more read of the host decides.
+ */
+async function withDeparted(options: EvacuateOptions, checked: EvacuatedDomain[]): Promise<EvacuatedDomain[]> {
+  if (options.signal?.aborted || !checked.some((d) => d.status === "refused" && d.migration)) return checked;
+  const here = new Set((await readHosts(options, [])).source.domains.map((d) => d.name));
+  return checked.map((d): EvacuatedDomain =>
+    d.status === "refused" && d.migration && !here.has(d.domain) ? { domain: d.domain, status: "left", reason: `no longer on ${options.host}: moved or removed by another run` } : d,
+  );
+}
+
 /** Proves every placed move by its dry run; a refused placement stays refused. */
 async function preflightAll(options: EvacuateOptions, groupOf: (d: string) => MigrationGroupPlan, placements: readonly Placement[], controls: Map<string, MigrationControl>): Promise<EvacuatedDomain[]> {
   const out: EvacuatedDomain[] = [];
@@ -165,7 +177,7 @@ export async function evacuateHost(options: EvacuateOptions): Promise<Evacuation
   if (!candidates.length) return report(options, "nothing-to-move", [], stays, `No mobile domain runs on ${options.host}; nothing to move.`);
   const controls = new Map<string, MigrationControl>();
   options.signal?.addEventListener("abort", () => { for (const c of controls.values()) c.interrupt(); });
-  const checked = await preflightAll(options, (d) => mobile.get(d) as MigrationGroupPlan, placeDomains(options.host, candidates, reads.capacity, options.to), controls);
+  const checked = await withDeparted(options, await preflightAll(options, (d) => mobile.get(d) as MigrationGroupPlan, placeDomains(options.host, candidates, reads.capacity, options.to), controls));
   // A stop during the checks ends here: their refusals only say they were interrupted.
   if (options.signal?.aborted) {
     const kept = checked.map((d): EvacuatedDomain => (d.status === "already-migrated" ? d : { domain: d.domain, ...(d.target ? { target: d.target } : {}), status: "not-run", reason: "interrupted before it started" }));
@@ -173,6 +185,9 @@ export async function evacuateHost(options: EvacuateOptions): Promise<Evacuation
   }
   const refused = checked.filter((d) => d.status === "refused");
   const movable = checked.filter((d) => d.status === "dry-run-passed");
+  if (!refused.length && !movable.length && checked.every((d) => d.status === "left")) {
+    return report(options, "nothing-to-move", checked, stays, `No mobile domain runs on ${options.host} any more (another run moved ${checked.map((d) => d.domain).join(", ")}); nothing to move.`);
+  }
   if (refused.length && !options.skipFailing) {
     const kept = checked.map((d): EvacuatedDomain => (d.status === "dry-run-passed" ? { ...d, status: "not-run", reason: "another domain was refused; nothing moves unless --skip-failing" } : d));
     return report(options, "refused", kept, stays, `Nothing was moved: ${refused.map((d) => `${d.domain} (${d.reason})`).join("; ")}.`);
