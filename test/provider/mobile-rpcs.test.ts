@@ -7,17 +7,13 @@
  * on the vnet is refused (and required for a domain that is not mobile), and the domain found on
  * two hosts is a diagnostic naming both states.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stableJson } from "../../src/synth";
-import { sshConnect } from "../../src/provider/connect";
 import { decodeDynamicValue, encodeDynamicValue, type TerraformValue } from "../../src/provider/dynamic-value";
 import { outsideGroupProblem } from "../../src/provider/mobile-domains";
-import { LdomsProvider } from "../../src/provider/provider-rpcs";
-import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
-import { GroupCli, groupExamplePlan, pairLabJson } from "../mobility/support";
+import type { LdomsProvider } from "../../src/provider/provider-rpcs";
+import type { SshLab } from "../engine/support/ssh-lab";
+import { groupExamplePlan, type GroupCli } from "../mobility/support";
+import { startPairLab, type PairLab } from "./pair-lab";
 
 const PF = "/SYS/MB/NET2/IOVNET.PF0";
 const vf = (host: string, v: Record<string, TerraformValue> = {}): Record<string, TerraformValue> =>
@@ -26,31 +22,20 @@ const vnet = (v: Record<string, TerraformValue> = {}): Record<string, TerraformV
   ({ host: null, domain: "ldg1", name: "vnet0", vswitch: "primary-vsw0", pvid: null, vid: null, mtu: null, id: "ldg1/vnet0", ...v });
 
 describe("ldoms_vf and ldoms_vnet of a mobile domain against the pair lab", () => {
+  let pair: PairLab;
   let lab: SshLab;
-  let dir: string;
   let cli: GroupCli;
 
   beforeAll(async () => {
-    lab = await startSshLab({ json: pairLabJson() });
-    cli = new GroupCli(groupExamplePlan(), lab.inventory);
-    const applied = await cli.apply();
-    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
-    dir = mkdtempSync(join(tmpdir(), "ldoms-provider-mobile-rpcs-"));
-    writeFileSync(join(dir, "ldoms.plan.json"), stableJson(groupExamplePlan()));
-    writeFileSync(join(dir, "inventory.json"), JSON.stringify({ hosts: lab.inventory.hosts }));
+    pair = await startPairLab("ldoms-provider-mobile-rpcs-");
+    ({ lab, cli } = pair);
   }, 60_000);
 
   afterAll(async () => {
-    cli?.remove();
-    await lab?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await pair?.close();
   });
 
-  const provider = () => {
-    const p = new LdomsProvider(sshConnect(), dir, {});
-    expect(p.configureProvider({ config: encodeDynamicValue({ plan_document: "ldoms.plan.json", inventory: "inventory.json" }) }).diagnostics).toEqual([]);
-    return p;
-  };
+  const provider = () => pair.provider();
   const stats = () => structuredClone(lab.server.stats.perHost);
   /** Reads the VFs of both hosts and the vnet as one refresh does. */
   const refresh = async (p: LdomsProvider, states: { vfs: Record<string, TerraformValue>[]; vnet: Record<string, TerraformValue> }) => {

@@ -4,46 +4,28 @@
  * the migration report's summary, what preparation it lacks and the failing rule (nothing moves,
  * the state stays), and a placement that is forgotten moves nothing.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stableJson } from "../../src/synth";
-import { sshConnect } from "../../src/provider/connect";
 import { decodeDynamicValue, encodeDynamicValue, type TerraformValue } from "../../src/provider/dynamic-value";
-import { LdomsProvider } from "../../src/provider/provider-rpcs";
-import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
-import { GroupCli, groupExamplePlan, pairLabJson } from "../mobility/support";
+import type { SshLab } from "../engine/support/ssh-lab";
+import { startPairLab, type PairLab } from "./pair-lab";
 
 const TYPE = "ldoms_placement";
 const placement = (v: Record<string, TerraformValue>): Record<string, TerraformValue> => ({ domain: "ldg1", host: null, current_host: null, id: null, ...v });
 
 describe("ldoms_placement RPCs against the pair lab", () => {
+  let pair: PairLab;
   let lab: SshLab;
-  let dir: string;
-  let cli: GroupCli;
 
   beforeAll(async () => {
-    lab = await startSshLab({ json: pairLabJson() });
-    cli = new GroupCli(groupExamplePlan(), lab.inventory);
-    const applied = await cli.apply();
-    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
-    dir = mkdtempSync(join(tmpdir(), "ldoms-provider-placement-rpcs-"));
-    writeFileSync(join(dir, "ldoms.plan.json"), stableJson(groupExamplePlan()));
-    writeFileSync(join(dir, "inventory.json"), JSON.stringify({ hosts: lab.inventory.hosts }));
+    pair = await startPairLab("ldoms-provider-placement-rpcs-");
+    ({ lab } = pair);
   }, 60_000);
 
   afterAll(async () => {
-    cli?.remove();
-    await lab?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await pair?.close();
   });
 
-  const provider = () => {
-    const p = new LdomsProvider(sshConnect(), dir, {});
-    expect(p.configureProvider({ config: encodeDynamicValue({ plan_document: "ldoms.plan.json", inventory: "inventory.json" }) }).diagnostics).toEqual([]);
-    return p;
-  };
+  const provider = () => pair.provider();
   const domainsOn = async (machine: string) => [...(await lab.lab.runLdm(machine, ["list", "-p"])).stdout.matchAll(/^DOMAIN\|name=(ldg\d)\|/gm)].map((m) => m[1]);
 
   it("a target VF renamed between plan and apply: the migration's summary and failing rule, nothing moved, the prior state kept", async () => {
