@@ -17,7 +17,7 @@ import type { CutPoint, LabExecInfo } from "../../src/lab-serving/executor";
 import type { Inventory } from "../../src/model";
 import { examplePlan } from "../../test-kit/example-plan";
 import { inProcessLab, type InProcessLab } from "../engine/support/engine-lab";
-import { defaultLabJson, startMigrationLab } from "./support";
+import { defaultLabJson, GUEST_IPMP_COMMANDS, startMigrationLab } from "./support";
 
 const INVENTORY: Inventory = {
   hosts: {
@@ -26,15 +26,6 @@ const INVENTORY: Inventory = {
     "guest/ldg1": { address: "ldg1.lab", port: 22, user: "ldmops" },
   },
 };
-
-const GUEST_COMMANDS = [
-  "ipadm create-ip net1",
-  "ipadm create-ip net0",
-  "ipadm create-ipmp ipmp0",
-  "ipadm add-ipmp -i net1 ipmp0",
-  "ipadm add-ipmp -i net0 ipmp0",
-  "ipadm set-ifprop -p standby=on -m ip net0",
-];
 
 const noSleep = async () => undefined;
 
@@ -79,11 +70,11 @@ describe("guest IPMP: a dropped connection is retried by re-reading the guest", 
     const result = await convergeDocumentGuests(examplePlan(), { connect: env.connect({ cut: cutGuestOnce(at, point) }), inventory: INVENTORY, sleep: noSleep });
     expect(result.map((g) => [g.domain, g.error, g.problems])).toEqual([["ldg1", undefined, []]]);
     expect(env.counters.cuts).toBe(1);
-    expect(env.lab.journal().filter((j) => j.kind === "guest").map((j) => `${j.argv.join(" ")} -> ${j.exitCode}`)).toEqual(GUEST_COMMANDS.map((c) => `${c} -> 0`));
+    expect(env.lab.journal().filter((j) => j.kind === "guest").map((j) => `${j.argv.join(" ")} -> ${j.exitCode}`)).toEqual(GUEST_IPMP_COMMANDS.map((c) => `${c} -> 0`));
     const actions = result[0]!.actions;
     // Every command that ran or was confirmed by the re-read is reported, none as failed.
     expect(actions.filter((a) => a.lost === undefined).every((a) => a.exitStatus === 0)).toBe(true);
-    if (at > 1) expect(actions.find((a) => a.lost !== undefined)).toMatchObject({ commandLine: `'${GUEST_COMMANDS[at - 2]!.split(" ").join("' '")}'`, exitStatus: null, lost: point === "after" ? "took-effect" : "not-applied" });
+    if (at > 1) expect(actions.find((a) => a.lost !== undefined)).toMatchObject({ commandLine: `'${GUEST_IPMP_COMMANDS[at - 2]!.split(" ").join("' '")}'`, exitStatus: null, lost: point === "after" ? "took-effect" : "not-applied" });
     expect(await groupProblems(env)).toEqual([]);
     // Run again: nothing left to do.
     const again = await convergeDocumentGuests(examplePlan(), { connect: env.connect(), inventory: INVENTORY });
@@ -125,7 +116,7 @@ describe("guest IPMP over SSH: the TCP connection cut after a command ran", () =
       expect(result.map((g) => [g.error, g.problems])).toEqual([[undefined, []]]);
       expect(cut).toBe(true);
       expect(lab.server.stats.cuts).toBe(1);
-      expect(lab.lab.journal().filter((j) => j.kind === "guest").map((j) => j.argv.join(" "))).toEqual(GUEST_COMMANDS);
+      expect(lab.lab.journal().filter((j) => j.kind === "guest").map((j) => j.argv.join(" "))).toEqual(GUEST_IPMP_COMMANDS);
       expect(result[0]!.actions.map((a) => [a.commandLine, a.exitStatus, a.lost])).toContainEqual(["'ipadm' 'add-ipmp' '-i' 'net1' 'ipmp0'", null, "took-effect"]);
     } finally {
       await lab.close();

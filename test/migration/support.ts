@@ -15,6 +15,19 @@ import { runMigration, type MigrateOptions, type MigrationReport } from "../../s
 import { examplePlan } from "../../test-kit/example-plan";
 import type { VariantPresetName } from "../../src/lab/variants";
 
+/**
+ * The commands that configure the example's IPMP group ipmp0 in guest ldg1 from nothing (VF link
+ * net1 active, vnet link net0 standby), in the order the engine runs them.
+ */
+export const GUEST_IPMP_COMMANDS: readonly string[] = [
+  "ipadm create-ip net1",
+  "ipadm create-ip net0",
+  "ipadm create-ipmp ipmp0",
+  "ipadm add-ipmp -i net1 ipmp0",
+  "ipadm add-ipmp -i net0 ipmp0",
+  "ipadm set-ifprop -p standby=on -m ip net0",
+];
+
 export type LabJson = { options: Record<string, unknown>; machines: Array<Record<string, any>> };
 
 /** The default lab with short timings; `variants` sets its format variants (docs/lab.md, "Variants"). */

@@ -9,10 +9,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runProcess, type ProcessRun } from "../support/run-process";
+import { runProcess, showRun } from "../support/run-process";
 import { findTerraform, PROVIDER_SOURCE, providerTf, REPO } from "./support";
 
-const show = (run: ProcessRun) => `exit ${run.status}\n${run.stdout}\n${run.stderr}`;
 
 /** The package as `npm install` lays it out: package.json, bin, proto, schema, labs and a build of src. */
 async function installPackage(into: string, work: string): Promise<void> {
@@ -67,7 +66,7 @@ describe("ldoms provider install from an installed package, then terraform init 
     };
     const bin = join(project, "node_modules", "cdktf-ldoms", "bin", "ldoms.js");
     const install = await runProcess(process.execPath, [bin, "provider", "install", "--write-config", "terraform.rc", "--json"], { cwd: project, env });
-    expect(install.status, show(install)).toBe(0);
+    expect(install.status, showRun(install)).toBe(0);
     const report = JSON.parse(install.stdout) as { executable: string; version: string; dir: string };
     expect(report.dir).toBe(join(project, ".terraform-providers"));
     expect(readFileSync(report.executable, "utf8")).toContain(`exec node '${join(project, "node_modules", "cdktf-ldoms", "bin", "terraform-provider-ldoms.js")}' "$@"`);
@@ -76,12 +75,12 @@ describe("ldoms provider install from an installed package, then terraform init 
     mkdirSync(stack);
     writeFileSync(join(stack, "main.tf"), `${providerTf()}data "ldoms_host" "a" { host = "t7-a" }\n`);
     const init = await runProcess(terraform, ["init", "-input=false", "-no-color"], { cwd: stack, env });
-    expect(init.status, show(init)).toBe(0);
+    expect(init.status, showRun(init)).toBe(0);
     const lock = readFileSync(join(stack, ".terraform.lock.hcl"), "utf8");
     expect(lock).toContain(`provider "${PROVIDER_SOURCE}" {`);
     expect(lock).toContain(`version = "${report.version}"`);
     const validate = await runProcess(terraform, ["validate", "-no-color"], { cwd: stack, env });
-    expect(validate.status, show(validate)).toBe(0);
+    expect(validate.status, showRun(validate)).toBe(0);
     expect(validate.stdout).toContain("Success! The configuration is valid.");
   }, 60_000);
 });

@@ -26,11 +26,10 @@ import {
   WRITTEN_CONFIG_MARK,
 } from "../../src/provider/install-layout";
 import { Capture } from "../support/capture";
-import { runProcess, type ProcessRun } from "../support/run-process";
+import { runProcess, showRun } from "../support/run-process";
 import { findTerraform, providerTf, REPO } from "./support";
 import { builtPackage } from "../terraform/installed-package";
 
-const show = (run: ProcessRun) => `exit ${run.status}\n${run.stdout}\n${run.stderr}`;
 const errorOf = (f: () => unknown): Error => {
   try {
     f();
@@ -116,7 +115,7 @@ describe("install layout and CLI configuration text", () => {
     writeFileSync(launcher, launcherScript(entry));
     chmodSync(launcher, 0o755);
     const run = await runProcess(launcher, ["a b", "$x"], { env: { PATH: [dirname(process.execPath), "/usr/bin", "/bin"].join(delimiter) } });
-    expect(run.status, show(run)).toBe(0);
+    expect(run.status, showRun(run)).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual(["a b", "$x"]);
   });
 
@@ -271,7 +270,7 @@ describe("ldoms provider install writes the launcher", () => {
     writeFileSync(join(cwd, "taken"), "");
     const cli = [join(REPO, "node_modules", "tsx", "dist", "cli.mjs"), join(REPO, "test", "cli-synth", "ldoms-cli.ts")];
     const run = await runProcess(process.execPath, [...cli, "provider", "install", "--dir", "taken"], { cwd });
-    expect(run.status, show(run)).toBe(1);
+    expect(run.status, showRun(run)).toBe(1);
     expect(run.stderr).toBe("Error: --dir taken: taken exists and is not a folder; remove it or choose another --dir\n");
     expect(run.stdout).toBe("");
   });
@@ -309,7 +308,7 @@ describe("terraform installs the provider from the mirror without network", () =
     const env = environment(join(project, "terraform.rc"), join(project, "home"));
 
     const init = await runProcess(terraform, ["init", "-input=false", "-no-color"], { cwd: stack, env });
-    expect(init.status, show(init)).toBe(0);
+    expect(init.status, showRun(init)).toBe(0);
     expect(init.stdout).toContain(`Installed cdktf-ldoms/ldoms v${report.version}`);
     const lock = readFileSync(join(stack, ".terraform.lock.hcl"), "utf8");
     expect(lock).toContain(`provider "${PROVIDER_ADDRESS}" {`);
@@ -317,13 +316,13 @@ describe("terraform installs the provider from the mirror without network", () =
     expect(lock).toMatch(/"h1:[A-Za-z0-9+/=]+"/);
 
     const validate = await runProcess(terraform, ["validate", "-no-color"], { cwd: stack, env });
-    expect(validate.status, show(validate)).toBe(0);
+    expect(validate.status, showRun(validate)).toBe(0);
     expect(validate.stdout).toContain("Success! The configuration is valid.");
 
     // Installing again changes nothing Terraform locked: init again agrees with the lock file.
     installProvider({ writeConfig: "terraform.rc", entry: sourceEntry() }, project);
     const reinit = await runProcess(terraform, ["init", "-input=false", "-no-color"], { cwd: stack, env });
-    expect(reinit.status, show(reinit)).toBe(0);
+    expect(reinit.status, showRun(reinit)).toBe(0);
     expect(readFileSync(join(stack, ".terraform.lock.hcl"), "utf8")).toBe(lock);
   }, 120_000);
 
@@ -339,16 +338,16 @@ describe("terraform installs the provider from the mirror without network", () =
     rootModule(stack);
     const env = environment(join(project, "terraform.rc"), join(project, "home"));
     const first = await runProcess(terraform, ["init", "-input=false", "-no-color"], { cwd: stack, env });
-    expect(first.status, show(first)).toBe(0);
+    expect(first.status, showRun(first)).toBe(0);
     expect(readFileSync(join(stack, ".terraform.lock.hcl"), "utf8")).toContain('version = "0.0.1"');
 
     const report = installProvider({ writeConfig: "terraform.rc", entry }, project);
     expect(report.removedVersions).toEqual(["0.0.1"]);
     const stale = await runProcess(terraform, ["init", "-input=false", "-no-color"], { cwd: stack, env });
-    expect(stale.status, show(stale)).not.toBe(0);
-    expect(stale.stderr.replace(/\s+/g, " "), show(stale)).toContain("the previously-selected version 0.0.1 is no longer available");
+    expect(stale.status, showRun(stale)).not.toBe(0);
+    expect(stale.stderr.replace(/\s+/g, " "), showRun(stale)).toContain("the previously-selected version 0.0.1 is no longer available");
     const upgrade = await runProcess(terraform, ["init", "-upgrade", "-input=false", "-no-color"], { cwd: stack, env });
-    expect(upgrade.status, show(upgrade)).toBe(0);
+    expect(upgrade.status, showRun(upgrade)).toBe(0);
     expect(readFileSync(join(stack, ".terraform.lock.hcl"), "utf8")).toContain(`version = "${report.version}"`);
   }, 120_000);
 
@@ -359,7 +358,7 @@ describe("terraform installs the provider from the mirror without network", () =
     rootModule(stack);
     const env = environment(join(project, "terraform.rc"), join(project, "home"));
     const validate = await runProcess(terraform, ["validate", "-no-color"], { cwd: stack, env });
-    expect(validate.status, show(validate)).toBe(0);
+    expect(validate.status, showRun(validate)).toBe(0);
     const text = `${validate.stdout}${validate.stderr}`.replace(/\s+/g, " ");
     expect(text).toContain("Success! The configuration is valid");
     expect(text).toContain("Warning: Provider development overrides are in effect");

@@ -20,22 +20,13 @@ import { Lab } from "../../src/lab/lab";
 import { loadLabDefinition } from "../../src/lab/definition";
 import { LabExecutor } from "../../src/lab-serving/executor";
 import { inProcessLab, type InProcessLab } from "../engine/support/engine-lab";
-import { defaultLabJson } from "../migration/support";
+import { defaultLabJson, GUEST_IPMP_COMMANDS } from "../migration/support";
 import { GroupCli, groupExamplePlan, pairLabJson } from "../mobility/support";
 
 const TYPE = "ldoms_ipmp";
 const HOSTS = { "t7-a": { address: "t7-a.lab", port: 22, user: "ldmops" }, "t7-b": { address: "t7-b.lab", port: 22, user: "ldmops" } };
 const WITH_GUEST: Inventory = { hosts: { ...HOSTS, "guest/ldg1": { address: "ldg1.lab", port: 22, user: "ldmops" } } };
 const NO_GUEST: Inventory = { hosts: HOSTS };
-
-const GROUP_COMMANDS = [
-  "ipadm create-ip net1",
-  "ipadm create-ip net0",
-  "ipadm create-ipmp ipmp0",
-  "ipadm add-ipmp -i net1 ipmp0",
-  "ipadm add-ipmp -i net0 ipmp0",
-  "ipadm set-ifprop -p standby=on -m ip net0",
-];
 
 const config = (v: Record<string, TerraformValue> = {}): Record<string, TerraformValue> => ({ domain: "ldg1", name: "ipmp0", active_vf: "ldg1-app", standby_vnet: "vnet0", host: null, verified: null, id: null, ...v });
 const enc = (v: TerraformValue) => encodeDynamicValue(v);
@@ -86,14 +77,14 @@ describe("ldoms_ipmp RPCs against the in-process lab", () => {
     expect(created.planned).toEqual(config({ host: "t7-a", verified: true, id: "ldg1/ipmp0" }));
     expect(created.diagnostics).toEqual([]);
     expect(created.state).toEqual(config({ host: "t7-a", verified: true, id: "ldg1/ipmp0" }));
-    expect(guestCommands()).toEqual(GROUP_COMMANDS);
+    expect(guestCommands()).toEqual(GUEST_IPMP_COMMANDS);
     expect((await guest("ipmpstat", "-P", "-o", "interface,group,flags", "-i")).stdout).toMatch(/^net0:ipmp0:\S*s/m);
 
     const again = await read(provider(), created.state);
     expect(again).toEqual({ diagnostics: [], state: created.state });
     const converged = await planApply(provider(), again.state, config());
     expect(converged.planned).toEqual(created.state);
-    expect(guestCommands()).toEqual(GROUP_COMMANDS);
+    expect(guestCommands()).toEqual(GUEST_IPMP_COMMANDS);
   });
 
   it("a vnet taken out of the group by hand reads as standby_vnet null; apply runs only the missing commands (add it, make it standby)", async () => {
@@ -136,7 +127,7 @@ describe("ldoms_ipmp RPCs against the in-process lab", () => {
     // Access given later: the guest is read, the missing group is planned again and configured.
     expect(await read(provider(), created.state)).toEqual({ diagnostics: [], state: null });
     expect((await planApply(provider(), null, config())).state).toMatchObject({ verified: true });
-    expect(guestCommands()).toEqual(GROUP_COMMANDS);
+    expect(guestCommands()).toEqual(GUEST_IPMP_COMMANDS);
   });
 
   it("a VF the plan document does not give ldg1 is refused at plan time, naming the value and the fix; nothing runs", async () => {

@@ -5,7 +5,7 @@
  * this resource alone, and apply recreates it. (A member taken out by hand, an in-place diff, is
  * covered against the in-process lab in ipmp-resource.test.ts.)
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {  mkdirSync, mkdtempSync,  rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,12 +13,10 @@ import { applyHosts, engineHosts } from "../../src/engine";
 import { sshConnect } from "../../src/cli/engine-input";
 import { examplePlan } from "../../test-kit/example-plan";
 import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
-import { defaultLabJson } from "../migration/support";
-import type { ProcessRun } from "../support/run-process";
-import { findTerraform, providerTf, runTerraform, terraformSetup } from "./support";
+import { defaultLabJson, GUEST_IPMP_COMMANDS } from "../migration/support";
+import { showRun } from "../support/run-process";
+import { findTerraform, providerTf, runTerraform, terraformSetup, writeProviderFiles } from "./support";
 
-const show = (run: ProcessRun, log?: string) =>
-  `exit ${run.status}\n${run.stdout}\n${run.stderr}${log && existsSync(log) ? `\n--- terraform.log (end)\n${readFileSync(log, "utf8").slice(-6000)}` : ""}`;
 
 const GROUP = ['resource "ldoms_ipmp" "ldg1" {', '  domain       = "ldg1"', '  name         = "ipmp0"', '  active_vf    = "ldg1-app"', '  standby_vnet = "vnet0"', "}", ""].join("\n");
 
@@ -44,8 +42,7 @@ describe("terraform with the ldoms provider: resource ldoms_ipmp against the lab
     env = terraformSetup(work);
     dir = join(work, "project");
     mkdirSync(dir);
-    writeFileSync(join(dir, "ldoms.plan.json"), JSON.stringify(examplePlan(), null, 2));
-    writeFileSync(join(dir, "inventory.json"), JSON.stringify({ hosts: lab.inventory.hosts }, null, 2));
+    writeProviderFiles(dir, examplePlan(), lab.inventory.hosts);
     writeFileSync(join(dir, "main.tf"), [providerTf(), GROUP].join("\n"));
   }, 60_000);
 
@@ -57,37 +54,30 @@ describe("terraform with the ldoms provider: resource ldoms_ipmp against the lab
   it("apply shows the group to create and runs the ipadm commands in ldg1, and the next plan -detailed-exitcode exits 0", async () => {
     // apply prints the plan it runs: the same text terraform plan shows.
     const apply = await tf("apply", "-input=false", "-auto-approve");
-    expect(apply.status, show(apply, env["TF_LOG_PATH"])).toBe(0);
+    expect(apply.status, showRun(apply, env["TF_LOG_PATH"])).toBe(0);
     expect(apply.stdout).toContain("# ldoms_ipmp.ldg1 will be created");
     expect(apply.stdout).toMatch(/\+ host\s+= "t7-a"/);
     expect(apply.stdout).toMatch(/\+ verified\s+= true/);
     expect(apply.stdout).toMatch(/\+ id\s+= "ldg1\/ipmp0"/);
     expect(apply.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
     expect(apply.stdout).toContain("Apply complete! Resources: 1 added, 0 changed, 0 destroyed.");
-    expect(guestCommands()).toEqual([
-      "ipadm create-ip net1",
-      "ipadm create-ip net0",
-      "ipadm create-ipmp ipmp0",
-      "ipadm add-ipmp -i net1 ipmp0",
-      "ipadm add-ipmp -i net0 ipmp0",
-      "ipadm set-ifprop -p standby=on -m ip net0",
-    ]);
+    expect(guestCommands()).toEqual(GUEST_IPMP_COMMANDS);
 
     const again = await tf("plan", "-input=false", "-detailed-exitcode");
-    expect(again.status, show(again)).toBe(0);
+    expect(again.status, showRun(again)).toBe(0);
     expect(again.stdout).toContain("No changes.");
   }, 90_000);
 
   it("the group deleted in the guest by hand is exactly this resource's diff, and apply recreates it with only the missing commands", async () => {
     for (const argv of [["remove-ipmp", "-i", "net0,net1", "ipmp0"], ["delete-ipmp", "ipmp0"]]) expect((await guest("ipadm", ...argv)).exitCode).toBe(0);
     const drift = await tf("plan", "-input=false", "-detailed-exitcode");
-    expect(drift.status, show(drift)).toBe(2);
+    expect(drift.status, showRun(drift)).toBe(2);
     expect(drift.stdout).toContain("# ldoms_ipmp.ldg1 will be created");
     expect(drift.stdout.match(/# \S+ will be/g)).toEqual(["# ldoms_ipmp.ldg1 will be"]);
     expect(drift.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
     const before = guestCommands().length;
     const apply = await tf("apply", "-input=false", "-auto-approve");
-    expect(apply.status, show(apply, env["TF_LOG_PATH"])).toBe(0);
+    expect(apply.status, showRun(apply, env["TF_LOG_PATH"])).toBe(0);
     expect(apply.stdout).toContain("Apply complete! Resources: 1 added, 0 changed, 0 destroyed.");
     // The IP interfaces were left in place: only the group, its members and the standby role are made again.
     expect(guestCommands().slice(before)).toEqual(["ipadm create-ipmp ipmp0", "ipadm add-ipmp -i net1 ipmp0", "ipadm add-ipmp -i net0 ipmp0", "ipadm set-ifprop -p standby=on -m ip net0"]);

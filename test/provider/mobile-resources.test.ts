@@ -5,18 +5,15 @@
  * the plan is empty (the vnet found on t7-b, the VF kept ready on t7-a still ldg1's); a drift of
  * the vnet is that resource's diff alone, and apply repairs it where ldg1 runs.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {  mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stableJson } from "../../src/synth";
 import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
 import { GroupCli, groupExamplePlan, pairLabJson } from "../mobility/support";
-import type { ProcessRun } from "../support/run-process";
-import { findTerraform, providerTf, runTerraform, terraformSetup } from "./support";
+import { showRun } from "../support/run-process";
+import { findTerraform, providerTf, runTerraform, terraformSetup, writeProviderFiles } from "./support";
 
-const show = (run: ProcessRun, log?: string) =>
-  `exit ${run.status}\n${run.stdout}\n${run.stderr}${log && existsSync(log) ? `\n--- terraform.log (end)\n${readFileSync(log, "utf8").slice(-6000)}` : ""}`;
 
 /** ldg1's VF on one host of the group, assigned where ldg1 runs and kept ready on the other. */
 const mobileVf = (name: string, host: string) =>
@@ -48,8 +45,7 @@ describe("terraform with the ldoms provider: a mobile domain's VFs and vnet agai
     env = terraformSetup(work);
     dir = join(work, "project");
     mkdirSync(dir);
-    writeFileSync(join(dir, "ldoms.plan.json"), stableJson(groupExamplePlan()));
-    writeFileSync(join(dir, "inventory.json"), JSON.stringify({ hosts: lab.inventory.hosts }, null, 2));
+    writeProviderFiles(dir, groupExamplePlan(), lab.inventory.hosts);
     writeFileSync(join(dir, "main.tf"), [providerTf(), mobileVf("a", "t7-a"), mobileVf("b", "t7-b"), mobileVnet].join("\n"));
   }, 60_000);
 
@@ -61,7 +57,7 @@ describe("terraform with the ldoms provider: a mobile domain's VFs and vnet agai
 
   it("apply converges; after ldoms migrate ldg1 --to t7-b the plan exits 0; a vnet pvid changed by hand is exactly its diff, and apply repairs it on t7-b", async () => {
     const apply = await tf("apply", "-input=false", "-auto-approve");
-    expect(apply.status, show(apply, env["TF_LOG_PATH"])).toBe(0);
+    expect(apply.status, showRun(apply, env["TF_LOG_PATH"])).toBe(0);
     expect(apply.stdout).toContain("Apply complete! Resources: 3 added, 0 changed, 0 destroyed.");
     expect(attributesOf("ldg1", "ldoms_vnet")).toMatchObject({ host: "t7-a", domain: "ldg1", name: "vnet0", pvid: 100, id: "ldg1/vnet0" });
     expect([attributesOf("a")["domain"], attributesOf("b")["domain"]]).toEqual(["ldg1", "ldg1"]);
@@ -69,19 +65,19 @@ describe("terraform with the ldoms provider: a mobile domain's VFs and vnet agai
     const moved = await cli.migrate("ldg1", "t7-b");
     expect(moved.code, moved.stdout + moved.stderr).toBe(0);
     const plan = await tf("plan", "-input=false", "-detailed-exitcode");
-    expect(plan.status, show(plan, env["TF_LOG_PATH"])).toBe(0);
+    expect(plan.status, showRun(plan, env["TF_LOG_PATH"])).toBe(0);
     expect(plan.stdout).toContain("No changes.");
 
     expect((await lab.lab.runLdm("t7-b", ["set-vnet", "pvid=300", "vnet0", "ldg1"])).exitCode).toBe(0);
     const drift = await tf("plan", "-input=false", "-detailed-exitcode");
-    expect(drift.status, show(drift)).toBe(2);
+    expect(drift.status, showRun(drift)).toBe(2);
     expect(drift.stdout).toContain("# ldoms_vnet.ldg1 will be updated in-place");
     expect(drift.stdout).toMatch(/~ pvid\s+= 300 -> 100/);
     expect(drift.stdout).not.toMatch(/# ldoms_vf\.\S+ will/);
     expect(drift.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
 
     const repair = await tf("apply", "-input=false", "-auto-approve");
-    expect(repair.status, show(repair, env["TF_LOG_PATH"])).toBe(0);
+    expect(repair.status, showRun(repair, env["TF_LOG_PATH"])).toBe(0);
     expect(repair.stdout).toContain("Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");
     expect(await vnetLine("t7-b")).toContain("|pvid=100|");
     expect(attributesOf("ldg1", "ldoms_vnet")).toMatchObject({ host: "t7-b", pvid: 100 });

@@ -3,16 +3,16 @@
  * one's VF kept ready on the other host), and a folder holding its plan document and the lab's
  * inventory as a provider block names them: the setting of the RPC tests of mobile domains.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { stableJson } from "../../src/synth";
 import { sshConnect } from "../../src/provider/connect";
 import { encodeDynamicValue, type TerraformValue } from "../../src/provider/dynamic-value";
 import { LdomsProvider } from "../../src/provider/provider-rpcs";
 import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
 import { GroupCli, groupExamplePlan, pairLabJson } from "../mobility/support";
+import { writeProviderFiles } from "./support";
 
 export interface PairLab {
   readonly lab: SshLab;
@@ -30,8 +30,7 @@ export async function startPairLab(prefix: string): Promise<PairLab> {
   const applied = await cli.apply();
   expect(applied.code, applied.stdout + applied.stderr).toBe(0);
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  writeFileSync(join(dir, "ldoms.plan.json"), stableJson(groupExamplePlan()));
-  writeFileSync(join(dir, "inventory.json"), JSON.stringify({ hosts: lab.inventory.hosts }));
+  writeProviderFiles(dir, groupExamplePlan(), lab.inventory.hosts);
   return {
     lab,
     cli,

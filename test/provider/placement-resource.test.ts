@@ -5,18 +5,15 @@
  * as a move and applied by the group's migration; with host unset again nothing changes; a move
  * whose preflight fails stops the plan with the rule and its fix, and nothing moves.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {  mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stableJson } from "../../src/synth";
 import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
 import { GroupCli, groupExamplePlan, pairLabJson } from "../mobility/support";
-import type { ProcessRun } from "../support/run-process";
-import { findTerraform, providerTf, runTerraform, terraformSetup } from "./support";
+import { showRun } from "../support/run-process";
+import { findTerraform, providerTf, runTerraform, terraformSetup, writeProviderFiles } from "./support";
 
-const show = (run: ProcessRun, log?: string) =>
-  `exit ${run.status}\n${run.stdout}\n${run.stderr}${log && existsSync(log) ? `\n--- terraform.log (end)\n${readFileSync(log, "utf8").slice(-6000)}` : ""}`;
 
 const placement = (name: string, host?: string) =>
   [`resource "ldoms_placement" ${JSON.stringify(name)} {`, `  domain = ${JSON.stringify(name)}`, ...(host ? [`  host   = ${JSON.stringify(host)}`] : []), "}", ""].join("\n");
@@ -54,8 +51,7 @@ describe("terraform with the ldoms provider: resource ldoms_placement against th
     env = terraformSetup(work);
     dir = join(work, "project");
     mkdirSync(dir);
-    writeFileSync(join(dir, "ldoms.plan.json"), stableJson(groupExamplePlan()));
-    writeFileSync(join(dir, "inventory.json"), JSON.stringify({ hosts: lab.inventory.hosts }, null, 2));
+    writeProviderFiles(dir, groupExamplePlan(), lab.inventory.hosts);
   }, 60_000);
 
   afterAll(async () => {
@@ -67,11 +63,11 @@ describe("terraform with the ldoms provider: resource ldoms_placement against th
   it("imports ldg1 where it runs; host = t7-b plans the move, apply migrates it, and the next plan is empty", async () => {
     writeMain(placement("ldg1", "t7-b"));
     const imports = await tf("import", "-input=false", "ldoms_placement.ldg1", "ldg1");
-    expect(imports.status, show(imports, env["TF_LOG_PATH"])).toBe(0);
+    expect(imports.status, showRun(imports, env["TF_LOG_PATH"])).toBe(0);
     expect(attributesOf("ldg1")).toEqual({ domain: "ldg1", host: "t7-a", current_host: "t7-a", id: "ldg1" });
 
     const plan = await tf("plan", "-input=false", "-detailed-exitcode");
-    expect(plan.status, show(plan, env["TF_LOG_PATH"])).toBe(2);
+    expect(plan.status, showRun(plan, env["TF_LOG_PATH"])).toBe(2);
     expect(plan.stdout).toContain("# ldoms_placement.ldg1 will be updated in-place");
     expect(plan.stdout).toMatch(/~ current_host = "t7-a" -> "t7-b"/);
     expect(plan.stdout).toMatch(/~ host\s+= "t7-a" -> "t7-b"/);
@@ -79,13 +75,13 @@ describe("terraform with the ldoms provider: resource ldoms_placement against th
     expect((await where())["ldg1"]).toBe("t7-a active");
 
     const apply = await tf("apply", "-input=false", "-auto-approve");
-    expect(apply.status, show(apply, env["TF_LOG_PATH"])).toBe(0);
+    expect(apply.status, showRun(apply, env["TF_LOG_PATH"])).toBe(0);
     expect(apply.stdout).toContain("Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");
     expect(await where()).toEqual({ ldg1: "t7-b active", ldg2: "t7-b active" });
     expect(attributesOf("ldg1")).toEqual({ domain: "ldg1", host: "t7-b", current_host: "t7-b", id: "ldg1" });
 
     const again = await tf("plan", "-input=false", "-detailed-exitcode");
-    expect(again.status, show(again)).toBe(0);
+    expect(again.status, showRun(again)).toBe(0);
     expect(again.stdout).toContain("No changes.");
   }, 90_000);
 
@@ -93,7 +89,7 @@ describe("terraform with the ldoms provider: resource ldoms_placement against th
     const mutations = lab.lab.mutatingCount();
     writeMain(placement("ldg1"));
     const plan = await tf("plan", "-input=false", "-detailed-exitcode");
-    expect(plan.status, show(plan)).toBe(0);
+    expect(plan.status, showRun(plan)).toBe(0);
     expect(plan.stdout).toContain("No changes.");
     expect(lab.lab.mutatingCount()).toBe(mutations);
     expect((await where())["ldg1"]).toBe("t7-b active");
@@ -108,7 +104,7 @@ describe("terraform with the ldoms provider: resource ldoms_placement against th
 
     writeMain(placement("ldg1"), placement("ldg2", "t7-a"));
     const plan = await tf("plan", "-input=false");
-    expect(plan.status, show(plan)).toBe(1);
+    expect(plan.status, showRun(plan)).toBe(1);
     const text = plan.stderr.replace(/\s+/g, " ");
     expect(text).toContain("Error: ldg2 cannot move from t7-b to t7-a: preflight rule 5 fails: t7-a has no VF named ldg2-app");
     expect(text).toContain(`${alias} is named stolen)`);
@@ -125,7 +121,7 @@ describe("terraform with the ldoms provider: resource ldoms_placement against th
   it("a domain that is not mobile, and a host outside the group, are refused at plan time naming what there is", async () => {
     writeMain(placement("ldg9"), placement("ldg1", "t7-c"));
     const plan = await tf("plan", "-input=false");
-    expect(plan.status, show(plan)).toBe(1);
+    expect(plan.status, showRun(plan)).toBe(1);
     const text = plan.stderr.replace(/\s+/g, " ");
     expect(text).toContain("Error: ldg9 is not a mobile domain of stack prod-pair; mobile domains: ldg1, ldg2");
     expect(text).toContain("Error: host t7-c is not a host of group pair (t7-a, t7-b)");

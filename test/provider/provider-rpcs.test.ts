@@ -13,6 +13,7 @@ import { sshConnect } from "../../src/provider/connect";
 import { decodeDynamicValue, encodeDynamicValue, UNKNOWN } from "../../src/provider/dynamic-value";
 import { LdomsProvider } from "../../src/provider/provider-rpcs";
 import { examplePlan } from "../../test-kit/example-plan";
+import { writeProviderFiles } from "./support";
 import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
 
 const hostConfig = (host: string) => ({ type_name: "ldoms_host", config: encodeDynamicValue({ host, domains: null, vfs: null, pfs: null }) });
@@ -32,8 +33,7 @@ describe("LdomsProvider RPCs against the lab", () => {
   beforeAll(async () => {
     lab = await startSshLab();
     dir = mkdtempSync(join(tmpdir(), "ldoms-provider-rpcs-"));
-    writeFileSync(join(dir, "ldoms.plan.json"), JSON.stringify(examplePlan()));
-    writeFileSync(join(dir, "inventory.json"), JSON.stringify({ hosts: lab.inventory.hosts }));
+    writeProviderFiles(dir, examplePlan(), lab.inventory.hosts);
   });
 
   afterAll(async () => {

@@ -5,6 +5,8 @@
  */
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
+import type { PlanDocument } from "../../src/model";
+import { stableJson } from "../../src/synth";
 import { runProcess, type ProcessRun } from "../support/run-process";
 import { builtPackage } from "../terraform/installed-package";
 
@@ -86,4 +88,10 @@ export function mainTf(host: string): string {
 
 export function runTerraform(terraform: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<ProcessRun> {
   return runProcess(terraform, [...args, "-no-color"], { cwd, env });
+}
+
+/** The files a provider block names (`plan_document = "ldoms.plan.json"`, `inventory = "inventory.json"`), written into `dir`. */
+export function writeProviderFiles(dir: string, document: PlanDocument, hosts: object): void {
+  writeFileSync(join(dir, "ldoms.plan.json"), stableJson(document));
+  writeFileSync(join(dir, "inventory.json"), JSON.stringify({ hosts }, null, 2));
 }

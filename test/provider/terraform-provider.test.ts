@@ -3,7 +3,7 @@
  * automatic mutual TLS, protocol 6), configures it with the example's plan document and the
  * lab's inventory, and reads `data.ldoms_host` from the lab's control domains over SSH.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {  mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,11 +11,9 @@ import { applyHosts, engineHosts } from "../../src/engine";
 import { sshConnect } from "../../src/cli/engine-input";
 import { examplePlan } from "../../test-kit/example-plan";
 import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
-import type { ProcessRun } from "../support/run-process";
-import { findTerraform, mainTf, runTerraform, terraformSetup } from "./support";
+import { showRun } from "../support/run-process";
+import { findTerraform, mainTf, runTerraform, terraformSetup, writeProviderFiles } from "./support";
 
-const show = (run: ProcessRun, log?: string) =>
-  `exit ${run.status}\n${run.stdout}\n${run.stderr}${log && existsSync(log) ? `\n--- terraform.log (end)\n${readFileSync(log, "utf8").slice(-6000)}` : ""}`;
 
 describe("terraform with the ldoms provider (data source ldoms_host) against the lab", () => {
   const terraform = findTerraform();
@@ -27,8 +25,7 @@ describe("terraform with the ldoms provider (data source ldoms_host) against the
   function project(name: string, host: string): string {
     const dir = join(work, name);
     mkdirSync(dir);
-    writeFileSync(join(dir, "ldoms.plan.json"), JSON.stringify(examplePlan(), null, 2));
-    writeFileSync(join(dir, "inventory.json"), JSON.stringify({ hosts: lab.inventory.hosts }, null, 2));
+    writeProviderFiles(dir, examplePlan(), lab.inventory.hosts);
     writeFileSync(join(dir, "main.tf"), mainTf(host));
     return dir;
   }
@@ -51,15 +48,15 @@ describe("terraform with the ldoms provider (data source ldoms_host) against the
     const dir = project("known", "t7-a");
     const before = structuredClone(lab.server.stats.perHost["t7-a"] ?? { connections: 0, execs: 0 });
     const plan = await runTerraform(terraform, ["plan", "-input=false"], dir, env);
-    expect(plan.status, show(plan, env["TF_LOG_PATH"])).toBe(0);
+    expect(plan.status, showRun(plan, env["TF_LOG_PATH"])).toBe(0);
     expect(plan.stdout).toContain("Changes to Outputs");
     const after = lab.server.stats.perHost["t7-a"]!;
     expect({ connections: after.connections - before.connections, execs: after.execs - before.execs }).toEqual({ connections: 1, execs: 1 });
 
     const apply = await runTerraform(terraform, ["apply", "-input=false", "-auto-approve"], dir, env);
-    expect(apply.status, show(apply, env["TF_LOG_PATH"])).toBe(0);
+    expect(apply.status, showRun(apply, env["TF_LOG_PATH"])).toBe(0);
     const output = await runTerraform(terraform, ["output", "-json"], dir, env);
-    expect(output.status, show(output)).toBe(0);
+    expect(output.status, showRun(output)).toBe(0);
     const outputs = JSON.parse(output.stdout) as Record<string, { value: unknown }>;
     expect(outputs["domains"]?.value).toEqual([
       { name: "ldg1", state: "active" },
@@ -77,7 +74,7 @@ describe("terraform with the ldoms provider (data source ldoms_host) against the
   it("a host the plan document does not have: terraform fails with the message ldoms prints", async () => {
     const dir = project("unknown", "t7-z");
     const plan = await runTerraform(terraform, ["plan", "-input=false"], dir, env);
-    expect(plan.status, show(plan)).not.toBe(0);
+    expect(plan.status, showRun(plan)).not.toBe(0);
     const text = plan.stderr.replace(/\s+/g, " ");
     expect(text).toContain("Error: --host t7-z: no such host in stack prod-move; hosts: t7-a, t7-b");
     expect(text).toContain('data "ldoms_host" "a"');

@@ -7,7 +7,7 @@
  * with the fix; a VF destroyed by hand leaves the state and is planned again; the last VF of a PF
  * is destroyed with ldm destroy-vf.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {  mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,11 +16,9 @@ import { sshConnect } from "../../src/cli/engine-input";
 import { LabExecutor } from "../../src/lab-serving/executor";
 import { examplePlan } from "../../test-kit/example-plan";
 import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
-import type { ProcessRun } from "../support/run-process";
-import { findTerraform, providerTf, runTerraform, terraformSetup } from "./support";
+import { showRun } from "../support/run-process";
+import { findTerraform, providerTf, runTerraform, terraformSetup, writeProviderFiles } from "./support";
 
-const show = (run: ProcessRun, log?: string) =>
-  `exit ${run.status}\n${run.stdout}\n${run.stderr}${log && existsSync(log) ? `\n--- terraform.log (end)\n${readFileSync(log, "utf8").slice(-6000)}` : ""}`;
 
 const NET2 = "/SYS/MB/NET2/IOVNET.PF0";
 const NET0 = "/SYS/MB/NET0/IOVNET.PF0";
@@ -78,8 +76,7 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
     env = terraformSetup(work);
     dir = join(work, "project");
     mkdirSync(dir);
-    writeFileSync(join(dir, "ldoms.plan.json"), JSON.stringify(examplePlan(), null, 2));
-    writeFileSync(join(dir, "inventory.json"), JSON.stringify({ hosts: lab.inventory.hosts }, null, 2));
+    writeProviderFiles(dir, examplePlan(), lab.inventory.hosts);
   }, 60_000);
 
   afterAll(async () => {
@@ -90,7 +87,7 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
   it("plan shows two VFs to create, apply creates them on t7-b, and the next plan is empty from one read of t7-b", async () => {
     writeMain(spares);
     const plan = await tf("plan", "-input=false");
-    expect(plan.status, show(plan, env["TF_LOG_PATH"])).toBe(0);
+    expect(plan.status, showRun(plan, env["TF_LOG_PATH"])).toBe(0);
     expect(plan.stdout).toContain("# ldoms_vf.spare will be created");
     expect(plan.stdout).toContain("# ldoms_vf.plain will be created");
     expect(plan.stdout).toMatch(/pseudonym\s+= \(known after apply\)/);
@@ -99,7 +96,7 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
     expect(vfRecord(await listIo("t7-b"), "spare-app")).toBe("");
 
     const apply = await tf("apply", "-input=false", "-auto-approve");
-    expect(apply.status, show(apply, env["TF_LOG_PATH"])).toBe(0);
+    expect(apply.status, showRun(apply, env["TF_LOG_PATH"])).toBe(0);
     expect(apply.stdout).toContain("Apply complete! Resources: 2 added, 0 changed, 0 destroyed.");
     const listing = await listIo("t7-b");
     const spare = vfRecord(listing, "spare-app");
@@ -112,7 +109,7 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
 
     const before = hostStats("t7-b");
     const again = await tf("plan", "-input=false", "-detailed-exitcode");
-    expect(again.status, show(again)).toBe(0);
+    expect(again.status, showRun(again)).toBe(0);
     expect(again.stdout).toContain("No changes.");
     const after = hostStats("t7-b");
     expect({ connections: after.connections - before.connections, execs: after.execs - before.execs }).toEqual({ connections: 1, execs: 1 });
@@ -122,14 +119,14 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
     const pseudonym = outputs()["spare"] as string;
     expect(await lab.lab.runLdm("t7-b", ["set-io", "pvid=300", pseudonym])).toMatchObject({ exitCode: 0 });
     const plan = await tf("plan", "-input=false", "-detailed-exitcode");
-    expect(plan.status, show(plan)).toBe(2);
+    expect(plan.status, showRun(plan)).toBe(2);
     expect(plan.stdout).toContain("# ldoms_vf.spare will be updated in-place");
     expect(plan.stdout).toMatch(/~ pvid\s+= 300 -> 200/);
     expect(plan.stdout).not.toContain("ldoms_vf.plain will");
     expect(plan.stdout).toContain("Plan: 0 to add, 1 to change, 0 to destroy.");
 
     const apply = await tf("apply", "-input=false", "-auto-approve");
-    expect(apply.status, show(apply, env["TF_LOG_PATH"])).toBe(0);
+    expect(apply.status, showRun(apply, env["TF_LOG_PATH"])).toBe(0);
     expect(apply.stdout).toContain("Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");
     // Converged again: the import test's plan (which has this VF too) shows no changes.
     expect(vfRecord(await listIo("t7-b"), "spare-app")).toContain("|pvid=200");
@@ -139,7 +136,7 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
     const pseudonym = attributesOf("plain")["plain"]!["pseudonym"] as string;
     expect(await lab.lab.runLdm("t7-b", ["set-io", "mac-addr=00:14:4f:fa:00:99", pseudonym])).toMatchObject({ exitCode: 0 });
     const plan = await tf("plan", "-input=false", "-detailed-exitcode");
-    expect(plan.status, show(plan)).toBe(2);
+    expect(plan.status, showRun(plan)).toBe(2);
     expect(plan.stdout).toContain("# ldoms_vf.plain will be updated in-place");
     expect(plan.stdout).toMatch(new RegExp(`~ mac_addr\\s+= "00:14:4f:fa:00:99" -> "${MAC}"`));
     expect(plan.stdout).not.toContain("ldoms_vf.spare will");
@@ -159,7 +156,7 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
       expect(lab.lab.mutatingCount("t7-b")).toBe(mutations);
       await shell.exec("rm -rf /var/tmp/ldoms.lock");
       const apply = await applying;
-      expect(apply.status, show(apply, env["TF_LOG_PATH"])).toBe(0);
+      expect(apply.status, showRun(apply, env["TF_LOG_PATH"])).toBe(0);
       expect(apply.stdout).toContain("Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");
       expect(vfRecord(await listIo("t7-b"), "spare-db")).toContain(`|mac-addr=${MAC}`);
     } finally {
@@ -170,7 +167,7 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
   it("terraform import of the example's VF t7-a/ldg1-app, then a plan with no changes", async () => {
     writeMain(spares, imported());
     const imports = await tf("import", "-input=false", "ldoms_vf.x", "t7-a/ldg1-app");
-    expect(imports.status, show(imports, env["TF_LOG_PATH"])).toBe(0);
+    expect(imports.status, showRun(imports, env["TF_LOG_PATH"])).toBe(0);
     expect(imports.stdout).toContain("Import successful!");
     expect(attributesOf("x")["x"]).toEqual({
       host: "t7-a",
@@ -186,7 +183,7 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
       id: "t7-a/ldg1-app",
     });
     const plan = await tf("plan", "-input=false", "-detailed-exitcode");
-    expect(plan.status, show(plan)).toBe(0);
+    expect(plan.status, showRun(plan)).toBe(0);
     expect(plan.stdout).toContain("No changes.");
   }, 90_000);
 
@@ -194,7 +191,7 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
     const mutations = lab.lab.mutatingCount("t7-a");
     writeMain(spares, imported("  mtu    = 9000"));
     const plan = await tf("plan", "-input=false");
-    expect(plan.status, show(plan)).toBe(1);
+    expect(plan.status, showRun(plan)).toBe(1);
     const text = plan.stderr.replace(/\s+/g, " ");
     expect(text).toContain('Error: VF "ldg1-app" on t7-a: apply would fail as the host is now');
     expect(text).toContain("ldm refuses it while domain ldg1 is active");
@@ -207,7 +204,7 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
   it("destroying an assigned VF, or one created before another on its PF, is refused at plan time with the fix", async () => {
     writeMain(spares, imported());
     const plan = await tf("plan", "-input=false", "-destroy");
-    expect(plan.status, show(plan)).toBe(1);
+    expect(plan.status, showRun(plan)).toBe(1);
     const text = plan.stderr.replace(/\s+/g, " ");
     expect(text).toContain('Error: VF "ldg1-app" on t7-a cannot be destroyed as the host is now, so nothing will be changed');
     expect(text).toContain("is assigned to domain ldg1: remove it from the domain first (ldm remove-io /SYS/MB/NET0/IOVNET.PF0.VF0 ldg1)");
@@ -223,7 +220,7 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
       .sort(([, a], [, b]) => b.localeCompare(a));
     expect(await lab.lab.runLdm("t7-b", ["destroy-vf", last![1]])).toMatchObject({ exitCode: 0 });
     const plan = await tf("plan", "-input=false", "-detailed-exitcode");
-    expect(plan.status, show(plan)).toBe(2);
+    expect(plan.status, showRun(plan)).toBe(2);
     expect(plan.stdout).toContain(`# ldoms_vf.${last![0]} will be created`);
     expect(plan.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
   }, 90_000);
@@ -231,7 +228,7 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
   it("destroying the last VF created on its PF, unassigned: terraform runs ldm destroy-vf, and the next plan is empty", async () => {
     writeMain(spares, imported());
     const repaired = await tf("apply", "-input=false", "-auto-approve");
-    expect(repaired.status, show(repaired)).toBe(0);
+    expect(repaired.status, showRun(repaired)).toBe(0);
     const [last] = Object.entries(attributesOf("spare", "plain"))
       .map(([name, a]) => [name, a["name"] as string, a["pseudonym"] as string] as const)
       .sort(([, , a], [, , b]) => b.localeCompare(a));
@@ -240,11 +237,11 @@ describe("terraform with the ldoms provider: resource ldoms_vf against the lab",
     expect(withoutLast).not.toContain(`"${last![0]}"`);
     writeMain(withoutLast, imported());
     const destroy = await tf("apply", "-input=false", "-auto-approve");
-    expect(destroy.status, show(destroy, env["TF_LOG_PATH"])).toBe(0);
+    expect(destroy.status, showRun(destroy, env["TF_LOG_PATH"])).toBe(0);
     expect(destroy.stdout).toContain(`ldoms_vf.${last![0]}: Destruction complete`);
     expect(destroy.stdout).toContain("Resources: 0 added, 0 changed, 1 destroyed.");
     expect(vfRecord(await listIo("t7-b"), last![1])).toBe("");
     const plan = await tf("plan", "-input=false", "-detailed-exitcode");
-    expect(plan.status, show(plan)).toBe(0);
+    expect(plan.status, showRun(plan)).toBe(0);
   }, 90_000);
 });

@@ -3,7 +3,7 @@
  * applies of one host in parallel, a VF gone from its host, plan-time checks on the host's read,
  * import, destroy (run where ldm allows it, refused at plan time where not), and StopProvider.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import { decodeDynamicValue, encodeDynamicValue, type TerraformValue } from "../
 import { LdomsProvider } from "../../src/provider/provider-rpcs";
 import { LabExecutor } from "../../src/lab-serving/executor";
 import { examplePlan } from "../../test-kit/example-plan";
+import { writeProviderFiles } from "./support";
 import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
 
 const PF = "/SYS/MB/NET2/IOVNET.PF0";
@@ -26,8 +27,7 @@ describe("ldoms_vf RPCs against the lab", () => {
   beforeAll(async () => {
     lab = await startSshLab();
     dir = mkdtempSync(join(tmpdir(), "ldoms-provider-vf-rpcs-"));
-    writeFileSync(join(dir, "ldoms.plan.json"), JSON.stringify(examplePlan()));
-    writeFileSync(join(dir, "inventory.json"), JSON.stringify({ hosts: lab.inventory.hosts }));
+    writeProviderFiles(dir, examplePlan(), lab.inventory.hosts);
   });
 
   afterAll(async () => {

@@ -4,7 +4,7 @@
  * again and repaired, the example's vnet is imported, and what the engine would refuse (a switch the host
  * does not have, removing a vnet) stops the plan with the fix and changes nothing.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {  mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,11 +12,9 @@ import { applyHosts, engineHosts } from "../../src/engine";
 import { sshConnect } from "../../src/cli/engine-input";
 import { examplePlan } from "../../test-kit/example-plan";
 import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
-import type { ProcessRun } from "../support/run-process";
-import { findTerraform, providerTf, runTerraform, terraformSetup } from "./support";
+import { showRun } from "../support/run-process";
+import { findTerraform, providerTf, runTerraform, terraformSetup, writeProviderFiles } from "./support";
 
-const show = (run: ProcessRun, log?: string) =>
-  `exit ${run.status}\n${run.stdout}\n${run.stderr}${log && existsSync(log) ? `\n--- terraform.log (end)\n${readFileSync(log, "utf8").slice(-6000)}` : ""}`;
 
 /** A second vnet of the running ldg1 on t7-a, with VLANs. */
 const extra = (vswitch = "primary-vsw0") =>
@@ -65,8 +63,7 @@ describe("terraform with the ldoms provider: resource ldoms_vnet against the lab
     env = terraformSetup(work);
     dir = join(work, "project");
     mkdirSync(dir);
-    writeFileSync(join(dir, "ldoms.plan.json"), JSON.stringify(examplePlan(), null, 2));
-    writeFileSync(join(dir, "inventory.json"), JSON.stringify({ hosts: lab.inventory.hosts }, null, 2));
+    writeProviderFiles(dir, examplePlan(), lab.inventory.hosts);
   }, 60_000);
 
   afterAll(async () => {
@@ -79,7 +76,7 @@ describe("terraform with the ldoms provider: resource ldoms_vnet against the lab
     expect(await vnetLine("vnet1")).toBe("");
     // apply prints the plan it runs: the same text terraform plan shows.
     const apply = await tf("apply", "-input=false", "-auto-approve");
-    expect(apply.status, show(apply, env["TF_LOG_PATH"])).toBe(0);
+    expect(apply.status, showRun(apply, env["TF_LOG_PATH"])).toBe(0);
     expect(apply.stdout).toContain("# ldoms_vnet.extra will be created");
     expect(apply.stdout).toContain("# ldoms_vnet.plain will be created");
     expect(apply.stdout).toMatch(/id\s+= "t7-a\/ldg1\/vnet1"/);
@@ -96,7 +93,7 @@ describe("terraform with the ldoms provider: resource ldoms_vnet against the lab
 
     const before = hostStats("t7-a");
     const again = await tf("plan", "-input=false", "-detailed-exitcode");
-    expect(again.status, show(again)).toBe(0);
+    expect(again.status, showRun(again)).toBe(0);
     expect(again.stdout).toContain("No changes.");
     const after = hostStats("t7-a");
     expect({ connections: after.connections - before.connections, execs: after.execs - before.execs }).toEqual({ connections: 1, execs: 1 });
@@ -106,13 +103,13 @@ describe("terraform with the ldoms provider: resource ldoms_vnet against the lab
     expect(await lab.lab.runLdm("t7-a", ["set-vnet", "pvid=300", "vnet1", "ldg1"])).toMatchObject({ exitCode: 0 });
     expect(await lab.lab.runLdm("t7-a", ["remove-vnet", "vnet2", "ldg1"])).toMatchObject({ exitCode: 0 });
     const drift = await tf("plan", "-input=false", "-detailed-exitcode");
-    expect(drift.status, show(drift)).toBe(2);
+    expect(drift.status, showRun(drift)).toBe(2);
     expect(drift.stdout).toContain("# ldoms_vnet.extra will be updated in-place");
     expect(drift.stdout).toMatch(/~ pvid\s+= 300 -> 200/);
     expect(drift.stdout).toContain("# ldoms_vnet.plain will be created");
     expect(drift.stdout).toContain("Plan: 1 to add, 1 to change, 0 to destroy.");
     const apply = await tf("apply", "-input=false", "-auto-approve");
-    expect(apply.status, show(apply, env["TF_LOG_PATH"])).toBe(0);
+    expect(apply.status, showRun(apply, env["TF_LOG_PATH"])).toBe(0);
     expect(apply.stdout).toContain("Apply complete! Resources: 1 added, 1 changed, 0 destroyed.");
     expect(await vnetLine("vnet1")).toContain("|pvid=200|");
     expect(await vnetLine("vnet2")).toContain("|name=vnet2|");
@@ -121,11 +118,11 @@ describe("terraform with the ldoms provider: resource ldoms_vnet against the lab
   it("terraform import of the example's vnet t7-a/ldg1/vnet0, then a plan with no changes", async () => {
     writeMain(extra(), plain, imported);
     const imports = await tf("import", "-input=false", "ldoms_vnet.x", "t7-a/ldg1/vnet0");
-    expect(imports.status, show(imports, env["TF_LOG_PATH"])).toBe(0);
+    expect(imports.status, showRun(imports, env["TF_LOG_PATH"])).toBe(0);
     expect(imports.stdout).toContain("Import successful!");
     expect(attributesOf("x")).toMatchObject({ host: "t7-a", domain: "ldg1", name: "vnet0", vswitch: "primary-vsw0", pvid: 100, id: "t7-a/ldg1/vnet0" });
     const plan = await tf("plan", "-input=false", "-detailed-exitcode");
-    expect(plan.status, show(plan)).toBe(0);
+    expect(plan.status, showRun(plan)).toBe(0);
     expect(plan.stdout).toContain("No changes.");
   }, 90_000);
 
@@ -133,7 +130,7 @@ describe("terraform with the ldoms provider: resource ldoms_vnet against the lab
     const mutations = lab.lab.mutatingCount("t7-a");
     writeMain(extra("backup-vsw9"), plain, imported);
     const plan = await tf("plan", "-input=false");
-    expect(plan.status, show(plan)).toBe(1);
+    expect(plan.status, showRun(plan)).toBe(1);
     const text = plan.stderr.replace(/\s+/g, " ");
     expect(text).toContain('Error: vnet "vnet1" of domain ldg1 on t7-a: apply would fail as the host is now, so nothing will be changed');
     expect(text).toContain('virtual switch "backup-vsw9" does not exist on t7-a');
@@ -145,7 +142,7 @@ describe("terraform with the ldoms provider: resource ldoms_vnet against the lab
   it("removing a vnet is refused at plan time, saying how to keep it or remove it by hand", async () => {
     writeMain(extra(), plain, imported);
     const plan = await tf("plan", "-input=false", "-destroy");
-    expect(plan.status, show(plan)).toBe(1);
+    expect(plan.status, showRun(plan)).toBe(1);
     const text = plan.stderr.replace(/\s+/g, " ");
     expect(text).toContain('Error: vnet "vnet0" of domain ldg1 on t7-a would be destroyed: the ldoms provider does not remove vnets');
     expect(text).toContain("ldm remove-vnet vnet1 ldg1 on t7-a");

@@ -1,4 +1,5 @@
 import { spawn, type SpawnOptions } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 
 export interface ProcessRun {
   readonly status: number | null;
@@ -20,4 +21,10 @@ export function runProcess(command: string, args: readonly string[], options: Om
     child.once("error", fail);
     child.once("close", (status) => done({ status, stdout, stderr }));
   });
+}
+
+/** A run for an assertion message: exit status and both streams, then the end of `log` (TF_LOG_PATH) when given. */
+export function showRun(run: ProcessRun, log?: string): string {
+  const tail = log && existsSync(log) ? `\n--- terraform.log (end)\n${readFileSync(log, "utf8").slice(-6000)}` : "";
+  return `exit ${run.status}\n${run.stdout}\n${run.stderr}${tail}`;
 }

@@ -15,10 +15,9 @@ import { loadLabDefinitionFile } from "../../src/lab/definition";
 import { Lab } from "../../src/lab/lab";
 import { DEFAULT_LAB_FILE } from "../../src/lab/paths";
 import { startLabServer, type RunningLabServer } from "../../src/lab-serving/ssh-server";
-import { runProcess, type ProcessRun } from "../support/run-process";
+import { runProcess, showRun, type ProcessRun } from "../support/run-process";
 import { builtPackage, findTerraform, newProject } from "./installed-package";
 
-const show = (run: ProcessRun) => `exit ${run.status}\n${run.stdout}\n${run.stderr}`;
 
 describe("cdktf synth of the example (provider mode), then terraform init / apply / plan against the lab", () => {
   const terraform = findTerraform();
@@ -61,7 +60,7 @@ describe("cdktf synth of the example (provider mode), then terraform init / appl
 
   it("synthesizes the provider's resources, installs the provider offline, converges the lab, plans no changes, and shows drift per resource", async () => {
     const synth = await ldoms(["synth"]);
-    expect(synth.status, show(synth)).toBe(0);
+    expect(synth.status, showRun(synth)).toBe(0);
     stackDir = join(project, "cdktf.out", "stacks", "prod-move");
     const config = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as { provider: unknown; resource: Record<string, Record<string, unknown>> };
     expect(config.provider).toEqual({ ldoms: [{ plan_document: "ldoms.plan.json", lock_timeout: "30m" }] });
@@ -70,23 +69,23 @@ describe("cdktf synth of the example (provider mode), then terraform init / appl
     ]);
 
     const install = await ldoms(["provider", "install", "--write-config", "terraform.rc"]);
-    expect(install.status, show(install)).toBe(0);
+    expect(install.status, showRun(install)).toBe(0);
     const init = await tf(["init", "-input=false"]);
-    expect(init.status, show(init)).toBe(0);
+    expect(init.status, showRun(init)).toBe(0);
     expect(readFileSync(join(stackDir, ".terraform.lock.hcl"), "utf8")).toContain('provider "registry.terraform.io/cdktf-ldoms/ldoms" {');
 
     const before = await ldoms(["plan", "--skip-synth", "--detailed-exitcode"]);
-    expect(before.status, show(before)).toBe(2);
+    expect(before.status, showRun(before)).toBe(2);
     const applied = await tf(["apply", "-auto-approve", "-input=false"]);
-    expect(applied.status, show(applied)).toBe(0);
+    expect(applied.status, showRun(applied)).toBe(0);
     expect(applied.stdout).toContain("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.");
     expect(existsSync(join(stackDir, "terraform.prod-move.tfstate"))).toBe(true);
 
     const plan = await tf(["plan", "-detailed-exitcode", "-input=false"]);
-    expect(plan.status, show(plan)).toBe(0);
+    expect(plan.status, showRun(plan)).toBe(0);
     // The hosts agree: ldoms reads them and finds nothing to do.
     const converged = await ldoms(["plan", "--skip-synth", "--detailed-exitcode"]);
-    expect(converged.status, show(converged)).toBe(0);
+    expect(converged.status, showRun(converged)).toBe(0);
 
     // A VF destroyed by hand on t7-b: Terraform's plan reads the host and plans that VF again.
     let destroyed = await lab.runLdm("t7-b", ["destroy-vf", "-n", "max", "/SYS/MB/NET2/IOVNET.PF0"]);
@@ -96,12 +95,12 @@ describe("cdktf synth of the example (provider mode), then terraform init / appl
     }
     expect(destroyed.exitCode, destroyed.stderr).toBe(0);
     const drift = await tf(["plan", "-detailed-exitcode", "-input=false"]);
-    expect(drift.status, show(drift)).toBe(2);
+    expect(drift.status, showRun(drift)).toBe(2);
     expect(drift.stdout).toContain("# ldoms_vf.t7-b_ldg1-app will be created");
     expect(drift.stdout).toContain("Plan: 1 to add, 0 to change, 0 to destroy.");
     const repaired = await tf(["apply", "-auto-approve", "-input=false"]);
-    expect(repaired.status, show(repaired)).toBe(0);
+    expect(repaired.status, showRun(repaired)).toBe(0);
     const again = await tf(["plan", "-detailed-exitcode", "-input=false"]);
-    expect(again.status, show(again)).toBe(0);
+    expect(again.status, showRun(again)).toBe(0);
   }, 300_000);
 });

@@ -13,7 +13,7 @@ import { loadLabDefinitionFile } from "../../src/lab/definition";
 import { Lab } from "../../src/lab/lab";
 import { DEFAULT_LAB_FILE, PAIR_LAB_FILE } from "../../src/lab/paths";
 import { startLabServer, type RunningLabServer } from "../../src/lab-serving/ssh-server";
-import { runProcess, type ProcessRun } from "../support/run-process";
+import { runProcess, showRun, type ProcessRun } from "../support/run-process";
 import { builtPackage, findTerraform, newProject } from "./installed-package";
 
 /** node (for the local-exec commands) and the system tools; no node_modules/.bin, no ldoms. */
@@ -67,7 +67,6 @@ describe("terraform init / validate / apply / plan on the synthesized stack, ldo
   const tf = (args: string[]): Promise<ProcessRun> => runProcess(terraform, [...args, "-no-color"], { cwd: stackDir, env: terraformEnv });
   const ldoms = (args: string[]): Promise<ProcessRun> =>
     runProcess(process.execPath, [join(project, "node_modules", "cdktf-ldoms", "bin", "ldoms.js"), ...args], { cwd: project, env: terraformEnv });
-  const show = (run: ProcessRun) => `exit ${run.status}\n${run.stdout}\n${run.stderr}`;
 
   beforeAll(async () => {
     project = newProject(work, installed, "project");
@@ -87,7 +86,7 @@ runLdomsApp((app) => {
     terraformEnv = terraformEnvironment(project);
 
     const synth = await ldoms(["synth"]);
-    expect(synth.status, show(synth)).toBe(0);
+    expect(synth.status, showRun(synth)).toBe(0);
     stackDir = join(project, "cdktf.out", "stacks", "prod-move");
   }, 240_000);
 
@@ -112,25 +111,25 @@ runLdomsApp((app) => {
     ]);
 
     const before = await ldoms(["plan", "--skip-synth", "--detailed-exitcode"]);
-    expect(before.status, show(before)).toBe(2);
+    expect(before.status, showRun(before)).toBe(2);
 
     const init = await tf(["init", "-input=false"]);
-    expect(init.status, show(init)).toBe(0);
+    expect(init.status, showRun(init)).toBe(0);
     expect(init.stdout).toContain("terraform.io/builtin/terraform is built in to Terraform");
     const validate = await tf(["validate"]);
-    expect(validate.status, show(validate)).toBe(0);
+    expect(validate.status, showRun(validate)).toBe(0);
 
     const applied = await tf(["apply", "-auto-approve", "-input=false"]);
-    expect(applied.status, show(applied)).toBe(0);
+    expect(applied.status, showRun(applied)).toBe(0);
     expect(applied.stdout).toContain("Apply complete! Resources: 2 added, 0 changed, 0 destroyed.");
     expect(applied.stdout).toMatch(/terraform_data\.ldoms-host-t7-a \(local-exec\): .*Apply complete/);
     expect(lab.mutatingCount()).toBeGreaterThan(0);
     expect(existsSync(join(stackDir, "terraform.prod-move.tfstate"))).toBe(true);
 
     const plan = await tf(["plan", "-detailed-exitcode", "-input=false"]);
-    expect(plan.status, show(plan)).toBe(0);
+    expect(plan.status, showRun(plan)).toBe(0);
     const converged = await ldoms(["plan", "--skip-synth", "--detailed-exitcode"]);
-    expect(converged.status, show(converged)).toBe(0);
+    expect(converged.status, showRun(converged)).toBe(0);
 
     // Drift on a host: Terraform's state only knows what it ran, ldoms reads the hosts.
     let destroyed = await lab.runLdm("t7-b", ["destroy-vf", "-n", "max", "/SYS/MB/NET2/IOVNET.PF0"]);
@@ -140,9 +139,9 @@ runLdomsApp((app) => {
     }
     expect(destroyed.exitCode, destroyed.stderr).toBe(0);
     const blind = await tf(["plan", "-detailed-exitcode", "-input=false"]);
-    expect(blind.status, show(blind)).toBe(0);
+    expect(blind.status, showRun(blind)).toBe(0);
     const drift = await ldoms(["plan", "--skip-synth", "--detailed-exitcode"]);
-    expect(drift.status, show(drift)).toBe(2);
+    expect(drift.status, showRun(drift)).toBe(2);
   }, 240_000);
 });
 
@@ -161,7 +160,6 @@ describe("terraform apply on a MigrationGroup, before and after migrations", () 
   const tf = (args: string[]): Promise<ProcessRun> => runProcess(terraform, [...args, "-no-color"], { cwd: stackDir, env });
   const ldoms = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<ProcessRun> =>
     runProcess(process.execPath, [join(project, "node_modules", "cdktf-ldoms", "bin", "ldoms.js"), ...args], { cwd: project, env: { ...env, ...extra } });
-  const show = (run: ProcessRun) => `exit ${run.status}\n${run.stdout}\n${run.stderr}`;
 
   beforeAll(async () => {
     project = newProject(work, installed, "group-project");
@@ -191,7 +189,7 @@ runLdomsApp((app) => {
     server = await startLabServer({ lab, stateDir: join(project, "lab") });
     env = terraformEnvironment(project);
     const synth = await ldoms(["synth"]);
-    expect(synth.status, show(synth)).toBe(0);
+    expect(synth.status, showRun(synth)).toBe(0);
     stackDir = join(project, "cdktf.out", "stacks", "pair");
   }, 240_000);
 
@@ -202,35 +200,35 @@ runLdomsApp((app) => {
   /** terraform plan has nothing to do, and the hosts agree (ldoms plan reads them). */
   async function converged(): Promise<void> {
     const plan = await tf(["plan", "-detailed-exitcode", "-input=false"]);
-    expect(plan.status, show(plan)).toBe(0);
+    expect(plan.status, showRun(plan)).toBe(0);
     const hosts = await ldoms(["plan", "--skip-synth", "--detailed-exitcode"]);
-    expect(hosts.status, show(hosts)).toBe(0);
+    expect(hosts.status, showRun(hosts)).toBe(0);
   }
 
   const migrate = async (domain: string, to: string) => {
     const run = await ldoms(["migrate", domain, "--to", to, "--skip-synth", "--auto-approve", "--accept-unverified", "--json"]);
-    expect(run.status, show(run)).toBe(0);
+    expect(run.status, showRun(run)).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ outcome: "migrated", target: to });
   };
 
   it("converges, migrates ldg1 there and back, applies a stack change made meanwhile, and converges each time", async () => {
     expect((await tf(["init", "-input=false"])).status).toBe(0);
     const first = await tf(["apply", "-auto-approve", "-input=false"]);
-    expect(first.status, show(first)).toBe(0);
+    expect(first.status, showRun(first)).toBe(0);
     expect(first.stdout).toContain("Apply complete! Resources: 2 added, 0 changed, 0 destroyed.");
     await converged();
 
     await migrate("ldg1", "t7-b");
     const after = await tf(["apply", "-auto-approve", "-input=false"]);
-    expect(after.status, show(after)).toBe(0);
+    expect(after.status, showRun(after)).toBe(0);
     await converged();
 
     // The stack changes while ldg1 runs on t7-b: both hosts' resources are replaced and each
     // host's apply converges its own side (the assigned VF on t7-b, the waiting one on t7-a).
     const resynth = await ldoms(["synth"], { EXTRA_VID: "300" });
-    expect(resynth.status, show(resynth)).toBe(0);
+    expect(resynth.status, showRun(resynth)).toBe(0);
     const changed = await tf(["apply", "-auto-approve", "-input=false"]);
-    expect(changed.status, show(changed)).toBe(0);
+    expect(changed.status, showRun(changed)).toBe(0);
     expect(changed.stdout).toContain("Apply complete! Resources: 2 added, 0 changed, 2 destroyed.");
     for (const machine of ["t7-a", "t7-b"]) {
       // One record per device: its `|dev=` line, then its property lines.
@@ -242,7 +240,7 @@ runLdomsApp((app) => {
 
     await migrate("ldg1", "t7-a");
     const back = await tf(["apply", "-auto-approve", "-input=false"]);
-    expect(back.status, show(back)).toBe(0);
+    expect(back.status, showRun(back)).toBe(0);
     await converged();
   }, 300_000);
 });
