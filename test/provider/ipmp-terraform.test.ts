@@ -5,7 +5,7 @@
  * this resource alone, and apply recreates it. (A member taken out by hand, an in-place diff, is
  * covered against the in-process lab in ipmp-resource.test.ts.)
  */
-import {  mkdirSync, mkdtempSync,  rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync,  rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

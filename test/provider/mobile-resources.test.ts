@@ -5,15 +5,15 @@
  * the plan is empty (the vnet found on t7-b, the VF kept ready on t7-a still ldg1's); a drift of
  * the vnet is that resource's diff alone, and apply repairs it where ldg1 runs.
  */
-import {  mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
-import { GroupCli, groupExamplePlan, pairLabJson } from "../mobility/support";
+import type { SshLab } from "../engine/support/ssh-lab";
+import type { GroupCli } from "../mobility/support";
+import { startPairLab, type PairLab } from "./pair-lab";
 import { showRun } from "../support/run-process";
-import { findTerraform, providerTf, runTerraform, terraformSetup, writeProviderFiles } from "./support";
-
+import { findTerraform, providerTf, runTerraform, terraformSetup } from "./support";
 
 /** ldg1's VF on one host of the group, assigned where ldg1 runs and kept ready on the other. */
 const mobileVf = (name: string, host: string) =>
@@ -24,6 +24,7 @@ const mobileVnet = ['resource "ldoms_vnet" "ldg1" {', '  domain  = "ldg1"', '  n
 
 describe("terraform with the ldoms provider: a mobile domain's VFs and vnet against the pair lab", () => {
   const terraform = findTerraform();
+  let pair: PairLab;
   let work: string;
   let dir: string;
   let lab: SshLab;
@@ -37,21 +38,15 @@ describe("terraform with the ldoms provider: a mobile domain's VFs and vnet agai
   const vnetLine = async (machine: string) => (await lab.lab.runLdm(machine, ["list", "-l", "-p", "ldg1"])).stdout.split("\n").find((l) => l.startsWith("VNET|") && l.includes("|name=vnet0|")) ?? "";
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), "ldoms-provider-mobile-"));
-    lab = await startSshLab({ json: pairLabJson() });
-    cli = new GroupCli(groupExamplePlan(), lab.inventory);
-    const applied = await cli.apply();
-    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    pair = await startPairLab("ldoms-provider-mobile-");
+    ({ lab, cli, dir } = pair);
+    work = mkdtempSync(join(tmpdir(), "ldoms-provider-mobile-tf-"));
     env = terraformSetup(work);
-    dir = join(work, "project");
-    mkdirSync(dir);
-    writeProviderFiles(dir, groupExamplePlan(), lab.inventory.hosts);
     writeFileSync(join(dir, "main.tf"), [providerTf(), mobileVf("a", "t7-a"), mobileVf("b", "t7-b"), mobileVnet].join("\n"));
   }, 60_000);
 
   afterAll(async () => {
-    cli?.remove();
-    await lab?.close();
+    await pair?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 

@@ -5,25 +5,24 @@
  * as a move and applied by the group's migration; with host unset again nothing changes; a move
  * whose preflight fails stops the plan with the rule and its fix, and nothing moves.
  */
-import {  mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSshLab, type SshLab } from "../engine/support/ssh-lab";
-import { GroupCli, groupExamplePlan, pairLabJson } from "../mobility/support";
+import type { SshLab } from "../engine/support/ssh-lab";
+import { startPairLab, type PairLab } from "./pair-lab";
 import { showRun } from "../support/run-process";
-import { findTerraform, providerTf, runTerraform, terraformSetup, writeProviderFiles } from "./support";
-
+import { findTerraform, providerTf, runTerraform, terraformSetup } from "./support";
 
 const placement = (name: string, host?: string) =>
   [`resource "ldoms_placement" ${JSON.stringify(name)} {`, `  domain = ${JSON.stringify(name)}`, ...(host ? [`  host   = ${JSON.stringify(host)}`] : []), "}", ""].join("\n");
 
 describe("terraform with the ldoms provider: resource ldoms_placement against the pair lab", () => {
   const terraform = findTerraform();
+  let pair: PairLab;
   let work: string;
   let dir: string;
   let lab: SshLab;
-  let cli: GroupCli;
   let env: NodeJS.ProcessEnv;
   const tf = (...args: string[]) => runTerraform(terraform, args, dir, env);
   const writeMain = (...parts: string[]) => writeFileSync(join(dir, "main.tf"), [providerTf(), ...parts].join("\n"));
@@ -42,21 +41,15 @@ describe("terraform with the ldoms provider: resource ldoms_placement against th
   };
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), "ldoms-provider-placement-"));
-    lab = await startSshLab({ json: pairLabJson() });
     // Both hosts prepared as ldoms apply does: each VF assigned where its domain runs, kept ready on the other host.
-    cli = new GroupCli(groupExamplePlan(), lab.inventory);
-    const applied = await cli.apply();
-    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    pair = await startPairLab("ldoms-provider-placement-");
+    ({ lab, dir } = pair);
+    work = mkdtempSync(join(tmpdir(), "ldoms-provider-placement-tf-"));
     env = terraformSetup(work);
-    dir = join(work, "project");
-    mkdirSync(dir);
-    writeProviderFiles(dir, groupExamplePlan(), lab.inventory.hosts);
   }, 60_000);
 
   afterAll(async () => {
-    cli?.remove();
-    await lab?.close();
+    await pair?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 

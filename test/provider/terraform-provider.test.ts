@@ -3,7 +3,7 @@
  * automatic mutual TLS, protocol 6), configures it with the example's plan document and the
  * lab's inventory, and reads `data.ldoms_host` from the lab's control domains over SSH.
  */
-import {  mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -7,7 +7,7 @@
  * with the fix; a VF destroyed by hand leaves the state and is planned again; the last VF of a PF
  * is destroyed with ldm destroy-vf.
  */
-import {  mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

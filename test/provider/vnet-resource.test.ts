@@ -4,7 +4,7 @@
  * again and repaired, the example's vnet is imported, and what the engine would refuse (a switch the host
  * does not have, removing a vnet) stops the plan with the fix and changes nothing.
  */
-import {  mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

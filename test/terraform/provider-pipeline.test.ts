@@ -16,6 +16,7 @@ import { Lab } from "../../src/lab/lab";
 import { DEFAULT_LAB_FILE } from "../../src/lab/paths";
 import { startLabServer, type RunningLabServer } from "../../src/lab-serving/ssh-server";
 import { runProcess, showRun, type ProcessRun } from "../support/run-process";
+import { destroyAllVfsByHand } from "./by-hand";
 import { builtPackage, findTerraform, newProject } from "./installed-package";
 
 
@@ -88,11 +89,7 @@ describe("cdktf synth of the example (provider mode), then terraform init / appl
     expect(converged.status, showRun(converged)).toBe(0);
 
     // A VF destroyed by hand on t7-b: Terraform's plan reads the host and plans that VF again.
-    let destroyed = await lab.runLdm("t7-b", ["destroy-vf", "-n", "max", "/SYS/MB/NET2/IOVNET.PF0"]);
-    for (let tries = 0; destroyed.exitCode !== 0 && tries < 20; tries++) {
-      await new Promise((done) => setTimeout(done, 250)); // the PF may still settle after the VF was created
-      destroyed = await lab.runLdm("t7-b", ["destroy-vf", "-n", "max", "/SYS/MB/NET2/IOVNET.PF0"]);
-    }
+    const destroyed = await destroyAllVfsByHand(lab, "t7-b", "/SYS/MB/NET2/IOVNET.PF0");
     expect(destroyed.exitCode, destroyed.stderr).toBe(0);
     const drift = await tf(["plan", "-detailed-exitcode", "-input=false"]);
     expect(drift.status, showRun(drift)).toBe(2);

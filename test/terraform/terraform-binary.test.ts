@@ -14,6 +14,7 @@ import { Lab } from "../../src/lab/lab";
 import { DEFAULT_LAB_FILE, PAIR_LAB_FILE } from "../../src/lab/paths";
 import { startLabServer, type RunningLabServer } from "../../src/lab-serving/ssh-server";
 import { runProcess, showRun, type ProcessRun } from "../support/run-process";
+import { destroyAllVfsByHand } from "./by-hand";
 import { builtPackage, findTerraform, newProject } from "./installed-package";
 
 /** node (for the local-exec commands) and the system tools; no node_modules/.bin, no ldoms. */
@@ -132,11 +133,7 @@ runLdomsApp((app) => {
     expect(converged.status, showRun(converged)).toBe(0);
 
     // Drift on a host: Terraform's state only knows what it ran, ldoms reads the hosts.
-    let destroyed = await lab.runLdm("t7-b", ["destroy-vf", "-n", "max", "/SYS/MB/NET2/IOVNET.PF0"]);
-    for (let tries = 0; destroyed.exitCode !== 0 && tries < 20; tries++) {
-      await new Promise((done) => setTimeout(done, 250)); // the PF may still settle after the VF was created
-      destroyed = await lab.runLdm("t7-b", ["destroy-vf", "-n", "max", "/SYS/MB/NET2/IOVNET.PF0"]);
-    }
+    const destroyed = await destroyAllVfsByHand(lab, "t7-b", "/SYS/MB/NET2/IOVNET.PF0");
     expect(destroyed.exitCode, destroyed.stderr).toBe(0);
     const blind = await tf(["plan", "-detailed-exitcode", "-input=false"]);
     expect(blind.status, showRun(blind)).toBe(0);
