@@ -44,3 +44,6 @@ export function diagnosticFromError(error: unknown, attribute?: string): Diagnos
 export function warningDiagnostic(message: string, attribute?: string): DiagnosticMessage {
   return { ...errorDiagnostic(message, attribute), severity: "WARNING" };
 }
+
+/** How to stop managing a VF or vnet and leave it on the host: the advice of every refused destroy or replacement. */
+export const STOP_MANAGING_ADVICE = "To stop managing it and leave it on the host: a `removed` block with `lifecycle { destroy = false }` (Terraform 1.7 or later), or `terraform state rm`.";

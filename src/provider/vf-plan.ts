@@ -6,7 +6,7 @@
  */
 import { VF_REPLACING_ATTRIBUTES } from "./schema";
 import { UNKNOWN } from "./dynamic-value";
-import { errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
+import { errorDiagnostic, STOP_MANAGING_ADVICE, type DiagnosticMessage } from "./diagnostics";
 import { vfId, type VfAttribute, type VfValues } from "./vf-values";
 
 export interface VfPlan {
@@ -21,14 +21,12 @@ export interface VfPlan {
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const label = (v: VfValues) => (typeof v.host === "string" && typeof v.name === "string" ? `VF "${v.name}" on ${v.host}` : "this VF");
 
-const KEEP_IT = "To stop managing it and leave it on the host: a `removed` block with `lifecycle { destroy = false }` (Terraform 1.7 or later), or `terraform state rm`.";
-
 /**
  * A destroy the host does not allow as it is now: `ldm destroy-vf` takes only an unassigned VF,
  * and only the last one created on its PF (ref §3.7); `problems` are the engine's, with the fix.
  */
 export function destroyRefusal(prior: VfValues, problems: readonly string[]): DiagnosticMessage {
-  return errorDiagnostic([`${label(prior)} cannot be destroyed as the host is now, so nothing will be changed`, ...problems.map((p) => `- ${p}`), KEEP_IT].join("\n"));
+  return errorDiagnostic([`${label(prior)} cannot be destroyed as the host is now, so nothing will be changed`, ...problems.map((p) => `- ${p}`), STOP_MANAGING_ADVICE].join("\n"));
 }
 
 function replaceRefusal(prior: VfValues, attributes: readonly VfAttribute[]): DiagnosticMessage {
@@ -37,7 +35,7 @@ function replaceRefusal(prior: VfValues, attributes: readonly VfAttribute[]): Di
     [
       `changing ${attributes.join(", ")} of ${label(prior)} replaces the VF, which the ldoms provider does not do`,
       `A VF's host, name and PF are its identity, and destroying it first would take it from its domain. Keep ${attributes.length > 1 ? "them" : "it"} as ${attributes.map((a) => `${a} = ${JSON.stringify(prior[a])}`).join(", ")}; or declare the new VF as another resource and stop managing this one.`,
-      KEEP_IT,
+      STOP_MANAGING_ADVICE,
     ].join("\n"),
     first,
   );

@@ -7,7 +7,7 @@
 import type { MigrationGroupPlan, PlanDocument } from "../model";
 import { VNET_REPLACING_ATTRIBUTES } from "./schema";
 import { UNKNOWN, type Unknown } from "./dynamic-value";
-import { errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
+import { errorDiagnostic, STOP_MANAGING_ADVICE, type DiagnosticMessage } from "./diagnostics";
 import { vnetId, type VnetAttribute, type VnetValues } from "./vnet-values";
 
 export interface VnetPlan {
@@ -21,8 +21,6 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 const label = (v: VnetValues) =>
   typeof v.host === "string" && typeof v.domain === "string" && typeof v.name === "string" ? `vnet "${v.name}" of domain ${v.domain} on ${v.host}` : "this vnet";
 
-const KEEP_IT = "To stop managing it and leave it on the host: a `removed` block with `lifecycle { destroy = false }` (Terraform 1.7 or later), or `terraform state rm`.";
-
 /**
  * Why the provider does not remove vnets: its steps only add and set (nothing the configuration
  * stops naming is removed), and taking a vnet away cuts the guest's link on it.
@@ -34,7 +32,7 @@ export function vnetDestroyRefusal(prior: VnetValues): DiagnosticMessage {
     [
       `${label(prior)} would be destroyed: the ldoms provider does not remove vnets`,
       "Its steps only add and set vnets, as ldoms apply does (nothing is removed without an explicit command), and removing a vnet cuts the guest's link on it (the standby path of an IPMP group).",
-      KEEP_IT,
+      STOP_MANAGING_ADVICE,
       `To remove it: unplumb it in the guest, then ldm remove-vnet ${name} ${domain} on ${typeof prior.host === "string" ? prior.host : "the host"}, then terraform state rm.`,
     ].join("\n"),
   );
@@ -46,7 +44,7 @@ function replaceRefusal(prior: VnetValues, attributes: readonly VnetAttribute[])
     [
       `changing ${attributes.join(", ")} of ${label(prior)} replaces the vnet, and the ldoms provider does not remove vnets`,
       `A vnet's host, domain and name are its identity. Keep ${attributes.length > 1 ? "them" : "it"} as ${attributes.map((a) => `${a} = ${JSON.stringify(prior[a])}`).join(", ")}; or declare the new vnet as another resource and stop managing this one.`,
-      KEEP_IT,
+      STOP_MANAGING_ADVICE,
     ].join("\n"),
     first,
   );
