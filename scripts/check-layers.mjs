@@ -37,7 +37,7 @@ const packages = {
   ajv: ["model"],
   "@viz-js/viz": ["graph"],
   "@grpc/grpc-js": ["provider"],
-  "@grpc/proto-loader": ["provider"],
+  protobufjs: ["provider"],
   "@msgpack/msgpack": ["provider"],
 };
 

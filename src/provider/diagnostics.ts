@@ -2,7 +2,7 @@
  * Errors as Terraform diagnostics. The text is the message `ldoms` prints for the same error:
  * its first line is the summary, the lines after it (a validation error's problems) the detail.
  */
-import { LdomsError } from "../model";
+import { LdomsError } from "../model/errors";
 
 export interface AttributePathMessage {
   readonly steps: readonly { readonly attribute_name?: string; readonly element_key_string?: string; readonly element_key_int?: number }[];

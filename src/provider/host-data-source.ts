@@ -4,7 +4,7 @@
  * change reads the same.
  */
 import type { ObservedHost } from "../engine";
-import { ValidationError } from "../model";
+import { ValidationError } from "../model/errors";
 import { attribute, containsUnknown, UNKNOWN, type TerraformValue } from "./dynamic-value";
 import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./diagnostics";
 import type { ProviderConfiguration } from "./configuration";

@@ -17,7 +17,7 @@ import { GuestReads } from "./guest-reads";
 import type { HostQueue } from "./host-queue";
 import type { HostReads } from "./host-reads";
 import { declaredDomain, documentProblems, groupAsRead, noAccessWarning, planIpmpChange, type DeclaredDomain } from "./ipmp-plan";
-import { desiredGroup, ipmpId, ipmpObject, ipmpValues, knownIpmp, parseIpmpImportId, validateIpmpConfig, IPMP_ATTRIBUTES, type IpmpValues, type KnownIpmp } from "./ipmp-values";
+import { desiredGroup, ipmpId, ipmpObject, ipmpValues, knownIpmp, parseIpmpImportId, IPMP_ATTRIBUTES, type IpmpValues, type KnownIpmp } from "./ipmp-values";
 import type { VfPlanResult, VfResult } from "./vf-resource";
 import { upgradeStoredState } from "./state-upgrade";
 
@@ -49,10 +49,6 @@ export class IpmpResources {
     private readonly queue: HostQueue,
   ) {
     this.guests = new GuestReads(connect);
-  }
-
-  validate(config: DynamicValueMessage | null | undefined): VfResult {
-    return { diagnostics: validateIpmpConfig(ipmpValues(decodeDynamicValue(config))) };
   }
 
   /**

@@ -2,7 +2,8 @@
  * Resource `ldoms_ipmp` as values: its Terraform object read into typed fields, the checks that
  * need nothing but the configuration, and its import id.
  */
-import { ValidationError, type DesiredIpmpGroup } from "../model";
+import { ValidationError } from "../model/errors";
+import type { DesiredIpmpGroup } from "../model";
 import { SAFE_NAME_PATTERN } from "../ldm/assumptions";
 import { attribute, UNKNOWN, type TerraformValue, type Unknown } from "./dynamic-value";
 import type { DiagnosticMessage } from "./diagnostics";

@@ -3,7 +3,8 @@
  * the diagnostics a preflight or a migration report turns into. Where the domain runs and the
  * checks themselves come from the engine (placement-resource.ts).
  */
-import { ValidationError, type MigrationGroupPlan } from "../model";
+import { ValidationError } from "../model/errors";
+import type { MigrationGroupPlan } from "../model";
 import { NAME_MAX_LENGTH, SAFE_NAME_PATTERN } from "../ldm/assumptions";
 import type { MigrationCheck, MigrationReport } from "../engine/migration";
 import { attribute, UNKNOWN, type TerraformValue, type Unknown } from "./dynamic-value";

@@ -20,7 +20,7 @@ import { diagnosticFromError, errorDiagnostic, type DiagnosticMessage } from "./
 import type { HostQueue } from "./host-queue";
 import type { HostReads } from "./host-reads";
 import {
-  hostOfGroupProblem, migrationFailure, parsePlacementImportId, placementObject, placementValues, planPlacementChange, preflightDiagnostics, preparationDiagnostic, validatePlacementConfig,
+  hostOfGroupProblem, migrationFailure, parsePlacementImportId, placementObject, placementValues, planPlacementChange, preflightDiagnostics, preparationDiagnostic,
   type PlacementValues,
 } from "./placement-plan";
 import type { VfPlanResult, VfResult } from "./vf-resource";
@@ -39,10 +39,6 @@ export class PlacementResources {
     private readonly reads: HostReads,
     private readonly queue: HostQueue,
   ) {}
-
-  validate(config: DynamicValueMessage | null | undefined): VfResult {
-    return { diagnostics: validatePlacementConfig(placementValues(decodeDynamicValue(config))) };
-  }
 
   /** The domain's group, or an error naming the mobile domains there are. */
   private group(configuration: ProviderConfiguration, domain: string): MigrationGroupPlan {

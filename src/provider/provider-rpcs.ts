@@ -4,44 +4,28 @@
  * is in provider-service.ts.
  */
 import type { ConnectHost } from "../engine";
-import { configurationProblems, loadConfiguration, type ProviderConfiguration } from "./configuration";
+import { loadConfiguration, type ProviderConfiguration } from "./configuration";
 import { decodeDynamicValue, encodeDynamicValue, type DynamicValueMessage } from "./dynamic-value";
 import { diagnosticFromError, errorDiagnostic, type AttributePathMessage, type DiagnosticMessage } from "./diagnostics";
-import { readHostDataSource, validateHostConfig } from "./host-data-source";
+import { readHostDataSource } from "./host-data-source";
 import { HostReads } from "./host-reads";
 import { HostQueue } from "./host-queue";
 import { IPMP_RESOURCE } from "./ipmp-schema";
 import { IpmpResources } from "./ipmp-resource";
 import { PlacementResources } from "./placement-resource";
-import { DATA_SOURCES, HOST_DATA_SOURCE, PLACEMENT_RESOURCE, PROVIDER_SCHEMA, RESOURCES, schemaMessage, VF_RESOURCE, VNET_RESOURCE } from "./schema";
+import { getMetadata, getProviderSchema, unknownDataSource, unknownResource, validateDataResourceConfig, validateProviderConfig, validateResourceConfig, type TypedConfigRequest } from "./light-rpcs";
+import { HOST_DATA_SOURCE, PLACEMENT_RESOURCE, VF_RESOURCE, VNET_RESOURCE } from "./schema";
 import { VfResources, type VfPlanResult, type VfResult } from "./vf-resource";
 import { VnetResources } from "./vnet-resource";
 
 /** What every resource type implements; the provider's RPCs pick one by type name. */
 interface ResourceType {
-  validate(config: DynamicValueMessage | null | undefined): VfResult;
   upgrade(version: number, json: Uint8Array | undefined): VfResult;
   read(configuration: ProviderConfiguration, current: DynamicValueMessage | null | undefined): Promise<VfResult>;
   plan(configuration: ProviderConfiguration, request: ChangeRequest): Promise<VfPlanResult>;
   apply(configuration: ProviderConfiguration, request: ChangeRequest): Promise<VfResult>;
   importState(id: string): VfResult;
   stop(): void;
-}
-
-interface TypedConfigRequest {
-  readonly type_name: string;
-  readonly config?: DynamicValueMessage | null;
-}
-
-// Destroys are planned here so that a refused destroy fails the plan, not the apply.
-const SERVER_CAPABILITIES = { plan_destroy: true, get_provider_schema_optional: false, move_resource_state: false, generate_resource_config: false };
-
-function unknownDataSource(typeName: string): DiagnosticMessage {
-  return errorDiagnostic(`the ldoms provider has no data source ${typeName}; data sources: ${Object.keys(DATA_SOURCES).join(", ")}`);
-}
-
-function unknownResource(typeName: string): DiagnosticMessage {
-  return errorDiagnostic(`the ldoms provider has no resource ${typeName}; resources: ${Object.keys(RESOURCES).join(", ")}`);
 }
 
 type EncodedValue = ReturnType<typeof encodeDynamicValue>;
@@ -85,27 +69,15 @@ export class LdomsProvider {
   }
 
   getMetadata() {
-    return {
-      server_capabilities: SERVER_CAPABILITIES,
-      diagnostics: [],
-      data_sources: Object.keys(DATA_SOURCES).map((type_name) => ({ type_name })),
-      resources: Object.keys(RESOURCES).map((type_name) => ({ type_name })),
-    };
+    return getMetadata();
   }
 
   getProviderSchema() {
-    return {
-      provider: schemaMessage(PROVIDER_SCHEMA),
-      resource_schemas: Object.fromEntries(Object.entries(RESOURCES).map(([name, spec]) => [name, schemaMessage(spec)])),
-      data_source_schemas: Object.fromEntries(Object.entries(DATA_SOURCES).map(([name, spec]) => [name, schemaMessage(spec)])),
-      diagnostics: [],
-      server_capabilities: SERVER_CAPABILITIES,
-    };
+    return getProviderSchema();
   }
 
   validateProviderConfig(request: { config?: DynamicValueMessage | null }) {
-    const problems = configurationProblems(decodeDynamicValue(request.config));
-    return { diagnostics: problems.map((p) => errorDiagnostic(p.message, p.attribute)) };
+    return validateProviderConfig(request);
   }
 
   configureProvider(request: { config?: DynamicValueMessage | null }) {
@@ -119,8 +91,7 @@ export class LdomsProvider {
   }
 
   validateDataResourceConfig(request: TypedConfigRequest) {
-    if (request.type_name !== HOST_DATA_SOURCE) return { diagnostics: [unknownDataSource(request.type_name)] };
-    return { diagnostics: validateHostConfig(decodeDynamicValue(request.config)) };
+    return validateDataResourceConfig(request);
   }
 
   async readDataSource(request: TypedConfigRequest) {
@@ -130,9 +101,7 @@ export class LdomsProvider {
   }
 
   validateResourceConfig(request: TypedConfigRequest) {
-    const resource = this.resources.get(request.type_name);
-    if (!resource) return { diagnostics: [unknownResource(request.type_name)] };
-    return { diagnostics: resource.validate(request.config).diagnostics };
+    return validateResourceConfig(request);
   }
 
   upgradeResourceState(request: { type_name: string; version?: number; raw_state?: { json?: Uint8Array } | null }) {

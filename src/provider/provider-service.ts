@@ -7,15 +7,14 @@
 import { status, type MethodDefinition, type ServiceDefinition, type UntypedHandleCall, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { handleUnaryCall, ServerErrorResponse } from "@grpc/grpc-js";
 import { diagnosticFromError, errorDiagnostic } from "./diagnostics";
+import { answersWithDiagnostics } from "./protocol";
 import type { LdomsProvider } from "./provider-rpcs";
 import { DATA_SOURCES, RESOURCES } from "./schema";
 
 type Rpc = (request: never) => unknown;
 
-function hasDiagnostics(method: MethodDefinition<unknown, unknown>): boolean {
-  const type = (method as { responseType?: { type?: { field?: { name: string }[] } } }).responseType?.type;
-  return type?.field?.some((f) => f.name === "diagnostics") ?? false;
-}
+/** The RPCs the service calls, answered at once or later: LdomsProvider, or LazyProvider in front of it. */
+export type ProviderRpcs = { readonly [K in Exclude<keyof LdomsProvider, "close">]: (...request: Parameters<LdomsProvider[K]>) => unknown };
 
 function grpcError(code: status, details: string): ServerErrorResponse {
   return Object.assign(new Error(details), { code, details });
@@ -29,7 +28,7 @@ export function unary(method: MethodDefinition<unknown, unknown>, rpc: Rpc): han
       .then(
         (response) => callback(null, response),
         (error: unknown) => {
-          if (hasDiagnostics(method)) callback(null, { diagnostics: [diagnosticFromError(error)] });
+          if (answersWithDiagnostics(method)) callback(null, { diagnostics: [diagnosticFromError(error)] });
           else callback(grpcError(status.INTERNAL, diagnosticFromError(error).detail || String(error)));
         },
       );
@@ -38,7 +37,7 @@ export function unary(method: MethodDefinition<unknown, unknown>, rpc: Rpc): han
 
 function notImplemented(name: string, method: MethodDefinition<unknown, unknown>): UntypedHandleCall {
   const message = `the ldoms provider does not implement ${name} yet: this version has the data source${Object.keys(DATA_SOURCES).length > 1 ? "s" : ""} ${Object.keys(DATA_SOURCES).join(", ")} and the resources ${Object.keys(RESOURCES).join(", ")}`;
-  if (!method.requestStream && !method.responseStream && hasDiagnostics(method)) {
+  if (!method.requestStream && !method.responseStream && answersWithDiagnostics(method)) {
     return ((_call, callback) => callback(null, { diagnostics: [errorDiagnostic(message)] })) as handleUnaryCall<unknown, unknown>;
   }
   return ((call: { emit?: (event: string, error: unknown) => void; end?: () => void }, callback?: (error: unknown) => void) => {
@@ -49,7 +48,7 @@ function notImplemented(name: string, method: MethodDefinition<unknown, unknown>
 }
 
 /** The handlers of every RPC of `definition`, taking the implemented ones from `provider`. */
-export function providerImplementation(definition: ServiceDefinition, provider: LdomsProvider): UntypedServiceImplementation {
+export function providerImplementation(definition: ServiceDefinition, provider: ProviderRpcs): UntypedServiceImplementation {
   const implemented: Readonly<Record<string, Rpc>> = {
     GetMetadata: () => provider.getMetadata(),
     GetProviderSchema: () => provider.getProviderSchema(),

@@ -5,12 +5,11 @@
  */
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import type { ConnectHost } from "../engine";
-import { sshConnect } from "./connect";
 import { handshakeLine, handshakeRefusal } from "./handshake";
 import { brokerImplementation, controllerImplementation, healthImplementation, OpenStreams, stdioImplementation } from "./plugin-services";
 import { protocolServices } from "./protocol";
 import { providerImplementation } from "./provider-service";
-import { LdomsProvider } from "./provider-rpcs";
+import { LazyProvider } from "./lazy-provider";
 import { clientCertificate, makeServerCertificate } from "./tls";
 
 export interface ServeOptions {
@@ -77,7 +76,7 @@ export async function serveProvider(options: ServeOptions = {}): Promise<number>
     return 1;
   }
   const services = protocolServices();
-  const provider = new LdomsProvider(options.connect ?? sshConnect(), options.cwd ?? process.cwd(), env);
+  const provider = new LazyProvider(options.connect, options.cwd ?? process.cwd(), env);
   const server = new Server({ "grpc.max_receive_message_length": MAX_MESSAGE_BYTES, "grpc.max_send_message_length": MAX_MESSAGE_BYTES });
   const open = new OpenStreams();
   let stopped: () => void = () => undefined;

@@ -20,7 +20,7 @@ import type { HostReads } from "./host-reads";
 import { HostQueue } from "./host-queue";
 import { destroyHostPlan, destroyProblems } from "./vf-destroy";
 import { destroyRefusal, planVfChange } from "./vf-plan";
-import { oneVfDesiredState, parseImportId, validateVfConfig, vfObject, vfStateFromObserved, vfValues, VF_ATTRIBUTES, type VfValues } from "./vf-values";
+import { oneVfDesiredState, parseImportId, vfObject, vfStateFromObserved, vfValues, VF_ATTRIBUTES, type VfValues } from "./vf-values";
 import { upgradeStoredState } from "./state-upgrade";
 
 type KnownVf = VfValues & { host: string; name: string; pf: string };
@@ -75,10 +75,6 @@ export class VfResources {
     /** Changes of one host made by this process run one at a time (each takes the host's lock). */
     private readonly queue: HostQueue = new HostQueue(),
   ) {}
-
-  validate(config: DynamicValueMessage | null | undefined): VfResult {
-    return { diagnostics: validateVfConfig(vfValues(decodeDynamicValue(config))) };
-  }
 
   async read(configuration: ProviderConfiguration, current: DynamicValueMessage | null | undefined): Promise<VfResult> {
     const state = vfValues(decodeDynamicValue(current));

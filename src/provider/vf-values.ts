@@ -2,7 +2,8 @@
  * Resource `ldoms_vf` as values: its Terraform object read into typed fields, the checks that
  * need no host, the desired state the engine plans from, and the state a host's read gives.
  */
-import { ValidationError, type DesiredHostState, type DesiredVf, type VfProperty } from "../model";
+import { ValidationError } from "../model/errors";
+import type { DesiredHostState, DesiredVf, VfProperty } from "../model";
 import { SAFE_NAME_PATTERN, VF_MTU_RANGE } from "../ldm/assumptions";
 import { MAC_ADDRESS, normalizeMac, sameLdmValue } from "../ldm/syntax";
 import type { ObservedVf } from "../engine";

@@ -20,7 +20,7 @@ import type { HostReads } from "./host-reads";
 import { hostRequiredRefusal, mobileHostRefusal, movedSincePlan, notMobileImport, planVnetChange, vnetDestroyRefusal } from "./vnet-plan";
 import { groupContextOf, mobileGroupOf, readGroup, whereDomainRuns, type GroupReads } from "./mobile-domains";
 import {
-  knownVnet, oneVnetDesiredState, parseVnetImportId, validateVnetConfig, vnetObject, vnetStateFromObserved, vnetValues, VNET_ATTRIBUTES, type KnownVnet, type VnetValues,
+  knownVnet, oneVnetDesiredState, parseVnetImportId, vnetObject, vnetStateFromObserved, vnetValues, VNET_ATTRIBUTES, type KnownVnet, type VnetValues,
 } from "./vnet-values";
 import type { VfPlanResult, VfResult } from "./vf-resource";
 import { upgradeStoredState } from "./state-upgrade";
@@ -61,10 +61,6 @@ export class VnetResources {
     private readonly reads: HostReads,
     private readonly queue: HostQueue,
   ) {}
-
-  validate(config: DynamicValueMessage | null | undefined): VfResult {
-    return { diagnostics: validateVnetConfig(vnetValues(decodeDynamicValue(config))) };
-  }
 
   async read(configuration: ProviderConfiguration, current: DynamicValueMessage | null | undefined): Promise<VfResult> {
     const state = vnetValues(decodeDynamicValue(current));

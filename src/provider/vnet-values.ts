@@ -2,7 +2,8 @@
  * Resource `ldoms_vnet` as values: its Terraform object read into typed fields, the checks that
  * need no host, the desired state the engine plans from, and the state a host's read gives.
  */
-import { ValidationError, type DesiredHostState, type DesiredVnet, type VnetProperty } from "../model";
+import { ValidationError } from "../model/errors";
+import type { DesiredHostState, DesiredVnet, VnetProperty } from "../model";
 import { SAFE_NAME_PATTERN, VNET_MTU_RANGE } from "../ldm/assumptions";
 import { VNET_PROPERTIES } from "../ldm/properties";
 import type { ObservedVnet } from "../engine";

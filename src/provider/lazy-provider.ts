@@ -1,0 +1,51 @@
+/**
+ * The provider as served to Terraform: the schema and validation RPCs are answered at once
+ * (light-rpcs.ts), and the engine-backed LdomsProvider is loaded on the first RPC that needs
+ * the hosts. Terraform starts a provider three times for one plan and only the last one
+ * configures it: the other two start without the engine, SSH and the schema validator.
+ */
+import type { ConnectHost } from "../engine";
+import * as light from "./light-rpcs";
+import type { LdomsProvider } from "./provider-rpcs";
+import type { ProviderRpcs } from "./provider-service";
+
+type Request<K extends keyof LdomsProvider> = Parameters<LdomsProvider[K]>[0];
+
+export class LazyProvider implements ProviderRpcs {
+  private loaded: Promise<LdomsProvider> | undefined;
+
+  /** `connect` undefined: SSH as the inventory says (connect.ts), loaded with the engine. */
+  constructor(
+    private readonly connect: ConnectHost | undefined,
+    private readonly cwd: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  private provider(): Promise<LdomsProvider> {
+    this.loaded ??= Promise.all([import("./provider-rpcs"), import("./connect")]).then(
+      ([{ LdomsProvider: Provider }, { sshConnect }]) => new Provider(this.connect ?? sshConnect(), this.cwd, this.env),
+    );
+    return this.loaded;
+  }
+
+  getMetadata = () => light.getMetadata();
+  getProviderSchema = () => light.getProviderSchema();
+  validateProviderConfig = (r: Request<"validateProviderConfig">) => light.validateProviderConfig(r);
+  validateDataResourceConfig = (r: Request<"validateDataResourceConfig">) => light.validateDataResourceConfig(r);
+  validateResourceConfig = (r: Request<"validateResourceConfig">) => light.validateResourceConfig(r);
+
+  configureProvider = async (r: Request<"configureProvider">) => (await this.provider()).configureProvider(r);
+  readDataSource = async (r: Request<"readDataSource">) => (await this.provider()).readDataSource(r);
+  upgradeResourceState = async (r: Request<"upgradeResourceState">) => (await this.provider()).upgradeResourceState(r);
+  readResource = async (r: Request<"readResource">) => (await this.provider()).readResource(r);
+  planResourceChange = async (r: Request<"planResourceChange">) => (await this.provider()).planResourceChange(r);
+  applyResourceChange = async (r: Request<"applyResourceChange">) => (await this.provider()).applyResourceChange(r);
+  importResourceState = async (r: Request<"importResourceState">) => (await this.provider()).importResourceState(r);
+
+  /** Nothing runs before the engine is loaded, so there is nothing to stop. */
+  stopProvider = async () => (this.loaded ? (await this.loaded).stopProvider() : { Error: "" });
+
+  async close(): Promise<void> {
+    if (this.loaded) await (await this.loaded).close();
+  }
+}
