@@ -197,6 +197,31 @@ async function terraformWithoutPlugin(terraform: string, work: string, env: Node
   return median(samples);
 }
 
+interface ServedProvider {
+  readonly reattach: string;
+  /** Spawn to the line saying how to attach. */
+  readonly startMs: number;
+  stop(): Promise<void>;
+}
+
+/** `ldoms provider serve --json` in `work`, running until stop(). */
+function serveProvider(work: string, env: NodeJS.ProcessEnv): Promise<ServedProvider> {
+  return new Promise((done, fail) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, [join(PACKAGE, "bin", "ldoms.js"), "provider", "serve", "--json"], { cwd: work, env, stdio: ["ignore", "pipe", "inherit"] });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    let out = "";
+    child.once("error", fail);
+    void exited.then((code) => fail(new Error(`ldoms provider serve exited (${code}) before saying how to attach`)));
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (!out.includes("\n")) return;
+      const { reattach } = JSON.parse(out.slice(0, out.indexOf("\n"))) as { reattach: string };
+      done({ reattach, startMs: performance.now() - start, stop: () => (child.kill("SIGTERM"), exited.then(() => undefined)) });
+    });
+  });
+}
+
 /** Where a converged `terraform plan` spends its time beyond the reads `ldoms plan` also makes. */
 async function timeSplit(fleet: Fleet, terraform: string, work: string, env: NodeJS.ProcessEnv, resources: number) {
   const log = join(work, "plan-debug.log");
@@ -272,23 +297,35 @@ export async function run(): Promise<object> {
     const env = await prepareWork(work, document, fleet);
     const imported = await importState(terraform, work, document, env);
 
+    const served = await serveProvider(work, env);
+    const servedEnv = { ...env, TF_REATTACH_PROVIDERS: served.reattach };
     const ldomsArgs = [join(PACKAGE, "bin", "ldoms.js"), "plan", "--plan-document", "ldoms.plan.json", "--inventory", "inventory.json", "--detailed-exitcode"];
     const tfArgs = ["plan", "-detailed-exitcode", "-input=false", "-no-color"];
     const measured = await measureInTurns(fleet, {
       "ldoms plan --detailed-exitcode": () => runProcess(process.execPath, ldomsArgs, work, env),
       "terraform plan -detailed-exitcode": () => runProcess(terraform, tfArgs, work, env),
+      "terraform plan -detailed-exitcode (served)": () => runProcess(terraform, tfArgs, work, servedEnv),
     });
+    await served.stop();
     const ldoms = measured("ldoms plan --detailed-exitcode");
     const tf = measured("terraform plan -detailed-exitcode");
+    const tfServed = measured("terraform plan -detailed-exitcode (served)");
     const ratio = tf.medianMs / ldoms.medianMs;
+    const servedRatio = tfServed.medianMs / ldoms.medianMs;
     const split = await timeSplit(fleet, terraform, work, env, declaredObjects(document).length);
     return {
       setup: { hosts: HOSTS, guestsPerHost: GUESTS, ldmCommandMs: LDM_MS, rttMs: RTT_MS, runs: RUNS, resources: declaredObjects(document).length, stateTakenOver: imported },
       ldomsPlan: { command: "node bin/ldoms.js plan --detailed-exitcode (a process, dist/)", ...ldoms },
       terraformPlan: { command: "terraform plan -detailed-exitcode (provider: bin/terraform-provider-ldoms.js, dist/)", ...tf },
+      terraformPlanServed: {
+        command: "terraform plan -detailed-exitcode, the provider served by `ldoms provider serve` (TF_REATTACH_PROVIDERS)",
+        serveStartMs: Math.round(served.startMs),
+        ...tfServed,
+      },
       ratioTerraformToLdoms: Number(ratio.toFixed(2)),
+      ratioServedTerraformToLdoms: Number(servedRatio.toFixed(2)),
       targetRatio: TARGET_RATIO,
-      withinTarget: ratio <= TARGET_RATIO,
+      withinTarget: { providerStartedByTerraform: ratio <= TARGET_RATIO, providerServed: servedRatio <= TARGET_RATIO },
       whereTheTimeGoes: split,
       loadAverage1m: { before: Number(load.toFixed(2)), after: Number(loadavg()[0]!.toFixed(2)) },
     };

@@ -3,6 +3,10 @@
  * (light-rpcs.ts), and the engine-backed LdomsProvider is loaded on the first RPC that needs
  * the hosts. Terraform starts a provider three times for one plan and only the last one
  * configures it: the other two start without the engine, SSH and the schema validator.
+ *
+ * Each ConfigureProvider after the first starts a new session (a new LdomsProvider: its own
+ * reads, queues and stop state): a provider served to several Terraform commands (`ldoms
+ * provider serve`) reads the hosts again for each, as a provider started per command does.
  */
 import type { ConnectHost } from "../engine";
 import * as light from "./light-rpcs";
@@ -12,7 +16,9 @@ import type { ProviderRpcs } from "./provider-service";
 type Request<K extends keyof LdomsProvider> = Parameters<LdomsProvider[K]>[0];
 
 export class LazyProvider implements ProviderRpcs {
-  private loaded: Promise<LdomsProvider> | undefined;
+  private factory: Promise<() => LdomsProvider> | undefined;
+  private session: Promise<LdomsProvider> | undefined;
+  private configured = false;
 
   /** `connect` undefined: SSH as the inventory says (connect.ts), loaded with the engine. */
   constructor(
@@ -21,11 +27,27 @@ export class LazyProvider implements ProviderRpcs {
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  private provider(): Promise<LdomsProvider> {
-    this.loaded ??= Promise.all([import("./provider-rpcs"), import("./connect")]).then(
-      ([{ LdomsProvider: Provider }, { sshConnect }]) => new Provider(this.connect ?? sshConnect(), this.cwd, this.env),
+  private newSession(): Promise<LdomsProvider> {
+    this.factory ??= Promise.all([import("./provider-rpcs"), import("./connect")]).then(
+      ([{ LdomsProvider: Provider }, { sshConnect }]) =>
+        () => new Provider(this.connect ?? sshConnect(), this.cwd, this.env),
     );
-    return this.loaded;
+    return this.factory.then((create) => create());
+  }
+
+  private provider(): Promise<LdomsProvider> {
+    this.session ??= this.newSession();
+    return this.session;
+  }
+
+  private async configure(request: Request<"configureProvider">) {
+    if (this.configured) {
+      const previous = this.session;
+      this.session = this.newSession();
+      void previous?.then((p) => p.close());
+    }
+    this.configured = true;
+    return (await this.provider()).configureProvider(request);
   }
 
   getMetadata = () => light.getMetadata();
@@ -34,7 +56,7 @@ export class LazyProvider implements ProviderRpcs {
   validateDataResourceConfig = (r: Request<"validateDataResourceConfig">) => light.validateDataResourceConfig(r);
   validateResourceConfig = (r: Request<"validateResourceConfig">) => light.validateResourceConfig(r);
 
-  configureProvider = async (r: Request<"configureProvider">) => (await this.provider()).configureProvider(r);
+  configureProvider = (r: Request<"configureProvider">) => this.configure(r);
   readDataSource = async (r: Request<"readDataSource">) => (await this.provider()).readDataSource(r);
   upgradeResourceState = async (r: Request<"upgradeResourceState">) => (await this.provider()).upgradeResourceState(r);
   readResource = async (r: Request<"readResource">) => (await this.provider()).readResource(r);
@@ -43,9 +65,9 @@ export class LazyProvider implements ProviderRpcs {
   importResourceState = async (r: Request<"importResourceState">) => (await this.provider()).importResourceState(r);
 
   /** Nothing runs before the engine is loaded, so there is nothing to stop. */
-  stopProvider = async () => (this.loaded ? (await this.loaded).stopProvider() : { Error: "" });
+  stopProvider = async () => (this.session ? (await this.session).stopProvider() : { Error: "" });
 
   async close(): Promise<void> {
-    if (this.loaded) await (await this.loaded).close();
+    if (this.session) await (await this.session).close();
   }
 }

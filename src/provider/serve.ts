@@ -66,17 +66,17 @@ async function bind(server: Server, credentials: ServerCredentials, env: NodeJS.
   throw new Error(`no free port on 127.0.0.1 from ${min} to ${max}: ${last instanceof Error ? last.message : String(last)}`);
 }
 
-/** Serves until Shutdown; resolves with the process exit code (1 when not started by Terraform). */
-export async function serveProvider(options: ServeOptions = {}): Promise<number> {
-  const env = options.env ?? process.env;
-  const writeError = options.writeError ?? ((text: string) => process.stderr.write(text));
-  const refusal = handshakeRefusal(env);
-  if (refusal) {
-    writeError(`${refusal}\n`);
-    return 1;
-  }
+/** A provider's gRPC server with every service added; `done` resolves once it has shut down. */
+export interface ProviderServer {
+  readonly server: Server;
+  readonly done: Promise<void>;
+  /** Ends the open streams, closes the hosts' connections, then the server (cut after a grace period). */
+  shutdown(): void;
+}
+
+/** The server of `provider`: the controller's Shutdown (go-plugin) ends it. */
+export function providerServer(provider: LazyProvider): ProviderServer {
   const services = protocolServices();
-  const provider = new LazyProvider(options.connect, options.cwd ?? process.cwd(), env);
   const server = new Server({ "grpc.max_receive_message_length": MAX_MESSAGE_BYTES, "grpc.max_send_message_length": MAX_MESSAGE_BYTES });
   const open = new OpenStreams();
   let stopped: () => void = () => undefined;
@@ -94,6 +94,19 @@ export async function serveProvider(options: ServeOptions = {}): Promise<number>
   server.addService(services.controller, controllerImplementation(shutdown));
   server.addService(services.stdio, stdioImplementation(open));
   server.addService(services.broker, brokerImplementation(open));
+  return { server, done, shutdown };
+}
+
+/** Serves until Shutdown; resolves with the process exit code (1 when not started by Terraform). */
+export async function serveProvider(options: ServeOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  const writeError = options.writeError ?? ((text: string) => process.stderr.write(text));
+  const refusal = handshakeRefusal(env);
+  if (refusal) {
+    writeError(`${refusal}\n`);
+    return 1;
+  }
+  const { server, done } = providerServer(new LazyProvider(options.connect, options.cwd ?? process.cwd(), env));
   const { credentials, der } = credentialsFor(env);
   const port = await bind(server, credentials, env);
   const line = handshakeLine({ network: "tcp", address: `127.0.0.1:${port}` }, der);

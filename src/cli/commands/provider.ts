@@ -1,4 +1,6 @@
 /**
+ * `ldoms provider serve` is in provider-serve.ts.
+ *
  * `ldoms provider install [--dir DIR] [--mode mirror|dev-override] [--write-config FILE] [--json]`:
  * puts a launcher of the package's Terraform provider where Terraform finds it without network
  * (a filesystem mirror for `terraform init`, or a folder for `dev_overrides`) and prints the CLI
@@ -25,6 +27,7 @@ import {
   type InstallMode,
 } from "../../provider/install-layout";
 import { defaultIo, type CommandIo } from "./plan";
+import { runProviderServe, type ProviderServeOptions } from "./provider-serve";
 
 export interface ProviderInstallOptions {
   readonly dir?: string;
@@ -229,5 +232,13 @@ export function register(program: Command): void {
     .addOption(new Option("--entry <file>", "the script the launcher runs (tests)").hideHelp())
     .action((options: ProviderInstallOptions) => {
       process.exitCode = runProviderInstall(options);
+    });
+  provider
+    .command("serve")
+    .description("serve the Terraform provider from one process while a command runs (Terraform attaches through TF_REATTACH_PROVIDERS instead of starting it for each step), or until Ctrl-C")
+    .argument("[command...]", "the command to run with TF_REATTACH_PROVIDERS set, after --, e.g. -- terraform plan")
+    .option("--json", "without a command: print how to attach as one JSON line ({reattach, socket, pid})")
+    .action(async (command: string[], options: ProviderServeOptions) => {
+      process.exitCode = await runProviderServe(command, options);
     });
 }
