@@ -29,6 +29,9 @@ export interface ServeIo extends Pick<CommandIo, "stdout" | "stderr" | "cwd"> {
   readonly onStop?: SubscribeStop;
 }
 
+/** The exit code when the command cannot be found, as a shell gives it. */
+export const COMMAND_NOT_FOUND = 127;
+
 /** The exit code of a command that ended with `code` or by `signal`, as a shell gives it. */
 function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
   if (code !== null) return code;
@@ -54,11 +57,10 @@ function runCommand(command: readonly string[], served: ServedProvider, io: Serv
     });
     child.once("error", (error: NodeJS.ErrnoException) => {
       unsubscribe();
-      reject(
-        error.code === "ENOENT"
-          ? new ValidationError(`cannot run ${JSON.stringify(file)}: not found on PATH; name the command to run under the served provider, e.g. ldoms provider serve -- terraform plan`)
-          : error,
-      );
+      if (error.code !== "ENOENT") return reject(error);
+      // As a shell says it: 127 is "command not found".
+      io.stderr.write(`Error: cannot run ${JSON.stringify(file)}: not found on PATH; name the command to run under the served provider, e.g. ldoms provider serve -- terraform plan\n`);
+      resolve(COMMAND_NOT_FOUND);
     });
     child.once("exit", (code, signal) => {
       unsubscribe();

@@ -1,0 +1,126 @@
+/**
+ * `ldoms provider serve` with the real `terraform`, from a project where the package is
+ * installed: Terraform attaches to the served provider through TF_REATTACH_PROVIDERS and starts
+ * no provider of its own; apply converges the lab and plan finds nothing to do; a change made by
+ * hand between two commands is seen by the second (each command reads the hosts again); the
+ * wrapped command's exit code is the serve's; SIGTERM ends a serve without a command cleanly.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadLabDefinitionFile } from "../../src/lab/definition";
+import { Lab } from "../../src/lab/lab";
+import { DEFAULT_LAB_FILE } from "../../src/lab/paths";
+import { startLabServer, type RunningLabServer } from "../../src/lab-serving/ssh-server";
+import { runProcess, showRun, type ProcessRun } from "../support/run-process";
+import { destroyAllVfsByHand } from "./by-hand";
+import { builtPackage, findTerraform, newProject } from "./installed-package";
+
+interface Serving {
+  readonly line: { reattach: string; socket: string; pid: number };
+  readonly exit: Promise<number | null>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+describe("ldoms provider serve: Terraform attaches to one provider process", () => {
+  const terraform = findTerraform();
+  let work: string;
+  let project: string;
+  let stackDir: string;
+  let server: RunningLabServer;
+  let lab: Lab;
+  let env: NodeJS.ProcessEnv;
+  const cli = () => join(project, "node_modules", "cdktf-ldoms", "bin", "ldoms.js");
+  const ldoms = (args: string[], cwd = project): Promise<ProcessRun> => runProcess(process.execPath, [cli(), ...args], { cwd, env });
+  const tfArgs = (args: string[]) => [...args, "-input=false", "-no-color"];
+
+  /** `ldoms provider serve --json` in the stack folder, until killed. */
+  function serve(): Promise<Serving> {
+    const child = spawn(process.execPath, [cli(), "provider", "serve", "--json"], { cwd: stackDir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const exit = new Promise<number | null>((done) => child.once("exit", done));
+    return new Promise((done, fail) => {
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("\n")) done({ line: JSON.parse(out.slice(0, out.indexOf("\n"))), exit, kill: (signal) => child.kill(signal) });
+      });
+      void exit.then((code) => fail(new Error(`ldoms provider serve exited (${code}) before printing how to attach: ${out}`)));
+    });
+  }
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "ldoms-served-provider-"));
+    project = newProject(work, builtPackage(), "project");
+    writeFileSync(join(project, "cdktf.json"), JSON.stringify({ language: "typescript", app: "node node_modules/cdktf-ldoms/dist/examples/sriov-migration/main.js" }));
+    lab = Lab.fromDefinition(loadLabDefinitionFile(DEFAULT_LAB_FILE));
+    server = await startLabServer({ lab, stateDir: join(project, "lab") });
+    mkdirSync(join(project, "home"));
+    env = {
+      PATH: [dirname(process.execPath), "/usr/bin", "/bin", dirname(terraform)].join(delimiter),
+      HOME: join(project, "home"),
+      TF_CLI_CONFIG_FILE: join(project, "terraform.rc"),
+      CHECKPOINT_DISABLE: "1",
+      TF_IN_AUTOMATION: "1",
+      HTTPS_PROXY: "http://127.0.0.1:9",
+      HTTP_PROXY: "http://127.0.0.1:9",
+      LDOMS_INVENTORY: join(project, "lab", "inventory.json"),
+    };
+    const synth = await ldoms(["synth"]);
+    expect(synth.status, showRun(synth)).toBe(0);
+    stackDir = join(project, "cdktf.out", "stacks", "prod-move");
+    const install = await ldoms(["provider", "install", "--write-config", "terraform.rc"]);
+    expect(install.status, showRun(install)).toBe(0);
+    const init = await runProcess(terraform, tfArgs(["init"]), { cwd: stackDir, env });
+    expect(init.status, showRun(init)).toBe(0);
+  }, 240_000);
+
+  afterAll(async () => {
+    await server?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("runs apply and plan under one served provider, Terraform starting none, and exits with the command's code", async () => {
+    const log = join(work, "terraform.log");
+    const script = `terraform ${tfArgs(["apply", "-auto-approve"]).join(" ")} && terraform ${tfArgs(["plan", "-detailed-exitcode"]).join(" ")}`;
+    const run = await runProcess(process.execPath, [cli(), "provider", "serve", "--", "sh", "-c", script], { cwd: stackDir, env: { ...env, TF_LOG: "DEBUG", TF_LOG_PATH: log } });
+    expect(run.status, showRun(run, log)).toBe(0);
+    expect(run.stdout).toContain("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.");
+    expect(run.stdout).toContain("No changes. Your infrastructure matches the configuration.");
+    const terraformLog = readFileSync(log, "utf8");
+    expect(terraformLog).toContain(`Provider registry.terraform.io/cdktf-ldoms/ldoms is overridden as an "unmanaged provider"`);
+    expect(terraformLog).not.toContain("provider: starting plugin");
+
+    const failing = await ldoms(["provider", "serve", "--", "sh", "-c", "exit 3"], stackDir);
+    expect(failing.status, showRun(failing)).toBe(3);
+    const missing = await ldoms(["provider", "serve", "--", "no-such-command-here"], stackDir);
+    expect(missing.status, showRun(missing)).toBe(127);
+    expect(missing.stderr).toContain('cannot run "no-such-command-here": not found on PATH');
+  }, 240_000);
+
+  it("reads the hosts again for each command it serves, and stops on SIGTERM leaving no socket behind", async () => {
+    const served = await serve();
+    expect(statSync(dirname(served.line.socket)).mode & 0o777).toBe(0o700);
+    const attached = { ...env, TF_REATTACH_PROVIDERS: served.line.reattach };
+    const tf = (args: string[]) => runProcess(terraform, tfArgs(args), { cwd: stackDir, env: attached });
+    const applied = await tf(["apply", "-auto-approve"]);
+    expect(applied.status, showRun(applied)).toBe(0);
+    const converged = await tf(["plan", "-detailed-exitcode"]);
+    expect(converged.status, showRun(converged)).toBe(0);
+
+    const destroyed = await destroyAllVfsByHand(lab, "t7-b", "/SYS/MB/NET2/IOVNET.PF0");
+    expect(destroyed.exitCode, destroyed.stderr).toBe(0);
+    const drift = await tf(["plan", "-detailed-exitcode"]);
+    expect(drift.status, showRun(drift)).toBe(2);
+    expect(drift.stdout).toContain("# ldoms_vf.t7-b_ldg1-app will be created");
+    const repaired = await tf(["apply", "-auto-approve"]);
+    expect(repaired.status, showRun(repaired)).toBe(0);
+    const again = await tf(["plan", "-detailed-exitcode"]);
+    expect(again.status, showRun(again)).toBe(0);
+
+    served.kill("SIGTERM");
+    expect(await served.exit).toBe(0);
+    expect(existsSync(dirname(served.line.socket))).toBe(false);
+  }, 240_000);
+});
