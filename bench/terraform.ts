@@ -7,8 +7,13 @@
  * - `terraform plan -detailed-exitcode` on a root module declaring the same objects as `ldoms_vf`
  *   and `ldoms_vnet` resources, the provider installed by `ldoms provider install --mode
  *   dev-override` (its launcher runs bin/terraform-provider-ldoms.js on dist/), the state taken
- *   over beforehand by `import` blocks and one `terraform apply`.
- * Both must find no changes (exit 0). Target: terraform within 1.5x of ldoms. Also prints the SSH
+ *   over beforehand by `import` blocks and one `terraform apply`: Terraform starts the provider
+ *   for each step (three times);
+ * - the same `terraform plan` run by `ldoms provider serve -- terraform plan ...`: one provider
+ *   process for the command, its start and stop included;
+ * - the same `terraform plan` attached to an `ldoms provider serve` already running (a pipeline
+ *   serving the provider for several commands).
+ * All must find no changes (exit 0). Target: terraform within 1.5x of ldoms. Also prints the SSH
  * connections, exec requests and `ldm` commands each host served during one run of each, and
  * where the time goes: how often one `terraform plan` starts the provider (from its debug log),
  * what one start costs (spawn to handshake line, mutual TLS), what starting `ldoms` costs, and
@@ -301,31 +306,42 @@ export async function run(): Promise<object> {
     const servedEnv = { ...env, TF_REATTACH_PROVIDERS: served.reattach };
     const ldomsArgs = [join(PACKAGE, "bin", "ldoms.js"), "plan", "--plan-document", "ldoms.plan.json", "--inventory", "inventory.json", "--detailed-exitcode"];
     const tfArgs = ["plan", "-detailed-exitcode", "-input=false", "-no-color"];
+    const serveArgs = [join(PACKAGE, "bin", "ldoms.js"), "provider", "serve", "--", terraform, ...tfArgs];
     const measured = await measureInTurns(fleet, {
       "ldoms plan --detailed-exitcode": () => runProcess(process.execPath, ldomsArgs, work, env),
       "terraform plan -detailed-exitcode": () => runProcess(terraform, tfArgs, work, env),
+      "ldoms provider serve -- terraform plan -detailed-exitcode": () => runProcess(process.execPath, serveArgs, work, env),
       "terraform plan -detailed-exitcode (served)": () => runProcess(terraform, tfArgs, work, servedEnv),
     });
     await served.stop();
     const ldoms = measured("ldoms plan --detailed-exitcode");
     const tf = measured("terraform plan -detailed-exitcode");
     const tfServed = measured("terraform plan -detailed-exitcode (served)");
+    const tfUnderServe = measured("ldoms provider serve -- terraform plan -detailed-exitcode");
     const ratio = tf.medianMs / ldoms.medianMs;
+    const underServeRatio = tfUnderServe.medianMs / ldoms.medianMs;
     const servedRatio = tfServed.medianMs / ldoms.medianMs;
     const split = await timeSplit(fleet, terraform, work, env, declaredObjects(document).length);
     return {
       setup: { hosts: HOSTS, guestsPerHost: GUESTS, ldmCommandMs: LDM_MS, rttMs: RTT_MS, runs: RUNS, resources: declaredObjects(document).length, stateTakenOver: imported },
       ldomsPlan: { command: "node bin/ldoms.js plan --detailed-exitcode (a process, dist/)", ...ldoms },
       terraformPlan: { command: "terraform plan -detailed-exitcode (provider: bin/terraform-provider-ldoms.js, dist/)", ...tf },
-      terraformPlanServed: {
-        command: "terraform plan -detailed-exitcode, the provider served by `ldoms provider serve` (TF_REATTACH_PROVIDERS)",
+      terraformPlanUnderServe: {
+        command: "ldoms provider serve -- terraform plan -detailed-exitcode (one process serving the provider for this one command, its start and stop included)",
+        ...tfUnderServe,
+      },
+      terraformPlanAttached: {
+        command: "terraform plan -detailed-exitcode attached (TF_REATTACH_PROVIDERS) to an `ldoms provider serve` already running",
         serveStartMs: Math.round(served.startMs),
         ...tfServed,
       },
-      ratioTerraformToLdoms: Number(ratio.toFixed(2)),
-      ratioServedTerraformToLdoms: Number(servedRatio.toFixed(2)),
+      ratioToLdoms: {
+        terraformPlan: Number(ratio.toFixed(2)),
+        underServe: Number(underServeRatio.toFixed(2)),
+        attached: Number(servedRatio.toFixed(2)),
+      },
       targetRatio: TARGET_RATIO,
-      withinTarget: { providerStartedByTerraform: ratio <= TARGET_RATIO, providerServed: servedRatio <= TARGET_RATIO },
+      withinTarget: { terraformPlan: ratio <= TARGET_RATIO, underServe: underServeRatio <= TARGET_RATIO, attached: servedRatio <= TARGET_RATIO },
       whereTheTimeGoes: split,
       loadAverage1m: { before: Number(load.toFixed(2)), after: Number(loadavg()[0]!.toFixed(2)) },
     };

@@ -1,8 +1,8 @@
 /**
  * Reads of control domains for data sources and resources: one connection and one batched `ldm`
- * read per host per provider process (Terraform starts one process per command), shared by every
- * data source and resource naming that host, read again only after this process changed the
- * host. The first read starts those of every host of the plan document; StopProvider closes the
+ * read per host per provider session (one per ConfigureProvider: each process Terraform starts,
+ * or each command a served provider answers), shared by every data source and resource naming
+ * that host, read again only after this session changed the host. The first read starts those of every host of the plan document; StopProvider closes the
  * connections of reads still running.
  */
 import { ConnectionError } from "../model";
@@ -40,7 +40,7 @@ export class HostReads {
   }
 
   /**
-   * The first read of a process starts the reads of every other host of the plan document, all
+   * The first read of a session starts the reads of every other host of the plan document, all
    * at once: Terraform visits at most 10 resources at a time, so the hosts of later resources
    * would otherwise be read only after the earlier ones' reads. Each host is still read once; a
    * failure here is reported by the read a resource or data source makes, not by this one.

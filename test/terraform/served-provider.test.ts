@@ -94,6 +94,11 @@ describe("ldoms provider serve: Terraform attaches to one provider process", () 
 
     const failing = await ldoms(["provider", "serve", "--", "sh", "-c", "exit 3"], stackDir);
     expect(failing.status, showRun(failing)).toBe(3);
+    const killed = await ldoms(["provider", "serve", "--", "sh", "-c", "kill -TERM $$"], stackDir);
+    expect(killed.status, showRun(killed)).toBe(143);
+    const json = await ldoms(["provider", "serve", "--json", "--", "true"], stackDir);
+    expect(json.status, showRun(json)).toBe(1);
+    expect(json.stderr).toContain("with a command, TF_REATTACH_PROVIDERS is set for it and only its output is printed: drop --json");
     const missing = await ldoms(["provider", "serve", "--", "no-such-command-here"], stackDir);
     expect(missing.status, showRun(missing)).toBe(127);
     expect(missing.stderr).toContain('cannot run "no-such-command-here": not found on PATH');

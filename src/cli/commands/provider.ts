@@ -1,11 +1,9 @@
 /**
- * `ldoms provider serve` is in provider-serve.ts.
- *
  * `ldoms provider install [--dir DIR] [--mode mirror|dev-override] [--write-config FILE] [--json]`:
  * puts a launcher of the package's Terraform provider where Terraform finds it without network
  * (a filesystem mirror for `terraform init`, or a folder for `dev_overrides`) and prints the CLI
  * configuration block that points Terraform there (or writes a whole CLI configuration file).
- * Running it again rewrites the same files.
+ * Running it again rewrites the same files. `ldoms provider serve` is in provider-serve.ts.
  */
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
