@@ -4,15 +4,22 @@
  * path in the file and the fix.
  */
 import { readFileSync } from "node:fs";
-import { checkAgainstSchema, ValidationError, type HostConnection, type HostPlan, type Inventory, type InventoryFile, type PlanDocument } from "../model";
+import { checkAgainstSchema, prepareSchemaCheck, ValidationError, type HostConnection, type HostPlan, type Inventory, type InventoryFile, type PlanDocument } from "../model";
 import type { EngineHost } from "./plan-run";
 
 /**
  * Validates a parsed inventory against `schema/ldoms-inventory.schema.json` (generated from
  * `InventoryFile`); every problem names the file and the JSON path.
  */
+const INVENTORY_SCHEMA = "ldoms-inventory.schema.json";
+
+/** Compiles the inventory's schema check ahead of the first inventory (a served provider, while Terraform starts). */
+export function prepareInventoryCheck(): void {
+  prepareSchemaCheck(INVENTORY_SCHEMA);
+}
+
 export function parseInventory(json: unknown, source: string): Inventory {
-  const checked = checkAgainstSchema<InventoryFile>("ldoms-inventory.schema.json", json);
+  const checked = checkAgainstSchema<InventoryFile>(INVENTORY_SCHEMA, json);
   if (!checked.ok) throw new ValidationError(`invalid inventory ${source}`, checked.problems.map((p) => `${source}: ${p}`));
   return { hosts: checked.value.hosts, source };
 }

@@ -1,4 +1,4 @@
 export * from "./plan-document";
 export * from "./inventory";
 export * from "./errors";
-export { checkAgainstSchema, type SchemaCheck } from "./schema-validation";
+export { checkAgainstSchema, prepareSchemaCheck, type SchemaCheck } from "./schema-validation";

@@ -5,7 +5,14 @@
 import { readFileSync } from "node:fs";
 import { ValidationError } from "./errors";
 import { PLAN_FORMAT_VERSION, type DesiredVf, type PlanDocument } from "./plan-document";
-import { checkAgainstSchema } from "./schema-validation";
+import { checkAgainstSchema, prepareSchemaCheck } from "./schema-validation";
+
+const PLAN_SCHEMA = "ldoms-plan.schema.json";
+
+/** Compiles the plan document's schema check ahead of the first document (a served provider, while Terraform starts). */
+export function preparePlanDocumentCheck(): void {
+  prepareSchemaCheck(PLAN_SCHEMA);
+}
 
 /**
  * Parses and validates a plan document; `source` names it in messages (a file path, "stdin").
@@ -41,7 +48,7 @@ export function validatePlanDocument(value: unknown, source: string): PlanDocume
   if (version !== PLAN_FORMAT_VERSION) {
     throw new ValidationError(versionProblem(source, version));
   }
-  const checked = checkAgainstSchema<PlanDocument>("ldoms-plan.schema.json", value);
+  const checked = checkAgainstSchema<PlanDocument>(PLAN_SCHEMA, value);
   if (!checked.ok) throw new ValidationError(`${source} is not a valid plan document (formatVersion ${PLAN_FORMAT_VERSION}):`, checked.problems.slice(0, 10));
   const document = checked.value;
   const located = [...vfsWithoutOneLocation(document), ...destroySteps(document)];

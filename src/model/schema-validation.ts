@@ -65,6 +65,11 @@ export function checkAgainstSchema<T>(schemaFile: string, value: unknown, option
   return { ok: false, problems: problemsOf(validate.errors ?? [], schema) };
 }
 
+/** Compiles the validator of `schema/<schemaFile>` now rather than at its first check (a server, while it waits). */
+export function prepareSchemaCheck(schemaFile: string, options: { fillDefaults?: boolean } = {}): void {
+  compile(schemaFile, options.fillDefaults ?? false);
+}
+
 /** `$.hosts["t7-a"].vfs[2]` from ajv's `/hosts/t7-a/vfs/2`. */
 export function jsonPath(instancePath: string): string {
   return `$${instancePath.split("/").slice(1).map((part) => {

@@ -27,12 +27,29 @@ export class LazyProvider implements ProviderRpcs {
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  private newSession(): Promise<LdomsProvider> {
+  private sessions(): Promise<() => LdomsProvider> {
     this.factory ??= Promise.all([import("./provider-rpcs"), import("./connect")]).then(
       ([{ LdomsProvider: Provider }, { sshConnect }]) =>
         () => new Provider(this.connect ?? sshConnect(), this.cwd, this.env),
     );
-    return this.factory.then((create) => create());
+    return this.factory;
+  }
+
+  private newSession(): Promise<LdomsProvider> {
+    return this.sessions().then((create) => create());
+  }
+
+  /**
+   * Loads the engine and compiles the configuration's schema checks before the first
+   * ConfigureProvider needs them: for a served provider, idle while Terraform starts.
+   */
+  async warm(): Promise<void> {
+    try {
+      await this.sessions();
+      (await import("./configuration")).prepareConfigurationChecks();
+    } catch {
+      // ConfigureProvider loads and compiles the same, and reports what fails there.
+    }
   }
 
   private provider(): Promise<LdomsProvider> {

@@ -29,6 +29,8 @@ export interface ServedProvider {
   readonly socket: string;
   /** Resolves once the server has stopped (stop(), or a client's Shutdown). */
   readonly done: Promise<void>;
+  /** Loads what the first ConfigureProvider needs: call once the command that attaches is started. */
+  warm(): Promise<void>;
   /** Stops serving and removes the socket's folder. */
   stop(): Promise<void>;
 }
@@ -46,7 +48,8 @@ export function reattachValue(socket: string, pid: number): string {
 export async function serveForReattach(options: ReattachOptions): Promise<ServedProvider> {
   const folder = mkdtempSync(join(tmpdir(), "ldoms-provider-"));
   const socket = join(folder, "provider.sock");
-  const { server, done, shutdown } = providerServer(new LazyProvider(options.connect, options.cwd, options.env));
+  const provider = new LazyProvider(options.connect, options.cwd, options.env);
+  const { server, done, shutdown } = providerServer(provider);
   try {
     await new Promise<void>((resolve, reject) => server.bindAsync(`unix:${socket}`, ServerCredentials.createInsecure(), (error) => (error ? reject(error) : resolve())));
   } catch (error) {
@@ -58,6 +61,7 @@ export async function serveForReattach(options: ReattachOptions): Promise<Served
     reattach: reattachValue(socket, process.pid),
     socket,
     done: finished,
+    warm: () => provider.warm(),
     stop: () => {
       shutdown();
       return finished;

@@ -5,7 +5,7 @@
  * hand between two commands is seen by the second (each command reads the hosts again); the
  * wrapped command's exit code is the serve's; SIGTERM ends a serve without a command cleanly.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
@@ -36,9 +36,13 @@ describe("ldoms provider serve: Terraform attaches to one provider process", () 
   const ldoms = (args: string[], cwd = project): Promise<ProcessRun> => runProcess(process.execPath, [cli(), ...args], { cwd, env });
   const tfArgs = (args: string[]) => [...args, "-input=false", "-no-color"];
 
-  /** `ldoms provider serve --json` in the stack folder, until killed. */
+  const serving = new Set<ChildProcess>();
+
+  /** `ldoms provider serve --json` in the stack folder, until killed (by afterAll at the latest). */
   function serve(): Promise<Serving> {
     const child = spawn(process.execPath, [cli(), "provider", "serve", "--json"], { cwd: stackDir, env, stdio: ["ignore", "pipe", "pipe"] });
+    serving.add(child);
+    child.once("exit", () => serving.delete(child));
     const exit = new Promise<number | null>((done) => child.once("exit", done));
     return new Promise((done, fail) => {
       let out = "";
@@ -77,6 +81,7 @@ describe("ldoms provider serve: Terraform attaches to one provider process", () 
   }, 240_000);
 
   afterAll(async () => {
+    for (const child of serving) child.kill("SIGKILL");
     await server?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });

@@ -49,6 +49,8 @@ function runCommand(command: readonly string[], served: ServedProvider, io: Serv
   const env = { ...(io.env ?? process.env), [REATTACH_VARIABLE]: served.reattach };
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { cwd: io.cwd, env, stdio: "inherit" });
+    // While Terraform starts, this process would idle: load what its ConfigureProvider needs.
+    void served.warm();
     let passedOn = false;
     const unsubscribe = onStop((signal: StopSignalName) => {
       if (signal !== "SIGTERM" || passedOn) return;
@@ -82,6 +84,7 @@ function describeServing(served: ServedProvider): string {
 async function serveUntilStopped(served: ServedProvider, options: ProviderServeOptions, io: ServeIo, onStop: SubscribeStop): Promise<number> {
   const report: ProviderServeReport = { reattach: served.reattach, socket: served.socket, pid: process.pid };
   io.stdout.write(options.json ? `${JSON.stringify(report)}\n` : describeServing(served));
+  void served.warm();
   const unsubscribe = onStop(() => void served.stop());
   await served.done;
   unsubscribe();
