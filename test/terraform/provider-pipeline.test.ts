@@ -7,62 +7,34 @@
  * apply` converges the lab over SSH through the provider's resources. `terraform plan` then has
  * nothing to do, sees a VF removed by hand as that resource's change, and `apply` repairs it.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadLabDefinitionFile } from "../../src/lab/definition";
-import { Lab } from "../../src/lab/lab";
-import { DEFAULT_LAB_FILE } from "../../src/lab/paths";
-import { startLabServer, type RunningLabServer } from "../../src/lab-serving/ssh-server";
 import { runProcess, showRun, type ProcessRun } from "../support/run-process";
 import { destroyAllVfsByHand } from "./by-hand";
-import { builtPackage, findTerraform, newProject } from "./installed-package";
-
+import { startExampleProject, type ExampleProject } from "./example-project";
+import { findTerraform } from "./installed-package";
 
 describe("cdktf synth of the example (provider mode), then terraform init / apply / plan against the lab", () => {
   const terraform = findTerraform();
-  let work: string;
-  let project: string;
+  let example: ExampleProject;
   let stackDir: string;
-  let server: RunningLabServer;
-  let lab: Lab;
-  let env: NodeJS.ProcessEnv;
 
-  const tf = (args: string[]): Promise<ProcessRun> => runProcess(terraform, [...args, "-no-color"], { cwd: stackDir, env });
-  const ldoms = (args: string[]): Promise<ProcessRun> =>
-    runProcess(process.execPath, [join(project, "node_modules", "cdktf-ldoms", "bin", "ldoms.js"), ...args], { cwd: project, env });
+  const tf = (args: string[]): Promise<ProcessRun> => runProcess(terraform, [...args, "-no-color"], { cwd: stackDir, env: example.env });
+  const ldoms = (args: string[]): Promise<ProcessRun> => example.ldoms(args);
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), "ldoms-provider-pipeline-"));
-    project = newProject(work, builtPackage(), "project");
-    writeFileSync(join(project, "cdktf.json"), JSON.stringify({ language: "typescript", app: "node node_modules/cdktf-ldoms/dist/examples/sriov-migration/main.js" }));
-    lab = Lab.fromDefinition(loadLabDefinitionFile(DEFAULT_LAB_FILE));
-    server = await startLabServer({ lab, stateDir: join(project, "lab") });
-    mkdirSync(join(project, "home"));
-    env = {
-      // node for the provider's launcher and the system tools; no node_modules/.bin, no ldoms.
-      PATH: [dirname(process.execPath), "/usr/bin", "/bin"].join(delimiter),
-      HOME: join(project, "home"),
-      TF_CLI_CONFIG_FILE: join(project, "terraform.rc"),
-      CHECKPOINT_DISABLE: "1",
-      TF_IN_AUTOMATION: "1",
-      HTTPS_PROXY: "http://127.0.0.1:9",
-      HTTP_PROXY: "http://127.0.0.1:9",
-      // The provider runs in the stack folder: an absolute path reads the same from there and from the project.
-      LDOMS_INVENTORY: join(project, "lab", "inventory.json"),
-    };
+    example = await startExampleProject("ldoms-provider-pipeline-");
   }, 240_000);
 
   afterAll(async () => {
-    await server?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await example?.close();
   });
 
   it("synthesizes the provider's resources, installs the provider offline, converges the lab, plans no changes, and shows drift per resource", async () => {
     const synth = await ldoms(["synth"]);
     expect(synth.status, showRun(synth)).toBe(0);
-    stackDir = join(project, "cdktf.out", "stacks", "prod-move");
+    stackDir = join(example.project, "cdktf.out", "stacks", "prod-move");
     const config = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as { provider: unknown; resource: Record<string, Record<string, unknown>> };
     expect(config.provider).toEqual({ ldoms: [{ plan_document: "ldoms.plan.json", lock_timeout: "30m" }] });
     expect(Object.entries(config.resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)).sort()).toEqual([
@@ -89,7 +61,7 @@ describe("cdktf synth of the example (provider mode), then terraform init / appl
     expect(converged.status, showRun(converged)).toBe(0);
 
     // A VF destroyed by hand on t7-b: Terraform's plan reads the host and plans that VF again.
-    const destroyed = await destroyAllVfsByHand(lab, "t7-b", "/SYS/MB/NET2/IOVNET.PF0");
+    const destroyed = await destroyAllVfsByHand(example.lab, "t7-b", "/SYS/MB/NET2/IOVNET.PF0");
     expect(destroyed.exitCode, destroyed.stderr).toBe(0);
     const drift = await tf(["plan", "-detailed-exitcode", "-input=false"]);
     expect(drift.status, showRun(drift)).toBe(2);

@@ -6,17 +6,13 @@
  * wrapped command's exit code is the serve's; SIGTERM ends a serve without a command cleanly.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadLabDefinitionFile } from "../../src/lab/definition";
-import { Lab } from "../../src/lab/lab";
-import { DEFAULT_LAB_FILE } from "../../src/lab/paths";
-import { startLabServer, type RunningLabServer } from "../../src/lab-serving/ssh-server";
-import { runProcess, showRun, type ProcessRun } from "../support/run-process";
+import { runProcess, showRun } from "../support/run-process";
 import { destroyAllVfsByHand } from "./by-hand";
-import { builtPackage, findTerraform, newProject } from "./installed-package";
+import { startExampleProject, type ExampleProject } from "./example-project";
+import { findTerraform } from "./installed-package";
 
 interface Serving {
   readonly line: { reattach: string; socket: string; pid: number };
@@ -26,21 +22,17 @@ interface Serving {
 
 describe("ldoms provider serve: Terraform attaches to one provider process", () => {
   const terraform = findTerraform();
-  let work: string;
-  let project: string;
+  let example: ExampleProject;
   let stackDir: string;
-  let server: RunningLabServer;
-  let lab: Lab;
-  let env: NodeJS.ProcessEnv;
-  const cli = () => join(project, "node_modules", "cdktf-ldoms", "bin", "ldoms.js");
-  const ldoms = (args: string[], cwd = project): Promise<ProcessRun> => runProcess(process.execPath, [cli(), ...args], { cwd, env });
+  const cli = () => example.cli;
+  const ldoms = (args: string[], cwd?: string) => example.ldoms(args, cwd);
   const tfArgs = (args: string[]) => [...args, "-input=false", "-no-color"];
 
   const serving = new Set<ChildProcess>();
 
   /** `ldoms provider serve --json` in the stack folder, until killed (by afterAll at the latest). */
   function serve(): Promise<Serving> {
-    const child = spawn(process.execPath, [cli(), "provider", "serve", "--json"], { cwd: stackDir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [cli(), "provider", "serve", "--json"], { cwd: stackDir, env: example.env, stdio: ["ignore", "pipe", "pipe"] });
     serving.add(child);
     child.once("exit", () => serving.delete(child));
     const exit = new Promise<number | null>((done) => child.once("exit", done));
@@ -55,41 +47,25 @@ describe("ldoms provider serve: Terraform attaches to one provider process", () 
   }
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), "ldoms-served-provider-"));
-    project = newProject(work, builtPackage(), "project");
-    writeFileSync(join(project, "cdktf.json"), JSON.stringify({ language: "typescript", app: "node node_modules/cdktf-ldoms/dist/examples/sriov-migration/main.js" }));
-    lab = Lab.fromDefinition(loadLabDefinitionFile(DEFAULT_LAB_FILE));
-    server = await startLabServer({ lab, stateDir: join(project, "lab") });
-    mkdirSync(join(project, "home"));
-    env = {
-      PATH: [dirname(process.execPath), "/usr/bin", "/bin", dirname(terraform)].join(delimiter),
-      HOME: join(project, "home"),
-      TF_CLI_CONFIG_FILE: join(project, "terraform.rc"),
-      CHECKPOINT_DISABLE: "1",
-      TF_IN_AUTOMATION: "1",
-      HTTPS_PROXY: "http://127.0.0.1:9",
-      HTTP_PROXY: "http://127.0.0.1:9",
-      LDOMS_INVENTORY: join(project, "lab", "inventory.json"),
-    };
+    example = await startExampleProject("ldoms-served-provider-", [dirname(terraform)]);
     const synth = await ldoms(["synth"]);
     expect(synth.status, showRun(synth)).toBe(0);
-    stackDir = join(project, "cdktf.out", "stacks", "prod-move");
+    stackDir = join(example.project, "cdktf.out", "stacks", "prod-move");
     const install = await ldoms(["provider", "install", "--write-config", "terraform.rc"]);
     expect(install.status, showRun(install)).toBe(0);
-    const init = await runProcess(terraform, tfArgs(["init"]), { cwd: stackDir, env });
+    const init = await runProcess(terraform, tfArgs(["init"]), { cwd: stackDir, env: example.env });
     expect(init.status, showRun(init)).toBe(0);
   }, 240_000);
 
   afterAll(async () => {
     for (const child of serving) child.kill("SIGKILL");
-    await server?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await example?.close();
   });
 
   it("runs apply and plan under one served provider, Terraform starting none, and exits with the command's code", async () => {
-    const log = join(work, "terraform.log");
+    const log = join(example.work, "terraform.log");
     const script = `terraform ${tfArgs(["apply", "-auto-approve"]).join(" ")} && terraform ${tfArgs(["plan", "-detailed-exitcode"]).join(" ")}`;
-    const run = await runProcess(process.execPath, [cli(), "provider", "serve", "--", "sh", "-c", script], { cwd: stackDir, env: { ...env, TF_LOG: "DEBUG", TF_LOG_PATH: log } });
+    const run = await runProcess(process.execPath, [cli(), "provider", "serve", "--", "sh", "-c", script], { cwd: stackDir, env: { ...example.env, TF_LOG: "DEBUG", TF_LOG_PATH: log } });
     expect(run.status, showRun(run, log)).toBe(0);
     expect(run.stdout).toContain("Apply complete! Resources: 4 added, 0 changed, 0 destroyed.");
     expect(run.stdout).toContain("No changes. Your infrastructure matches the configuration.");
@@ -112,14 +88,14 @@ describe("ldoms provider serve: Terraform attaches to one provider process", () 
   it("reads the hosts again for each command it serves, and stops on SIGTERM leaving no socket behind", async () => {
     const served = await serve();
     expect(statSync(dirname(served.line.socket)).mode & 0o777).toBe(0o700);
-    const attached = { ...env, TF_REATTACH_PROVIDERS: served.line.reattach };
+    const attached = { ...example.env, TF_REATTACH_PROVIDERS: served.line.reattach };
     const tf = (args: string[]) => runProcess(terraform, tfArgs(args), { cwd: stackDir, env: attached });
     const applied = await tf(["apply", "-auto-approve"]);
     expect(applied.status, showRun(applied)).toBe(0);
     const converged = await tf(["plan", "-detailed-exitcode"]);
     expect(converged.status, showRun(converged)).toBe(0);
 
-    const destroyed = await destroyAllVfsByHand(lab, "t7-b", "/SYS/MB/NET2/IOVNET.PF0");
+    const destroyed = await destroyAllVfsByHand(example.lab, "t7-b", "/SYS/MB/NET2/IOVNET.PF0");
     expect(destroyed.exitCode, destroyed.stderr).toBe(0);
     const drift = await tf(["plan", "-detailed-exitcode"]);
     expect(drift.status, showRun(drift)).toBe(2);
