@@ -12,7 +12,7 @@ import type { Construct } from "constructs";
 import { TerraformResource } from "cdktf";
 import { ValidationError, type MigrationPlan, type PlanDocument } from "../model";
 import { hostDigest, ldomsApplyCommand, ldomsMigrateCommand, type LdomsInvocation } from "../synth";
-import { LdomsProvider, LdomsResource } from "./provider-constructs";
+import { LdomsProvider, LdomsResources, type LdomsResourceBody } from "./provider-constructs";
 import { TERRAFORM_NAME_RULE, providerResources, type ProviderResourceSpec } from "./provider-resources";
 
 /** Where the local-exec commands run, relative to the stack folder, and how they start `ldoms`. */
@@ -75,16 +75,14 @@ export function addProviderResources(scope: Construct, plan: PlanDocument): Host
   }
   requireDistinctProviderNames(scope, resources);
   new LdomsProvider(scope, "ldoms");
-  const made = new Map<ProviderResourceSpec, LdomsResource>();
+  const byType = new Map<string, Map<string, LdomsResourceBody>>();
   for (const spec of resources) {
-    const resource = new LdomsResource(scope, `${spec.type}.${spec.name}`, { type: spec.type, attributes: spec.attributes });
-    resource.overrideLogicalId(spec.name);
-    made.set(spec, resource);
+    const bodies = byType.get(spec.type) ?? new Map<string, LdomsResourceBody>();
+    // Addresses as text: cdktf's references (tokens) record a stack trace each, too slow for a fleet.
+    bodies.set(spec.name, { attributes: spec.attributes, dependsOn: spec.dependsOn.map((need) => `${need.type}.${need.name}`) });
+    byType.set(spec.type, bodies);
   }
-  // Addresses as text: cdktf's references (tokens) record a stack trace each, too slow for a fleet.
-  for (const spec of resources) {
-    if (spec.dependsOn.length) made.get(spec)!.dependsOn = spec.dependsOn.map((need) => `${need.type}.${need.name}`);
-  }
+  for (const [type, bodies] of byType) new LdomsResources(scope, type, bodies);
   // The provider's resources change in place, so a migration runs again when a host's desired state changes.
   const digests = new Map(plan.hosts.map((host) => [host.id, hostDigest(host)]));
   return { needs: (m) => migrationNeeds(m, byHost).map((spec) => `${spec.type}.${spec.name}`), trigger: (host) => digests.get(host) ?? host };

@@ -4,7 +4,7 @@
  * the source and the attribute values, written the same way to JSON and to HCL.
  */
 import type { Construct } from "constructs";
-import { TerraformProvider, TerraformResource, anyToHclTerraform } from "cdktf";
+import { TerraformElement, TerraformProvider, anyToHclTerraform } from "cdktf";
 import { PIPELINE_LOCK_TIMEOUT_MS, PLAN_FILE_NAME } from "../synth";
 import type { AttributeValue } from "./provider-resources";
 
@@ -42,25 +42,48 @@ export class LdomsProvider extends TerraformProvider {
   }
 }
 
-export interface LdomsResourceConfig {
-  readonly type: string;
+/** One resource of the ldoms provider: its attribute values (names as the provider's schema spells them) and what it waits for. */
+export interface LdomsResourceBody {
   readonly attributes: Attributes;
+  /** Terraform addresses (`ldoms_vf.NAME`), as text. */
+  readonly dependsOn: readonly string[];
 }
 
-/** A resource of the ldoms provider with its attribute values (names as the provider's schema spells them). */
-export class LdomsResource extends TerraformResource {
-  private readonly attributes: Attributes;
-
-  constructor(scope: Construct, id: string, config: LdomsResourceConfig) {
-    super(scope, id, { terraformResourceType: config.type });
-    this.attributes = config.attributes;
+/**
+ * Every resource of one type of the ldoms provider, as one element: the JSON is what one
+ * TerraformResource per object writes (attributes, `depends_on`, cdktf's `//` metadata with the
+ * path such a construct would have), but a fleet has tens of thousands of them and cdktf spent
+ * about 12 s synthesizing 40,000 resource constructs, against about 2 s for these blocks.
+ */
+export class LdomsResources extends TerraformElement {
+  constructor(
+    scope: Construct,
+    readonly type: string,
+    private readonly bodies: ReadonlyMap<string, LdomsResourceBody>,
+  ) {
+    // Not the type alone: a user's construct may be named so.
+    super(scope, `${type}-resources`);
   }
 
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    return { ...this.attributes };
+  private resourceBlock(attributesOf: (attributes: Attributes) => Record<string, unknown>): Record<string, unknown> {
+    // The path the resource's own construct had: tools reading cdk.tf.json's metadata see no change.
+    const path = this.node.scope?.node.path ?? "";
+    const block: Record<string, unknown> = {};
+    for (const [name, body] of this.bodies) {
+      block[name] = {
+        ...attributesOf(body.attributes),
+        ...(body.dependsOn.length ? { depends_on: [...body.dependsOn] } : {}),
+        "//": { metadata: { path: `${path}/${this.type}.${name}`, uniqueId: name } },
+      };
+    }
+    return { resource: { [this.type]: block } };
   }
 
-  protected override synthesizeHclAttributes(): Record<string, unknown> {
-    return hcl(this.attributes);
+  override toTerraform(): Record<string, unknown> {
+    return this.resourceBlock((attributes) => ({ ...attributes }));
+  }
+
+  override toHclTerraform(): Record<string, unknown> {
+    return this.resourceBlock(hcl);
   }
 }
