@@ -9,16 +9,24 @@
  * provider serve`) reads the hosts again for each, as a provider started per command does.
  */
 import type { ConnectHost } from "../engine";
+import { errorDiagnostic } from "./diagnostics";
 import * as light from "./light-rpcs";
 import type { LdomsProvider } from "./provider-rpcs";
 import type { ProviderRpcs } from "./provider-service";
 
 type Request<K extends keyof LdomsProvider> = Parameters<LdomsProvider[K]>[0];
 
+const ANOTHER_TERRAFORM = errorDiagnostic(
+  "the served ldoms provider is busy with another Terraform command (its reads or changes are still running)\n" +
+    "ldoms provider serve answers one Terraform command at a time: run this command after the other one ends, or give it a provider of its own (run it without TF_REATTACH_PROVIDERS, or under its own ldoms provider serve)",
+);
+
 export class LazyProvider implements ProviderRpcs {
   private factory: Promise<() => LdomsProvider> | undefined;
   private session: Promise<LdomsProvider> | undefined;
   private configured = false;
+  /** RPCs of the current session still running (reads, plans, applies). */
+  private inFlight = 0;
 
   /** `connect` undefined: SSH as the inventory says (connect.ts), loaded with the engine. */
   constructor(
@@ -57,7 +65,21 @@ export class LazyProvider implements ProviderRpcs {
     return this.session;
   }
 
+  /** An RPC of the current session, counted while it runs. */
+  private async inSession<T>(rpc: (provider: LdomsProvider) => T | Promise<T>): Promise<T> {
+    const provider = await this.provider();
+    this.inFlight++;
+    try {
+      return await rpc(provider);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
   private async configure(request: Request<"configureProvider">) {
+    // Terraform configures its provider once per walk and waits for every call of the walk
+    // before the next: a configuration arriving while calls run comes from another Terraform.
+    if (this.configured && this.inFlight > 0) return { diagnostics: [ANOTHER_TERRAFORM] };
     if (this.configured) {
       const previous = this.session;
       this.session = this.newSession();
@@ -74,12 +96,12 @@ export class LazyProvider implements ProviderRpcs {
   validateResourceConfig = (r: Request<"validateResourceConfig">) => light.validateResourceConfig(r);
 
   configureProvider = (r: Request<"configureProvider">) => this.configure(r);
-  readDataSource = async (r: Request<"readDataSource">) => (await this.provider()).readDataSource(r);
-  upgradeResourceState = async (r: Request<"upgradeResourceState">) => (await this.provider()).upgradeResourceState(r);
-  readResource = async (r: Request<"readResource">) => (await this.provider()).readResource(r);
-  planResourceChange = async (r: Request<"planResourceChange">) => (await this.provider()).planResourceChange(r);
-  applyResourceChange = async (r: Request<"applyResourceChange">) => (await this.provider()).applyResourceChange(r);
-  importResourceState = async (r: Request<"importResourceState">) => (await this.provider()).importResourceState(r);
+  readDataSource = (r: Request<"readDataSource">) => this.inSession((p) => p.readDataSource(r));
+  upgradeResourceState = (r: Request<"upgradeResourceState">) => this.inSession((p) => p.upgradeResourceState(r));
+  readResource = (r: Request<"readResource">) => this.inSession((p) => p.readResource(r));
+  planResourceChange = (r: Request<"planResourceChange">) => this.inSession((p) => p.planResourceChange(r));
+  applyResourceChange = (r: Request<"applyResourceChange">) => this.inSession((p) => p.applyResourceChange(r));
+  importResourceState = (r: Request<"importResourceState">) => this.inSession((p) => p.importResourceState(r));
 
   /** Nothing runs before the engine is loaded, so there is nothing to stop. */
   stopProvider = async () => (this.session ? (await this.session).stopProvider() : { Error: "" });
