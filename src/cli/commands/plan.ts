@@ -3,10 +3,9 @@
  * save the plan pinned to what was read. With --detailed-exitcode: 0 no changes, 1 error,
  * 2 changes.
  */
-import type { Command } from "commander";
 import { listenForStop, type SubscribeStop } from "../interrupts";
 import { documentHosts, migrationAwareness, planHosts, savedPlanFrom, writeSavedPlan, type ConnectHost } from "../../engine";
-import { addEngineInputOptions, engineTimeouts, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
+import { engineTimeouts, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { planJson, planTotals, renderPlan } from "../render/plan-text";
 import { planDocumentGuests } from "../../engine/migration";
 import { guestPlanCommands, guestPlanJson, guestPlanProblems, guestPlanText } from "../render/guest-plan-text";
@@ -85,16 +84,4 @@ export async function runPlan(rawOptions: PlanCommandOptions, io: CommandIo = de
     const changes = totals.create + totals.update + totals.disruptive + guestPlanCommands(guests);
     return options.detailedExitcode && changes > 0 ? 2 : 0;
   }
-}
-
-export function register(program: Command): void {
-  addEngineInputOptions(program.command("plan").description("read every host once and show what apply would change"))
-    .option("--json", "print the plan as JSON")
-    .option("--out <file>", "save the plan, pinned to the state read, for ldoms apply FILE")
-    .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on error")
-    .option("--allow-disruptive", "do not list disruptive steps ldm accepts as problems (a change ldm refuses stays one)")
-    .option("--parallelism <n>", "hosts read at once (default 10)", positiveInteger("--parallelism"))
-    .action(async (options: PlanCommandOptions) => {
-      process.exitCode = await runPlan(options);
-    });
 }
