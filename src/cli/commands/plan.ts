@@ -3,13 +3,14 @@
  * save the plan pinned to what was read. With --detailed-exitcode: 0 no changes, 1 error,
  * 2 changes.
  */
-import { listenForStop, type SubscribeStop } from "../interrupts";
-import { documentHosts, migrationAwareness, planHosts, savedPlanFrom, writeSavedPlan, type ConnectHost } from "../../engine";
+import { listenForStop } from "../interrupts";
+import { documentHosts, migrationAwareness, planHosts, savedPlanFrom, writeSavedPlan } from "../../engine";
 import { engineTimeouts, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { planJson, planTotals, renderPlan } from "../render/plan-text";
 import { planDocumentGuests } from "../../engine/migration";
 import { guestPlanCommands, guestPlanJson, guestPlanProblems, guestPlanText } from "../render/guest-plan-text";
-import { progressFor, type ProgressStream } from "../render/progress";
+import { progressFor } from "../render/progress";
+import { defaultIo, type CommandIo } from "../command-io";
 
 export interface PlanCommandOptions extends EngineInputOptions {
   readonly json?: boolean;
@@ -19,20 +20,8 @@ export interface PlanCommandOptions extends EngineInputOptions {
   readonly parallelism?: number;
 }
 
-export interface CommandIo {
-  readonly stdout: ProgressStream;
-  readonly stderr: ProgressStream;
-  readonly cwd: string;
-  /** Overrides ssh2 (tests run against the lab in-process). */
-  readonly connect?: ConnectHost;
-  readonly env?: NodeJS.ProcessEnv;
-  /** Overrides SIGINT/SIGTERM (tests send them by calling the handler). */
-  readonly onStop?: SubscribeStop;
-}
-
-export function defaultIo(): CommandIo {
-  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() };
-}
+// Where a command writes and what it may override: light, so provider serve loads no engine for it.
+export { defaultIo, type CommandIo } from "../command-io";
 
 /** Runs the command; returns the exit code. Typed errors propagate to the CLI edge. */
 export async function runPlan(rawOptions: PlanCommandOptions, io: CommandIo = defaultIo()): Promise<number> {
