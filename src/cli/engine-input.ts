@@ -4,12 +4,14 @@
  * how to connect (ssh2, host keys pinned).
  */
 import { existsSync, readdirSync } from "node:fs";
-import type { Command } from "commander";
 import { join, resolve } from "node:path";
 import { ValidationError, type Inventory, type PlanDocument } from "../model";
 import { loadPlanDocumentFile } from "../model/load-plan-document";
 import { commandTimeouts, engineHosts, loadInventoryFile, sshConnectHost, type CommandTimeouts, type ConnectHost, type EngineHost } from "../engine";
 import { synthesizeApp } from "./synth-app";
+
+// The option definitions live in a light module so that registering the commands loads no engine.
+export { addEngineInputOptions, collectList, LOCK_TIMEOUT_OPTION, nonNegativeInteger, positiveInteger } from "./engine-options";
 
 export const PLAN_FILE = "ldoms.plan.json";
 export const DEFAULT_OUT_DIR = "cdktf.out";
@@ -36,11 +38,6 @@ export interface EngineInput {
   readonly inventory?: Inventory;
   /** Where the document came from, for messages. */
   readonly source: string;
-}
-
-/** Comma lists and repeated options both work: `--host a,b --host c`. */
-export function collectList(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(",").map((v) => v.trim()).filter(Boolean)];
 }
 
 function selectStack<T extends { name: string }>(stacks: readonly T[], wanted: string | undefined, where: string): T {
@@ -108,24 +105,6 @@ export function sshConnect(options: EngineInputOptions): ConnectHost {
   });
 }
 
-/**
- * Options every engine command shares. `--host` is left out where a subset of hosts makes no
- * sense (a migration always involves its source and its target).
- */
-export function addEngineInputOptions(command: Command, { hostFilter = true }: { hostFilter?: boolean } = {}): Command {
-  if (hostFilter) command.option("--host <id>", "only this host (repeat or comma-separate for several)", collectList);
-  return command
-    .option("--stack <name>", "stack to use when the app has several")
-    .option("--inventory <file>", "inventory JSON overriding connections per host id (default: $LDOMS_INVENTORY)")
-    .option("--skip-synth", "use the plan document already in cdktf.out instead of synthesizing first")
-    .option("--plan-document <file>", "use this ldoms.plan.json (no synthesis)")
-    .option("--trust-on-first-use", "accept and report the host key of a host nothing pins yet")
-    .option("--connect-timeout <ms>", "SSH connect timeout in milliseconds", positiveInteger("--connect-timeout"))
-    .option("--read-timeout <ms>", "limit of each read (ldm listings, lock handling) in milliseconds (default 120000)", positiveInteger("--read-timeout"))
-    .option("--command-timeout <ms>", "limit of each command that changes a host in milliseconds (default 600000); alone, it limits reads too", positiveInteger("--command-timeout"))
-    .option("--max-output <bytes>", "most bytes of output kept per stream of one command (default 16777216, 16 MiB)", positiveInteger("--max-output"));
-}
-
 /** The engine's per-kind command time limits from --read-timeout and --command-timeout. */
 export function engineTimeouts(options: EngineInputOptions): CommandTimeouts {
   return commandTimeouts({
@@ -138,23 +117,4 @@ export function engineTimeouts(options: EngineInputOptions): CommandTimeouts {
 export function withInventoryDefault<T extends EngineInputOptions>(options: T, env: NodeJS.ProcessEnv = process.env): T {
   if (options.inventory === undefined && env.LDOMS_INVENTORY) return { ...options, inventory: env.LDOMS_INVENTORY };
   return options;
-}
-
-/** `--lock-timeout <ms>`: how long apply and migrate wait for another run's lock (0: not at all). */
-export const LOCK_TIMEOUT_OPTION = ["--lock-timeout <ms>", "wait this long (milliseconds) for another run's lock on a host to go before giving up (default 0: give up at once)"] as const;
-
-export function nonNegativeInteger(flag: string): (value: string) => number {
-  return (value: string) => {
-    const n = Number(value);
-    if (value.trim() === "" || !Number.isInteger(n) || n < 0) throw new ValidationError(`${flag} must be a whole number of milliseconds, 0 or more (got "${value}")`);
-    return n;
-  };
-}
-
-export function positiveInteger(flag: string): (value: string) => number {
-  return (value: string) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new ValidationError(`${flag} must be a positive integer (got "${value}")`);
-    return n;
-  };
 }

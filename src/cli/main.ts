@@ -1,7 +1,7 @@
 import { Command, CommanderError } from "commander";
-import { LdomsError } from "../model";
+import { LdomsError } from "../model/errors";
 import { packageVersion } from "../model/package-files";
-import { registerCommands } from "./commands";
+import { registerCommands } from "./registrations";
 
 /**
  * The `ldoms` command. The only place that calls process.exit: every typed error is mapped to

@@ -13,7 +13,7 @@
  * `bin/terraform-provider-ldoms.js`, by absolute path.
  */
 import { posix } from "node:path";
-import { ValidationError } from "../model";
+import { ValidationError } from "../model/errors";
 
 /** The provider's source address, as Terraform spells it in full. */
 export const PROVIDER_ADDRESS = "registry.terraform.io/cdktf-ldoms/ldoms";

@@ -4,11 +4,10 @@
  * host changed since it was made, and needs no approval (it was reviewed when saved).
  */
 import { askIfTerminal } from "../terminal-ask";
-import type { Command } from "commander";
 import { ValidationError, type Inventory, type PlanDocument } from "../../model";
 import { parsePlanDocument } from "../../model/load-plan-document";
 import { applyHosts, documentHosts, engineHosts, loadInventoryFile, migrationAwareness, pinnedHosts, readSavedPlan, type EngineHost, type PlanRunResult } from "../../engine";
-import { addEngineInputOptions, engineTimeouts, LOCK_TIMEOUT_OPTION, nonNegativeInteger, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
+import { engineTimeouts, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { applyJson, renderApply } from "../render/apply-text";
 import { renderPlan } from "../render/plan-text";
 import { collectWarnings, progressFor } from "../render/progress";
@@ -138,22 +137,4 @@ export async function runApply(planFile: string | undefined, rawOptions: ApplyCo
   } finally {
     stop.dispose();
   }
-}
-
-export function register(program: Command): void {
-  addEngineInputOptions(
-    program
-      .command("apply")
-      .argument("[planfile]", "a plan saved with ldoms plan --out (applied only if no host changed since)")
-      .description("change the hosts to the desired state, verify every step by a re-read"),
-  )
-    .option("--auto-approve", "do not ask for approval (pipelines)")
-    .option("--json", 'print { "hosts": [ { "id", "actions", "mutatingCommands" } ] }')
-    .option("--parallelism <n>", "hosts changed at once (default 10)", positiveInteger("--parallelism"))
-    .option("--allow-disruptive", "run steps marked disruptive (!) that ldm accepts (refused by default); a change ldm refuses while a domain runs is never run: stop the domain first")
-    .option("--inv-timeout <ms>", "longest wait for a device to leave INV (default 180000)", positiveInteger("--inv-timeout"))
-    .option(...LOCK_TIMEOUT_OPTION, nonNegativeInteger("--lock-timeout"))
-    .action(async (planFile: string | undefined, options: ApplyCommandOptions) => {
-      process.exitCode = await runApply(planFile, options);
-    });
 }

@@ -1,11 +1,9 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { Command } from "commander";
 import { commandLine } from "../../ldm/quote";
 import { packageRoot } from "../../model/package-files";
-import { ValidationError } from "../../model/errors";
-import { VARIANT_PRESETS, type VariantPresetName } from "../../lab/variants";
+import { LAB_VARIANT_ENV, labVariantOption } from "../lab-variant";
 import { synthesizeApp, type SynthesizedStack } from "../synth-app";
 import { renderSynthSummary } from "./synth";
 
@@ -44,32 +42,23 @@ export async function runDemo(options: DemoOptions = {}): Promise<{ stacks: Synt
   }
 }
 
-/** Environment variable naming the demo lab's variant when `--lab-variant` is not given. */
-export const LAB_VARIANT_ENV = "LDOMS_LAB_VARIANT";
+export { LAB_VARIANT_ENV, labVariantOption } from "../lab-variant";
 
-/** A `--lab-variant` value: a preset name, or a usage error naming the presets. */
-export function labVariantOption(value: string | undefined): VariantPresetName | undefined {
-  if (value === undefined || value === "") return undefined;
-  if (Object.hasOwn(VARIANT_PRESETS, value)) return value as VariantPresetName;
-  throw new ValidationError(`--lab-variant ${value} is not a lab variant; use one of ${Object.keys(VARIANT_PRESETS).join(", ")}`);
+export interface DemoCommandOptions {
+  readonly output?: string;
+  readonly synthOnly?: boolean;
+  readonly labVariant?: string;
 }
 
-export function register(program: Command): void {
-  program
-    .command("demo")
-    .description("the whole story on the embedded lab over SSH (npm start): synthesize the example, plan, apply, plan again, migrate a domain there and back, status, plan after each move")
-    .option("-o, --output <dir>", "keep the synthesized example in this directory (default: a temporary folder, removed)")
-    .option("--synth-only", "only synthesize the example and show its plan")
-    .option("--lab-variant <name>", `the lab's output format variants: ${Object.keys(VARIANT_PRESETS).join(" or ")} (docs/lab.md, "Variants"; default: $${LAB_VARIANT_ENV} or default)`)
-    .action(async (opts: { output?: string; synthOnly?: boolean; labVariant?: string }) => {
-      const outDir = opts.output !== undefined ? { outDir: resolve(opts.output) } : {};
-      if (opts.synthOnly) {
-        await runDemo(outDir);
-        return;
-      }
-      const labVariant = labVariantOption(opts.labVariant ?? process.env[LAB_VARIANT_ENV]);
-      // Loaded on use: the story imports this file.
-      const { runStory } = await import("../story");
-      await runStory({ ...outDir, ...(labVariant ? { labVariant } : {}) });
-    });
+/** `ldoms demo`: synthesize the example only (--synth-only), or run the whole story on the lab. */
+export async function runDemoCommand(opts: DemoCommandOptions): Promise<void> {
+  const outDir = opts.output !== undefined ? { outDir: resolve(opts.output) } : {};
+  if (opts.synthOnly) {
+    await runDemo(outDir);
+    return;
+  }
+  const labVariant = labVariantOption(opts.labVariant ?? process.env[LAB_VARIANT_ENV]);
+  // Loaded on use: the story imports this file.
+  const { runStory } = await import("../story");
+  await runStory({ ...outDir, ...(labVariant ? { labVariant } : {}) });
 }

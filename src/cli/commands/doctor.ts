@@ -5,12 +5,11 @@
  * confirmed, contradicted or not observable. Exit status: 0 when nothing is contradicted, 1
  * otherwise (also when the host could not be read).
  */
-import type { Command } from "commander";
 import { resolve } from "node:path";
 import { ValidationError } from "../../model";
 import { doctorExitCode, doctorJson, doctorText, runDoctor } from "../../engine/doctor";
 import { guestTarget } from "../../engine/migration";
-import { addEngineInputOptions, engineTimeouts, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
+import { engineTimeouts, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { defaultIo, type CommandIo } from "./plan";
 
 export interface DoctorCommandOptions extends EngineInputOptions {
@@ -64,15 +63,4 @@ export async function runDoctorCommand(rawOptions: DoctorCommandOptions, io: Com
   const access = result.checks.find((c) => c.assumption === "ldm-access");
   if (access?.verdict === "contradicted") io.stderr.write(`Error: ${access.message}. Fix: ${access.fix ?? ""}\nWhat was captured is in ${out}.\n`);
   return doctorExitCode(result.checks);
-}
-
-export function register(program: Command): void {
-  addEngineInputOptions(program.command("doctor").description("read one control domain with read-only commands, save them as a bundle, and check every assumption about ldm output"))
-    .option("--guest <domain>", "also read this guest's network layout (dladm, ipadm, ipmpstat), reached as ldoms apply reaches guests")
-    .option("--out <dir>", "bundle folder (default ./ldoms-doctor-<host>-<timestamp>)")
-    .option("--redact", "replace host names, addresses, MACs, serial numbers and domain names in the bundle and the report, consistently")
-    .option("--json", "print the report as one JSON document")
-    .action(async (options: DoctorCommandOptions) => {
-      process.exitCode = await runDoctorCommand(options);
-    });
 }

@@ -4,11 +4,10 @@
  * with progress per domain. Exit 0 when the host is evacuated (or --dry-run passed, or nothing
  * runs there), 1 otherwise; a run after an interruption continues where it stopped.
  */
-import type { Command } from "commander";
 import { ValidationError } from "../../model";
 import { evacuateHost, evacuationSucceeded } from "../../engine/evacuate";
 import type { MigrationEvent } from "../../engine/migration";
-import { addEngineInputOptions, collectList, engineTimeouts, LOCK_TIMEOUT_OPTION, nonNegativeInteger, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
+import { engineTimeouts, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { processStopSignals, SIGNAL_EXIT_CODES, type StopSignalName, type SubscribeStop } from "../interrupts";
 import { askIfTerminal } from "../terminal-ask";
 import { renderEvacuation } from "../render/evacuation-text";
@@ -89,26 +88,4 @@ export async function runEvacuate(host: string, rawOptions: EvacuateCommandOptio
   } finally {
     unsubscribe();
   }
-}
-
-export function register(program: Command): void {
-  addEngineInputOptions(
-    program
-      .command("evacuate")
-      .argument("<host>", "the control domain to empty (a host of a MigrationGroup)")
-      .description("move every mobile domain off a host: prove every move first, choose targets by group preference and free vCPUs/memory, migrate with progress"),
-    { hostFilter: false },
-  )
-    .option("--to <host>", "only this target (repeatable, or comma-separated)", collectList)
-    .option("--parallel <n>", "migrations at a time (default 1); each holds both hosts' locks, so moves sharing a host wait for each other", positiveInteger("--parallel"))
-    .option("--dry-run", "stop after every move's preflight and ldm migrate-domain -n")
-    .option("--skip-failing", "move the domains that can move although others are refused")
-    .option("--auto-approve", "do not ask before migrating (pipelines)")
-    .option("--accept-unverified", "proceed when a rule could not be verified (no guest access)")
-    .option("--json", "print the report as JSON")
-    .option("--poll-interval <ms>", "how often progress is read while migrating (default 500)", positiveInteger("--poll-interval"))
-    .option(...LOCK_TIMEOUT_OPTION, nonNegativeInteger("--lock-timeout"))
-    .action(async (host: string, options: EvacuateCommandOptions) => {
-      process.exitCode = await runEvacuate(host, options);
-    });
 }

@@ -3,9 +3,8 @@
  * domain. The id (printed when apply finds the lock held) must match, so a lock taken since by
  * another run is not removed.
  */
-import type { Command } from "commander";
 import { forceUnlock } from "../../engine";
-import { addEngineInputOptions, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
+import { resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { defaultIo, type CommandIo } from "./plan";
 
 export async function runForceUnlock(host: string, lockId: string, rawOptions: EngineInputOptions, io: CommandIo = defaultIo()): Promise<number> {
@@ -16,16 +15,4 @@ export async function runForceUnlock(host: string, lockId: string, rawOptions: E
   const released = await forceUnlock(target.target, lockId, io.connect ?? sshConnect(options));
   io.stdout.write(`Released the lock on ${host} (was held by ${released.owner}, pid ${released.pid}, since ${released.time}).\n`);
   return 0;
-}
-
-export function register(program: Command): void {
-  addEngineInputOptions(
-    program
-      .command("force-unlock")
-      .argument("<host>", "host id whose lock to release")
-      .argument("<lock-id>", "the lock id that apply reported")
-      .description("release the apply lock a killed run left on a control domain"),
-  ).action(async (host: string, lockId: string, options: EngineInputOptions) => {
-    process.exitCode = await runForceUnlock(host, lockId, options);
-  });
 }

@@ -7,18 +7,17 @@
  */
 import { writeFileSync, renameSync } from "node:fs";
 import { dirname, join, basename, resolve } from "node:path";
-import type { Command } from "commander";
 import { ValidationError } from "../../model";
 import { documentHosts, migrationAwareness, planHosts } from "../../engine";
 import type { PlanDocument } from "../../model";
 import type { MigrationReport } from "../../engine/migration";
 import { declaredTopology, documentForHosts, migrationPicture, observedHostsFromPlanRun, observedTopology, toDot, toMermaid, toSvg, type TopologyGraph } from "../../graph";
-import { addEngineInputOptions, engineTimeouts, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
+import { engineTimeouts, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { progressFor } from "../render/progress";
 import { defaultIo, type CommandIo } from "./plan";
 
-export const GRAPH_FORMATS = ["svg", "dot", "mermaid"] as const;
-export type GraphFormat = (typeof GRAPH_FORMATS)[number];
+import { GRAPH_FORMATS, type GraphFormat } from "../graph-formats";
+export { GRAPH_FORMATS, type GraphFormat } from "../graph-formats";
 
 export interface GraphCommandOptions extends EngineInputOptions {
   readonly observed?: boolean;
@@ -94,15 +93,4 @@ export async function runGraph(rawOptions: GraphCommandOptions, io: CommandIo = 
     io.stdout.write(text);
   }
   return 0;
-}
-
-export function register(program: Command): void {
-  addEngineInputOptions(program.command("graph").description("draw the topology: hosts, PFs, named VFs, domains, vnets, networks, IPMP pairs, migrations"))
-    .option("--observed", "read every host once (as ldoms plan does) and mark drift, pending steps and what blocks a migration")
-    .option("--format <format>", `picture format: ${GRAPH_FORMATS.join(", ")} (default svg)`)
-    .option("--out <file>", "write the picture to this file instead of stdout")
-    .option("--parallelism <n>", "hosts read at once with --observed (default 10)", positiveInteger("--parallelism"))
-    .action(async (options: GraphCommandOptions) => {
-      process.exitCode = await runGraph(options);
-    });
 }

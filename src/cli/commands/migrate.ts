@@ -4,13 +4,12 @@
  * domain is on the target and every check passed (or --dry-run passed); 1 otherwise.
  */
 import { askIfTerminal } from "../terminal-ask";
-import type { Command } from "commander";
 import { ValidationError, type Inventory, type PlanDocument } from "../../model";
 import { checkTarget, groupMigrationId, groupMigrationPlan, groupOf, locateDomain, sourceFor, withMigration } from "../../engine/migration/group-migration";
 import { findMigration, MigrationControl, migrationSucceeded, runMigration, type MigrationCheck, type MigrationEvent, type MigrationReport } from "../../engine/migration";
 import type { PlanRunResult } from "../../engine";
 import { guestScriptArtifacts, guestScriptPath } from "../../synth/guest-script";
-import { addEngineInputOptions, engineTimeouts, LOCK_TIMEOUT_OPTION, nonNegativeInteger, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
+import { engineTimeouts, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { migrationProgress } from "../render/migration-progress";
 import { renderMigrationReport, renderPreflight } from "../render/migration-text";
 import { renderPlan } from "../render/plan-text";
@@ -178,26 +177,4 @@ export async function runMigrate(id: string, rawOptions: MigrateCommandOptions, 
   io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderMigrationReport(report));
   if (firstSignal !== undefined && (report.outcome === "interrupted" || report.outcome === "cancelled")) return SIGNAL_EXIT_CODES[firstSignal];
   return migrationSucceeded(report) ? 0 : 1;
-}
-
-export function register(program: Command): void {
-  addEngineInputOptions(
-    program
-      .command("migrate")
-      .argument("<id>", "the SriovMigration to run (its construct id), or with --to a mobile domain of a MigrationGroup")
-      .description("prove the migration contract, dry-run, live-migrate with progress, verify the result"),
-    { hostFilter: false },
-  )
-    .option("--to <host>", "move the mobile domain <id> to this host of its MigrationGroup (from wherever it runs now)")
-    .option("--dry-run", "stop after the preflight checks and ldm migrate-domain -n")
-    .option("--auto-approve", "do not ask before migrating (pipelines)")
-    .option("--apply", "converge the preparation first (as ldoms apply), and the guest's IPMP group when ldoms can reach the guest")
-    .option("--accept-unverified", "proceed when a rule could not be verified (no guest access)")
-    .option("--json", "print the report of every check as JSON")
-    .option("--poll-interval <ms>", "how often progress is read while migrating (default 500)", positiveInteger("--poll-interval"))
-    .option(...LOCK_TIMEOUT_OPTION, nonNegativeInteger("--lock-timeout"))
-    .option("--picture <file>", "write the before/after picture, with what the checks found (SVG; DOT for .dot, Mermaid for .mmd)")
-    .action(async (id: string, options: MigrateCommandOptions) => {
-      process.exitCode = await runMigrate(id, options);
-    });
 }

@@ -3,14 +3,14 @@
  * save the plan pinned to what was read. With --detailed-exitcode: 0 no changes, 1 error,
  * 2 changes.
  */
-import type { Command } from "commander";
-import { listenForStop, type SubscribeStop } from "../interrupts";
-import { documentHosts, migrationAwareness, planHosts, savedPlanFrom, writeSavedPlan, type ConnectHost } from "../../engine";
-import { addEngineInputOptions, engineTimeouts, positiveInteger, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
+import { listenForStop } from "../interrupts";
+import { documentHosts, migrationAwareness, planHosts, savedPlanFrom, writeSavedPlan } from "../../engine";
+import { engineTimeouts, resolveEngineInput, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { planJson, planTotals, renderPlan } from "../render/plan-text";
 import { planDocumentGuests } from "../../engine/migration";
 import { guestPlanCommands, guestPlanJson, guestPlanProblems, guestPlanText } from "../render/guest-plan-text";
-import { progressFor, type ProgressStream } from "../render/progress";
+import { progressFor } from "../render/progress";
+import { defaultIo, type CommandIo } from "../command-io";
 
 export interface PlanCommandOptions extends EngineInputOptions {
   readonly json?: boolean;
@@ -20,20 +20,8 @@ export interface PlanCommandOptions extends EngineInputOptions {
   readonly parallelism?: number;
 }
 
-export interface CommandIo {
-  readonly stdout: ProgressStream;
-  readonly stderr: ProgressStream;
-  readonly cwd: string;
-  /** Overrides ssh2 (tests run against the lab in-process). */
-  readonly connect?: ConnectHost;
-  readonly env?: NodeJS.ProcessEnv;
-  /** Overrides SIGINT/SIGTERM (tests send them by calling the handler). */
-  readonly onStop?: SubscribeStop;
-}
-
-export function defaultIo(): CommandIo {
-  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() };
-}
+// Where a command writes and what it may override: light, so provider serve loads no engine for it.
+export { defaultIo, type CommandIo } from "../command-io";
 
 /** Runs the command; returns the exit code. Typed errors propagate to the CLI edge. */
 export async function runPlan(rawOptions: PlanCommandOptions, io: CommandIo = defaultIo()): Promise<number> {
@@ -85,16 +73,4 @@ export async function runPlan(rawOptions: PlanCommandOptions, io: CommandIo = de
     const changes = totals.create + totals.update + totals.disruptive + guestPlanCommands(guests);
     return options.detailedExitcode && changes > 0 ? 2 : 0;
   }
-}
-
-export function register(program: Command): void {
-  addEngineInputOptions(program.command("plan").description("read every host once and show what apply would change"))
-    .option("--json", "print the plan as JSON")
-    .option("--out <file>", "save the plan, pinned to the state read, for ldoms apply FILE")
-    .option("--detailed-exitcode", "exit 0 when there are no changes, 2 when there are, 1 on error")
-    .option("--allow-disruptive", "do not list disruptive steps ldm accepts as problems (a change ldm refuses stays one)")
-    .option("--parallelism <n>", "hosts read at once (default 10)", positiveInteger("--parallelism"))
-    .action(async (options: PlanCommandOptions) => {
-      process.exitCode = await runPlan(options);
-    });
 }

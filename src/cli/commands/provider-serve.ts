@@ -6,11 +6,11 @@
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
-import { ValidationError } from "../../model";
+import { ValidationError } from "../../model/errors";
 import type { ConnectHost } from "../../engine";
 import { REATTACH_VARIABLE, serveForReattach, type ServedProvider } from "../../provider/reattach";
 import { processStopSignals, type StopSignalName, type SubscribeStop } from "../interrupts";
-import { defaultIo, type CommandIo } from "./plan";
+import { defaultIo, type CommandIo } from "../command-io";
 
 export interface ProviderServeOptions {
   readonly json?: boolean;

@@ -7,7 +7,6 @@
  */
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { Option, type Command } from "commander";
 import { ValidationError } from "../../model";
 import { packageFile, packageVersion } from "../../model/package-files";
 import {
@@ -25,7 +24,6 @@ import {
   type InstallMode,
 } from "../../provider/install-layout";
 import { defaultIo, type CommandIo } from "./plan";
-import { runProviderServe, type ProviderServeOptions } from "./provider-serve";
 
 export interface ProviderInstallOptions {
   readonly dir?: string;
@@ -215,28 +213,4 @@ export function runProviderInstall(options: ProviderInstallOptions, io: Pick<Com
   const report = installProvider(options, io.cwd);
   io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : describeInstall(report, io.cwd));
   return 0;
-}
-
-export function register(program: Command): void {
-  const provider = program.command("provider").description("the Terraform provider terraform-provider-ldoms");
-  provider
-    .command("install")
-    .description("put the Terraform provider where Terraform finds it without network, and print the CLI configuration it needs")
-    .option("--dir <dir>", `install folder (default: ${DEFAULT_INSTALL_DIR} in the current folder)`)
-    .option("--mode <mode>", "mirror (a filesystem mirror for terraform init) or dev-override (a dev_overrides folder, no init)", "mirror")
-    .option("--write-config <file>", "also write a complete Terraform CLI configuration file (checkpoint off) for TF_CLI_CONFIG_FILE")
-    .option("--json", "print what was installed as JSON")
-    // Tests point the launcher at the provider run from source; hidden from --help.
-    .addOption(new Option("--entry <file>", "the script the launcher runs (tests)").hideHelp())
-    .action((options: ProviderInstallOptions) => {
-      process.exitCode = runProviderInstall(options);
-    });
-  provider
-    .command("serve")
-    .description("serve the Terraform provider from one process while a command runs (Terraform attaches through TF_REATTACH_PROVIDERS instead of starting it for each step), or until Ctrl-C")
-    .argument("[command...]", "the command to run with TF_REATTACH_PROVIDERS set, after --, e.g. -- terraform plan")
-    .option("--json", "without a command: print how to attach as one JSON line ({reattach, socket, pid})")
-    .action(async (command: string[], options: ProviderServeOptions) => {
-      process.exitCode = await runProviderServe(command, options);
-    });
 }

@@ -4,13 +4,12 @@
  * Read-only: no lock, no dry run. Exit 0 when every host was read, 1 when one (or the plan
  * document) could not be; what was read is printed either way.
  */
-import type { Command } from "commander";
 import { resolve } from "node:path";
 import { ValidationError } from "../../model";
 import { loadPlanDocumentFile } from "../../model/load-plan-document";
 import { loadInventoryFile } from "../../engine";
 import { readStatus, statusComplete } from "../../engine/status";
-import { addEngineInputOptions, engineTimeouts, positiveInteger, resolvePlanDocumentPath, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
+import { engineTimeouts, resolvePlanDocumentPath, sshConnect, withInventoryDefault, type EngineInputOptions } from "../engine-input";
 import { progressFor } from "../render/progress";
 import { renderStatus } from "../render/status-text";
 import { defaultIo, type CommandIo } from "./plan";
@@ -39,21 +38,4 @@ export async function runStatus(rawOptions: StatusCommandOptions, io: CommandIo 
   });
   io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
   return statusComplete(report) ? 0 : 1;
-}
-
-export function register(program: Command): void {
-  addEngineInputOptions(
-    program
-      .command("status")
-      .description(
-        "show every declared domain: the host it runs on, its state, its VFs on every host it may run on, its guest's IPMP state, " +
-          "and whether it could migrate now (preflight rules 1-5 on the listings read: read-only, no lock, no ldm migrate-domain -n dry run)",
-      ),
-    { hostFilter: false },
-  )
-    .option("--json", "print the status as JSON")
-    .option("--parallelism <n>", "hosts (and guests) read at once (default 10)", positiveInteger("--parallelism"))
-    .action(async (options: StatusCommandOptions) => {
-      process.exitCode = await runStatus(options);
-    });
 }

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { Command } from "commander";
 import { loadPlanDocumentFile } from "../../model/load-plan-document";
 import type { PlanDocument } from "../../model";
 import { synthesizeApp, type SynthesizedStack } from "../synth-app";
@@ -41,15 +40,14 @@ export function renderSynthSummary(stacks: readonly SynthesizedStack[], cwd: str
   return `${lines.join("\n")}\n`;
 }
 
-export function register(program: Command): void {
-  program
-    .command("synth")
-    .description("run the cdktf app of cdktf.json and write cdk.tf.json, ldoms.plan.json and scripts/<host>.sh per stack")
-    .option("-o, --output <dir>", "output directory (default: cdktf.json's \"output\", else cdktf.out)")
-    .option("--steps", "list every step of every host")
-    .action(async (opts: { output?: string; steps?: boolean }) => {
-      const projectDir = process.cwd();
-      const { stacks } = await synthesizeApp({ projectDir, ...(opts.output !== undefined ? { outDir: opts.output } : {}) });
-      process.stdout.write(renderSynthSummary(stacks, projectDir, { steps: opts.steps ?? false }));
-    });
+export interface SynthCommandOptions {
+  readonly output?: string;
+  readonly steps?: boolean;
+}
+
+/** `ldoms synth`: synthesize the app of cdktf.json in the current folder and summarize each stack. */
+export async function runSynth(opts: SynthCommandOptions): Promise<void> {
+  const projectDir = process.cwd();
+  const { stacks } = await synthesizeApp({ projectDir, ...(opts.output !== undefined ? { outDir: opts.output } : {}) });
+  process.stdout.write(renderSynthSummary(stacks, projectDir, { steps: opts.steps ?? false }));
 }
