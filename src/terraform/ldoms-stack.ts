@@ -9,6 +9,7 @@ import { ValidationError, type PlanDocument } from "../model";
 import { PLAN_FILE_NAME, synthesizePlan, writeStackArtifacts } from "../synth";
 import { finalOutdir, localExecPlacement, type LocalExecPlacement } from "./local-exec-placement";
 import { addLocalExecHostResources, addMigrationResources, addProviderResources, type ResourceIdentities } from "./pipeline-resources";
+import { LdomsResources } from "./provider-constructs";
 
 const LDOMS_CONSTRUCTS = [
   ControlDomain, EthernetVf, FibreChannelVf, GuestDomain, InfiniBandVf, IpmpGroup, Network, SriovMigration, VirtualSwitch, Vnet,
@@ -130,6 +131,21 @@ export class LdomsStack extends TerraformStack {
       .filter((construct) => !isLdomsConstruct(construct))
       .flatMap((construct) => construct.node.validate().map((message) => `${construct.node.path}: ${message}`));
     if (problems.length) throw new ValidationError(`stack ${this.node.id} has ${problems.length} validation error${problems.length === 1 ? "" : "s"}:`, problems);
+  }
+
+  /**
+   * cdk.tf.json as cdktf writes it, with the provider's resources added after its resolution
+   * (LdomsResources: plain values, too many to resolve as tokens), before the other resources,
+   * where one construct per resource used to put them.
+   */
+  override toTerraform(): Record<string, unknown> {
+    const tf = super.toTerraform() as { resource?: Record<string, unknown> };
+    const blocks = this.node.children.filter(LdomsResources.isLdomsResources);
+    if (!blocks.length) return tf;
+    const ours = Object.fromEntries(blocks.map((b) => [b.type, b.block()]));
+    // Where cdktf put no resource at all, `resource` comes last, as it did.
+    tf.resource = { ...ours, ...(tf.resource ?? {}) };
+    return tf;
   }
 
   override prepareStack(): void {

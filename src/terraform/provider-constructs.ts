@@ -52,8 +52,12 @@ export interface LdomsResourceBody {
 /**
  * Every resource of one type of the ldoms provider, as one element: the JSON is what one
  * TerraformResource per object writes (attributes, `depends_on`, cdktf's `//` metadata with the
- * path such a construct would have), but a fleet has tens of thousands of them and cdktf spent
- * about 12 s synthesizing 40,000 resource constructs, against about 2 s for these blocks.
+ * path such a construct would have). A fleet has tens of thousands of them: cdktf spent about
+ * 12 s synthesizing 40,000 resource constructs, and resolving the values as tokens (three passes
+ * over cdk.tf.json) still cost about 3 s for one element per type. The values are plain (names,
+ * numbers and lists from the validated plan document, never tokens), so for cdk.tf.json the
+ * stack adds the block itself, unresolved ({@link LdomsResources.block}); cdktf's own pass only
+ * sees an empty fragment. HCL output goes through cdktf as usual.
  */
 export class LdomsResources extends TerraformElement {
   constructor(
@@ -63,6 +67,10 @@ export class LdomsResources extends TerraformElement {
   ) {
     // Not the type alone: a user's construct may be named so.
     super(scope, `${type}-resources`);
+  }
+
+  static isLdomsResources(x: unknown): x is LdomsResources {
+    return x instanceof LdomsResources;
   }
 
   private resourceBlock(attributesOf: (attributes: Attributes) => Record<string, unknown>): Record<string, unknown> {
@@ -76,14 +84,20 @@ export class LdomsResources extends TerraformElement {
         "//": { metadata: { path: `${path}/${this.type}.${name}`, uniqueId: name } },
       };
     }
-    return { resource: { [this.type]: block } };
+    return block;
   }
 
-  override toTerraform(): Record<string, unknown> {
+  /** The resources of this type as cdk.tf.json holds them under `resource.TYPE`. */
+  block(): Record<string, unknown> {
     return this.resourceBlock((attributes) => ({ ...attributes }));
   }
 
+  /** Added by the stack after cdktf's resolution (LdomsStack.toTerraform). */
+  override toTerraform(): Record<string, unknown> {
+    return {};
+  }
+
   override toHclTerraform(): Record<string, unknown> {
-    return this.resourceBlock(hcl);
+    return { resource: { [this.type]: this.resourceBlock(hcl) } };
   }
 }
