@@ -3,7 +3,7 @@
  * domains, each guest with a named VF, a vnet, an IPMP group and a migration to a partner host)
  * through LdomsStack, as `ldoms synth` does, in both Terraform modes, and prints wall and CPU time
  * per phase and peak memory. Target on a 2-core machine: under 5 s and under 1 GiB (met in
- * local-exec mode; provider mode's 40,000 resources take cdktf about 12 s to resolve and write).
+ * local-exec mode; provider mode writes 40,000 resources, a 14.7 MB cdk.tf.json, in about 6.4 s).
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
