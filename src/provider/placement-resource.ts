@@ -24,6 +24,7 @@ import {
   type PlacementValues,
 } from "./placement-plan";
 import type { VfPlanResult, VfResult } from "./vf-resource";
+import { readGroup, whereDomainRuns } from "./mobile-domains";
 import { upgradeStoredState } from "./state-upgrade";
 
 /** Longest wait for another run's lock on either host of a move (a pipeline's apply, another migration) unless the provider block sets lock_timeout. */
@@ -45,8 +46,14 @@ export class PlacementResources {
     return groupOf(configuration.document, domain);
   }
 
+  /** Where the domain runs now, read afresh (apply: another run may have moved it since the plan). */
   private locate(configuration: ProviderConfiguration, group: MigrationGroupPlan, domain: string): Promise<string> {
     return locateDomain(configuration.document, group, domain, { connect: this.connect, ...(configuration.inventory ? { inventory: configuration.inventory } : {}) });
+  }
+
+  /** Where the domain runs, from the reads every resource of the refresh shares (one per host). */
+  private async locateShared(configuration: ProviderConfiguration, group: MigrationGroupPlan, domain: string): Promise<string> {
+    return whereDomainRuns(await readGroup(configuration, this.reads, group), domain).host;
   }
 
   async read(configuration: ProviderConfiguration, current: DynamicValueMessage | null | undefined): Promise<VfResult> {
@@ -55,7 +62,7 @@ export class PlacementResources {
     try {
       const group = this.group(configuration, state.domain);
       // `host` is where it runs too: a configured host differing from it is planned as a move; unset, it follows the domain.
-      const where = await this.locate(configuration, group, state.domain);
+      const where = await this.locateShared(configuration, group, state.domain);
       return { state: placementObject({ ...state, host: where, current_host: where, id: state.domain }), diagnostics: [] };
     } catch (error) {
       return { diagnostics: [diagnosticFromError(error, error instanceof ValidationError ? "domain" : undefined)] };
@@ -82,7 +89,7 @@ export class PlacementResources {
     if (outside) return { requiresReplace: [], diagnostics: [outside] };
     let current: string;
     try {
-      current = prior !== null && prior.domain === domain && typeof prior.current_host === "string" ? prior.current_host : await this.locate(configuration, group, domain);
+      current = prior !== null && prior.domain === domain && typeof prior.current_host === "string" ? prior.current_host : await this.locateShared(configuration, group, domain);
     } catch (error) {
       return { requiresReplace: [], diagnostics: [diagnosticFromError(error, error instanceof ValidationError ? "domain" : undefined)] };
     }

@@ -28,6 +28,21 @@ describe("ldoms_placement RPCs against the pair lab", () => {
   const provider = () => pair.provider();
   const domainsOn = async (machine: string) => [...(await lab.lab.runLdm(machine, ["list", "-p"])).stdout.matchAll(/^DOMAIN\|name=(ldg\d)\|/gm)].map((m) => m[1]);
 
+  it("a refresh of the placement and the domain's VFs on both hosts connects once to each host, shared by every resource", async () => {
+    const before = structuredClone(lab.server.stats.perHost);
+    const p = provider();
+    const vf = (host: string) => ({ host, name: "ldg1-app", pf: "/SYS/MB/NET2/IOVNET.PF0", domain: "ldg1", pvid: null, vid: null, mtu: null, mac_addr: null, alt_mac_addrs: null, pseudonym: null, id: `${host}/ldg1-app` });
+    const reads = await Promise.all([
+      p.readResource({ type_name: TYPE, current_state: encodeDynamicValue(placement({ id: "ldg1" })) }),
+      p.readResource({ type_name: "ldoms_vf", current_state: encodeDynamicValue(vf("t7-a")) }),
+      p.readResource({ type_name: "ldoms_vf", current_state: encodeDynamicValue(vf("t7-b")) }),
+    ]);
+    expect(reads.map((r) => r.diagnostics)).toEqual([[], [], []]);
+    expect(decodeDynamicValue(reads[0]?.new_state)).toMatchObject({ host: "t7-a", current_host: "t7-a" });
+    const connections = (host: string) => (lab.server.stats.perHost[host]?.connections ?? 0) - (before[host]?.connections ?? 0);
+    expect([connections("t7-a"), connections("t7-b")]).toEqual([1, 1]);
+  });
+
   it("a target VF renamed between plan and apply: the migration's summary and failing rule, nothing moved, the prior state kept", async () => {
     const p = provider();
     const read = await p.readResource({ type_name: TYPE, current_state: encodeDynamicValue(placement({ id: "ldg1" })) });
