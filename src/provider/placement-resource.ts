@@ -1,6 +1,7 @@
 /**
  * Resource `ldoms_placement` against the hosts: where a mobile domain of a MigrationGroup runs is
- * read (`locateDomain`, as `ldoms migrate DOMAIN --to HOST` does), a move is checked at plan time
+ * read from the group's shared host reads at refresh and plan time, and afresh before a move
+ * (`locateDomain`, as `ldoms migrate DOMAIN --to HOST` does); a move is checked at plan time
  * by the preflight `ldoms status` makes (rules 1-5 on the provider's reads of both hosts and the
  * guest, nothing changed, no lock), and applied by the migration the group implies, run by the
  * same engine as `ldoms migrate` (locks, preflight, dry run, migration, post-verify), without
