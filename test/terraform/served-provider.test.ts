@@ -73,6 +73,20 @@ describe("ldoms provider serve: Terraform attaches to one provider process", () 
     expect(terraformLog).toContain(`Provider registry.terraform.io/cdktf-ldoms/ldoms is overridden as an "unmanaged provider"`);
     expect(terraformLog).not.toContain("provider: starting plugin");
 
+    // From the project folder: the provider resolves ldoms.plan.json from terraform's -chdir, or from --chdir.
+    const stackFromProject = "cdktf.out/stacks/prod-move";
+    const chdir = await ldoms(["provider", "serve", "--", "terraform", `-chdir=${stackFromProject}`, ...tfArgs(["plan", "-detailed-exitcode"])]);
+    expect(chdir.status, showRun(chdir)).toBe(0);
+    // Without it the provider looks for the plan document in the project folder.
+    const here = await ldoms(["provider", "serve", "--chdir", ".", "--", "terraform", `-chdir=${stackFromProject}`, ...tfArgs(["plan", "-detailed-exitcode"])]);
+    expect(here.status, showRun(here)).toBe(1);
+    expect(here.stderr).toContain(join(example.project, "ldoms.plan.json"));
+    const explicit = await ldoms(["provider", "serve", "--chdir", stackFromProject, "--", "sh", "-c", `cd ${stackFromProject} && terraform ${tfArgs(["plan", "-detailed-exitcode"]).join(" ")}`]);
+    expect(explicit.status, showRun(explicit)).toBe(0);
+    const nowhere = await ldoms(["provider", "serve", "--chdir", "no/such/stack", "--", "true"]);
+    expect(nowhere.status, showRun(nowhere)).toBe(1);
+    expect(nowhere.stderr).toContain("--chdir no/such/stack: no such folder");
+
     const failing = await ldoms(["provider", "serve", "--", "sh", "-c", "exit 3"], stackDir);
     expect(failing.status, showRun(failing)).toBe(3);
     const killed = await ldoms(["provider", "serve", "--", "sh", "-c", "kill -TERM $$"], stackDir);

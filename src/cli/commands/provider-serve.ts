@@ -1,10 +1,12 @@
 /**
- * `ldoms provider serve [--json] [-- COMMAND [ARGS...]]`: serves the Terraform provider from this
+ * `ldoms provider serve [--json] [--chdir DIR] [-- COMMAND [ARGS...]]`: serves the Terraform provider from this
  * process for as long as COMMAND runs (or, without one, until Ctrl-C or SIGTERM), and gives
  * Terraform TF_REATTACH_PROVIDERS so it uses this process instead of starting the provider
  * itself for each of its steps (three times per plan). Exits with COMMAND's exit code.
  */
 import { spawn } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { basename, resolve } from "node:path";
 import { constants } from "node:os";
 import { ValidationError } from "../../model/errors";
 import type { ConnectHost } from "../../engine";
@@ -14,6 +16,8 @@ import { defaultIo, type CommandIo } from "../command-io";
 
 export interface ProviderServeOptions {
   readonly json?: boolean;
+  /** The folder the provider block's relative paths are resolved from (Terraform's after `-chdir`). */
+  readonly chdir?: string;
 }
 
 /** What `--json` prints (one line) once the provider listens. */
@@ -91,12 +95,40 @@ async function serveUntilStopped(served: ServedProvider, options: ProviderServeO
   return 0;
 }
 
+/** `-chdir=DIR` of a `terraform` command line, which Terraform reads before the subcommand. */
+export function terraformChdir(command: readonly string[]): string | undefined {
+  const [file, ...args] = command;
+  if (file === undefined || basename(file) !== "terraform") return undefined;
+  for (const arg of args) {
+    if (!arg.startsWith("-")) return undefined;
+    if (arg.startsWith("-chdir=")) return arg.slice("-chdir=".length);
+  }
+  return undefined;
+}
+
+/**
+ * Where the provider resolves `plan_document` and `inventory`: a provider Terraform starts runs
+ * in Terraform's folder (after `-chdir`); a served one runs here, so it takes `--chdir`, or the
+ * `-chdir=` of a `terraform` command it wraps.
+ */
+function providerFolder(command: readonly string[], options: ProviderServeOptions, cwd: string): string {
+  const given = options.chdir ?? terraformChdir(command);
+  if (given === undefined) return cwd;
+  const folder = resolve(cwd, given);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    const named = options.chdir !== undefined ? `--chdir ${given}` : `terraform -chdir=${given}`;
+    throw new ValidationError(`${named}: no such folder (${folder}); name the folder Terraform runs in, where the provider block's relative paths start`);
+  }
+  return folder;
+}
+
 export async function runProviderServe(command: readonly string[], options: ProviderServeOptions, io: ServeIo = defaultIo()): Promise<number> {
   if (command.length > 0 && options.json) {
     throw new ValidationError("--json prints how to attach when serving without a command; with a command, TF_REATTACH_PROVIDERS is set for it and only its output is printed: drop --json");
   }
   const onStop = io.onStop ?? processStopSignals;
-  const served = await serveForReattach({ cwd: io.cwd, env: io.env ?? process.env, ...(io.connect ? { connect: io.connect } : {}) });
+  const cwd = providerFolder(command, options, io.cwd);
+  const served = await serveForReattach({ cwd, env: io.env ?? process.env, ...(io.connect ? { connect: io.connect } : {}) });
   try {
     return command.length > 0 ? await runCommand(command, served, io, onStop) : await serveUntilStopped(served, options, io, onStop);
   } finally {

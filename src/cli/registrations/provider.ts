@@ -27,6 +27,7 @@ export function register(program: Command): void {
     .description("serve the Terraform provider from one process while a command runs (Terraform attaches through TF_REATTACH_PROVIDERS instead of starting it for each step), or until Ctrl-C")
     .argument("[command...]", "the command to run with TF_REATTACH_PROVIDERS set, after --, e.g. -- terraform plan")
     .option("--json", "without a command: print how to attach as one JSON line ({reattach, socket, pid})")
+    .option("--chdir <dir>", "the folder Terraform runs in, from which the provider block's relative paths are resolved (default: the current folder, or the -chdir= of a terraform command given)")
     .action(async (command: string[], options: ProviderServeOptions) => {
       const { runProviderServe } = await import("../commands/provider-serve");
       process.exitCode = await runProviderServe(command, options);
