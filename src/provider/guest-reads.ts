@@ -1,47 +1,39 @@
 /**
  * Reads of guests' IPMP configuration (one batched exec inside the guest, as `ldoms plan` reads
- * it), once per guest per provider process, shared by refresh and plan, read again only after
- * this process changed the guest; StopProvider closes the connections still open.
+ * it), once per guest per provider session, shared by refresh and plan, read again only after
+ * this session changed the guest (shared-reads.ts); StopProvider closes the connections still
+ * open.
  */
 import { ConnectionError } from "../model";
-import { HostSession, type ConnectHost } from "../engine";
+import type { ConnectHost, HostSession } from "../engine";
 import { observeGuest, type GuestObservation, type GuestTarget } from "../engine/migration";
 import { guestErrorLine } from "../engine/migration/guest-view";
 import { retryUnknown } from "../engine/retry-unknown";
+import { SharedReads } from "./shared-reads";
 
 export class GuestReads {
-  private readonly reads = new Map<string, Promise<GuestObservation>>();
-  private readonly open = new Set<HostSession>();
-  private stopped = false;
+  private readonly reads: SharedReads<GuestObservation>;
 
-  constructor(private readonly connect: ConnectHost) {}
+  constructor(connect: ConnectHost) {
+    this.reads = new SharedReads(connect, (id) => new ConnectionError(`${id}: not contacted: Terraform stopped the ldoms provider (interrupted)`, id));
+  }
 
   /** The guest as it is now; rejects with a ConnectionError naming the guest and the command that failed. */
   read(access: GuestTarget): Promise<GuestObservation> {
-    const id = access.target.id;
-    const cached = this.reads.get(id);
-    if (cached) return cached;
-    const read = this.readOnce(access);
-    this.reads.set(id, read);
-    read.catch(() => this.reads.delete(id));
-    return read;
+    return this.reads.shared(access.target.id, () => this.readOnce(access));
   }
 
   invalidate(guestId: string): void {
-    this.reads.delete(guestId);
+    this.reads.invalidate(guestId);
   }
 
-  /** A session to the guest that StopProvider closes; none after a stop. */
+  /** A session to the guest that StopProvider closes; it connects to nothing after a stop. */
   session(access: GuestTarget): HostSession {
-    if (this.stopped) throw new ConnectionError(`${access.target.id}: not contacted: Terraform stopped the ldoms provider (interrupted)`, access.target.id);
-    const session = new HostSession(access.target, this.connect);
-    this.open.add(session);
-    return session;
+    return this.reads.session(access.target);
   }
 
-  async release(session: HostSession): Promise<void> {
-    this.open.delete(session);
-    await session.close();
+  release(session: HostSession): Promise<void> {
+    return this.reads.release(session);
   }
 
   private async readOnce(access: GuestTarget): Promise<GuestObservation> {
@@ -56,8 +48,7 @@ export class GuestReads {
     }
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await Promise.all([...this.open].map((s) => s.close()));
+  stop(): Promise<void> {
+    return this.reads.stop();
   }
 }
