@@ -199,7 +199,8 @@ export class TogetherCmd implements Op {
         }
       }
       world.converged = false;
-      return { ...x, code: 0, error: undefined } as Outcome;
+      // Both outcomes were checked above, as concurrent: their texts are not checked again as if each ran alone.
+      return { ...x, code: 0, error: undefined, stdout: "", stderr: "" } as Outcome;
     });
   }
   toString = () => `${describe(this.a)} & ${describe(this.b)} (lock timeout ${this.lockTimeout} ms)`;
