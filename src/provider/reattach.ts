@@ -7,12 +7,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ServerCredentials } from "@grpc/grpc-js";
 import type { ConnectHost } from "../engine";
 import { PLUGIN_PROTOCOL_VERSION } from "./handshake";
 import { PROVIDER_ADDRESS } from "./install-layout";
 import { LazyProvider } from "./lazy-provider";
-import { providerServer } from "./serve";
-import { ServerCredentials } from "@grpc/grpc-js";
+import { bindTo, providerServer } from "./serve";
 
 /** The environment variable Terraform reads the served providers from. */
 export const REATTACH_VARIABLE = "TF_REATTACH_PROVIDERS";
@@ -51,7 +51,7 @@ export async function serveForReattach(options: ReattachOptions): Promise<Served
   const provider = new LazyProvider(options.connect, options.cwd, options.env);
   const { server, done, shutdown } = providerServer(provider);
   try {
-    await new Promise<void>((resolve, reject) => server.bindAsync(`unix:${socket}`, ServerCredentials.createInsecure(), (error) => (error ? reject(error) : resolve())));
+    await bindTo(server, ServerCredentials.createInsecure(), `unix:${socket}`);
   } catch (error) {
     rmSync(folder, { recursive: true, force: true });
     throw error;

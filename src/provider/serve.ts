@@ -36,8 +36,9 @@ function credentialsFor(env: NodeJS.ProcessEnv): { credentials: ServerCredential
   return { credentials, der: own.der };
 }
 
-function bindTo(server: Server, credentials: ServerCredentials, port: number): Promise<number> {
-  return new Promise((resolve, reject) => server.bindAsync(`127.0.0.1:${port}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound))));
+/** Binds `address` (`127.0.0.1:PORT`, `unix:PATH`); resolves with the port bound. */
+export function bindTo(server: Server, credentials: ServerCredentials, address: string): Promise<number> {
+  return new Promise((resolve, reject) => server.bindAsync(address, credentials, (error, bound) => (error ? reject(error) : resolve(bound))));
 }
 
 /** The ports to try: any (0), or PLUGIN_MIN_PORT..PLUGIN_MAX_PORT when the environment limits them. */
@@ -58,7 +59,7 @@ async function bind(server: Server, credentials: ServerCredentials, env: NodeJS.
   let last: unknown;
   for (let port = min; port <= max; port++) {
     try {
-      return await bindTo(server, credentials, port);
+      return await bindTo(server, credentials, `127.0.0.1:${port}`);
     } catch (error) {
       last = error;
     }

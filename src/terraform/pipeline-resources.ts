@@ -31,6 +31,7 @@ interface HostResources {
 }
 
 const addressOf = (resource: TerraformResource) => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+const specAddress = (spec: ProviderResourceSpec) => `${spec.type}.${spec.name}`;
 
 const localExecProvisioner = (context: LocalExecContext, command: string) => [{ type: "local-exec" as const, command, workingDir: context.workingDir }];
 
@@ -59,7 +60,7 @@ export function addLocalExecHostResources(scope: Construct, plan: PlanDocument, 
 function requireDistinctProviderNames(scope: Construct, specs: readonly ProviderResourceSpec[]): void {
   const byAddress = new Map<string, string[]>();
   for (const spec of specs) {
-    const address = `${spec.type}.${spec.name}`;
+    const address = specAddress(spec);
     byAddress.set(address, [...(byAddress.get(address) ?? []), spec.what]);
   }
   const problems = [...byAddress].filter(([, whats]) => whats.length > 1)
@@ -79,7 +80,7 @@ export function addProviderResources(scope: Construct, plan: PlanDocument): Host
   for (const spec of resources) {
     const bodies = byType.get(spec.type) ?? new Map<string, LdomsResourceBody>();
     // Addresses as text: cdktf's references (tokens) record a stack trace each, too slow for a fleet.
-    bodies.set(spec.name, { attributes: spec.attributes, dependsOn: spec.dependsOn.map((need) => `${need.type}.${need.name}`) });
+    bodies.set(spec.name, { attributes: spec.attributes, dependsOn: spec.dependsOn.map(specAddress) });
     byType.set(spec.type, bodies);
   }
   for (const [type, bodies] of byType) new LdomsResources(scope, type, bodies);
@@ -93,7 +94,7 @@ export function addProviderResources(scope: Construct, plan: PlanDocument): Host
     if (!digests.has(id)) digests.set(id, hostDigest(host));
     return digests.get(id) as string;
   };
-  return { needs: (m) => migrationNeeds(m, byHost).map((spec) => `${spec.type}.${spec.name}`), trigger: digestOf };
+  return { needs: (m) => migrationNeeds(m, byHost).map(specAddress), trigger: digestOf };
 }
 
 /**

@@ -9,7 +9,6 @@ import { existsSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { constants } from "node:os";
 import { ValidationError } from "../../model/errors";
-import type { ConnectHost } from "../../engine";
 import { REATTACH_VARIABLE, serveForReattach, type ServedProvider } from "../../provider/reattach";
 import { processStopSignals, type StopSignalName, type SubscribeStop } from "../interrupts";
 import { defaultIo, type CommandIo } from "../command-io";
@@ -27,12 +26,6 @@ export interface ProviderServeReport {
   readonly pid: number;
 }
 
-export interface ServeIo extends Pick<CommandIo, "stdout" | "stderr" | "cwd"> {
-  readonly env?: NodeJS.ProcessEnv;
-  readonly connect?: ConnectHost;
-  readonly onStop?: SubscribeStop;
-}
-
 /** The exit code when the command cannot be found, as a shell gives it. */
 export const COMMAND_NOT_FOUND = 127;
 
@@ -48,7 +41,7 @@ function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number 
  * itself (same process group); SIGTERM, which CI may send to this process only, is passed on
  * once, so Terraform stops gracefully while the provider keeps answering it.
  */
-function runCommand(command: readonly string[], served: ServedProvider, io: ServeIo, onStop: SubscribeStop): Promise<number> {
+function runCommand(command: readonly string[], served: ServedProvider, io: CommandIo, onStop: SubscribeStop): Promise<number> {
   const [file, ...args] = command as [string, ...string[]];
   const env = { ...(io.env ?? process.env), [REATTACH_VARIABLE]: served.reattach };
   return new Promise((resolve, reject) => {
@@ -85,7 +78,7 @@ function describeServing(served: ServedProvider): string {
 }
 
 /** Serves until the first stop signal (the planned end: exit 0) or a client's Shutdown. */
-async function serveUntilStopped(served: ServedProvider, options: ProviderServeOptions, io: ServeIo, onStop: SubscribeStop): Promise<number> {
+async function serveUntilStopped(served: ServedProvider, options: ProviderServeOptions, io: CommandIo, onStop: SubscribeStop): Promise<number> {
   const report: ProviderServeReport = { reattach: served.reattach, socket: served.socket, pid: process.pid };
   io.stdout.write(options.json ? `${JSON.stringify(report)}\n` : describeServing(served));
   void served.warm();
@@ -122,7 +115,7 @@ function providerFolder(command: readonly string[], options: ProviderServeOption
   return folder;
 }
 
-export async function runProviderServe(command: readonly string[], options: ProviderServeOptions, io: ServeIo = defaultIo()): Promise<number> {
+export async function runProviderServe(command: readonly string[], options: ProviderServeOptions, io: CommandIo = defaultIo()): Promise<number> {
   if (command.length > 0 && options.json) {
     throw new ValidationError("--json prints how to attach when serving without a command; with a command, TF_REATTACH_PROVIDERS is set for it and only its output is printed: drop --json");
   }
